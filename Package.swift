@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "prepline",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "prepline", targets: ["prepline"]),
+        .library(name: "PreplineCore", targets: ["PreplineCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C interop lives only in these two targets; each has exactly one Swift user in PreplineCore/IO.
+        .target(name: "CLibCSV", linkerSettings: [.linkedLibrary("csv")]),
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        .target(
+            name: "PreplineCore",
+            dependencies: ["CLibCSV", "CZlib"],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+        ),
+        .executableTarget(
+            name: "prepline",
+            dependencies: [
+                "PreplineCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PreplineCoreTests", dependencies: ["PreplineCore"]),
+        .testTarget(name: "PreplineEndToEndTests", dependencies: ["PreplineCore"]),
+    ]
+)

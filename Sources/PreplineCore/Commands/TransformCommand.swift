@@ -1,0 +1,157 @@
+import Foundation
+
+/// Options shared by `run` and `apply`, filled in by the executable's argument parser.
+package struct TransformOptions: Sendable {
+    package var specPath: String
+    package var inputs: [String] = ["-"]
+    package var output = "-"
+    package var engine = EngineOptions()
+    package var progress = ProgressMode.auto
+    package var crlf = false
+    package var rejects: String?
+    package var gzipLevel: Int32 = 6
+
+    package init(specPath: String) { self.specPath = specPath }
+}
+
+/// How a transform run ended.
+package struct TransformResult: Sendable {
+    package var summary: Summary
+    /// The output pipe closed early (`| head`): not an error, and no summary is printed.
+    package var stoppedByClosedPipe = false
+}
+
+/// `run` and `apply`: stream the inputs through the spec's stages to the output.
+///
+/// With no stages this is a faithful pass-through; it is also the frame every stage runs in.
+package enum TransformCommand {
+    private struct OutputChunk: Sendable {
+        var bytes: [UInt8]
+        var rowsOut: Int
+    }
+
+    package static func execute(_ options: TransformOptions) throws(PreplineError) -> TransformResult {
+        let started = ContinuousClock.now
+        let spec = try Spec.load(path: options.specPath)
+        let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
+        if inputs.filter({ $0 == "-" }).count > 1 {
+            throw PreplineError.usage("stdin ('-') can be given only once as an input")
+        }
+        let onError = spec.output.onError
+        let rejectsPath = options.rejects ?? spec.output.rejects
+        if onError == .reject && rejectsPath == nil {
+            throw PreplineError.spec(file: options.specPath, path: "output.on_error",
+                                     message: "\"reject\" needs a rejects file: set output.rejects or pass --rejects FILE")
+        }
+
+        let formatter = CSVFormatter(delimiter: spec.output.delimiter ?? spec.input.delimiter,
+                                     quote: spec.output.quote ?? spec.input.quote, crlf: options.crlf)
+        let gzipOutput = options.output.hasSuffix(".gz")
+        let gzipLevel = options.gzipLevel
+        let sink = try OutputSink(path: options.output)
+        let rejectsSink = try onError == .reject ? OutputSink(path: rejectsPath!) : nil
+        let rejectsFormatter = CSVFormatter(delimiter: UInt8(ascii: ","), quote: UInt8(ascii: "\""), crlf: false)
+        let names = inputs.map { $0 == "-" ? "stdin" : $0 }
+
+        let counters = EngineCounters()
+        let totalBytes: Int? = inputs.contains("-") ? nil : inputs.reduce(0) { sum, path in
+            sum + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+        }
+        let progress = options.progress.enabled ? ProgressBar(counters: counters, totalBytes: totalBytes) : nil
+        defer { progress?.stop() }
+
+        var summary = Summary()
+        var result = TransformResult(summary: summary)
+        var pendingHeader: [UInt8]? = nil
+        /// Writes output bytes (after the header, which waits for the first write); false once
+        /// the reader of stdout has gone.
+        func emit(_ bytes: [UInt8]) throws(PreplineError) -> Bool {
+            do {
+                if let header = pendingHeader {
+                    pendingHeader = nil
+                    try sink.write(header)
+                }
+                if !bytes.isEmpty { try sink.write(bytes) }
+                return true
+            } catch is BrokenPipe {
+                result.stoppedByClosedPipe = true
+                return false
+            } catch {
+                throw asOutputError(error, sink)
+            }
+        }
+        do throws(PreplineError) {
+            if let rejectsSink {
+                var head: [UInt8] = []
+                rejectsFormatter.appendRecord(["file", "line", "reason", "record"], into: &head)
+                do { try rejectsSink.write(head) } catch { throw asOutputError(error, rejectsSink) }
+            }
+            try StreamingEngine.run(
+                inputs: inputs, dialect: spec.input, options: options.engine, counters: counters,
+                onHeader: { header throws(PreplineError) in
+                    guard spec.output.header ?? spec.input.header else { return }
+                    var bytes: [UInt8] = []
+                    formatter.appendRecord(header.names, into: &bytes)
+                    pendingHeader = gzipOutput ? GzipMemberEncoder.compress(bytes, level: gzipLevel) : bytes
+                },
+                makeProcessor: { _ in
+                    return { (work: inout ChunkWork) throws(PreplineError) -> OutputChunk in
+                        var out: [UInt8] = []
+                        out.reserveCapacity(work.raw.bytes.count + work.raw.bytes.count / 8)
+                        let rows = formatter.appendRecords(of: work, into: &out)
+                        return OutputChunk(bytes: gzipOutput ? GzipMemberEncoder.compress(out, level: gzipLevel) : out, rowsOut: rows)
+                    }
+                },
+                consume: { delivery throws(PreplineError) -> Bool in
+                    summary.rowsIn += delivery.records
+                    if !delivery.issues.isEmpty {
+                        switch onError {
+                        case .fail:
+                            throw PreplineError.rowsFailed(delivery.issues.prefix(10).map {
+                                RowError(position: InputPosition(file: names[delivery.inputIndex], line: $0.issue.line),
+                                         record: $0.record, reason: $0.issue.reason)
+                            })
+                        case .skip:
+                            summary.skipped += delivery.issues.count
+                        case .reject:
+                            var bytes: [UInt8] = []
+                            for (_, issue) in delivery.issues {
+                                let fields = [names[delivery.inputIndex], String(issue.line), issue.reason,
+                                              String(decoding: issue.originalBytes, as: UTF8.self)]
+                                rejectsFormatter.appendRecord(fields, into: &bytes)
+                            }
+                            do { try rejectsSink!.write(bytes) } catch { throw asOutputError(error, rejectsSink!) }
+                            summary.rejected += delivery.issues.count
+                        }
+                    }
+                    summary.rowsOut += delivery.payload.rowsOut
+                    return try emit(delivery.payload.bytes)
+                })
+            if try emit([]), gzipOutput && sink.bytesWritten == 0 {
+                // An empty .gz output is still a valid gzip file.
+                _ = try emit(GzipMemberEncoder.compress([], level: gzipLevel))
+            }
+            if result.stoppedByClosedPipe { return result }
+            try rejectsSink?.commit()
+            try sink.commit()
+        } catch {
+            sink.abort()
+            rejectsSink?.abort()
+            throw error
+        }
+        summary.inputBytes = counters.bytesParsed.load(ordering: .relaxed)
+        summary.seconds = seconds(since: started)
+        result.summary = summary
+        return result
+    }
+
+    private static func asOutputError(_ error: any Error, _ sink: OutputSink) -> PreplineError {
+        if let error = error as? PreplineError { return error }
+        return .output(file: sink.displayName, "\(error)")
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}

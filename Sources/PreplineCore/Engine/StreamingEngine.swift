@@ -1,0 +1,223 @@
+import Foundation
+import Synchronization
+
+/// How the engine runs: thread count and chunk size never change a byte of output.
+package struct EngineOptions: Sendable {
+    package var threads: Int
+    package var chunkSize: Int
+
+    package init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunkSize: Int = 1 << 20) {
+        self.threads = max(1, threads)
+        self.chunkSize = max(1, chunkSize)
+    }
+}
+
+/// The columns of the dataset, learned from the first record before any worker starts.
+package struct DatasetHeader: Sendable, Equatable {
+    /// Column names: the header record, or `column_1`… when the input has no header.
+    package var names: [String]
+    /// True when the names came from the input.
+    package var fromInput: Bool
+}
+
+/// One record that a worker found wrong, with what the consumer needs to report or reject it.
+package struct RecordIssue: Sendable {
+    package var recordIndex: Int
+    package var line: Int
+    package var reason: String
+    package var originalBytes: [UInt8]
+}
+
+/// What a worker sees of one chunk: the raw records, their parsed fields, and the records the
+/// engine already found unusable (wrong width). Stages add their own issues.
+package struct ChunkWork {
+    package let raw: RawChunk
+    package let parsed: ParsedChunk
+    package let header: DatasetHeader
+    /// Indexes of the records that have a row-level issue; a stage skips them.
+    package private(set) var badRecords: Set<Int> = []
+    package private(set) var issues: [RecordIssue] = []
+
+    init(raw: RawChunk, parsed: ParsedChunk, header: DatasetHeader) {
+        self.raw = raw
+        self.parsed = parsed
+        self.header = header
+    }
+
+    /// Marks record `index` as a row-level error; only its first reason is kept.
+    package mutating func reject(record index: Int, reason: String) {
+        guard badRecords.insert(index).inserted else { return }
+        issues.append(RecordIssue(recordIndex: index, line: raw.line(ofRecord: index), reason: reason,
+                                  originalBytes: Array(raw.originalBytes(ofRecord: index))))
+    }
+
+    package func isGood(_ record: Int) -> Bool { badRecords.isEmpty || !badRecords.contains(record) }
+}
+
+/// A finished data chunk, delivered to the consumer in input order.
+package struct ChunkDelivery<Payload: Sendable>: Sendable {
+    package var payload: Payload
+    package var inputIndex: Int
+    package var records: Int
+    /// Issues sorted by record, each with its 1-based record number across the whole dataset.
+    package var issues: [(record: Int, issue: RecordIssue)]
+}
+
+/// Counters the engine keeps for the summary line and the progress bar.
+package final class EngineCounters: Sendable {
+    package let rawBytesRead = Atomic<Int>(0)
+    package let bytesParsed = Atomic<Int>(0)
+    package let recordsRead = Atomic<Int>(0)
+    package init() {}
+}
+
+/// source → chunker (one thread) → N parse workers → ordered consumer (the calling thread).
+///
+/// Memory is bounded by the number of chunks in flight (a semaphore the reader waits on and the
+/// consumer releases), never by the number of rows.
+package enum StreamingEngine {
+    private enum Outcome<Payload: Sendable>: Sendable {
+        /// A chunk with nothing to deliver: a later input's header, or work dropped after cancellation.
+        case nothing
+        case data(ChunkDelivery<Payload>)
+        case failure(PreplineError)
+    }
+
+    /// Runs one pass over `inputs`.
+    /// - `makeProcessor` is called once per worker thread; the processor it returns turns a chunk
+    ///   into a payload (it may hold per-thread state such as buffers).
+    /// - `consume` is called on this thread, in input order; returning false stops the run early
+    ///   (a closed output pipe).
+    /// Returns the header (nil for an empty input).
+    @discardableResult
+    package static func run<Payload: Sendable>(
+        inputs: [String],
+        dialect: InputDialect,
+        options: EngineOptions,
+        counters: EngineCounters,
+        onHeader: (DatasetHeader) throws(PreplineError) -> Void,
+        makeProcessor: @escaping @Sendable (DatasetHeader) -> (inout ChunkWork) throws(PreplineError) -> Payload,
+        consume: (ChunkDelivery<Payload>) throws(PreplineError) -> Bool
+    ) throws(PreplineError) -> DatasetHeader? {
+        let chunker = RecordChunker(inputs: inputs, dialect: dialect, chunkSize: options.chunkSize)
+        let names = inputs.map { $0 == "-" ? "stdin" : $0 }
+
+        // The first record is read here, before any worker starts, so every worker knows the columns.
+        guard let first = try chunker.next() else { return nil }
+        let headerParser = LibCSVParser(delimiter: dialect.delimiter, quote: dialect.quote)
+        let firstFields = headerParser.parse(first.bytes, expectedRecords: 1)
+        let header: DatasetHeader
+        if dialect.header {
+            header = DatasetHeader(names: firstFields.strings(ofRecord: 0), fromInput: true)
+        } else {
+            header = DatasetHeader(names: (1...firstFields.fieldCount(ofRecord: 0)).map { "column_\($0)" }, fromInput: false)
+        }
+        try onHeader(header)
+        counters.rawBytesRead.store(chunker.rawBytesRead, ordering: .relaxed)
+
+        let queue = WorkQueue<(Int, RawChunk?, PreplineError?)>()
+        let board = ReorderBoard<Outcome<Payload>>()
+        let cancelled = CancellationFlag()
+        let maxInFlight = options.threads * 2 + 2
+        let inFlight = DispatchSemaphore(value: maxInFlight)
+        let handOff = HandOff(value: (chunker, first, dialect.header))
+
+        let reader = Thread {
+            let (chunker, first, firstIsHeader) = handOff.value
+            var sequence = 0
+            func send(_ chunk: RawChunk?, _ error: PreplineError?) {
+                inFlight.wait()
+                queue.push((sequence, chunk, error))
+                sequence += 1
+            }
+            if !firstIsHeader { send(first, nil) }
+            while !cancelled.isCancelled {
+                do throws(PreplineError) {
+                    guard let chunk = try chunker.next() else { break }
+                    counters.rawBytesRead.store(chunker.rawBytesRead, ordering: .relaxed)
+                    send(chunk, nil)
+                } catch {
+                    send(nil, error)
+                    break
+                }
+            }
+            counters.rawBytesRead.store(chunker.rawBytesRead, ordering: .relaxed)
+            queue.close()
+            board.finish(total: sequence)
+        }
+        reader.name = "prepline-reader"
+        reader.stackSize = 1 << 20
+        reader.start()
+
+        for _ in 0..<options.threads {
+            let worker = Thread {
+                let parser = LibCSVParser(delimiter: dialect.delimiter, quote: dialect.quote)
+                let process = makeProcessor(header)
+                while let (sequence, chunk, error) = queue.pop() {
+                    if cancelled.isCancelled { board.put(sequence, .nothing); continue }
+                    guard let chunk else { board.put(sequence, .failure(error!)); continue }
+                    board.put(sequence, work(chunk, parser: parser, header: header, names: names, process: process, counters: counters))
+                }
+            }
+            worker.name = "prepline-worker"
+            worker.stackSize = 1 << 20
+            worker.start()
+        }
+
+        var sequence = 0
+        var recordsBefore = 0
+        defer {
+            // On an early stop, let the reader see the flag instead of blocking on the semaphore.
+            // Threads still busy are not joined: a blocked read on a pipe must not hang the exit.
+            cancelled.cancel()
+            for _ in 0..<maxInFlight { inFlight.signal() }
+        }
+        while let outcome = board.take(sequence) {
+            sequence += 1
+            inFlight.signal()
+            switch outcome {
+            case .nothing: continue
+            case .failure(let error): throw error
+            case .data(var delivery):
+                for i in delivery.issues.indices { delivery.issues[i].record = recordsBefore + delivery.issues[i].issue.recordIndex + 1 }
+                recordsBefore += delivery.records
+                counters.recordsRead.store(recordsBefore, ordering: .relaxed)
+                guard try consume(delivery) else { return header }
+            }
+        }
+        return header
+    }
+
+    private static func work<Payload: Sendable>(
+        _ chunk: RawChunk, parser: LibCSVParser, header: DatasetHeader, names: [String],
+        process: (inout ChunkWork) throws(PreplineError) -> Payload, counters: EngineCounters
+    ) -> Outcome<Payload> {
+        let parsed = parser.parse(chunk.bytes, expectedRecords: chunk.recordCount)
+        counters.bytesParsed.add(chunk.bytes.count, ordering: .relaxed)
+        guard parsed.recordCount == chunk.recordCount else {
+            return .failure(.malformedInput(InputPosition(file: names[chunk.inputIndex], line: chunk.startLine),
+                                            "internal error: the chunker found \(chunk.recordCount) records, libcsv \(parsed.recordCount); please report this input"))
+        }
+        if chunk.isHeader {
+            let found = parsed.strings(ofRecord: 0)
+            guard found == header.names else {
+                return .failure(.malformedInput(InputPosition(file: names[chunk.inputIndex], line: chunk.line(ofRecord: 0)),
+                                                "header differs from \(names[0])'s: expected \(header.names.joined(separator: ",")), found \(found.joined(separator: ","))"))
+            }
+            return .nothing
+        }
+        var work = ChunkWork(raw: chunk, parsed: parsed, header: header)
+        let width = header.names.count
+        for r in 0..<parsed.recordCount {
+            let count = parsed.fieldCount(ofRecord: r)
+            if count != width { work.reject(record: r, reason: "expected \(width) fields, found \(count)") }
+        }
+        do {
+            let payload = try process(&work)
+            let issues = work.issues.sorted { $0.recordIndex < $1.recordIndex }.map { (record: 0, issue: $0) }
+            return .data(ChunkDelivery(payload: payload, inputIndex: chunk.inputIndex, records: chunk.recordCount, issues: issues))
+        } catch {
+            return .failure(error)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+/// Writes RFC 4180 CSV: a field is quoted only when it must be (it holds the delimiter, the
+/// quote, CR or LF), the way Python's csv module and xsv write, so output diffs stay small.
+package struct CSVFormatter: Sendable {
+    package let delimiter: UInt8
+    package let quote: UInt8
+    package let crlf: Bool
+    private let special: [Bool]
+
+    package init(delimiter: UInt8, quote: UInt8, crlf: Bool) {
+        self.delimiter = delimiter
+        self.quote = quote
+        self.crlf = crlf
+        var special = [Bool](repeating: false, count: 256)
+        for byte in [delimiter, quote, 0x0A, 0x0D] { special[Int(byte)] = true }
+        self.special = special
+    }
+
+    package func appendTerminator(into out: inout [UInt8]) {
+        if crlf { out.append(0x0D) }
+        out.append(0x0A)
+    }
+
+    /// Appends one field. `fieldCount` is the record's width: a record made of a single empty
+    /// field is written as `""`, because an empty line would be read back as no record at all.
+    @inline(__always)
+    package func appendField(_ field: UnsafeRawBufferPointer, fieldCount: Int, into out: inout [UInt8]) {
+        if field.isEmpty {
+            if fieldCount == 1 { out.append(quote); out.append(quote) }
+            return
+        }
+        let needsQuotes = special.withUnsafeBufferPointer { table in
+            for byte in field where table[Int(byte)] { return true }
+            return false
+        }
+        guard needsQuotes else {
+            out.append(contentsOf: field)
+            return
+        }
+        out.append(quote)
+        for byte in field {
+            if byte == quote { out.append(quote) }
+            out.append(byte)
+        }
+        out.append(quote)
+    }
+
+    package func appendField(_ text: String, fieldCount: Int, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { appendField(UnsafeRawBufferPointer($0), fieldCount: fieldCount, into: &out) }
+    }
+
+    /// Appends a whole record of strings (headers, rejects: not the hot path).
+    package func appendRecord(_ fields: [String], into out: inout [UInt8]) {
+        for (i, field) in fields.enumerated() {
+            if i > 0 { out.append(delimiter) }
+            appendField(field, fieldCount: fields.count, into: &out)
+        }
+        appendTerminator(into: &out)
+    }
+
+    /// Appends the good records of a parsed chunk unchanged (the pass-through).
+    package func appendRecords(of work: ChunkWork, into out: inout [UInt8]) -> Int {
+        let parsed = work.parsed
+        var written = 0
+        parsed.fieldBytes.withUnsafeBytes { bytes in
+            parsed.fieldEnds.withUnsafeBufferPointer { ends in
+                var fieldIndex = 0
+                for r in 0..<parsed.recordCount {
+                    let recordEnd = Int(parsed.recordEnds[r])
+                    defer { fieldIndex = recordEnd }
+                    guard work.isGood(r) else { continue }
+                    let count = recordEnd - fieldIndex
+                    var start = fieldIndex == 0 ? 0 : Int(ends[fieldIndex - 1])
+                    for f in fieldIndex..<recordEnd {
+                        if f > fieldIndex { out.append(delimiter) }
+                        let end = Int(ends[f])
+                        appendField(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), fieldCount: count, into: &out)
+                        start = end
+                    }
+                    appendTerminator(into: &out)
+                    written += 1
+                }
+            }
+        }
+        return written
+    }
+}

@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A closed output pipe (`prepline … | head`): the run ends quietly with exit 0, like xsv.
+package struct BrokenPipe: Error {}
+
+/// A byte destination: stdout, or a file written under a temporary name and renamed into place
+/// only on success, so a failed run never leaves a complete-looking file behind.
+package final class OutputSink {
+    package let displayName: String
+    private let finalPath: String?
+    private let temporaryPath: String?
+    private var fd: Int32
+    private var committed = false
+    package private(set) var bytesWritten = 0
+
+    /// Opens `path` ("-" is stdout). Nothing appears at `path` until `commit()`.
+    package init(path: String) throws(PreplineError) {
+        if path == "-" {
+            displayName = "stdout"
+            finalPath = nil
+            temporaryPath = nil
+            fd = STDOUT_FILENO
+            return
+        }
+        displayName = path
+        finalPath = path
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let temporary = "\(directory).\(name).prepline-\(getpid()).tmp"
+        temporaryPath = temporary
+        fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw PreplineError.output(file: path, String(cString: strerror(errno)))
+        }
+    }
+
+    deinit {
+        if !committed { abort() }
+    }
+
+    /// Writes all of `bytes`; throws `BrokenPipe` when stdout's reader has gone.
+    package func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    if errno == EPIPE && finalPath == nil { throw BrokenPipe() }
+                    throw PreplineError.output(file: displayName, String(cString: strerror(errno)))
+                }
+                offset += n
+            }
+        }
+        bytesWritten += bytes.count
+    }
+
+    /// Closes the file and renames it into place.
+    package func commit() throws(PreplineError) {
+        guard let finalPath, let temporaryPath else { committed = true; return }
+        if close(fd) != 0 {
+            let reason = String(cString: strerror(errno))
+            fd = -1
+            throw PreplineError.output(file: displayName, reason)
+        }
+        fd = -1
+        guard rename(temporaryPath, finalPath) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw PreplineError.output(file: displayName, reason)
+        }
+        committed = true
+    }
+
+    /// Drops the temporary file (after an error).
+    package func abort() {
+        guard !committed else { return }
+        committed = true
+        if let temporaryPath {
+            if fd >= 0 { close(fd) }
+            unlink(temporaryPath)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+/// How the input CSV is spelled. Defaults follow RFC 4180 and pandas' missing-value tokens.
+package struct InputDialect: Sendable, Equatable {
+    package var delimiter: UInt8 = UInt8(ascii: ",")
+    package var quote: UInt8 = UInt8(ascii: "\"")
+    package var header = true
+    /// Tokens read as a missing value (stages use them; a pass-through keeps the text as it is).
+    package var missing: [String] = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"]
+
+    package init() {}
+}
+
+/// What to do with a row-level error (DESIGN.md, "Bad input").
+package enum OnError: String, Sendable, CaseIterable {
+    case fail, skip, reject
+}
+
+/// How the output is written.
+package struct OutputOptions: Sendable, Equatable {
+    package var delimiter: UInt8?
+    package var quote: UInt8?
+    /// nil: follow the input (a header-less input gives a header-less output).
+    package var header: Bool?
+    package var onError: OnError = .fail
+    package var rejects: String?
+
+    package init() {}
+}
+
+/// A pipeline spec (DESIGN.md, "The spec"). Only the parts the engine runs today are modelled;
+/// the rest is rejected by name instead of being ignored.
+package struct Spec: Sendable {
+    package var version = 1
+    package var input = InputDialect()
+    package var output = OutputOptions()
+    /// The stage list; empty means a faithful pass-through.
+    package var stages: [JSONValue] = []
+
+    package init() {}
+
+    /// Reads a spec file ("-" is not allowed: stdin carries the data).
+    package static func load(path: String) throws(PreplineError) -> Spec {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
+            throw PreplineError.usage("\(path): cannot open the spec: \(reason)")
+        }
+        return try parse(bytes: [UInt8](data), file: path)
+    }
+
+    package static func parse(bytes: [UInt8], file: String) throws(PreplineError) -> Spec {
+        let root: JSONValue
+        do {
+            root = try JSONParser.parse(bytes)
+        } catch {
+            throw PreplineError.specSyntax(file: file, line: error.line, column: error.column, message: error.message)
+        }
+        return try decode(root, file: file)
+    }
+
+    package static func decode(_ root: JSONValue, file: String) throws(PreplineError) -> Spec {
+        var spec = Spec()
+        var reader = try SpecObjectReader(root, file: file, path: "")
+        guard reader.has("prepline") else {
+            throw PreplineError.spec(file: file, path: "prepline", message: "missing; a spec starts with \"prepline\": 1 (the format version)")
+        }
+        spec.version = try reader.integer("prepline", in: 1...1)!
+
+        if var input = try reader.object("input") {
+            if let d = try input.singleByte("delimiter") { spec.input.delimiter = d }
+            if let q = try input.singleByte("quote") { spec.input.quote = q }
+            if let h = try input.bool("header") { spec.input.header = h }
+            if let m = try input.stringArray("missing") { spec.input.missing = m }
+            try input.finish()
+            try checkDialect(delimiter: spec.input.delimiter, quote: spec.input.quote, file: file, path: "input")
+        }
+
+        if let stages = reader.value("stages") {
+            guard case .array(let list) = stages else {
+                throw PreplineError.spec(file: file, path: "stages", message: "expected an array of stages, got \(stages.typeName)")
+            }
+            for (i, stage) in list.enumerated() {
+                let stagePath = "stages[\(i)]"
+                var stageReader = try SpecObjectReader(stage, file: file, path: stagePath)
+                let name = try stageReader.string("stage")
+                throw PreplineError.spec(file: file, path: "\(stagePath).stage",
+                                         message: "stage \(name.map { "\"\($0)\"" } ?? "(missing)") is not available in this version of prepline; only an empty stage list (a pass-through) runs")
+            }
+            spec.stages = list
+        }
+
+        for unsupported in ["schema", "checks"] where reader.has(unsupported) {
+            _ = reader.value(unsupported)
+            throw PreplineError.spec(file: file, path: unsupported, message: "\"\(unsupported)\" is not available in this version of prepline")
+        }
+
+        if var output = try reader.object("output") {
+            _ = try output.choice("format", ["csv"])
+            _ = try output.choice("columns", ["all"])
+            if let d = try output.singleByte("delimiter") { spec.output.delimiter = d }
+            if let q = try output.singleByte("quote") { spec.output.quote = q }
+            spec.output.header = try output.bool("header")
+            if let e = try output.choice("on_error", OnError.allCases.map(\.rawValue)) { spec.output.onError = OnError(rawValue: e)! }
+            spec.output.rejects = try output.string("rejects")
+            try output.finish()
+            try checkDialect(delimiter: spec.output.delimiter ?? spec.input.delimiter,
+                             quote: spec.output.quote ?? spec.input.quote, file: file, path: "output")
+        }
+        try reader.finish()
+        return spec
+    }
+
+    private static func checkDialect(delimiter: UInt8, quote: UInt8, file: String, path: String) throws(PreplineError) {
+        let forbidden: Set<UInt8> = [0x0A, 0x0D]
+        if forbidden.contains(delimiter) {
+            throw PreplineError.spec(file: file, path: "\(path).delimiter", message: "a line break cannot be the delimiter")
+        }
+        if forbidden.contains(quote) {
+            throw PreplineError.spec(file: file, path: "\(path).quote", message: "a line break cannot be the quote")
+        }
+        if delimiter == quote {
+            throw PreplineError.spec(file: file, path: "\(path).quote", message: "the quote must differ from the delimiter")
+        }
+    }
+}

@@ -1,0 +1,103 @@
+/// Reads one JSON object of a spec while tracking its JSON path, so every mistake is reported
+/// as `stages[3].method: expected one of "zscore", "minmax", got "z"`.
+///
+/// Each reader must end with `finish()`, which rejects keys nobody asked for: unknown keys are
+/// spec errors, never silently ignored (a typo'd option must not fall back to a default).
+package struct SpecObjectReader {
+    package let file: String
+    package let path: String
+    private let members: [(key: String, value: JSONValue)]
+    private var consumed: Set<String> = []
+
+    package init(_ value: JSONValue, file: String, path: String) throws(PreplineError) {
+        guard case .object(let members) = value else {
+            throw PreplineError.spec(file: file, path: path, message: "expected an object, got \(value.typeName)")
+        }
+        self.file = file
+        self.path = path
+        self.members = members
+    }
+
+    package func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    package func fail(_ key: String, _ message: String) -> PreplineError {
+        .spec(file: file, path: childPath(key), message: message)
+    }
+
+    package func has(_ key: String) -> Bool { members.contains { $0.key == key } }
+
+    package mutating func value(_ key: String) -> JSONValue? {
+        consumed.insert(key)
+        return members.first { $0.key == key }?.value
+    }
+
+    package mutating func string(_ key: String) throws(PreplineError) -> String? {
+        guard let value = value(key) else { return nil }
+        guard case .string(let s) = value else { throw fail(key, "expected a string, got \(value.typeName)") }
+        return s
+    }
+
+    package mutating func bool(_ key: String) throws(PreplineError) -> Bool? {
+        guard let value = value(key) else { return nil }
+        guard case .bool(let b) = value else { throw fail(key, "expected true or false, got \(value.typeName)") }
+        return b
+    }
+
+    package mutating func number(_ key: String) throws(PreplineError) -> Double? {
+        guard let value = value(key) else { return nil }
+        guard case .number(let n) = value else { throw fail(key, "expected a number, got \(value.typeName)") }
+        return n
+    }
+
+    package mutating func integer(_ key: String, in range: ClosedRange<Int>) throws(PreplineError) -> Int? {
+        guard let n = try number(key) else { return nil }
+        guard n == n.rounded(), n >= Double(range.lowerBound), n <= Double(range.upperBound) else {
+            throw fail(key, "expected an integer from \(range.lowerBound) to \(range.upperBound), got \(n)")
+        }
+        return Int(n)
+    }
+
+    package mutating func stringArray(_ key: String) throws(PreplineError) -> [String]? {
+        guard let value = value(key) else { return nil }
+        guard case .array(let elements) = value else { throw fail(key, "expected an array of strings, got \(value.typeName)") }
+        var result: [String] = []
+        for (i, element) in elements.enumerated() {
+            guard case .string(let s) = element else {
+                throw PreplineError.spec(file: file, path: "\(childPath(key))[\(i)]", message: "expected a string, got \(element.typeName)")
+            }
+            result.append(s)
+        }
+        return result
+    }
+
+    /// A string that must be one of `allowed`; the error lists them.
+    package mutating func choice(_ key: String, _ allowed: [String]) throws(PreplineError) -> String? {
+        guard let s = try string(key) else { return nil }
+        guard allowed.contains(s) else {
+            throw fail(key, "expected one of \(allowed.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(s)\"")
+        }
+        return s
+    }
+
+    /// A string of exactly one byte (delimiters and quotes are single bytes in prepline's CSV).
+    package mutating func singleByte(_ key: String) throws(PreplineError) -> UInt8? {
+        guard let s = try string(key) else { return nil }
+        let utf8 = Array(s.utf8)
+        guard utf8.count == 1 else { throw fail(key, "expected a single-byte string such as \",\" or \"\\t\", got \"\(s)\"") }
+        return utf8[0]
+    }
+
+    package mutating func object(_ key: String) throws(PreplineError) -> SpecObjectReader? {
+        guard let value = value(key) else { return nil }
+        return try SpecObjectReader(value, file: file, path: childPath(key))
+    }
+
+    /// Rejects keys that no one read, naming the allowed ones.
+    package func finish() throws(PreplineError) {
+        for member in members where !consumed.contains(member.key) {
+            let allowed = consumed.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
+            throw PreplineError.spec(file: file, path: childPath(member.key),
+                                     message: "unknown key; allowed keys here: \(allowed)")
+        }
+    }
+}
