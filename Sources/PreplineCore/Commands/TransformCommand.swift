@@ -52,6 +52,7 @@ package enum TransformCommand {
         let rejectsSink = try onError == .reject ? OutputSink(path: rejectsPath!) : nil
         let rejectsFormatter = CSVFormatter(delimiter: UInt8(ascii: ","), quote: UInt8(ascii: "\""), crlf: false)
         let names = inputs.map { $0 == "-" ? "stdin" : $0 }
+        let outputPool = BufferPool(limit: options.engine.threads * 2 + 2)
 
         let counters = EngineCounters()
         let totalBytes: Int? = inputs.contains("-") ? nil : inputs.reduce(0) { sum, path in
@@ -89,20 +90,26 @@ package enum TransformCommand {
             try StreamingEngine.run(
                 inputs: inputs, dialect: spec.input, options: options.engine, counters: counters,
                 onHeader: { header throws(PreplineError) in
-                    guard spec.output.header ?? spec.input.header else { return }
+                    guard spec.output.header else { return }
                     var bytes: [UInt8] = []
                     formatter.appendRecord(header.names, into: &bytes)
                     pendingHeader = gzipOutput ? GzipMemberEncoder.compress(bytes, level: gzipLevel) : bytes
                 },
                 makeProcessor: { _ in
+                    var scratch: [UInt8] = []
                     return { (work: inout ChunkWork) throws(PreplineError) -> OutputChunk in
-                        var out: [UInt8] = []
+                        var out = outputPool.take()
                         out.reserveCapacity(work.raw.bytes.count + work.raw.bytes.count / 8)
                         let rows = formatter.appendRecords(of: work, into: &out)
-                        return OutputChunk(bytes: gzipOutput ? GzipMemberEncoder.compress(out, level: gzipLevel) : out, rowsOut: rows)
+                        if gzipOutput {
+                            swap(&out, &scratch)
+                            GzipMemberEncoder.compress(scratch, level: gzipLevel, into: &out)
+                            scratch.removeAll(keepingCapacity: true)
+                        }
+                        return OutputChunk(bytes: out, rowsOut: rows)
                     }
                 },
-                consume: { delivery throws(PreplineError) -> Bool in
+                consume: { (delivery: consuming ChunkDelivery<OutputChunk>) throws(PreplineError) -> Bool in
                     summary.rowsIn += delivery.records
                     if !delivery.issues.isEmpty {
                         switch onError {
@@ -125,7 +132,9 @@ package enum TransformCommand {
                         }
                     }
                     summary.rowsOut += delivery.payload.rowsOut
-                    return try emit(delivery.payload.bytes)
+                    let more = try emit(delivery.payload.bytes)
+                    outputPool.give(&delivery.payload.bytes)
+                    return more
                 })
             if try emit([]), gzipOutput && sink.bytesWritten == 0 {
                 // An empty .gz output is still a valid gzip file.

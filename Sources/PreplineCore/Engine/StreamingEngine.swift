@@ -44,6 +44,9 @@ package struct ChunkWork {
         self.header = header
     }
 
+    /// Hands the buffers back for reuse (the work is finished with them).
+    consuming func buffers() -> (RawChunk, ParsedChunk) { (raw, parsed) }
+
     /// Marks record `index` as a row-level error; only its first reason is kept.
     package mutating func reject(record index: Int, reason: String) {
         guard badRecords.insert(index).inserted else { return }
@@ -99,7 +102,9 @@ package enum StreamingEngine {
         makeProcessor: @escaping @Sendable (DatasetHeader) -> (inout ChunkWork) throws(PreplineError) -> Payload,
         consume: (ChunkDelivery<Payload>) throws(PreplineError) -> Bool
     ) throws(PreplineError) -> DatasetHeader? {
-        let chunker = RecordChunker(inputs: inputs, dialect: dialect, chunkSize: options.chunkSize)
+        let maxInFlight = options.threads * 2 + 2
+        let rawPool = BufferPool(limit: maxInFlight)
+        let chunker = RecordChunker(inputs: inputs, dialect: dialect, chunkSize: options.chunkSize, pool: rawPool)
         let names = inputs.map { $0 == "-" ? "stdin" : $0 }
 
         // The first record is read here, before any worker starts, so every worker knows the columns.
@@ -118,7 +123,6 @@ package enum StreamingEngine {
         let queue = WorkQueue<(Int, RawChunk?, PreplineError?)>()
         let board = ReorderBoard<Outcome<Payload>>()
         let cancelled = CancellationFlag()
-        let maxInFlight = options.threads * 2 + 2
         let inFlight = DispatchSemaphore(value: maxInFlight)
         let handOff = HandOff(value: (chunker, first, dialect.header))
 
@@ -153,10 +157,14 @@ package enum StreamingEngine {
             let worker = Thread {
                 let parser = LibCSVParser(delimiter: dialect.delimiter, quote: dialect.quote)
                 let process = makeProcessor(header)
+                var parsed = ParsedChunk()
                 while let (sequence, chunk, error) = queue.pop() {
                     if cancelled.isCancelled { board.put(sequence, .nothing); continue }
-                    guard let chunk else { board.put(sequence, .failure(error!)); continue }
-                    board.put(sequence, work(chunk, parser: parser, header: header, names: names, process: process, counters: counters))
+                    guard var chunk else { board.put(sequence, .failure(error!)); continue }
+                    let outcome = work(&chunk, parsed: &parsed, parser: parser, header: header, names: names,
+                                       process: process, counters: counters)
+                    rawPool.give(&chunk.bytes)
+                    board.put(sequence, outcome)
                 }
             }
             worker.name = "prepline-worker"
@@ -188,11 +196,13 @@ package enum StreamingEngine {
         return header
     }
 
+    /// Parses and processes one chunk. `chunk` and `parsed` come back with their buffers
+    /// uniquely owned again, so the caller can recycle them.
     private static func work<Payload: Sendable>(
-        _ chunk: RawChunk, parser: LibCSVParser, header: DatasetHeader, names: [String],
+        _ chunk: inout RawChunk, parsed: inout ParsedChunk, parser: LibCSVParser, header: DatasetHeader, names: [String],
         process: (inout ChunkWork) throws(PreplineError) -> Payload, counters: EngineCounters
     ) -> Outcome<Payload> {
-        let parsed = parser.parse(chunk.bytes, expectedRecords: chunk.recordCount)
+        parser.parse(chunk.bytes, expectedRecords: chunk.recordCount, into: &parsed)
         counters.bytesParsed.add(chunk.bytes.count, ordering: .relaxed)
         guard parsed.recordCount == chunk.recordCount else {
             return .failure(.malformedInput(InputPosition(file: names[chunk.inputIndex], line: chunk.startLine),
@@ -212,12 +222,15 @@ package enum StreamingEngine {
             let count = parsed.fieldCount(ofRecord: r)
             if count != width { work.reject(record: r, reason: "expected \(width) fields, found \(count)") }
         }
+        let outcome: Outcome<Payload>
         do {
             let payload = try process(&work)
             let issues = work.issues.sorted { $0.recordIndex < $1.recordIndex }.map { (record: 0, issue: $0) }
-            return .data(ChunkDelivery(payload: payload, inputIndex: chunk.inputIndex, records: chunk.recordCount, issues: issues))
+            outcome = .data(ChunkDelivery(payload: payload, inputIndex: chunk.inputIndex, records: chunk.recordCount, issues: issues))
         } catch {
-            return .failure(error)
+            outcome = .failure(error)
         }
+        (chunk, parsed) = work.buffers()
+        return outcome
     }
 }

@@ -73,8 +73,13 @@ package final class RecordChunker {
     /// File sizes where known, to draw a percentage.
     package private(set) var knownSizes: [Int?] = []
 
-    package init(inputs: [String], dialect: InputDialect, chunkSize: Int, maxRecordBytes: Int = 256 << 20) {
+    /// Where chunk byte arrays come from; workers give them back when done.
+    package let pool: BufferPool
+
+    package init(inputs: [String], dialect: InputDialect, chunkSize: Int, pool: BufferPool = BufferPool(limit: 0),
+                 maxRecordBytes: Int = 256 << 20) {
         self.inputs = inputs
+        self.pool = pool
         self.headerInEachInput = dialect.header
         self.chunkSize = max(1, chunkSize)
         self.maxRecordBytes = maxRecordBytes
@@ -287,7 +292,8 @@ package final class RecordChunker {
 
     /// Hands out bytes [0, at) as a chunk and moves the rest to the front of the buffer.
     private func cut(at: Int, starts: inout [Int32], ends: inout [Int32], lines: inout [Int32], line: Int) -> RawChunk {
-        let bytes = [UInt8](UnsafeRawBufferPointer(start: buffer, count: at))
+        var bytes = pool.take()
+        bytes.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: at))
         let chunk = RawChunk(bytes: bytes, recordStarts: starts, recordEnds: ends, recordLines: lines,
                              startLine: chunkStartLine, inputIndex: inputIndex,
                              isHeader: firstRecordPending && headerInEachInput)

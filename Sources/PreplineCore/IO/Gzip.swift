@@ -84,12 +84,20 @@ package final class GzipSource: ByteSource {
 /// parallel and the writer concatenates the members in order: a valid multi-member gzip file.
 package enum GzipMemberEncoder {
     package static func compress(_ data: [UInt8], level: Int32) -> [UInt8] {
+        var out: [UInt8] = []
+        compress(data, level: level, into: &out)
+        return out
+    }
+
+    /// Compresses into `out` (replacing its contents, reusing its storage).
+    package static func compress(_ data: [UInt8], level: Int32, into out: inout [UInt8]) {
         var stream = z_stream()
         let status = prepline_deflate_init_gzip(&stream, level)
         precondition(status == Z_OK, "zlib deflateInit2 failed: \(status)")
         defer { deflateEnd(&stream) }
         let bound = Int(deflateBound(&stream, uLong(data.count))) + 64
-        var out = [UInt8](repeating: 0, count: bound)
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: repeatElement(0, count: bound))
         let produced: Int = data.withUnsafeBytes { source in
             out.withUnsafeMutableBytes { target in
                 stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress?.assumingMemoryBound(to: Bytef.self))
@@ -102,6 +110,5 @@ package enum GzipMemberEncoder {
             }
         }
         out.removeSubrange(produced...)
-        return out
     }
 }

@@ -61,7 +61,19 @@ package final class LibCSVParser {
 
     /// Parses whole records. The chunk must come from `RecordChunker` (structurally valid).
     package func parse(_ bytes: [UInt8], expectedRecords: Int) -> ParsedChunk {
+        var chunk = ParsedChunk()
+        parse(bytes, expectedRecords: expectedRecords, into: &chunk)
+        return chunk
+    }
+
+    /// Parses into `chunk`, reusing its storage (a worker parses every chunk into the same one).
+    package func parse(_ bytes: [UInt8], expectedRecords: Int, into chunk: inout ParsedChunk) {
         let sink = Sink()
+        swap(&sink.chunk, &chunk)
+        defer { swap(&sink.chunk, &chunk) }
+        sink.chunk.fieldBytes.removeAll(keepingCapacity: true)
+        sink.chunk.fieldEnds.removeAll(keepingCapacity: true)
+        sink.chunk.recordEnds.removeAll(keepingCapacity: true)
         sink.chunk.fieldBytes.reserveCapacity(bytes.count)
         sink.chunk.fieldEnds.reserveCapacity(expectedRecords * 8 + 8)
         sink.chunk.recordEnds.reserveCapacity(expectedRecords)
@@ -83,6 +95,5 @@ package final class LibCSVParser {
         // Lenient mode only fails on memory exhaustion.
         precondition(consumed == bytes.count, "libcsv stopped: \(String(cString: csv_strerror(csv_error(parser))))")
         csv_fini(parser, onField, onRecord, context)
-        return sink.chunk
     }
 }

@@ -20,8 +20,8 @@ package enum OnError: String, Sendable, CaseIterable {
 package struct OutputOptions: Sendable, Equatable {
     package var delimiter: UInt8?
     package var quote: UInt8?
-    /// nil: follow the input (a header-less input gives a header-less output).
-    package var header: Bool?
+    /// Write a header record (DESIGN.md: default true; a header-less input gets `column_1`… names).
+    package var header = true
     package var onError: OnError = .fail
     package var rejects: String?
 
@@ -99,7 +99,7 @@ package struct Spec: Sendable {
             _ = try output.choice("columns", ["all"])
             if let d = try output.singleByte("delimiter") { spec.output.delimiter = d }
             if let q = try output.singleByte("quote") { spec.output.quote = q }
-            spec.output.header = try output.bool("header")
+            if let h = try output.bool("header") { spec.output.header = h }
             if let e = try output.choice("on_error", OnError.allCases.map(\.rawValue)) { spec.output.onError = OnError(rawValue: e)! }
             spec.output.rejects = try output.string("rejects")
             try output.finish()
