@@ -1,0 +1,54 @@
+# prepline — build, test and try it.  `make setup` and `make test` are the README's two commands.
+
+APT_PKGS := libcsv-dev zlib1g-dev
+PY_PKGS  := scikit-learn pandas numpy frictionless
+PY_MODS  := sklearn, pandas, numpy, frictionless
+BIN      := .build/release/prepline
+DEMO_OUT := /tmp/prepline-demo.csv
+
+# apt-get as root, through sudo otherwise (when there is one).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PIP_ROOT_USER_ACTION := ignore
+
+.DEFAULT_GOAL := build
+.PHONY: setup test build release bench clean deps pydeps
+
+## setup: install what is missing, build the release binary, run a sample pipeline
+setup: release
+	$(BIN) run pipelines/passthrough.json samples/penguins.csv -o $(DEMO_OUT)
+	@echo "--- first lines of $(DEMO_OUT):"
+	@head -n 5 $(DEMO_OUT)
+
+## test: install what is missing (C libraries, Python reference stack), build, run the tests
+test: deps pydeps
+	swift build
+	swift test
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release
+
+## bench: the benchmark suite (see bench/README.md)
+bench: release
+	bash bench/run.sh
+
+clean:
+	rm -rf .build $(DEMO_OUT)
+
+# C libraries: apt-get update + install only when one is missing.
+deps:
+	@command -v dpkg-query >/dev/null || { echo "no dpkg: install $(APT_PKGS) (libcsv, zlib) yourself"; exit 0; }; \
+	missing=$$(for p in $(APT_PKGS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:" $$missing; \
+	    $(APT) update -qq && $(APT) install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# Python packages the conformance tests compare against: pip only when an import fails.
+pydeps:
+	@python3 -c "import $(PY_MODS)" 2>/dev/null || python3 -m pip install --quiet $(PY_PKGS)
