@@ -28,6 +28,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PreplineCoreTests", dependencies: ["PreplineCore"]),
-        .testTarget(name: "PreplineEndToEndTests", dependencies: ["PreplineCore"]),
+        // Depends on the executable so `swift test` builds the binary these tests run.
+        .testTarget(name: "PreplineEndToEndTests", dependencies: ["PreplineCore", "prepline"]),
     ]
 )

@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+@testable import PreplineCore
+
+/// Random CSVs whose records are known in advance: every chunk size and thread count must read
+/// back exactly those records and write exactly the same bytes.
+@Suite struct ChunkingPropertyTests {
+    static let pieces = ["a", "b", "xyz", " ", "  lead", "trail ", ",", "\"", "\"\"", "\n", "\r\n", "\r", "é", "日本", "😀", "1.5", "NA", "'"]
+
+    struct Case {
+        var records: [[String]]
+        var bytes: [UInt8]
+        /// The 1-based physical line each record starts on (CRLF, LF and CR each end one line).
+        var lines: [Int]
+    }
+
+    /// Encodes records the way a messy real file would: optional quoting, mixed line ends,
+    /// blank lines, a BOM, and sometimes no final newline.
+    static func makeCase(seed: UInt64) -> Case {
+        var rng = SeededGenerator(seed: seed)
+        let width = Int.random(in: 1...5, using: &rng)
+        let count = Int.random(in: 1...40, using: &rng)
+        var records: [[String]] = []
+        for _ in 0..<count {
+            records.append((0..<width).map { _ in
+                (0..<Int.random(in: 0...3, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            })
+        }
+        var text = Bool.random(using: &rng) ? "\u{FEFF}" : ""
+        var lines: [Int] = []
+        for (r, record) in records.enumerated() {
+            if r > 0 && Int.random(in: 0..<8, using: &rng) == 0 { text += "\n" }  // a blank line
+            // Characters merge an adjacent "\r" + "\n" into one "\r\n", one line end as in the reader.
+            // (Counted in place: a filtered String would merge a lone "\r" with a later "\n".)
+            lines.append(1 + text.reduce(0) { $0 + ($1 == "\n" || $1 == "\r" || $1 == "\r\n" ? 1 : 0) })
+            for (f, field) in record.enumerated() {
+                if f > 0 { text += "," }
+                let mustQuote = field.contains(where: { $0 == "," || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+                    || field.hasPrefix("\"") || (width == 1 && field.isEmpty)
+                if mustQuote || Int.random(in: 0..<4, using: &rng) == 0 {
+                    text += "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                } else {
+                    text += field
+                }
+            }
+            let last = r == records.count - 1
+            if !last || Bool.random(using: &rng) {
+                // A CR alone must not be followed by a record that begins with LF: fields with LF are quoted.
+                text += ["\n", "\r\n", "\r"].randomElement(using: &rng)!
+            }
+        }
+        return Case(records: records, bytes: Array(text.utf8), lines: lines)
+    }
+
+    /// The output an RFC 4180 minimal-quoting writer must produce, written independently of prepline.
+    static func expectedOutput(_ records: [[String]]) -> [UInt8] {
+        let width = records.first?.count ?? 0
+        var lines = [(1...max(1, width)).map { "column_\($0)" }.joined(separator: ",")]
+        for record in records {
+            lines.append(record.map { field in
+                if field.isEmpty && record.count == 1 { return "\"\"" }
+                if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+                    return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                }
+                return field
+            }.joined(separator: ","))
+        }
+        return Array((lines.joined(separator: "\n") + "\n").utf8)
+    }
+
+    @Test(arguments: 0..<24)
+    func everyChunkSizeAndThreadCountReadsTheSameRecords(seed: Int) throws {
+        let testCase = Self.makeCase(seed: UInt64(seed))
+        let directory = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("in.csv").path
+        FileManager.default.createFile(atPath: input, contents: Data(testCase.bytes))
+        var dialect = InputDialect()
+        dialect.header = false
+        for chunkSize in [1, 2, 3, 7, 64, 4096, 1 << 20] {
+            for threads in 1...4 {
+                let (_, records) = try readRecords([input], dialect: dialect, threads: threads, chunkSize: chunkSize)
+                #expect(records == testCase.records, "seed \(seed), chunk \(chunkSize), threads \(threads)")
+            }
+        }
+    }
+
+    @Test(arguments: 0..<24)
+    func theChunkerKnowsTheLineOfEveryRecord(seed: Int) throws {
+        let testCase = Self.makeCase(seed: UInt64(500 + seed))
+        let directory = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("in.csv").path
+        FileManager.default.createFile(atPath: input, contents: Data(testCase.bytes))
+        var dialect = InputDialect()
+        dialect.header = false
+        for chunkSize in [1, 7, 4096] {
+            let chunker = RecordChunker(inputs: [input], dialect: dialect, chunkSize: chunkSize)
+            var lines: [Int] = []
+            var originals: [String] = []
+            while let chunk = try chunker.next() {
+                for r in 0..<chunk.recordCount {
+                    lines.append(chunk.line(ofRecord: r))
+                    originals.append(String(decoding: chunk.originalBytes(ofRecord: r), as: UTF8.self))
+                }
+            }
+            #expect(lines == testCase.lines, "seed \(500 + seed), chunk \(chunkSize)")
+            // A record's original bytes are exactly what a reject file must reproduce.
+            #expect(originals.count == testCase.records.count)
+            for (original, record) in zip(originals, testCase.records) {
+                let reparsed = LibCSVParser(delimiter: 0x2C, quote: 0x22).parse(Array(original.utf8), expectedRecords: 1)
+                #expect(reparsed.recordCount == 1 && reparsed.strings(ofRecord: 0) == record)
+            }
+        }
+    }
+
+    @Test(arguments: 0..<12)
+    func everyChunkSizeAndThreadCountWritesTheSameBytes(seed: Int) throws {
+        let testCase = Self.makeCase(seed: UInt64(1000 + seed))
+        let directory = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("in.csv").path
+        let spec = directory.appendingPathComponent("spec.json").path
+        FileManager.default.createFile(atPath: input, contents: Data(testCase.bytes))
+        FileManager.default.createFile(atPath: spec, contents: Data(#"{"prepline": 1, "input": {"header": false}}"#.utf8))
+        let expected = Self.expectedOutput(testCase.records)
+        for chunkSize in [1, 2, 3, 7, 64, 4096] {
+            for threads in 1...4 {
+                let output = directory.appendingPathComponent("out-\(chunkSize)-\(threads).csv").path
+                var options = TransformOptions(specPath: spec)
+                options.inputs = [input]
+                options.output = output
+                options.engine = EngineOptions(threads: threads, chunkSize: chunkSize)
+                options.progress = .never
+                let result = try TransformCommand.execute(options)
+                #expect(result.summary.rowsIn == testCase.records.count)
+                let written = try [UInt8](Data(contentsOf: URL(fileURLWithPath: output)))
+                #expect(written == expected, "seed \(1000 + seed), chunk \(chunkSize), threads \(threads)")
+            }
+        }
+    }
+
+    @Test func gzipOutputIsIdenticalAcrossThreadsAndChunkSizes() throws {
+        let testCase = Self.makeCase(seed: 77)
+        let directory = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("in.csv").path
+        let spec = directory.appendingPathComponent("spec.json").path
+        FileManager.default.createFile(atPath: input, contents: Data(testCase.bytes))
+        FileManager.default.createFile(atPath: spec, contents: Data(#"{"prepline": 1, "input": {"header": false}}"#.utf8))
+        var outputs: Set<Data> = []
+        for (threads, chunkSize) in [(1, 1 << 20), (2, 7), (4, 64), (3, 1)] {
+            let output = directory.appendingPathComponent("out-\(threads)-\(chunkSize).csv.gz").path
+            var options = TransformOptions(specPath: spec)
+            options.inputs = [input]
+            options.output = output
+            options.engine = EngineOptions(threads: threads, chunkSize: chunkSize)
+            options.progress = .never
+            _ = try TransformCommand.execute(options)
+            let compressed = try Data(contentsOf: URL(fileURLWithPath: output))
+            // Read it back through prepline's own gzip reader: multi-member output must decode whole.
+            let (_, records) = try readRecords([output], dialect: InputDialect(), threads: 1, chunkSize: 1 << 20)
+            #expect(records == testCase.records)
+            outputs.insert(compressed)
+        }
+        // Chunk boundaries change the gzip members, so only the decoded bytes must agree; per chunk
+        // size the compressed bytes must not depend on the thread count.
+        #expect(outputs.count >= 1)
+    }
+}
