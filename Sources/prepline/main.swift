@@ -29,7 +29,7 @@ struct Prepline: ParsableCommand {
             \(exitCodesHelp)
             """,
         version: "0.1.0",
-        subcommands: [Run.self, Apply.self]
+        subcommands: [Run.self, Apply.self, Validate.self]
     )
 }
 
@@ -63,15 +63,8 @@ struct CommonOptions: ParsableArguments {
         var options = TransformOptions(specPath: spec)
         options.inputs = inputs
         options.output = output
-        guard let size = parseSize(chunkSize), size > 0 else {
-            throw ValidationError("--chunk-size: expected a positive byte count such as 65536, 512K or 4M, got '\(chunkSize)'")
-        }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        options.engine = EngineOptions(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, chunkSize: size)
-        guard let mode = ProgressMode(rawValue: progress) else {
-            throw ValidationError("--progress: expected auto, always or never, got '\(progress)'")
-        }
-        options.progress = quiet && mode == .auto ? .never : mode
+        options.engine = try Self.engineOptions(threads: threads, chunkSize: chunkSize)
+        options.progress = try Self.progressMode(progress, quiet: quiet)
         options.crlf = crlf
         options.rejects = rejects
         guard (1...9).contains(gzipLevel) else { throw ValidationError("--gzip-level must be from 1 to 9") }
@@ -79,7 +72,22 @@ struct CommonOptions: ParsableArguments {
         return options
     }
 
-    private func parseSize(_ text: String) -> Int? {
+    static func engineOptions(threads: Int?, chunkSize: String) throws -> EngineOptions {
+        guard let size = parseSize(chunkSize), size > 0 else {
+            throw ValidationError("--chunk-size: expected a positive byte count such as 65536, 512K or 4M, got '\(chunkSize)'")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        return EngineOptions(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, chunkSize: size)
+    }
+
+    static func progressMode(_ text: String, quiet: Bool) throws -> ProgressMode {
+        guard let mode = ProgressMode(rawValue: text) else {
+            throw ValidationError("--progress: expected auto, always or never, got '\(text)'")
+        }
+        return quiet && mode == .auto ? .never : mode
+    }
+
+    private static func parseSize(_ text: String) -> Int? {
         let multipliers: [Character: Int] = ["K": 1 << 10, "k": 1 << 10, "M": 1 << 20, "m": 1 << 20, "G": 1 << 30, "g": 1 << 30]
         if let last = text.last, let multiplier = multipliers[last] {
             return Int(text.dropLast()).map { $0 * multiplier }
@@ -141,6 +149,64 @@ struct Apply: ParsableCommand {
     }
 }
 
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the data against the spec: exit 0 when every record passes, 1 when any fails.",
+        discussion: """
+            Parses every record in parallel and writes no data. This version checks that the CSV \
+            is well-formed (exit 3 otherwise) and that every record has the header's number of \
+            fields; the spec's schema and checks come with a later version. Memory is constant.
+
+            EXAMPLES
+              prepline validate spec.json data.csv
+              zcat big.csv.gz | prepline validate spec.json --max-errors 5
+
+            \(exitCodesHelp)
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The JSON pipeline spec (its input block says how to read the CSV).", valueName: "spec"))
+    var spec: String
+
+    @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"))
+    var inputs: [String] = []
+
+    @Option(help: ArgumentHelp("List at most this many errors (all are counted).", valueName: "n"))
+    var maxErrors: Int = 20
+
+    @Option(help: ArgumentHelp("Worker threads. (default: all cores)", valueName: "n"))
+    var threads: Int?
+
+    @Option(help: ArgumentHelp("Bytes of CSV handed to a worker at once (K/M suffixes).", valueName: "size"))
+    var chunkSize: String = "1M"
+
+    @Option(help: ArgumentHelp("Progress bar on stderr: auto (only on a terminal), always, never.", valueName: "when"))
+    var progress: String = "auto"
+
+    @Flag(name: .shortAndLong, help: "No summary line on stderr (errors are still listed).")
+    var quiet = false
+
+    func run() throws {
+        var options = ValidateOptions(specPath: spec)
+        options.inputs = inputs
+        options.maxErrors = max(0, maxErrors)
+        options.engine = try CommonOptions.engineOptions(threads: threads, chunkSize: chunkSize)
+        options.progress = try CommonOptions.progressMode(progress, quiet: quiet)
+        let result = try ValidateCommand.execute(options)
+        for error in result.listed {
+            FileHandle.standardError.write(Data("prepline: invalid: \(error)\n".utf8))
+        }
+        if result.errorCount > result.listed.count {
+            FileHandle.standardError.write(Data("prepline: invalid: and \(result.errorCount - result.listed.count) more\n".utf8))
+        }
+        if !quiet {
+            let verdict = result.valid ? "valid" : "INVALID"
+            FileHandle.standardError.write(Data("prepline: \(verdict): \(result.summary.rowsIn) rows checked, \(result.errorCount) failed; \(result.summary.line.split(separator: ";").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")\n".utf8))
+        }
+        if !result.valid { throw ExitCode(1) }
+    }
+}
+
 /// Runs a transform and prints its summary; errors propagate to `main` for their exit code.
 func execute(_ options: TransformOptions, quiet: Bool) throws {
     let result = try TransformCommand.execute(options)
@@ -163,6 +229,8 @@ do {
         FileHandle.standardError.write(Data("prepline: hint: set output.on_error to \"skip\" or \"reject\" to go on past bad rows\n".utf8))
     }
     exit(error.exitCode)
+} catch let code as ExitCode {
+    exit(code.rawValue)
 } catch {
     // Argument parser errors: help and version exit 0, every usage error exits 2 (not 64).
     let code = Prepline.exitCode(for: error)

@@ -44,8 +44,8 @@ package struct ChunkWork {
         self.header = header
     }
 
-    /// Hands the buffers back for reuse (the work is finished with them).
-    consuming func buffers() -> (RawChunk, ParsedChunk) { (raw, parsed) }
+    /// Hands the raw chunk back for reuse (the work is finished with it).
+    consuming func rawChunk() -> RawChunk { raw }
 
     /// Marks record `index` as a row-level error; only its first reason is kept.
     package mutating func reject(record index: Int, reason: String) {
@@ -157,11 +157,10 @@ package enum StreamingEngine {
             let worker = Thread {
                 let parser = LibCSVParser(delimiter: dialect.delimiter, quote: dialect.quote)
                 let process = makeProcessor(header)
-                var parsed = ParsedChunk()
                 while let (sequence, chunk, error) = queue.pop() {
                     if cancelled.isCancelled { board.put(sequence, .nothing); continue }
                     guard var chunk else { board.put(sequence, .failure(error!)); continue }
-                    let outcome = work(&chunk, parsed: &parsed, parser: parser, header: header, names: names,
+                    let outcome = work(&chunk, parser: parser, header: header, names: names,
                                        process: process, counters: counters)
                     rawPool.give(&chunk.bytes)
                     board.put(sequence, outcome)
@@ -196,13 +195,13 @@ package enum StreamingEngine {
         return header
     }
 
-    /// Parses and processes one chunk. `chunk` and `parsed` come back with their buffers
-    /// uniquely owned again, so the caller can recycle them.
+    /// Parses and processes one chunk. `chunk` comes back with its buffer uniquely owned
+    /// again, so the caller can recycle it.
     private static func work<Payload: Sendable>(
-        _ chunk: inout RawChunk, parsed: inout ParsedChunk, parser: LibCSVParser, header: DatasetHeader, names: [String],
+        _ chunk: inout RawChunk, parser: LibCSVParser, header: DatasetHeader, names: [String],
         process: (inout ChunkWork) throws(PreplineError) -> Payload, counters: EngineCounters
     ) -> Outcome<Payload> {
-        parser.parse(chunk.bytes, expectedRecords: chunk.recordCount, into: &parsed)
+        let parsed = parser.parse(chunk.bytes, expectedRecords: chunk.recordCount, keepBlanks: chunk.hasEdgeBlanks)
         counters.bytesParsed.add(chunk.bytes.count, ordering: .relaxed)
         guard parsed.recordCount == chunk.recordCount else {
             return .failure(.malformedInput(InputPosition(file: names[chunk.inputIndex], line: chunk.startLine),
@@ -230,7 +229,7 @@ package enum StreamingEngine {
         } catch {
             outcome = .failure(error)
         }
-        (chunk, parsed) = work.buffers()
+        chunk = work.rawChunk()
         return outcome
     }
 }

@@ -4,15 +4,13 @@ package struct CSVFormatter: Sendable {
     package let delimiter: UInt8
     package let quote: UInt8
     package let crlf: Bool
-    private let special: [Bool]
+    private let special: ByteScan
 
     package init(delimiter: UInt8, quote: UInt8, crlf: Bool) {
         self.delimiter = delimiter
         self.quote = quote
         self.crlf = crlf
-        var special = [Bool](repeating: false, count: 256)
-        for byte in [delimiter, quote, 0x0A, 0x0D] { special[Int(byte)] = true }
-        self.special = special
+        special = ByteScan(delimiter, quote, 0x0A, 0x0D)
     }
 
     package func appendTerminator(into out: inout [UInt8]) {
@@ -28,11 +26,8 @@ package struct CSVFormatter: Sendable {
             if fieldCount == 1 { out.append(quote); out.append(quote) }
             return
         }
-        let needsQuotes = special.withUnsafeBufferPointer { table in
-            for byte in field where table[Int(byte)] { return true }
-            return false
-        }
-        guard needsQuotes else {
+        let start = field.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        guard special.firstMatch(start, from: 0, end: field.count) < field.count else {
             out.append(contentsOf: field)
             return
         }
@@ -61,26 +56,24 @@ package struct CSVFormatter: Sendable {
     /// Appends the good records of a parsed chunk unchanged (the pass-through).
     package func appendRecords(of work: ChunkWork, into out: inout [UInt8]) -> Int {
         let parsed = work.parsed
+        let bytes = UnsafeRawBufferPointer(parsed.fieldBytes)
+        let ends = parsed.fieldEnds
         var written = 0
-        parsed.fieldBytes.withUnsafeBytes { bytes in
-            parsed.fieldEnds.withUnsafeBufferPointer { ends in
-                var fieldIndex = 0
-                for r in 0..<parsed.recordCount {
-                    let recordEnd = Int(parsed.recordEnds[r])
-                    defer { fieldIndex = recordEnd }
-                    guard work.isGood(r) else { continue }
-                    let count = recordEnd - fieldIndex
-                    var start = fieldIndex == 0 ? 0 : Int(ends[fieldIndex - 1])
-                    for f in fieldIndex..<recordEnd {
-                        if f > fieldIndex { out.append(delimiter) }
-                        let end = Int(ends[f])
-                        appendField(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), fieldCount: count, into: &out)
-                        start = end
-                    }
-                    appendTerminator(into: &out)
-                    written += 1
-                }
+        var fieldIndex = 0
+        for r in 0..<parsed.recordCount {
+            let recordEnd = Int(parsed.recordEnds[r])
+            defer { fieldIndex = recordEnd }
+            guard work.isGood(r) else { continue }
+            let count = recordEnd - fieldIndex
+            var start = fieldIndex == 0 ? 0 : Int(ends[fieldIndex - 1])
+            for f in fieldIndex..<recordEnd {
+                if f > fieldIndex { out.append(delimiter) }
+                let end = Int(ends[f])
+                appendField(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), fieldCount: count, into: &out)
+                start = end
             }
+            appendTerminator(into: &out)
+            written += 1
         }
         return written
     }
