@@ -98,8 +98,7 @@ package enum TransformCommand {
                 makeProcessor: { _ in
                     var scratch: [UInt8] = []
                     return { (work: inout ChunkWork) throws(PreplineError) -> OutputChunk in
-                        var out = outputPool.take()
-                        out.reserveCapacity(work.raw.bytes.count + work.raw.bytes.count / 8)
+                        var out = outputPool.take(minimumCapacity: work.raw.bytes.count + work.raw.bytes.count / 8)
                         let rows = formatter.appendRecords(of: work, into: &out)
                         if gzipOutput {
                             swap(&out, &scratch)

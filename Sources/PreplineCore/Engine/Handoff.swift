@@ -99,9 +99,17 @@ package final class BufferPool: @unchecked Sendable {
 
     package init(limit: Int) { self.limit = limit }
 
-    /// An empty buffer, with the capacity of an earlier one when there is one.
-    package func take() -> [UInt8] {
-        lock.withLock { idle.popLast() } ?? []
+    /// An empty buffer with room for at least `minimumCapacity` bytes, recycled when possible.
+    ///
+    /// Capacities are rounded up to whole MiB: chunks differ in size by up to a record, and
+    /// buffers that are a little too small would be reallocated and fragment the heap (RSS
+    /// crept up over long runs before this).
+    package func take(minimumCapacity: Int) -> [UInt8] {
+        var buffer = lock.withLock { idle.popLast() } ?? []
+        if buffer.capacity < minimumCapacity {
+            buffer.reserveCapacity((minimumCapacity + (1 << 20) - 1) & ~((1 << 20) - 1))
+        }
+        return buffer
     }
 
     /// Takes `buffer` (leaving it empty) for reuse.

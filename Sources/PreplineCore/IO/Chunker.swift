@@ -307,7 +307,7 @@ package final class RecordChunker {
 
     /// Hands out bytes [0, at) as a chunk and moves the rest to the front of the buffer.
     private func cut(at: Int, starts: inout [Int32], ends: inout [Int32], lines: inout [Int32], line: Int) -> RawChunk {
-        var bytes = pool.take()
+        var bytes = pool.take(minimumCapacity: at)
         bytes.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: at))
         let chunk = RawChunk(bytes: bytes, recordStarts: starts, recordEnds: ends, recordLines: lines,
                              startLine: chunkStartLine, inputIndex: inputIndex,

@@ -1,0 +1,274 @@
+#!/usr/bin/env python3
+"""Turn a bench/run.sh index (bench/out/run.tsv) into a markdown report.
+
+usage: report.py bench/out/run.tsv [--out bench/out/report.md]
+
+The index is tab-separated, one record per line:
+  meta     KEY VALUE
+  section  WORKLOAD ROWS DATA BYTES MANIFEST HYPERFINE_JSON
+  rss      ROWS DATA BYTES KEY NAME WALL_S RSS_KB COMMAND
+  check    ROWS LEVEL MESSAGE
+A section's MANIFEST lists the timed commands in hyperfine's order:
+  KEY NAME COMMAND RSS_KB
+Units: wall time in seconds (hyperfine median), throughput in MB/s of input
+(1 MB = 10^6 bytes), peak RSS in MiB (/usr/bin/time %M KiB / 1024).
+
+Each workload may register a summary function in SUMMARIES that adds its
+target lines under its table.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+
+FLAT_TOLERANCE = 1.10  # RSS at the large size may exceed the 1M-row RSS by 10% and still count as flat
+
+
+@dataclass
+class Cmd:
+    key: str
+    name: str
+    command: str
+    rss_kb: int | None
+    median: float | None = None
+    stddev: float | None = None
+    min: float | None = None
+    max: float | None = None
+    runs: int = 0
+
+    @property
+    def rss_mib(self) -> float | None:
+        return None if self.rss_kb is None else self.rss_kb / 1024
+
+
+@dataclass
+class Section:
+    workload: str
+    rows: int
+    data: str
+    bytes: int
+    cmds: list[Cmd] = field(default_factory=list)
+
+    def get(self, key: str) -> Cmd | None:
+        return next((c for c in self.cmds if c.key == key), None)
+
+
+@dataclass
+class RssRun:
+    rows: int
+    data: str
+    bytes: int
+    key: str
+    name: str
+    wall: float
+    rss_kb: int
+    command: str
+
+
+def load(index_path: str):
+    meta: dict[str, str] = {}
+    sections: list[Section] = []
+    rss_runs: list[RssRun] = []
+    checks: list[tuple[int, str, str]] = []
+    with open(index_path, encoding="utf-8") as f:
+        for line in f:
+            rec = line.rstrip("\n").split("\t")
+            kind, rest = rec[0], rec[1:]
+            if kind == "meta":
+                meta[rest[0]] = rest[1] if len(rest) > 1 else ""
+            elif kind == "section":
+                workload, rows, data, nbytes, manifest, hf_json = rest[:6]
+                # paths are relative to the repo root, wherever report.py is run from
+                root = meta.get("root", ".")
+                sections.append(load_section(workload, int(rows), data, int(nbytes),
+                                             os.path.join(root, manifest), os.path.join(root, hf_json)))
+            elif kind == "rss":
+                rows, data, nbytes, key, name, wall, rss_kb, command = rest[:8]
+                rss_runs.append(RssRun(int(rows), data, int(nbytes), key, name, float(wall), int(rss_kb), command))
+            elif kind == "check":
+                checks.append((int(rest[0]), rest[1], rest[2]))
+    return meta, sections, rss_runs, checks
+
+
+def load_section(workload, rows, data, nbytes, manifest, hf_json) -> Section:
+    sec = Section(workload, rows, data, nbytes)
+    with open(manifest, encoding="utf-8") as f:
+        for line in f:
+            key, name, command, rss = line.rstrip("\n").split("\t")
+            sec.cmds.append(Cmd(key, name, command, int(rss) if rss else None))
+    with open(hf_json, encoding="utf-8") as f:
+        results = json.load(f)["results"]
+    if len(results) != len(sec.cmds):
+        raise SystemExit(f"report.py: {hf_json} has {len(results)} results, {manifest} lists {len(sec.cmds)}")
+    for cmd, r in zip(sec.cmds, results):
+        cmd.median = r.get("median", r["mean"])
+        cmd.stddev = r.get("stddev")
+        cmd.min, cmd.max = r.get("min"), r.get("max")
+        cmd.runs = len(r.get("times", []))
+    return sec
+
+
+# ---- formatting ----------------------------------------------------------------
+
+def fmt(x: float | None, digits: int = 2) -> str:
+    return "n/a" if x is None else f"{x:.{digits}f}"
+
+
+def verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("met" if ok else "**NOT met**")
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None or b == 0 else a / b
+
+
+def table(sec: Section) -> list[str]:
+    polars = sec.get("polars")
+    out = [
+        "| command | median (s) | ± σ (s) | MB/s | peak RSS (MiB) | vs Polars |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for c in sec.cmds:
+        mbps = sec.bytes / 1e6 / c.median if c.median else None
+        out.append(
+            f"| {c.name} | {fmt(c.median, 3)} | {fmt(c.stddev, 3)} | {fmt(mbps, 0)} | "
+            f"{fmt(c.rss_mib, 1)} | {fmt(ratio(c.median, polars.median if polars else None))} |"
+        )
+    return out
+
+
+# ---- per-workload summaries -------------------------------------------------------
+
+def summary_passthrough(sec: Section, meta: dict[str, str]) -> list[str]:
+    threads = meta.get("threads", "?")
+    target_mb = float(meta.get("rss_target_mb", "64"))
+    pre, pre1, polars, floor, parse = (sec.get(k) for k in ("prepline", "prepline_t1", "polars", "floor", "prepline_parse"))
+    lines = []
+
+    r = ratio(pre.median if pre else None, polars.median if polars else None)
+    lines.append(f"- pass-through / Polars wall ratio: **{fmt(r)}** "
+                 f"(median prepline / median Polars; target ≤ 1.0: {verdict(None if r is None else r <= 1.0)})")
+
+    r = ratio(floor.median if floor else None, parse.median if parse else None)
+    lines.append(f"- parse throughput prepline validate ({threads} threads) / libcsv floor (1 thread): **{fmt(r)}** "
+                 f"(median floor / median prepline validate; target ≥ 1.5: {verdict(None if r is None else r >= 1.5)})")
+    r = ratio(floor.median if floor else None, pre.median if pre else None)
+    lines.append(f"- whole pass-through (parse + write) vs libcsv floor: {fmt(r)} "
+                 f"(median floor / median prepline run; informative, it also formats and writes every byte)")
+
+    if pre and pre1:
+        lines.append(f"- prepline speedup {threads} threads vs 1 thread: {fmt(ratio(pre1.median, pre.median))}×")
+    if pre and pre.rss_mib is not None:
+        if sec.rows >= 1_000_000:
+            ok = pre.rss_mib <= target_mb
+            lines.append(f"- peak RSS prepline: {fmt(pre.rss_mib, 1)} MiB "
+                         f"(target ≤ {target_mb:g} MiB at 1M rows: {verdict(ok)})")
+        else:
+            lines.append(f"- peak RSS prepline: {fmt(pre.rss_mib, 1)} MiB "
+                         f"(target ≤ {target_mb:g} MiB applies at 1M rows)")
+    if not pre:
+        lines.append("- prepline was not measured (binary missing or failing): ratios are n/a")
+    return lines
+
+
+# A workload without an entry here gets only its table.
+SUMMARIES = {
+    "passthrough": summary_passthrough,
+}
+
+
+def memory_lines(sections: list[Section], rss_runs: list[RssRun], meta: dict[str, str]) -> list[str]:
+    target_mb = float(meta.get("rss_target_mb", "64"))
+    lines = []
+    base = [s for s in sections if s.workload == "passthrough" and s.get("prepline")
+            and s.get("prepline").rss_kb is not None]
+    base_sec = next((s for s in base if s.rows == 1_000_000), max(base, key=lambda s: s.rows, default=None))
+    for run in rss_runs:
+        big = run.rss_kb / 1024
+        mbps = run.bytes / 1e6 / run.wall if run.wall else None
+        lines.append(f"- {run.name} pass-through at {run.rows:,} rows ({run.bytes / 1e6:,.0f} MB): "
+                     f"{run.wall:.2f} s wall (one run, {fmt(mbps, 0)} MB/s), peak RSS {big:.1f} MiB")
+        if base_sec is None:
+            lines.append(f"- peak RSS at 1M vs {human_rows(run.rows)} rows: n/a (no prepline RSS from the timed sizes)")
+            continue
+        small = base_sec.get("prepline").rss_mib
+        growth = big / small if small else None
+        ok = big <= target_mb and small <= target_mb and growth is not None and growth <= FLAT_TOLERANCE
+        lines.append(f"- peak RSS at {human_rows(base_sec.rows)} vs {human_rows(run.rows)} rows: "
+                     f"**{small:.1f} MiB vs {big:.1f} MiB** (×{fmt(growth)}; target ≤ {target_mb:g} MiB at both "
+                     f"and flat within +{FLAT_TOLERANCE - 1:.0%}: {verdict(ok)})")
+    return lines
+
+
+def human_rows(n: int) -> str:
+    if n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
+    if n % 1_000 == 0:
+        return f"{n // 1_000}k"
+    return f"{n:,}"
+
+
+def render(meta, sections, rss_runs, checks) -> str:
+    out = ["# prepline benchmark report", ""]
+    for key in ("date", "host", "load", "threads", "prepline", "git", "tools"):
+        if key in meta:
+            out.append(f"- {key}: {meta[key]}")
+    out += ["", "Medians from hyperfine (`--warmup 1`); MB/s = input bytes / 10^6 / median; "
+            "peak RSS = one run under `/usr/bin/time -f %M`; \"vs Polars\" = median / Polars median "
+            "(< 1 is faster).", ""]
+
+    for sec in sections:
+        runs = max((c.runs for c in sec.cmds), default=0)
+        out.append(f"## {sec.workload} — {sec.rows:,} rows ({sec.bytes / 1e6:,.1f} MB input, {runs} runs)")
+        out.append("")
+        out += table(sec)
+        summary = SUMMARIES.get(sec.workload)
+        if summary:
+            out.append("")
+            out += summary(sec, meta)
+        out.append("")
+
+    mem = memory_lines(sections, rss_runs, meta)
+    if mem:
+        out += ["## Memory vs rows", ""] + mem + [""]
+
+    if checks:
+        out += ["## Checks", ""]
+        out += [f"- [{level}] {rows:,} rows: {msg}" for rows, level, msg in checks]
+        out.append("")
+
+    if sections or rss_runs:
+        out += ["## Commands", "", "Run from the repository root.", ""]
+        seen = set()
+        for sec in sections:
+            for c in sec.cmds:
+                cmd = c.command.replace(sec.data, "DATA")
+                if (c.name, cmd) not in seen:
+                    seen.add((c.name, cmd))
+                    out.append(f"- {c.name}: `{cmd}`")
+        for run in rss_runs:
+            out.append(f"- {run.name} at {run.rows:,} rows: `{run.command}`")
+        out.append("")
+    if not sections:
+        out += ["No timings were recorded (see the messages of bench/run.sh).", ""]
+    return "\n".join(out)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description="Render the bench/run.sh index as markdown.")
+    ap.add_argument("index", help="bench/out/run.tsv")
+    ap.add_argument("--out", help="also write the report to this file")
+    a = ap.parse_args()
+    text = render(*load(a.index))
+    sys.stdout.write(text)
+    if a.out:
+        with open(a.out, "w", encoding="utf-8") as f:
+            f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

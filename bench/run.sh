@@ -1,0 +1,387 @@
+#!/usr/bin/env bash
+# prepline benchmark harness: whole-command comparisons against peers on the
+# generated mixed CSV, timed with hyperfine, peak RSS with /usr/bin/time.
+#
+#   bench/run.sh [--rows 200000,1000000] [--rss-rows 4000000] [--runs N] [--threads 2]
+#                [--workloads passthrough] [--rss-target-mb 64] [--skip-build]
+#                [--prepline PATH] [--keep-outputs]
+#
+# quick development run:   bench/run.sh --rows 20000 --runs 2 --rss-rows 0
+#
+# Writes bench/out/report.md (also printed), hyperfine JSON per workload and
+# size, and an index (bench/out/run.tsv) that bench/report.py turns into the
+# report. Data goes to bench/data/ (generated once, reused). See bench/README.md.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+ORIG_PWD=$PWD
+cd "$ROOT" # every path in a benchmarked command is relative to the repo root
+
+abspath() { [[ $1 == /* ]] && printf '%s' "$1" || printf '%s/%s' "$ORIG_PWD" "$1"; } # relative to the caller's cwd
+GEN=$(abspath "${GEN_MIXED:-$ROOT/../shared/bench/gen_mixed.py}")
+DATA_DIR=bench/data
+OUT_DIR=bench/out
+BIN_DIR=bench/bin
+INDEX=$OUT_DIR/run.tsv
+
+# ---- options ----------------------------------------------------------------
+ROWS_LIST=200000,1000000
+RSS_ROWS=4000000
+RUNS=""            # empty: 5 below 1M rows, 3 from 1M rows
+THREADS=2
+WORKLOADS=passthrough
+RSS_TARGET_MB=64
+SKIP_BUILD=0
+PREPLINE=""
+KEEP_OUTPUTS=0
+
+usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+die() { printf 'run.sh: error: %s\n' "$*" >&2; exit 1; }
+note() { printf 'run.sh: note: %s\n' "$*" >&2; }
+info() { printf '==> %s\n' "$*" >&2; }
+is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
+
+while (($#)); do
+    case $1 in
+        --rows) ROWS_LIST=${2:?--rows needs a value}; shift 2 ;;
+        --rows=*) ROWS_LIST=${1#*=}; shift ;;
+        --rss-rows) RSS_ROWS=${2:?--rss-rows needs a value}; shift 2 ;;
+        --rss-rows=*) RSS_ROWS=${1#*=}; shift ;;
+        --runs) RUNS=${2:?--runs needs a value}; shift 2 ;;
+        --runs=*) RUNS=${1#*=}; shift ;;
+        --threads) THREADS=${2:?--threads needs a value}; shift 2 ;;
+        --threads=*) THREADS=${1#*=}; shift ;;
+        --workloads) WORKLOADS=${2:?--workloads needs a value}; shift 2 ;;
+        --workloads=*) WORKLOADS=${1#*=}; shift ;;
+        --rss-target-mb) RSS_TARGET_MB=${2:?--rss-target-mb needs a value}; shift 2 ;;
+        --rss-target-mb=*) RSS_TARGET_MB=${1#*=}; shift ;;
+        --skip-build) SKIP_BUILD=1; shift ;;
+        --prepline) PREPLINE=$(abspath "${2:?--prepline needs a path}"); shift 2 ;;
+        --prepline=*) PREPLINE=$(abspath "${1#*=}"); shift ;;
+        --keep-outputs) KEEP_OUTPUTS=1; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) usage >&2; die "unknown option: $1" ;;
+    esac
+done
+
+IFS=, read -r -a SIZES <<<"$ROWS_LIST"
+((${#SIZES[@]})) || die "--rows is empty"
+for n in "${SIZES[@]}"; do is_uint "$n" && ((n > 0)) || die "--rows: '$n' is not a positive integer"; done
+mapfile -t SIZES < <(printf '%s\n' "${SIZES[@]}" | sort -n -u) # smallest first: it gets the correctness checks
+is_uint "$RSS_ROWS" || die "--rss-rows: '$RSS_ROWS' is not a non-negative integer"
+[[ -z $RUNS ]] || { is_uint "$RUNS" && ((RUNS >= 1)); } || die "--runs: '$RUNS' is not a positive integer"
+is_uint "$THREADS" && ((THREADS >= 1)) || die "--threads: '$THREADS' is not a positive integer"
+is_uint "$RSS_TARGET_MB" || die "--rss-target-mb: '$RSS_TARGET_MB' is not an integer"
+IFS=, read -r -a WORKLOAD_LIST <<<"$WORKLOADS" # checked against the workload_* functions below
+
+# ---- prerequisites ------------------------------------------------------------
+command -v hyperfine >/dev/null 2>&1 || die "hyperfine is missing: run bench/setup.sh"
+command -v python3 >/dev/null 2>&1 || die "python3 is missing: run bench/setup.sh"
+[[ -f $GEN ]] || die "data generator not found: $GEN (set GEN_MIXED=/path/to/gen_mixed.py)"
+HAVE_TIME=1
+[[ -x /usr/bin/time ]] || { HAVE_TIME=0; note "/usr/bin/time is missing: peak RSS will be n/a (run bench/setup.sh)"; }
+
+have_py() { python3 -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('$1') is None)" 2>/dev/null; }
+HAVE_POLARS=0; have_py polars && HAVE_POLARS=1 || note "python module polars is missing: skipping the Polars peer"
+HAVE_DUCKDB=0; have_py duckdb && HAVE_DUCKDB=1 || note "python module duckdb is missing: skipping the DuckDB peer"
+HAVE_MLR=0; command -v mlr >/dev/null 2>&1 && HAVE_MLR=1 || note "mlr (Miller) is missing: skipping the Miller peer"
+
+mkdir -p "$DATA_DIR" "$OUT_DIR" "$BIN_DIR"
+
+# ---- the libcsv parse floor -----------------------------------------------------
+FLOOR=""
+PREPLINE_STATUS="" # why prepline is not measured, for the report
+build_floor() {
+    local bin=$BIN_DIR/floor
+    if [[ -x $bin && $bin -nt bench/floor.c ]]; then FLOOR=$bin; return; fi
+    command -v gcc >/dev/null 2>&1 || { note "gcc is missing: skipping the libcsv floor"; return; }
+    info "building $bin (gcc -O2, libcsv)"
+    if gcc -O2 -o "$bin" bench/floor.c -lcsv 2>"$OUT_DIR/floor-build.log"; then
+        FLOOR=$bin
+    else
+        note "floor.c did not build (libcsv-dev missing? see $OUT_DIR/floor-build.log): skipping the libcsv floor"
+    fi
+}
+
+# ---- prepline release build -------------------------------------------------------
+build_prepline() {
+    if [[ -n $PREPLINE ]]; then
+        [[ -x $PREPLINE ]] || die "--prepline $PREPLINE is not an executable"
+        snapshot_prepline "$PREPLINE"
+        return
+    fi
+    if ! command -v swift >/dev/null 2>&1; then
+        note "swift is not on PATH: skipping prepline"
+        PREPLINE_STATUS="not measured: swift not on PATH"
+        return
+    fi
+    if ((SKIP_BUILD == 0)); then
+        info "building prepline (swift build -c release; log: $OUT_DIR/build.log)"
+        if ! swift build -c release >"$OUT_DIR/build.log" 2>&1; then
+            note "swift build -c release failed; last lines of $OUT_DIR/build.log:"
+            tail -n 15 "$OUT_DIR/build.log" | sed 's/^/    /' >&2
+            note "skipping prepline (peers and floor still run)"
+            PREPLINE_STATUS="not measured: swift build -c release failed (see $OUT_DIR/build.log)"
+            return
+        fi
+    fi
+    local bin_dir
+    bin_dir=$(swift build -c release --show-bin-path 2>/dev/null) || true
+    if [[ -n $bin_dir && -x $bin_dir/prepline ]]; then
+        snapshot_prepline "$bin_dir/prepline"
+    else
+        note "no prepline binary at ${bin_dir:-<swift build --show-bin-path failed>}/prepline: skipping prepline"
+        PREPLINE_STATUS="not measured: no binary at ${bin_dir:-?}/prepline"
+    fi
+}
+
+# The engine is rebuilt in this tree while we measure: time a private copy
+# (bench/bin/prepline) so every command of a run uses the same binary. The
+# Swift runtime is found through the binary's absolute RUNPATH.
+PREPLINE_SOURCE=""
+snapshot_prepline() { # PATH
+    PREPLINE_SOURCE=$1
+    cp "$1" "$BIN_DIR/prepline.tmp" && mv -f "$BIN_DIR/prepline.tmp" "$BIN_DIR/prepline"
+    PREPLINE=$BIN_DIR/prepline
+}
+
+# ---- data -------------------------------------------------------------------------
+data_file() { printf '%s/mixed_%s.csv' "$DATA_DIR" "$1"; }
+
+ensure_data() { # ROWS
+    local rows=$1 f
+    f=$(data_file "$rows")
+    [[ -s $f ]] && return
+    # gen_mixed.py runs at roughly 60k rows/s (~16 s and 270 MB per million rows).
+    info "generating $f ($rows rows, ~$((rows * 270 / 1000000)) MB, ~$((rows / 60000 + 1)) s)"
+    local t0=$SECONDS
+    python3 "$GEN" "$rows" >"$f.tmp" || { rm -f "$f.tmp"; die "gen_mixed.py failed for $rows rows"; }
+    mv "$f.tmp" "$f" # never leave a partial file that looks complete
+    info "generated $f in $((SECONDS - t0)) s ($(du -h "$f" | cut -f1))"
+}
+
+file_bytes() { stat -c %s "$1"; }
+# Benchmarked commands write their CSV outputs to bench/out/*.csv (up to ~1 GB each).
+clean_outputs() { rm -f "$OUT_DIR"/*.csv; }
+
+# ---- command registry ---------------------------------------------------------------
+# A workload function registers the commands to time for one data size with
+# add_cmd KEY NAME COMMAND. KEY is a stable identifier the report uses for
+# ratios (prepline, prepline_t1, polars, duckdb, mlr, floor, ...); NAME is the
+# label shown in the table; COMMAND is run by a shell from the repo root.
+CMD_KEYS=(); CMD_NAMES=(); CMD_LINES=()
+add_cmd() { CMD_KEYS+=("$1"); CMD_NAMES+=("$2"); CMD_LINES+=("$3"); }
+reset_cmds() { CMD_KEYS=(); CMD_NAMES=(); CMD_LINES=(); }
+
+q() { printf '%q' "$1"; }
+thread_label() { (($1 == 1)) && echo "1 thread" || echo "$1 threads"; }
+
+# Workload "passthrough": read the CSV and write it back unchanged.
+workload_passthrough() { # ROWS DATA
+    local rows=$1 data=$2 spec=bench/specs/passthrough.json
+    if [[ -n $PREPLINE ]]; then
+        add_cmd prepline "prepline ($(thread_label "$THREADS"))" \
+            "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/prepline.csv -q --threads $THREADS"
+        # Parse throughput: validate parses and checks every record and writes nothing.
+        add_cmd prepline_parse "prepline validate, parse only ($(thread_label "$THREADS"))" \
+            "$(q "$PREPLINE") validate $spec $(q "$data") -q --threads $THREADS"
+        if ((THREADS != 1)); then
+            add_cmd prepline_t1 "prepline (1 thread)" \
+                "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/prepline_t1.csv -q --threads 1"
+        fi
+    fi
+    ((HAVE_POLARS)) && add_cmd polars "Polars read+write" \
+        "python3 bench/peers/polars_passthrough.py $(q "$data") $OUT_DIR/polars.csv --threads $THREADS"
+    ((HAVE_DUCKDB)) && add_cmd duckdb "DuckDB COPY" \
+        "python3 bench/peers/duckdb_passthrough.py $(q "$data") $OUT_DIR/duckdb.csv --threads $THREADS"
+    ((HAVE_MLR)) && add_cmd mlr "mlr --csv cat" \
+        "GOMAXPROCS=$THREADS mlr --csv cat $(q "$data") > $OUT_DIR/mlr.csv"
+    [[ -n $FLOOR ]] && add_cmd floor "libcsv floor (1 thread)" "$FLOOR $(q "$data")"
+    return 0
+}
+
+# Checks run once, on the smallest size, after the timings.
+check_passthrough() { # ROWS DATA
+    local rows=$1 data=$2 out=$OUT_DIR/prepline.csv
+    if [[ -z $PREPLINE || ! -f $out ]]; then
+        add_check "$rows" note "correctness checks skipped: no prepline output"
+        return 0
+    fi
+    local files=("$data" "$out")
+    [[ -f $OUT_DIR/prepline_t1.csv ]] && files+=("$OUT_DIR/prepline_t1.csv")
+    local counts want got
+    counts=$(python3 bench/csv_records.py "${files[@]}") || { add_check "$rows" warn "could not count records"; return 0; }
+    want=$(sed -n 1p <<<"$counts" | cut -f1)
+    while IFS=$'\t' read -r got f; do
+        [[ $f == "$data" ]] && continue
+        if [[ $got == "$want" ]]; then
+            add_check "$rows" ok "$f has $got CSV records, as the input"
+        else
+            add_check "$rows" WARNING "$f has $got CSV records, the input has $want"
+        fi
+    done <<<"$counts"
+    if [[ -f $OUT_DIR/prepline_t1.csv ]]; then
+        if cmp -s "$out" "$OUT_DIR/prepline_t1.csv"; then
+            add_check "$rows" ok "output with --threads $THREADS is byte-identical to --threads 1"
+        else
+            add_check "$rows" WARNING "output with --threads $THREADS differs from --threads 1 (DESIGN: must be byte-identical)"
+        fi
+    fi
+    if cmp -s "$out" "$data"; then
+        add_check "$rows" ok "pass-through output is byte-identical to the input"
+    else
+        add_check "$rows" note "pass-through output differs from the input bytes (quoting/line endings may legitimately differ)"
+    fi
+}
+
+# Later workloads (DESIGN.md "Performance targets"): add
+#   workload_tabular ROWS DATA / workload_full ROWS DATA  (register commands with add_cmd)
+#   check_tabular / check_full                              (optional)
+#   a summary function in bench/report.py's SUMMARIES
+# and select them with --workloads passthrough,tabular,full.
+
+for w in "${WORKLOAD_LIST[@]}"; do
+    declare -F "workload_$w" >/dev/null || die "unknown workload '$w' (known: $(declare -F | awk '/ workload_/{sub("workload_","",$3); printf "%s ", $3}'))"
+done
+
+# ---- index for report.py ---------------------------------------------------------------
+index() { local IFS=$'\t'; printf '%s\n' "$*" >>"$INDEX"; }
+add_check() { # ROWS LEVEL MESSAGE
+    index check "$1" "$2" "$3"
+    printf '    [%s] %s\n' "$2" "$3" >&2
+}
+
+# Run one command once under /usr/bin/time: sets RUN_WALL and RUN_RSS_KB.
+# Returns the command's status; its output goes to LOG.
+measure_once() { # COMMAND LOG
+    local cmd=$1 log=$2 tf=$OUT_DIR/.time.$$ status=0
+    RUN_WALL=""; RUN_RSS_KB=""
+    if ((HAVE_TIME)); then
+        /usr/bin/time -f '%e %M' -o "$tf" bash -c "$cmd" >"$log" 2>&1 || status=$?
+        if ((status == 0)) && [[ -s $tf ]]; then read -r RUN_WALL RUN_RSS_KB < <(tail -n 1 "$tf"); fi
+        rm -f "$tf"
+    else
+        local t0; t0=$(date +%s.%N)
+        bash -c "$cmd" >"$log" 2>&1 || status=$?
+        RUN_WALL=$(python3 -c "import sys; print(round($(date +%s.%N) - $t0, 2))")
+    fi
+    return "$status"
+}
+
+runs_for() { # ROWS
+    if [[ -n $RUNS ]]; then echo "$RUNS"; elif (($1 >= 1000000)); then echo 3; else echo 5; fi
+}
+
+run_section() { # WORKLOAD ROWS CHECK(0/1)
+    local w=$1 rows=$2 do_check=$3 data tag
+    data=$(data_file "$rows")
+    tag=${w}_${rows}
+    clean_outputs # no stale output from an earlier run can pass a check
+    reset_cmds
+    "workload_$w" "$rows" "$data"
+    if ((${#CMD_KEYS[@]} == 0)); then note "$w @ $rows rows: no command to run"; return; fi
+
+    info "$w @ $rows rows: peak RSS (1 run each; a failing command is dropped)"
+    local manifest=$OUT_DIR/$tag.tsv i keep=()
+    : >"$manifest"
+    for i in "${!CMD_KEYS[@]}"; do
+        local log=$OUT_DIR/$tag.${CMD_KEYS[$i]}.log
+        if measure_once "${CMD_LINES[$i]}" "$log"; then
+            printf '    %-26s %6s s  %8s KB\n' "${CMD_NAMES[$i]}" "${RUN_WALL:-?}" "${RUN_RSS_KB:-n/a}" >&2
+            printf '%s\t%s\t%s\t%s\n' "${CMD_KEYS[$i]}" "${CMD_NAMES[$i]}" "${CMD_LINES[$i]}" "${RUN_RSS_KB:-}" >>"$manifest"
+            keep+=("$i")
+        else
+            note "'${CMD_NAMES[$i]}' failed (exit $?); skipping it. Last lines of $log:"
+            tail -n 5 "$log" | sed 's/^/    /' >&2
+            index check "$rows" WARNING "${CMD_NAMES[$i]} failed on $data; not timed (see $log)"
+        fi
+    done
+    ((${#keep[@]})) || { note "$w @ $rows rows: every command failed"; return; }
+
+    local runs json=$OUT_DIR/$tag.json args=()
+    runs=$(runs_for "$rows")
+    for i in "${keep[@]}"; do args+=(--command-name "${CMD_NAMES[$i]}" "${CMD_LINES[$i]}"); done
+    info "$w @ $rows rows: hyperfine --warmup 1 --runs $runs (${#keep[@]} commands)"
+    if ! hyperfine --warmup 1 --runs "$runs" --export-json "$json" "${args[@]}" >&2; then
+        note "hyperfine failed for $w @ $rows rows; no timings for this size"
+        index check "$rows" WARNING "hyperfine failed for $w; no timings"
+        return
+    fi
+    index section "$w" "$rows" "$data" "$(file_bytes "$data")" "$manifest" "$json"
+
+    if ((do_check)) && declare -F "check_$w" >/dev/null; then
+        info "$w @ $rows rows: correctness checks"
+        "check_$w" "$rows" "$data"
+    fi
+}
+
+# ---- run ----------------------------------------------------------------------------------
+: >"$INDEX"
+build_floor
+build_prepline
+[[ -n $PREPLINE ]] && info "prepline: $PREPLINE (copy of $PREPLINE_SOURCE)"
+
+index meta root "$ROOT" # report.py resolves the relative paths below against it
+index meta date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+index meta host "$(uname -srm), $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo 2>/dev/null)"
+read -r LOAD1 _ </proc/loadavg 2>/dev/null || LOAD1=?
+index meta load "1-min load average at start: $LOAD1 (other work on the machine skews timings)"
+[[ $LOAD1 == "?" ]] || awk -v l="$LOAD1" 'BEGIN { exit !(l >= 1.0) }' \
+    && note "1-min load average is $LOAD1: other work on the machine will skew the timings"
+index meta threads "$THREADS"
+index meta rss_target_mb "$RSS_TARGET_MB"
+if [[ -n $PREPLINE ]]; then
+    index meta prepline "$PREPLINE_SOURCE ($(date -u -r "$PREPLINE_SOURCE" +%Y-%m-%dT%H:%M:%SZ), sha256 $(sha256sum "$PREPLINE" | cut -c1-12)), timed as $PREPLINE"
+else
+    index meta prepline "$PREPLINE_STATUS"
+fi
+# read-only git: --no-optional-locks keeps `status` from refreshing the index
+index meta git "$(git -C "$ROOT" rev-parse --short --verify -q HEAD 2>/dev/null || echo 'no commit')$(git -C "$ROOT" --no-optional-locks status --porcelain 2>/dev/null | grep -q . && echo ' (dirty tree)')"
+tools=("hyperfine $(hyperfine --version | awk '{print $2}')")
+((HAVE_MLR)) && tools+=("mlr $(mlr --version | awk '{print $2}')")
+tools+=("$(python3 -c '
+import importlib.metadata as m, platform
+out = ["python " + platform.python_version()]
+for p in ("polars", "duckdb"):
+    try: out.append(p + " " + m.version(p))
+    except Exception: pass
+print(", ".join(out))')")
+command -v gcc >/dev/null 2>&1 && tools+=("$(gcc --version | head -n 1)")
+command -v swift >/dev/null 2>&1 && tools+=("$(swift --version 2>/dev/null | head -n 1)")
+index meta tools "$(IFS=';'; echo "${tools[*]}" | sed 's/;/; /g')"
+
+for rows in "${SIZES[@]}"; do ensure_data "$rows"; done
+first=1
+for rows in "${SIZES[@]}"; do
+    for w in "${WORKLOAD_LIST[@]}"; do run_section "$w" "$rows" "$first"; done
+    first=0
+done
+
+# Memory at a larger size: prepline only, one run (RSS must not grow with rows).
+if ((RSS_ROWS > 0)); then
+    if [[ -z $PREPLINE ]]; then
+        note "--rss-rows $RSS_ROWS: prepline is not available, skipping the large-file RSS run"
+    elif ((HAVE_TIME == 0)); then
+        note "--rss-rows $RSS_ROWS: /usr/bin/time is missing, skipping the large-file RSS run"
+    else
+        ensure_data "$RSS_ROWS"
+        data=$(data_file "$RSS_ROWS")
+        cmd="$(q "$PREPLINE") run bench/specs/passthrough.json $(q "$data") -o $OUT_DIR/prepline_rss.csv -q --threads $THREADS"
+        info "prepline pass-through @ $RSS_ROWS rows: 1 run for peak RSS and time"
+        if measure_once "$cmd" "$OUT_DIR/rss_$RSS_ROWS.log"; then
+            printf '    %s s, %s KB\n' "$RUN_WALL" "$RUN_RSS_KB" >&2
+            index rss "$RSS_ROWS" "$data" "$(file_bytes "$data")" prepline "prepline ($(thread_label "$THREADS"))" "$RUN_WALL" "$RUN_RSS_KB" "$cmd"
+        else
+            note "prepline failed at $RSS_ROWS rows (see $OUT_DIR/rss_$RSS_ROWS.log)"
+            index check "$RSS_ROWS" WARNING "prepline failed at $RSS_ROWS rows (see $OUT_DIR/rss_$RSS_ROWS.log)"
+        fi
+        rm -f "$OUT_DIR/prepline_rss.csv"
+    fi
+fi
+
+((KEEP_OUTPUTS)) || clean_outputs
+
+echo >&2
+python3 bench/report.py "$INDEX" --out "$OUT_DIR/report.md"
+info "report written to $OUT_DIR/report.md"
