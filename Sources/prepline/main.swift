@@ -33,11 +33,8 @@ struct Prepline: ParsableCommand {
     )
 }
 
-/// Options every data command takes.
-struct CommonOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output file; '-' is stdout. Gzip when the name ends in .gz. Written to a temporary file and renamed on success.", valueName: "out"))
-    var output: String = "-"
-
+/// How every data command runs: threads, chunking, progress, verbosity.
+struct EngineOptionGroup: ParsableArguments {
     @Option(help: ArgumentHelp("Worker threads. Output is byte-identical for any value. (default: all cores)", valueName: "n"))
     var threads: Int?
 
@@ -47,29 +44,21 @@ struct CommonOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Progress bar on stderr: auto (only on a terminal), always, never.", valueName: "when"))
     var progress: String = "auto"
 
-    @Flag(name: .shortAndLong, help: "No summary line on stderr.")
+    @Flag(name: .shortAndLong, help: "No summary line on stderr (errors are still printed).")
     var quiet = false
 
-    @Flag(help: "End output records with CRLF instead of LF.")
-    var crlf = false
+    /// Checked while parsing, so a bad value is reported with the subcommand's usage.
+    func validate() throws {
+        _ = try engine
+        _ = try progressMode
+    }
 
-    @Option(help: ArgumentHelp("Where on_error \"reject\" writes rejected records (CSV: file,line,reason,record). Overrides output.rejects.", valueName: "file"))
-    var rejects: String?
+    var engine: EngineOptions {
+        get throws { try Self.engineOptions(threads: threads, chunkSize: chunkSize) }
+    }
 
-    @Option(help: ArgumentHelp("Gzip level for a .gz output, 1 (fast) to 9 (small). Chunks are compressed in parallel.", valueName: "n"))
-    var gzipLevel: Int = 6
-
-    func transformOptions(spec: String, inputs: [String]) throws -> TransformOptions {
-        var options = TransformOptions(specPath: spec)
-        options.inputs = inputs
-        options.output = output
-        options.engine = try Self.engineOptions(threads: threads, chunkSize: chunkSize)
-        options.progress = try Self.progressMode(progress, quiet: quiet)
-        options.crlf = crlf
-        options.rejects = rejects
-        guard (1...9).contains(gzipLevel) else { throw ValidationError("--gzip-level must be from 1 to 9") }
-        options.gzipLevel = Int32(gzipLevel)
-        return options
+    var progressMode: ProgressMode {
+        get throws { try Self.progressMode(progress, quiet: quiet) }
     }
 
     static func engineOptions(threads: Int?, chunkSize: String) throws -> EngineOptions {
@@ -96,6 +85,37 @@ struct CommonOptions: ParsableArguments {
     }
 }
 
+/// Where and how `run` and `apply` write.
+struct OutputOptionGroup: ParsableArguments {
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output file; '-' is stdout. Gzip when the name ends in .gz. Written to a temporary file and renamed on success.", valueName: "out"))
+    var output: String = "-"
+
+    @Flag(help: "End output records with CRLF instead of LF.")
+    var crlf = false
+
+    @Option(help: ArgumentHelp("Where on_error \"reject\" writes rejected records (CSV: file,line,reason,record). Overrides output.rejects.", valueName: "file"))
+    var rejects: String?
+
+    @Option(help: ArgumentHelp("Gzip level for a .gz output, 1 (fast) to 9 (small). Chunks are compressed in parallel.", valueName: "n"))
+    var gzipLevel: Int = 6
+
+    func validate() throws {
+        guard (1...9).contains(gzipLevel) else { throw ValidationError("--gzip-level must be from 1 to 9") }
+    }
+
+    func transformOptions(spec: String, inputs: [String], engine: EngineOptionGroup) throws -> TransformOptions {
+        var options = TransformOptions(specPath: spec)
+        options.inputs = inputs
+        options.output = output
+        options.engine = try engine.engine
+        options.progress = try engine.progressMode
+        options.crlf = crlf
+        options.rejects = rejects
+        options.gzipLevel = Int32(gzipLevel)
+        return options
+    }
+}
+
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fit the spec on the input, then transform the same input.",
@@ -117,10 +137,11 @@ struct Run: ParsableCommand {
     @Argument(help: ArgumentHelp("Input CSV files (gzip detected by content); '-' or none reads stdin. Several inputs are one dataset with one header.", valueName: "input"))
     var inputs: [String] = []
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup var outputOptions: OutputOptionGroup
+    @OptionGroup var engineOptions: EngineOptionGroup
 
     func run() throws {
-        try execute(common.transformOptions(spec: spec, inputs: inputs), quiet: common.quiet)
+        try execute(outputOptions.transformOptions(spec: spec, inputs: inputs, engine: engineOptions), quiet: engineOptions.quiet)
     }
 }
 
@@ -142,10 +163,11 @@ struct Apply: ParsableCommand {
     @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"))
     var inputs: [String] = []
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup var outputOptions: OutputOptionGroup
+    @OptionGroup var engineOptions: EngineOptionGroup
 
     func run() throws {
-        try execute(common.transformOptions(spec: fitted, inputs: inputs), quiet: common.quiet)
+        try execute(outputOptions.transformOptions(spec: fitted, inputs: inputs, engine: engineOptions), quiet: engineOptions.quiet)
     }
 }
 
@@ -174,24 +196,14 @@ struct Validate: ParsableCommand {
     @Option(help: ArgumentHelp("List at most this many errors (all are counted).", valueName: "n"))
     var maxErrors: Int = 20
 
-    @Option(help: ArgumentHelp("Worker threads. (default: all cores)", valueName: "n"))
-    var threads: Int?
-
-    @Option(help: ArgumentHelp("Bytes of CSV handed to a worker at once (K/M suffixes).", valueName: "size"))
-    var chunkSize: String = "1M"
-
-    @Option(help: ArgumentHelp("Progress bar on stderr: auto (only on a terminal), always, never.", valueName: "when"))
-    var progress: String = "auto"
-
-    @Flag(name: .shortAndLong, help: "No summary line on stderr (errors are still listed).")
-    var quiet = false
+    @OptionGroup var engineOptions: EngineOptionGroup
 
     func run() throws {
         var options = ValidateOptions(specPath: spec)
         options.inputs = inputs
         options.maxErrors = max(0, maxErrors)
-        options.engine = try CommonOptions.engineOptions(threads: threads, chunkSize: chunkSize)
-        options.progress = try CommonOptions.progressMode(progress, quiet: quiet)
+        options.engine = try engineOptions.engine
+        options.progress = try engineOptions.progressMode
         let result = try ValidateCommand.execute(options)
         for error in result.listed {
             FileHandle.standardError.write(Data("prepline: invalid: \(error)\n".utf8))
@@ -199,7 +211,7 @@ struct Validate: ParsableCommand {
         if result.errorCount > result.listed.count {
             FileHandle.standardError.write(Data("prepline: invalid: and \(result.errorCount - result.listed.count) more\n".utf8))
         }
-        if !quiet {
+        if !engineOptions.quiet {
             let verdict = result.valid ? "valid" : "INVALID"
             FileHandle.standardError.write(Data("prepline: \(verdict): \(result.summary.rowsIn) rows checked, \(result.errorCount) failed; \(result.summary.line.split(separator: ";").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")\n".utf8))
         }
