@@ -85,6 +85,38 @@ import Testing
         }
     }
 
+    /// Several inputs are one dataset: records split over files read back in order, whatever
+    /// the chunk size (a chunker that leaked one file's pending records into the next failed here).
+    @Test(arguments: 0..<12)
+    func severalInputsReadAsOneDataset(seed: Int) throws {
+        let directory = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var rng = SeededGenerator(seed: UInt64(9000 + seed))
+        let width = Int.random(in: 1...4, using: &rng)
+        var expected: [[String]] = []
+        var paths: [String] = []
+        for part in 0..<Int.random(in: 1...3, using: &rng) {
+            var testCase = Self.makeCase(seed: UInt64(9100 + seed * 7 + part))
+            // Make every part the same width: keep the first `width` fields, padding with "x".
+            testCase.records = testCase.records.map { record in (0..<width).map { $0 < record.count ? record[$0] : "x" } }
+            let text = testCase.records.map { record in
+                record.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",")
+            }.joined(separator: part % 2 == 0 ? "\n" : "\r\n")
+            let path = directory.appendingPathComponent("part\(part).csv").path
+            FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+            paths.append(path)
+            expected += testCase.records
+        }
+        var dialect = InputDialect()
+        dialect.header = false
+        for chunkSize in [1, 3, 64, 1 << 20] {
+            for threads in [1, 3] {
+                let (_, records) = try readRecords(paths, dialect: dialect, threads: threads, chunkSize: chunkSize)
+                #expect(records == expected, "seed \(seed), chunk \(chunkSize), threads \(threads), \(paths.count) files")
+            }
+        }
+    }
+
     @Test(arguments: 0..<24)
     func theChunkerKnowsTheLineOfEveryRecord(seed: Int) throws {
         let testCase = Self.makeCase(seed: UInt64(500 + seed))

@@ -67,7 +67,9 @@ package final class RecordChunker {
     private var lineStart = 0
     private var chunkStartLine = 1
     private var quoteOpenLine = 0
-    private var quoteOpenColumnOffset = 0
+    /// Buffer offsets of the open quote and of the start of its line (for a column in characters).
+    private var quoteOpenOffset = 0
+    private var quoteOpenLineStart = 0
     private var hasEdgeBlanks = false
     private let unquotedStops: ByteScan
     private let quotedStops: ByteScan
@@ -222,7 +224,8 @@ package final class RecordChunker {
                     if c == Self.quoteClass {
                         state = .quoted
                         quoteOpenLine = line
-                        quoteOpenColumnOffset = pos - lineStart
+                        quoteOpenOffset = pos
+                        quoteOpenLineStart = lineStart
                         pos += 1
                     } else if c == Self.delimiterClass {
                         pos += 1
@@ -332,8 +335,9 @@ package final class RecordChunker {
     private func finishInput() throws(PreplineError) -> RawChunk? {
         switch state {
         case .quoted:
+            let column = Self.column(buffer.assumingMemoryBound(to: UInt8.self), from: quoteOpenLineStart, to: quoteOpenOffset)
             throw PreplineError.malformedInput(
-                InputPosition(file: displayName, line: quoteOpenLine, column: quoteOpenColumnOffset + 1),
+                InputPosition(file: displayName, line: quoteOpenLine, column: column),
                 "malformed CSV: the quoted field opened here is never closed")
         case .recordStart:
             break
@@ -350,6 +354,7 @@ package final class RecordChunker {
             return nil
         }
         var starts = recordStarts, ends = recordEnds, lines = recordLines
+        recordStarts = []; recordEnds = []; recordLines = []
         return cut(at: dataEnd, starts: &starts, ends: &ends, lines: &lines, line: line)
     }
 

@@ -17,7 +17,9 @@ package final class OutputSink {
     private var committed = false
     package private(set) var bytesWritten = 0
 
-    /// Opens `path` ("-" is stdout). Nothing appears at `path` until `commit()`.
+    /// Opens `path` ("-" is stdout). A regular file appears at `path` only on `commit()`; an
+    /// existing FIFO or device (`/dev/stdout`, a named pipe) is written directly, since
+    /// renaming over it would replace it; a symlink is followed to the file it names.
     package init(path: String) throws(PreplineError) {
         if path == "-" {
             displayName = "stdout"
@@ -27,10 +29,26 @@ package final class OutputSink {
             return
         }
         displayName = path
-        finalPath = path
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            guard (info.st_mode & S_IFMT) != S_IFDIR else {
+                throw PreplineError.output(file: path, "it is a directory")
+            }
+            finalPath = nil
+            temporaryPath = nil
+            fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw PreplineError.output(file: path, String(cString: strerror(errno))) }
+            return
+        }
+        var target = path
+        if let resolved = realpath(path, nil) {
+            target = String(cString: resolved)
+            free(resolved)
+        }
+        finalPath = target
+        let slash = target.lastIndex(of: "/")
+        let directory = slash.map { String(target[...$0]) } ?? ""
+        let name = slash.map { String(target[target.index(after: $0)...]) } ?? target
         let temporary = "\(directory).\(name).prepline-\(getpid()).tmp"
         temporaryPath = temporary
         fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -51,7 +69,7 @@ package final class OutputSink {
                 let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    if errno == EPIPE && finalPath == nil { throw BrokenPipe() }
+                    if errno == EPIPE && temporaryPath == nil { throw BrokenPipe() }
                     throw PreplineError.output(file: displayName, String(cString: strerror(errno)))
                 }
                 offset += n
@@ -62,7 +80,11 @@ package final class OutputSink {
 
     /// Closes the file and renames it into place.
     package func commit() throws(PreplineError) {
-        guard let finalPath, let temporaryPath else { committed = true; return }
+        guard let finalPath, let temporaryPath else {
+            if fd != STDOUT_FILENO && fd >= 0 { close(fd); fd = -1 }
+            committed = true
+            return
+        }
         if close(fd) != 0 {
             let reason = String(cString: strerror(errno))
             fd = -1
@@ -81,9 +103,7 @@ package final class OutputSink {
     package func abort() {
         guard !committed else { return }
         committed = true
-        if let temporaryPath {
-            if fd >= 0 { close(fd) }
-            unlink(temporaryPath)
-        }
+        if fd >= 0 && fd != STDOUT_FILENO { close(fd) }
+        if let temporaryPath { unlink(temporaryPath) }
     }
 }

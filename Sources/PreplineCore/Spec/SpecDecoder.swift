@@ -26,6 +26,9 @@ package struct SpecObjectReader {
 
     package func has(_ key: String) -> Bool { members.contains { $0.key == key } }
 
+    /// The keys present, in order.
+    package var keys: [String] { members.map(\.key) }
+
     package mutating func value(_ key: String) -> JSONValue? {
         consumed.insert(key)
         return members.first { $0.key == key }?.value
@@ -52,7 +55,7 @@ package struct SpecObjectReader {
     package mutating func integer(_ key: String, in range: ClosedRange<Int>) throws(PreplineError) -> Int? {
         guard let n = try number(key) else { return nil }
         guard n == n.rounded(), n >= Double(range.lowerBound), n <= Double(range.upperBound) else {
-            throw fail(key, "expected an integer from \(range.lowerBound) to \(range.upperBound), got \(n)")
+            throw fail(key, "expected an integer from \(range.lowerBound) to \(range.upperBound), got \(JSONValue.number(n).serialized())")
         }
         return Int(n)
     }
