@@ -1,0 +1,194 @@
+/// Text values of one column of a chunk, without a `String` per value.
+///
+/// `refs[r]` is a field index into the parsed chunk (the input text), `missing`, or an index
+/// into `extras` (text a stage produced, such as a fill value).
+package struct TextColumn {
+    package static let missing: Int32 = -1
+    package var refs: [Int32]
+    package var extras: [[UInt8]] = []
+
+    package static func extraRef(_ index: Int) -> Int32 { Int32(-2 - index) }
+}
+
+/// One logical column of a chunk as it flows through the stages.
+package enum ColumnValues {
+    /// Input field `k` of every record, untouched (the cheap default for pass-through columns).
+    case input(Int)
+    case text(TextColumn)
+    /// Numbers; NaN marks a missing value (during fitting, a NaN payload marks a placeholder).
+    case numbers([Double])
+    /// 0/1 values (missing indicators).
+    case flags([UInt8])
+    /// A one-hot block: `names.count` output columns; `hot[r]` is the 1-column or -1 (all zeros).
+    case oneHot(names: [String], hot: [Int32])
+}
+
+/// Decides which field texts are missing values (the spec's `input.missing` tokens).
+package struct MissingTokens: Sendable {
+    private let tokens: [[UInt8]]
+    private let emptyIsMissing: Bool
+
+    package init(_ tokens: [String]) {
+        self.tokens = tokens.filter { !$0.isEmpty }.map { Array($0.utf8) }
+        emptyIsMissing = tokens.contains("")
+    }
+
+    @inline(__always)
+    package func isMissing(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        if field.isEmpty { return emptyIsMissing }
+        guard field.count <= 8 || !tokens.isEmpty else { return false }
+        for token in tokens where token.count == field.count {
+            if token.withUnsafeBufferPointer({ memcmp($0.baseAddress!, field.baseAddress!, field.count) == 0 }) { return true }
+        }
+        return false
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The columns of one chunk, named, with the row-level errors found so far.
+package struct Batch {
+    package var names: [String]
+    package var columns: [ColumnValues]
+    package var work: ChunkWork
+    package let missing: MissingTokens
+
+    package var rowCount: Int { work.parsed.recordCount }
+
+    /// The field index of (record, input column): records with a wrong width are never read.
+    @inline(__always)
+    package func fieldIndex(record r: Int, column k: Int) -> Int {
+        (r == 0 ? 0 : Int(work.parsed.recordEnds[r - 1])) + k
+    }
+
+    package func text(record r: Int, column k: Int) -> UnsafeBufferPointer<UInt8> {
+        work.parsed.field(fieldIndex(record: r, column: k))
+    }
+
+    /// Column `c` as text (input fields resolved; missing tokens marked).
+    package mutating func textColumn(_ c: Int) -> TextColumn {
+        switch columns[c] {
+        case .text(let column):
+            return column
+        case .input(let k):
+            var refs = [Int32](repeating: TextColumn.missing, count: rowCount)
+            for r in 0..<rowCount where work.isGood(r) {
+                let f = fieldIndex(record: r, column: k)
+                if !missing.isMissing(work.parsed.field(f)) { refs[r] = Int32(f) }
+            }
+            return TextColumn(refs: refs)
+        case .numbers(let values):
+            var column = TextColumn(refs: [Int32](repeating: TextColumn.missing, count: rowCount))
+            for (r, value) in values.enumerated() where !value.isNaN {
+                var bytes: [UInt8] = []
+                NumberText.append(value, to: &bytes)
+                column.refs[r] = TextColumn.extraRef(column.extras.count)
+                column.extras.append(bytes)
+            }
+            return column
+        case .flags, .oneHot:
+            preconditionFailure("the plan never reads an expanded column as text")
+        }
+    }
+
+    /// The bytes of a text reference (nil when missing).
+    package func bytes(of ref: Int32, in column: TextColumn) -> UnsafeBufferPointer<UInt8>? {
+        if ref >= 0 { return work.parsed.field(Int(ref)) }
+        if ref == TextColumn.missing { return nil }
+        return column.extras[Int(-2 - ref)].withUnsafeBufferPointer { $0 }
+    }
+
+    /// Column `c` as numbers; a value that is neither missing nor a number is a row-level error.
+    package mutating func numberColumn(_ c: Int, stage: String) -> [Double] {
+        switch columns[c] {
+        case .numbers(let values):
+            return values
+        case .input(let k):
+            var values = [Double](repeating: .nan, count: rowCount)
+            for r in 0..<rowCount where work.isGood(r) {
+                let field = work.parsed.field(fieldIndex(record: r, column: k))
+                if missing.isMissing(field) { continue }
+                if let value = NumberText.parse(field) {
+                    values[r] = value
+                } else {
+                    work.reject(record: r, reason: "column '\(names[c])': '\(String(decoding: field, as: UTF8.self))' is not a number (\(stage))")
+                }
+            }
+            return values
+        case .text(let column):
+            var values = [Double](repeating: .nan, count: rowCount)
+            for r in 0..<rowCount where work.isGood(r) {
+                guard let field = bytes(of: column.refs[r], in: column) else { continue }
+                if let value = NumberText.parse(field) {
+                    values[r] = value
+                } else {
+                    work.reject(record: r, reason: "column '\(names[c])': '\(String(decoding: field, as: UTF8.self))' is not a number (\(stage))")
+                }
+            }
+            return values
+        case .flags(let flags):
+            return flags.map { Double($0) }
+        case .oneHot:
+            preconditionFailure("the plan never reads a one-hot block as numbers")
+        }
+    }
+
+    /// Output column names, one-hot blocks expanded in place.
+    package static func outputNames(names: [String], columns: [ColumnValues]) -> [String] {
+        var out: [String] = []
+        for (name, column) in zip(names, columns) {
+            if case .oneHot(let blockNames, _) = column { out += blockNames } else { out.append(name) }
+        }
+        return out
+    }
+
+    /// Formats the good records.
+    package func format(with formatter: CSVFormatter, into out: inout [UInt8]) -> Int {
+        let width = columns.reduce(0) { sum, column in
+            if case .oneHot(let names, _) = column { return sum + names.count }
+            return sum + 1
+        }
+        var written = 0
+        for r in 0..<rowCount where work.isGood(r) {
+            var first = true
+            for column in columns {
+                switch column {
+                case .input(let k):
+                    if !first { out.append(formatter.delimiter) }
+                    formatter.appendField(UnsafeRawBufferPointer(text(record: r, column: k)), fieldCount: width, into: &out)
+                case .text(let text):
+                    if !first { out.append(formatter.delimiter) }
+                    if let bytes = bytes(of: text.refs[r], in: text) {
+                        formatter.appendField(UnsafeRawBufferPointer(bytes), fieldCount: width, into: &out)
+                    } else if width == 1 {
+                        formatter.appendField(UnsafeRawBufferPointer(start: nil, count: 0), fieldCount: 1, into: &out)
+                    }
+                case .numbers(let values):
+                    if !first { out.append(formatter.delimiter) }
+                    if values[r].isNaN && width == 1 {
+                        formatter.appendField(UnsafeRawBufferPointer(start: nil, count: 0), fieldCount: 1, into: &out)
+                    } else {
+                        NumberText.append(values[r], to: &out)
+                    }
+                case .flags(let flags):
+                    if !first { out.append(formatter.delimiter) }
+                    out.append(0x30 + flags[r])
+                case .oneHot(let names, let hot):
+                    let one = Int(hot[r])
+                    for j in 0..<names.count {
+                        if !first || j > 0 { out.append(formatter.delimiter) }
+                        out.append(j == one ? 0x31 : 0x30)
+                    }
+                }
+                first = false
+            }
+            formatter.appendTerminator(into: &out)
+            written += 1
+        }
+        return written
+    }
+}

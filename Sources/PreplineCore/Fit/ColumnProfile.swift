@@ -1,0 +1,219 @@
+/// Mean and variance that merge exactly (Chan, Golub & LeVeque), population variance (ddof 0)
+/// as scikit-learn's StandardScaler uses.
+package struct Moments: Sendable, Equatable {
+    package var count = 0.0
+    package var mean = 0.0
+    package var m2 = 0.0
+
+    /// Adds a chunk's values with a two-pass sum (as scikit-learn does per batch) for accuracy.
+    package mutating func add(_ values: [Double], where include: (Int) -> Bool) {
+        var n = 0.0, sum = 0.0
+        for (i, x) in values.enumerated() where !x.isNaN && include(i) { n += 1; sum += x }
+        guard n > 0 else { return }
+        let shift = sum / n
+        var deviations = 0.0, squares = 0.0
+        for (i, x) in values.enumerated() where !x.isNaN && include(i) {
+            let d = x - shift
+            deviations += d
+            squares += d * d
+        }
+        merge(Moments(count: n, mean: shift + deviations / n, m2: squares - deviations * deviations / n))
+    }
+
+    /// `count` copies of `value` (a fill value standing in for the missing ones).
+    package mutating func add(copies count: Int, of value: Double) {
+        guard count > 0 else { return }
+        merge(Moments(count: Double(count), mean: value, m2: 0))
+    }
+
+    package mutating func merge(_ other: Moments) {
+        guard other.count > 0 else { return }
+        guard count > 0 else { self = other; return }
+        let n = count + other.count
+        let delta = other.mean - mean
+        mean += delta * other.count / n
+        m2 += other.m2 + delta * delta * count * other.count / n
+        count = n
+    }
+
+    package var variance: Double { count > 0 ? max(0, m2 / count) : .nan }
+}
+
+/// Every stage's fit statistics for one column: the parts it asked for, merged chunk by chunk
+/// in input order. Values that an earlier stage's learned fill will produce are counted as
+/// placeholders and added once that fill is learned, so chained fits need no extra data pass.
+package struct ColumnProfile: Sendable {
+    package struct Needs: Sendable, OptionSet {
+        package let rawValue: Int
+        package init(rawValue: Int) { self.rawValue = rawValue }
+        package static let moments = Needs(rawValue: 1)
+        package static let extremes = Needs(rawValue: 2)
+        package static let histogram = Needs(rawValue: 4)
+        package static let textCounts = Needs(rawValue: 8)
+    }
+
+    package let needs: Needs
+    package var moments = Moments()
+    package var minimum = Double.infinity
+    package var maximum = -Double.infinity
+    /// Exact value counts (medians and percentiles need every distinct value: O(distinct) memory).
+    package var histogram: [Double: Int] = [:]
+    /// Counts of text values (categories), keyed by their UTF-8 bytes.
+    package var textCounts: [[UInt8]: Int] = [:]
+    package var observed = 0
+    package var missing = 0
+    /// Placeholder counts by the index of the stage whose fill value they stand for.
+    package var placeholders: [Int: Int] = [:]
+
+    package init(needs: Needs) { self.needs = needs }
+
+    package mutating func observe(numbers values: [Double], where include: (Int) -> Bool) {
+        if needs.contains(.moments) { moments.add(values, where: include) }
+        for (i, x) in values.enumerated() where include(i) {
+            if x.isNaN {
+                if let stage = Placeholder.stage(of: x) { placeholders[stage, default: 0] += 1 } else { missing += 1 }
+                continue
+            }
+            observed += 1
+            if needs.contains(.extremes) {
+                if x < minimum { minimum = x }
+                if x > maximum { maximum = x }
+            }
+            if needs.contains(.histogram) { histogram[x == 0 ? 0 : x, default: 0] += 1 }
+            if needs.contains(.textCounts) {
+                var bytes: [UInt8] = []
+                NumberText.append(x, to: &bytes)
+                textCounts[bytes, default: 0] += 1
+            }
+        }
+    }
+
+    package mutating func observe(text column: TextColumn, in batch: Batch, where include: (Int) -> Bool) {
+        for (r, ref) in column.refs.enumerated() where include(r) {
+            if let stage = Placeholder.stage(ofRef: ref) { placeholders[stage, default: 0] += 1; continue }
+            guard let bytes = batch.bytes(of: ref, in: column) else { missing += 1; continue }
+            observed += 1
+            if needs.contains(.textCounts) { textCounts[Array(bytes), default: 0] += 1 }
+        }
+    }
+
+    package mutating func merge(_ other: ColumnProfile) {
+        moments.merge(other.moments)
+        minimum = min(minimum, other.minimum)
+        maximum = max(maximum, other.maximum)
+        for (value, count) in other.histogram { histogram[value, default: 0] += count }
+        for (text, count) in other.textCounts { textCounts[text, default: 0] += count }
+        observed += other.observed
+        missing += other.missing
+        for (stage, count) in other.placeholders { placeholders[stage, default: 0] += count }
+    }
+
+    /// Adds the values placeholders stand for, now that the earlier fills are learned.
+    package mutating func resolve(_ fills: [Int: FillValue]) {
+        for (stage, count) in placeholders {
+            guard let value = fills[stage] else { continue }
+            observed += count
+            switch value {
+            case .number(let x):
+                if needs.contains(.moments) { moments.add(copies: count, of: x) }
+                if needs.contains(.extremes) { minimum = min(minimum, x); maximum = max(maximum, x) }
+                if needs.contains(.histogram) { histogram[x == 0 ? 0 : x, default: 0] += count }
+                if needs.contains(.textCounts) {
+                    var bytes: [UInt8] = []
+                    NumberText.append(x, to: &bytes)
+                    textCounts[bytes, default: 0] += count
+                }
+            case .text(let bytes):
+                if needs.contains(.textCounts) { textCounts[bytes, default: 0] += count }
+            }
+        }
+        placeholders = [:]
+    }
+
+    /// Distinct values in increasing order with their cumulative counts, for rank queries.
+    private func ranks() -> (values: [Double], cumulative: [Int]) {
+        let values = histogram.keys.sorted()
+        var cumulative: [Int] = []
+        cumulative.reserveCapacity(values.count)
+        var seen = 0
+        for value in values {
+            seen += histogram[value]!
+            cumulative.append(seen)
+        }
+        return (values, cumulative)
+    }
+
+    private static func value(atRank rank: Int, _ ranks: (values: [Double], cumulative: [Int])) -> Double {
+        var low = 0, high = ranks.cumulative.count - 1
+        while low < high {
+            let mid = (low + high) / 2
+            if ranks.cumulative[mid] > rank { high = mid } else { low = mid + 1 }
+        }
+        return ranks.values[low]
+    }
+
+    /// The median as numpy computes it: the middle value, or the mean of the two middle ones.
+    package func median() -> Double {
+        let r = ranks()
+        guard let total = r.cumulative.last, total > 0 else { return .nan }
+        let high = Self.value(atRank: total / 2, r)
+        let low = total % 2 == 1 ? high : Self.value(atRank: total / 2 - 1, r)
+        return (low + high) / 2
+    }
+
+    /// The q-th percentile (q in 0...100), numpy's default "linear" method, written the way
+    /// numpy evaluates it so the result is the same to the last bit.
+    package func percentile(_ q: Double) -> Double {
+        let r = ranks()
+        guard let total = r.cumulative.last, total > 0 else { return .nan }
+        let fraction = q / 100
+        let n = Double(total)
+        // numpy: _compute_virtual_index(n, q, alpha=1, beta=1) = n*q + (alpha + q*(1-alpha-beta)) - 1
+        let virtualIndex = n * fraction + (1 + fraction * (1 - 1 - 1)) - 1
+        let previous = virtualIndex.rounded(.down)
+        let gamma = virtualIndex - previous
+        let lowerRank = min(max(Int(previous), 0), total - 1)
+        let upperRank = min(lowerRank + 1, total - 1)
+        let lower = Self.value(atRank: lowerRank, r)
+        let upper = Self.value(atRank: upperRank, r)
+        // numpy's _lerp: a + (b-a)*t, or b - (b-a)*(1-t) when t >= 0.5.
+        let difference = upper - lower
+        return gamma >= 0.5 ? upper - difference * (1 - gamma) : lower + difference * gamma
+    }
+
+    /// The most frequent value; ties go to the smallest (scikit-learn's rule).
+    package func mostFrequentNumber() -> Double? {
+        histogram.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key
+    }
+
+    /// The most frequent text; ties go to the smallest by code point (UTF-8 byte order).
+    package func mostFrequentText() -> [UInt8]? {
+        textCounts.max { a, b in a.value != b.value ? a.value < b.value : !a.key.lexicographicallyPrecedes(b.key) && a.key != b.key }?.key
+    }
+}
+
+/// A learned or given fill value.
+package enum FillValue: Sendable, Equatable {
+    case number(Double)
+    case text([UInt8])
+}
+
+/// Marks values that stand for a fill value not yet learned (fit mode only).
+package enum Placeholder {
+    private static let payloadMask: UInt64 = (1 << 50) - 1
+
+    package static func number(stage: Int) -> Double {
+        Double(nan: Double.RawSignificand(stage + 1), signaling: false)
+    }
+
+    package static func stage(of value: Double) -> Int? {
+        let payload = value.significandBitPattern & payloadMask
+        return payload == 0 ? nil : Int(payload) - 1
+    }
+
+    package static func ref(stage: Int) -> Int32 { Int32.min + Int32(stage) }
+
+    package static func stage(ofRef ref: Int32) -> Int? {
+        ref < -1_000_000_000 ? Int(ref - Int32.min) : nil
+    }
+}

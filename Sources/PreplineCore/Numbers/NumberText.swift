@@ -1,0 +1,146 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads and writes numbers as CSV text, without Foundation and without a `String` per value.
+///
+/// What is a number is decided here, explicitly: an optional sign, digits with an optional
+/// fraction, an optional exponent, and surrounding blanks (Python's `float()` accepts them).
+/// `nan`, `inf`, hex floats and digit separators are not numbers: the spec's missing tokens
+/// say what is missing, and anything else is a row-level error.
+package enum NumberText {
+    private static let exactPowers: [Double] = (0...22).map { exponent in
+        var value = 1.0
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    /// Parses a decimal number, exactly rounded (Clinger's fast path, `strtod` otherwise).
+    package static func parse(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
+        var start = 0, end = field.count
+        while start < end, field[start] == 0x20 || field[start] == 0x09 { start += 1 }
+        while end > start, field[end - 1] == 0x20 || field[end - 1] == 0x09 { end -= 1 }
+        guard start < end else { return nil }
+        var i = start
+        var negative = false
+        if field[i] == UInt8(ascii: "-") || field[i] == UInt8(ascii: "+") {
+            negative = field[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        var mantissa: UInt64 = 0
+        var significantDigits = 0
+        var digitsSeen = 0
+        var decimalExponent = 0
+        var overflowDigits = false
+        while i < end, field[i] &- 0x30 < 10 {
+            let digit = UInt64(field[i] &- 0x30)
+            if significantDigits < 19 {
+                mantissa = mantissa &* 10 &+ digit
+                if mantissa != 0 { significantDigits += 1 }
+            } else {
+                overflowDigits = true
+                decimalExponent += 1
+            }
+            digitsSeen += 1
+            i += 1
+        }
+        if i < end, field[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < end, field[i] &- 0x30 < 10 {
+                let digit = UInt64(field[i] &- 0x30)
+                if significantDigits < 19 {
+                    mantissa = mantissa &* 10 &+ digit
+                    if mantissa != 0 { significantDigits += 1 }
+                    decimalExponent -= 1
+                } else {
+                    overflowDigits = true
+                }
+                digitsSeen += 1
+                i += 1
+            }
+        }
+        guard digitsSeen > 0 else { return nil }
+        if i < end, field[i] == UInt8(ascii: "e") || field[i] == UInt8(ascii: "E") {
+            i += 1
+            var exponentNegative = false
+            if i < end, field[i] == UInt8(ascii: "-") || field[i] == UInt8(ascii: "+") {
+                exponentNegative = field[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            var exponent = 0
+            var exponentDigits = 0
+            while i < end, field[i] &- 0x30 < 10 {
+                if exponent < 100_000 { exponent = exponent * 10 + Int(field[i] &- 0x30) }
+                exponentDigits += 1
+                i += 1
+            }
+            guard exponentDigits > 0 else { return nil }
+            decimalExponent += exponentNegative ? -exponent : exponent
+        }
+        guard i == end else { return nil }
+        // Clinger: an exact mantissa and an exact power of ten give a correctly rounded result
+        // with one IEEE operation.
+        if !overflowDigits, mantissa < (1 << 53), decimalExponent >= -22, decimalExponent <= 22 {
+            var value = Double(mantissa)
+            value = decimalExponent < 0 ? value / exactPowers[-decimalExponent] : value * exactPowers[decimalExponent]
+            return negative ? -value : value
+        }
+        return slowParse(UnsafeBufferPointer(rebasing: field[start..<end]))
+    }
+
+    private static func slowParse(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: text.count + 1) { buffer in
+            for (i, byte) in text.enumerated() { buffer[i] = CChar(bitPattern: byte) }
+            buffer[text.count] = 0
+            var endPointer: UnsafeMutablePointer<CChar>?
+            let value = strtod(buffer.baseAddress!, &endPointer)
+            guard endPointer == buffer.baseAddress! + text.count else { return nil }
+            return value
+        }
+    }
+
+    package static func parse(_ text: String) -> Double? {
+        var text = text
+        return text.withUTF8 { parse($0) }
+    }
+
+    /// Appends the shortest text that reads back as `value` (the same digits as Python's
+    /// `repr`, e.g. `0.1`, `1e-05`, `1e+16`). NaN is a missing value: nothing is written.
+    package static func append(_ value: Double, to out: inout [UInt8]) {
+        if value.isNaN { return }
+        if value == value.rounded(.towardZero), abs(value) < 1e16 {
+            // Integral values: Python writes 3.0; a fast path without String.
+            appendInteger(Int64(value), negativeZero: value == 0 && value.sign == .minus, to: &out)
+            out.append(UInt8(ascii: "."))
+            out.append(UInt8(ascii: "0"))
+            return
+        }
+        var text = value.description
+        text.withUTF8 { out.append(contentsOf: $0) }
+    }
+
+    package static func appendInteger(_ value: Int64, negativeZero: Bool = false, to out: inout [UInt8]) {
+        if value < 0 || negativeZero { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(magnitude % 10) + 0x30
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for i in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[i]) }
+        }
+    }
+
+    package static func format(_ value: Double) -> String {
+        var out: [UInt8] = []
+        append(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
