@@ -10,6 +10,8 @@ package struct TransformOptions: Sendable {
     package var crlf = false
     package var rejects: String?
     package var gzipLevel: Int32 = 6
+    /// `apply`: every stage must already be fitted (no fit pass, one streaming read).
+    package var requireFitted = false
 
     package init(specPath: String) { self.specPath = specPath }
 }
@@ -51,7 +53,7 @@ package enum TransformCommand {
         let sink = try OutputSink(path: options.output)
         let rejectsSink = try onError == .reject ? OutputSink(path: rejectsPath!) : nil
         let rejectsFormatter = CSVFormatter(delimiter: UInt8(ascii: ","), quote: UInt8(ascii: "\""), crlf: false)
-        let names = inputs.map { $0 == "-" ? "stdin" : $0 }
+        let names = InputNames.display(inputs)
         let outputPool = BufferPool(limit: options.engine.threads * 2 + 2)
 
         let counters = EngineCounters()
@@ -60,6 +62,20 @@ package enum TransformCommand {
         }
         let progress = options.progress.enabled ? ProgressBar(counters: counters, totalBytes: totalBytes) : nil
         defer { progress?.stop() }
+
+        // `run` learns first; stdin is kept in a temporary file only when it must be read twice.
+        var dataInputs = inputs
+        var spool: StdinSpool?
+        var fittedPlan: ExecutionPlan?
+        if !spec.stages.isEmpty && !options.requireFitted && spec.needsFitting {
+            if let stdinIndex = inputs.firstIndex(of: "-") {
+                spool = try StdinSpool()
+                dataInputs[stdinIndex] = spool!.path
+            }
+            fittedPlan = try FitPass.run(spec: spec, inputs: dataInputs, displayNames: names, engine: options.engine, counters: EngineCounters())
+        }
+        defer { _ = spool }
+        let planBox = PlanBox()
 
         var summary = Summary()
         var result = TransformResult(summary: summary)
@@ -88,18 +104,32 @@ package enum TransformCommand {
                 do { try rejectsSink.write(head) } catch { throw asOutputError(error, rejectsSink) }
             }
             try StreamingEngine.run(
-                inputs: inputs, dialect: spec.input, options: options.engine, counters: counters,
+                inputs: dataInputs, displayNames: names, dialect: spec.input, options: options.engine, counters: counters,
                 onHeader: { header throws(PreplineError) in
+                    var outputNames = header.names
+                    if !spec.stages.isEmpty {
+                        let plan: ExecutionPlan
+                        if let fittedPlan { plan = fittedPlan } else {
+                            plan = try ExecutionPlan(stageSpecs: spec.stages, header: header, dialect: spec.input, file: spec.file)
+                        }
+                        if let unfitted = plan.firstUnfitted {
+                            throw PreplineError.spec(file: spec.file, path: "stages[\(unfitted.position)]",
+                                                     message: "\(unfitted.label) has no fitted parameters; make a fitted spec with `prepline fit`, or use `prepline run`, which fits first")
+                        }
+                        planBox.plan = plan
+                        outputNames = plan.outputNames(emptyWork: .empty(header: header))
+                    }
                     guard spec.output.header else { return }
                     var bytes: [UInt8] = []
-                    formatter.appendRecord(header.names, into: &bytes)
+                    formatter.appendRecord(outputNames, into: &bytes)
                     pendingHeader = gzipOutput ? GzipMemberEncoder.compress(bytes, level: gzipLevel) : bytes
                 },
                 makeProcessor: { _ in
                     var scratch: [UInt8] = []
+                    let plan = planBox.plan
                     return { (work: inout ChunkWork) throws(PreplineError) -> OutputChunk in
                         var out = outputPool.take(minimumCapacity: work.raw.bytes.count + work.raw.bytes.count / 8)
-                        let rows = formatter.appendRecords(of: work, into: &out)
+                        let rows = plan.map { $0.apply(&work, formatter: formatter, into: &out) } ?? formatter.appendRecords(of: work, into: &out)
                         if gzipOutput {
                             swap(&out, &scratch)
                             GzipMemberEncoder.compress(scratch, level: gzipLevel, into: &out)

@@ -29,7 +29,7 @@ package enum ValidateCommand {
         let started = ContinuousClock.now
         let spec = try Spec.load(path: options.specPath)
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
-        let names = inputs.map { $0 == "-" ? "stdin" : $0 }
+        let names = InputNames.display(inputs)
         let counters = EngineCounters()
         let progress = options.progress.enabled ? ProgressBar(counters: counters, totalBytes: nil) : nil
         defer { progress?.stop() }

@@ -83,7 +83,11 @@ package struct Batch {
             return TextColumn(refs: refs)
         case .numbers(let values):
             var column = TextColumn(refs: [Int32](repeating: TextColumn.missing, count: rowCount))
-            for (r, value) in values.enumerated() where !value.isNaN {
+            for (r, value) in values.enumerated() where !value.isNaN || Placeholder.stage(of: value) != nil {
+                if let stage = Placeholder.stage(of: value) {
+                    column.refs[r] = Placeholder.ref(stage: stage)
+                    continue
+                }
                 var bytes: [UInt8] = []
                 NumberText.append(value, to: &bytes)
                 column.refs[r] = TextColumn.extraRef(column.extras.count)
@@ -95,10 +99,10 @@ package struct Batch {
         }
     }
 
-    /// The bytes of a text reference (nil when missing).
+    /// The bytes of a text reference (nil when missing, or a fit-time placeholder).
     package func bytes(of ref: Int32, in column: TextColumn) -> UnsafeBufferPointer<UInt8>? {
         if ref >= 0 { return work.parsed.field(Int(ref)) }
-        if ref == TextColumn.missing { return nil }
+        if ref == TextColumn.missing || Placeholder.stage(ofRef: ref) != nil { return nil }
         return column.extras[Int(-2 - ref)].withUnsafeBufferPointer { $0 }
     }
 
@@ -122,6 +126,10 @@ package struct Batch {
         case .text(let column):
             var values = [Double](repeating: .nan, count: rowCount)
             for r in 0..<rowCount where work.isGood(r) {
+                if let stage = Placeholder.stage(ofRef: column.refs[r]) {
+                    values[r] = Placeholder.number(stage: stage)
+                    continue
+                }
                 guard let field = bytes(of: column.refs[r], in: column) else { continue }
                 if let value = NumberText.parse(field) {
                     values[r] = value
@@ -134,6 +142,15 @@ package struct Batch {
             return flags.map { Double($0) }
         case .oneHot:
             preconditionFailure("the plan never reads a one-hot block as numbers")
+        }
+    }
+
+    /// Makes room for indicator columns right after each of `columns` (indexes as they will be
+    /// once the slots exist, as a stage's binding computed them).
+    package mutating func insertFlagSlots(after columns: [Int]) {
+        for c in columns.sorted() {
+            self.columns.insert(.flags([]), at: c + 1)
+            names.insert("\(names[c])_missing", at: c + 1)
         }
     }
 

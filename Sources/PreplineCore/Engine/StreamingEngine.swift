@@ -12,6 +12,11 @@ package struct EngineOptions: Sendable {
     }
 }
 
+/// How inputs are named in messages: stdin is "stdin", not "-".
+package enum InputNames {
+    package static func display(_ inputs: [String]) -> [String] { inputs.map { $0 == "-" ? "stdin" : $0 } }
+}
+
 /// The columns of the dataset, learned from the first record before any worker starts.
 package struct DatasetHeader: Sendable, Equatable {
     /// Column names: the header record, or `column_1`… when the input has no header.
@@ -42,6 +47,12 @@ package struct ChunkWork {
         self.raw = raw
         self.parsed = parsed
         self.header = header
+    }
+
+    /// A chunk with no records: running stages on it tells the output columns.
+    package static func empty(header: DatasetHeader) -> ChunkWork {
+        let raw = RawChunk(bytes: [], recordStarts: [], recordEnds: [], recordLines: [], startLine: 1, inputIndex: 0, isHeader: false)
+        return ChunkWork(raw: raw, parsed: LibCSVParser(delimiter: 0x2C, quote: 0x22).parse([], expectedRecords: 0), header: header)
     }
 
     /// Hands the raw chunk back for reuse (the work is finished with it).
@@ -95,6 +106,7 @@ package enum StreamingEngine {
     @discardableResult
     package static func run<Payload: Sendable>(
         inputs: [String],
+        displayNames: [String]? = nil,
         dialect: InputDialect,
         options: EngineOptions,
         counters: EngineCounters,
@@ -104,8 +116,8 @@ package enum StreamingEngine {
     ) throws(PreplineError) -> DatasetHeader? {
         let maxInFlight = options.threads * 2 + 2
         let rawPool = BufferPool(limit: maxInFlight)
-        let chunker = RecordChunker(inputs: inputs, dialect: dialect, chunkSize: options.chunkSize, pool: rawPool)
-        let names = inputs.map { $0 == "-" ? "stdin" : $0 }
+        let names = displayNames ?? InputNames.display(inputs)
+        let chunker = RecordChunker(inputs: inputs, displayNames: names, dialect: dialect, chunkSize: options.chunkSize, pool: rawPool)
 
         // The first record is read here, before any worker starts, so every worker knows the columns.
         guard let first = try chunker.next() else { return nil }

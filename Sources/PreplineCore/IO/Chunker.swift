@@ -85,9 +85,10 @@ package final class RecordChunker {
     /// Where chunk byte arrays come from; workers give them back when done.
     package let pool: BufferPool
 
-    package init(inputs: [String], dialect: InputDialect, chunkSize: Int, pool: BufferPool = BufferPool(limit: 0),
-                 maxRecordBytes: Int = 256 << 20) {
+    package init(inputs: [String], displayNames: [String]? = nil, dialect: InputDialect, chunkSize: Int,
+                 pool: BufferPool = BufferPool(limit: 0), maxRecordBytes: Int = 256 << 20) {
         self.inputs = inputs
+        self.displayNames = displayNames ?? InputNames.display(inputs)
         self.pool = pool
         self.headerInEachInput = dialect.header
         self.chunkSize = max(1, chunkSize)
@@ -109,9 +110,10 @@ package final class RecordChunker {
     /// Raw bytes read from all inputs so far (compressed bytes for gzip), for progress.
     package var rawBytesRead: Int { sourcesDoneRawBytes + (source?.rawBytesRead ?? 0) }
 
-    package var currentInputName: String { inputIndex >= 0 && inputIndex < inputs.count ? inputs[inputIndex] : "" }
+    /// How errors name each input ("stdin" for "-", and for stdin spooled to a file).
+    private let displayNames: [String]
 
-    private var displayName: String { currentInputName == "-" ? "stdin" : currentInputName }
+    private var displayName: String { inputIndex >= 0 && inputIndex < inputs.count ? displayNames[inputIndex] : "" }
 
     /// The next chunk, or nil when every input is exhausted.
     package func next() throws(PreplineError) -> RawChunk? {

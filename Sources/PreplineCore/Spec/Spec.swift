@@ -36,8 +36,18 @@ package struct Spec: Sendable {
     package var output = OutputOptions()
     /// The stage list; empty means a faithful pass-through.
     package var stages: [JSONValue] = []
+    /// The whole spec as written, to write it back with learned parameters (`fit`).
+    package var root: JSONValue = .object([])
+    package var file = ""
 
     package init() {}
+
+    /// True when some stage still has parameters to learn (so `run` needs a fit pass).
+    package var needsFitting: Bool {
+        stages.enumerated().contains { position, value in
+            (try? StageRegistry.decode(value, position: position, file: file))?.isFitted == false
+        }
+    }
 
     /// Reads a spec file ("-" is not allowed: stdin carries the data).
     package static func load(path: String) throws(PreplineError) -> Spec {
@@ -60,6 +70,8 @@ package struct Spec: Sendable {
 
     package static func decode(_ root: JSONValue, file: String) throws(PreplineError) -> Spec {
         var spec = Spec()
+        spec.root = root
+        spec.file = file
         var reader = try SpecObjectReader(root, file: file, path: "")
         guard reader.has("prepline") else {
             throw PreplineError.spec(file: file, path: "prepline", message: "missing; a spec starts with \"prepline\": 1 (the format version)")
@@ -79,13 +91,9 @@ package struct Spec: Sendable {
             guard case .array(let list) = stages else {
                 throw PreplineError.spec(file: file, path: "stages", message: "expected an array of stages, got \(stages.typeName)")
             }
-            for (i, stage) in list.enumerated() {
-                let stagePath = "stages[\(i)]"
-                var stageReader = try SpecObjectReader(stage, file: file, path: stagePath)
-                let name = try stageReader.string("stage")
-                throw PreplineError.spec(file: file, path: "\(stagePath).stage",
-                                         message: "stage \(name.map { "\"\($0)\"" } ?? "(missing)") is not available in this version of prepline; only an empty stage list (a pass-through) runs")
-            }
+            // Decoded now so a spec error stops the run before any data is read; bound to the
+            // columns later, once the header is known.
+            for (i, stage) in list.enumerated() { _ = try StageRegistry.decode(stage, position: i, file: file) }
             spec.stages = list
         }
 

@@ -1,0 +1,69 @@
+import Foundation
+
+/// The fitting pass shared by `run` and `fit`: one parallel read that gathers every stage's
+/// mergeable statistics, merged in input order, then learned stage by stage.
+package enum FitPass {
+    /// Learns the spec's parameters from `inputs`; returns the fitted plan.
+    package static func run(spec: Spec, inputs: [String], displayNames: [String], engine: EngineOptions,
+                            counters: EngineCounters) throws(PreplineError) -> ExecutionPlan? {
+        var plan: ExecutionPlan?
+        var total: [[ColumnProfile]]?
+        let box = PlanBox()
+        let header = try StreamingEngine.run(
+            inputs: inputs, displayNames: displayNames, dialect: spec.input, options: engine, counters: counters,
+            onHeader: { header throws(PreplineError) in
+                plan = try ExecutionPlan(stageSpecs: spec.stages, header: header, dialect: spec.input, file: spec.file)
+                box.plan = plan
+            },
+            makeProcessor: { _ in
+                let plan = box.plan!
+                return { (work: inout ChunkWork) throws(PreplineError) -> [[ColumnProfile]] in plan.observe(&work) }
+            },
+            consume: { delivery throws(PreplineError) -> Bool in
+                if spec.output.onError == .fail, !delivery.issues.isEmpty {
+                    // Rows that break a stage stop the run before anything is written.
+                    throw PreplineError.rowsFailed(delivery.issues.prefix(10).map {
+                        RowError(position: InputPosition(file: displayNames[delivery.inputIndex], line: $0.issue.line),
+                                 record: $0.record, reason: $0.issue.reason)
+                    })
+                }
+                ExecutionPlan.merge(&total, delivery.payload)
+                return true
+            })
+        guard header != nil, var fitted = plan else { return nil }
+        try fitted.learn(from: total)
+        return fitted
+    }
+}
+
+/// Hands the plan built on the header to the worker threads (which start after it is set).
+final class PlanBox: @unchecked Sendable {
+    var plan: ExecutionPlan?
+}
+
+/// Copies stdin to a temporary file when it must be read twice (fit, then transform).
+package final class StdinSpool {
+    package let path: String
+
+    package init() throws(PreplineError) {
+        let directory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        path = "\(directory)/prepline-stdin-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).spool"
+        guard let output = FileHandle(forWritingAtPath: path) ?? {
+            FileManager.default.createFile(atPath: path, contents: nil)
+            return FileHandle(forWritingAtPath: path)
+        }() else {
+            throw PreplineError.output(file: path, "cannot create a temporary file to hold stdin for the fit pass")
+        }
+        defer { try? output.close() }
+        let input = FileHandle.standardInput
+        while true {
+            let data = input.readData(ofLength: 1 << 20)
+            if data.isEmpty { break }
+            do { try output.write(contentsOf: data) } catch {
+                throw PreplineError.output(file: path, "cannot spool stdin: \(error.localizedDescription)")
+            }
+        }
+    }
+
+    deinit { unlink(path) }
+}

@@ -1,0 +1,97 @@
+/// The spec's stages bound to a dataset's columns: what runs on every chunk, in both passes.
+package struct ExecutionPlan: Sendable {
+    package private(set) var stages: [any PipelineStage]
+    package let header: DatasetHeader
+    package let missing: MissingTokens
+    /// Input columns read as numbers before any stage runs, with the stage that needs them,
+    /// so a non-number is one row-level error whichever stage would meet it first.
+    private let numericInputs: [(column: Int, stage: String)]
+
+    package init(stageSpecs: [JSONValue], header: DatasetHeader, dialect: InputDialect, file: String) throws(PreplineError) {
+        self.header = header
+        missing = MissingTokens(dialect.missing)
+        var stages: [any PipelineStage] = []
+        for (position, value) in stageSpecs.enumerated() {
+            stages.append(try StageRegistry.decode(value, position: position, file: file))
+        }
+        var columns = PlanColumns(names: header.names, file: file)
+        for i in stages.indices { try stages[i].bind(columns: &columns) }
+        var numericNames: Set<String> = []
+        var numericInputs: [(Int, String)] = []
+        for stage in stages {
+            for name in stage.numericColumns where !numericNames.contains(name) {
+                numericNames.insert(name)
+                if let column = header.names.firstIndex(of: name) { numericInputs.append((column, stage.label)) }
+            }
+        }
+        for i in stages.indices { try stages[i].setNumeric(numericNames.intersection(stages[i].columnNames)) }
+        self.stages = stages
+        self.numericInputs = numericInputs.sorted { $0.0 < $1.0 }
+    }
+
+    /// The first stage that still has parameters to learn.
+    package var firstUnfitted: (any PipelineStage)? { stages.first { !$0.isFitted } }
+
+    package func makeBatch(_ work: ChunkWork) -> Batch {
+        var batch = Batch(names: header.names, columns: header.names.indices.map { .input($0) }, work: work, missing: missing)
+        for (column, stage) in numericInputs { batch.columns[column] = .numbers(batch.numberColumn(column, stage: stage)) }
+        return batch
+    }
+
+    /// Fit pass, per chunk: every stage's statistics for its columns.
+    package func observe(_ work: inout ChunkWork) -> [[ColumnProfile]] {
+        var batch = makeBatch(work)
+        var profiles = stages.map { stage in stage.columnNames.map { _ in ColumnProfile(needs: stage.profileNeeds) } }
+        for (s, stage) in stages.enumerated() { stage.observe(&batch, into: &profiles[s]) }
+        work = batch.work
+        return profiles
+    }
+
+    /// Merges a later chunk's statistics into the running ones (in input order).
+    package static func merge(_ total: inout [[ColumnProfile]]?, _ chunk: [[ColumnProfile]]) {
+        guard var merged = total else { total = chunk; return }
+        for s in merged.indices { for c in merged[s].indices { merged[s][c].merge(chunk[s][c]) } }
+        total = merged
+    }
+
+    /// Learns every stage's parameters in order; each sees the fills learned before it.
+    package mutating func learn(from profiles: [[ColumnProfile]]?) throws(PreplineError) {
+        var fills: [String: [Int: FillValue]] = [:]
+        for s in stages.indices {
+            var stageProfiles = profiles?[s] ?? stages[s].columnNames.map { _ in ColumnProfile(needs: stages[s].profileNeeds) }
+            for (c, name) in stages[s].columnNames.enumerated() { stageProfiles[c].resolve(fills[name] ?? [:]) }
+            let learned = try stages[s].learn(from: stageProfiles)
+            for (name, value) in learned { fills[name, default: [:]][stages[s].position] = value }
+        }
+    }
+
+    /// Apply pass, per chunk.
+    package func apply(_ work: inout ChunkWork, formatter: CSVFormatter, into out: inout [UInt8]) -> Int {
+        var batch = makeBatch(work)
+        for stage in stages { stage.apply(&batch) }
+        let rows = batch.format(with: formatter, into: &out)
+        work = batch.work
+        return rows
+    }
+
+    /// The output column names, one-hot columns expanded (known once fitted).
+    package func outputNames(emptyWork: ChunkWork) -> [String] {
+        var batch = Batch(names: header.names, columns: header.names.indices.map { .input($0) }, work: emptyWork, missing: missing)
+        for stage in stages { stage.apply(&batch) }
+        return Batch.outputNames(names: batch.names, columns: batch.columns)
+    }
+
+    /// The spec with every stage's learned parameters under `"fitted"`.
+    package func fittedSpec(_ root: JSONValue) -> JSONValue {
+        guard case .object(var members) = root, let index = members.firstIndex(where: { $0.key == "stages" }),
+              case .array(var stageValues) = members[index].value else { return root }
+        for stage in stages {
+            guard case .object(var stageMembers) = stageValues[stage.position] else { continue }
+            stageMembers.removeAll { $0.key == "fitted" }
+            if let fitted = stage.fittedJSON { stageMembers.append(("fitted", fitted)) }
+            stageValues[stage.position] = .object(stageMembers)
+        }
+        members[index].value = .array(stageValues)
+        return .object(members)
+    }
+}

@@ -1,0 +1,210 @@
+/// `fill`: replaces missing values (scikit-learn's SimpleImputer; `ffill` is pandas').
+package struct FillStage: PipelineStage {
+    package enum Strategy: String, Sendable, CaseIterable {
+        case constant, mean, median, mostFrequent = "most_frequent", ffill
+    }
+
+    package static let kind = "fill"
+    package static let summary = "replace missing values: constant, mean, median, most_frequent (ties: smallest); indicator adds <col>_missing"
+
+    package let position: Int
+    package let selectors: [String]
+    package let strategy: Strategy
+    /// The constant, or a fallback for a column with no observed values.
+    package let value: JSONValue?
+    package let indicator: Bool
+    private let file: String
+    /// Learned (or given) value per column name.
+    package private(set) var values: [String: FillValue] = [:]
+    private var bound: [Int] = []
+    private var boundNames: [String] = []
+    package var columnNames: [String] { boundNames }
+    private var numeric: Set<String> = []
+
+    package init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError) {
+        self.position = position
+        file = reader.file
+        selectors = try reader.columns()
+        let name = try reader.choice("strategy", Strategy.allCases.map(\.rawValue)) ?? Strategy.mean.rawValue
+        strategy = Strategy(rawValue: name)!
+        if strategy == .ffill {
+            throw reader.fail("strategy", "\"ffill\" is not available in this version of prepline; use constant, mean, median or most_frequent")
+        }
+        value = reader.value("value")
+        if let value {
+            switch value {
+            case .string, .number: break
+            default: throw reader.fail("value", "expected a string or a number, got \(value.typeName)")
+            }
+        }
+        if strategy == .constant && value == nil {
+            throw reader.fail("value", "missing; strategy \"constant\" fills with \"value\"")
+        }
+        indicator = try reader.bool("indicator") ?? false
+        if let fitted = try reader.fittedColumns() {
+            for (column, var entry) in fitted {
+                guard let learned = entry.value("value") else { throw entry.fail("value", "missing: the learned fill value") }
+                switch learned {
+                case .number(let x): values[column] = .number(x)
+                case .string(let s): values[column] = .text(Array(s.utf8))
+                default: throw entry.fail("value", "expected a string or a number, got \(learned.typeName)")
+                }
+                try entry.finish()
+            }
+        }
+        try reader.finish()
+    }
+
+    package var isFitted: Bool { strategy == .constant || !values.isEmpty }
+
+    package var fittedJSON: JSONValue? {
+        guard strategy != .constant, !values.isEmpty else { return nil }
+        return .object(boundNames.compactMap { name in
+            guard let value = values[name] else { return nil }
+            switch value {
+            case .number(let x): return (name, .object([("value", .number(x))]))
+            case .text(let bytes): return (name, .object([("value", .string(String(decoding: bytes, as: UTF8.self)))]))
+            }
+        })
+    }
+
+    package var numericColumns: [String] {
+        strategy == .mean || strategy == .median ? boundNames : []
+    }
+
+    package var profileNeeds: ColumnProfile.Needs {
+        switch strategy {
+        case .mean: return .moments
+        case .median: return .histogram
+        case .mostFrequent: return [.histogram, .textCounts]
+        case .constant, .ffill: return []
+        }
+    }
+
+    package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
+        bound = try columns.resolve(selectors, path: "stages[\(position)].columns")
+        boundNames = bound.map { columns.names[$0] }
+        if indicator {
+            // Each indicator column goes right after its column; later columns shift.
+            for index in bound.sorted(by: >) { columns.names.insert("\(columns.names[index])_missing", at: index + 1) }
+            bound = bound.map { index in index + bound.filter { $0 < index }.count }
+        }
+        if strategy == .constant {
+            for name in boundNames { values[name] = constantValue(forNumbers: false) }
+        }
+    }
+
+    /// Marks which bound columns the plan reads as numbers (fixed before any chunk is read).
+    package mutating func setNumeric(_ names: Set<String>) throws(PreplineError) {
+        numeric = names
+        guard strategy == .constant, let value else { return }
+        for name in boundNames where numeric.contains(name) {
+            switch value {
+            case .number(let x): values[name] = .number(x)
+            case .string(let s):
+                guard let x = NumberText.parse(s) else {
+                    throw PreplineError.spec(file: file, path: "stages[\(position)].value",
+                                             message: "\"\(s)\" is not a number, but column '\(name)' is numeric (another stage scales or averages it)")
+                }
+                values[name] = .number(x)
+            default: break
+            }
+        }
+    }
+
+    private func constantValue(forNumbers: Bool) -> FillValue {
+        switch value {
+        case .number(let x)?:
+            if forNumbers { return .number(x) }
+            var bytes: [UInt8] = []
+            if x == x.rounded(), abs(x) < 1e15 { NumberText.appendInteger(Int64(x), to: &bytes) } else { NumberText.append(x, to: &bytes) }
+            return .text(bytes)
+        case .string(let s)?: return .text(Array(s.utf8))
+        default: return .text([])
+        }
+    }
+
+    package func observe(_ batch: inout Batch, into profiles: inout [ColumnProfile]) {
+        if indicator { batch.insertFlagSlots(after: bound) }
+        let learns = strategy != .constant && values.isEmpty
+        for (i, c) in bound.enumerated() {
+            let name = boundNames[i]
+            if numeric.contains(name) {
+                var numbers = batch.numberColumn(c, stage: label)
+                if learns { profiles[i].observe(numbers: numbers, where: batch.work.isGood) }
+                let flags = indicator ? numbers.map { $0.isNaN && Placeholder.stage(of: $0) == nil ? UInt8(1) : 0 } : []
+                let replacement: Double
+                if let known = values[name], case .number(let x) = known { replacement = x } else { replacement = Placeholder.number(stage: position) }
+                for r in numbers.indices where numbers[r].isNaN && Placeholder.stage(of: numbers[r]) == nil { numbers[r] = replacement }
+                batch.columns[c] = .numbers(numbers)
+                if indicator { batch.columns[c + 1] = .flags(flags) }
+            } else {
+                var text = batch.textColumn(c)
+                if learns { profiles[i].observe(text: text, in: batch, where: batch.work.isGood) }
+                let flags = indicator ? text.refs.map { $0 == TextColumn.missing ? UInt8(1) : 0 } : []
+                let replacement: Int32
+                if let known = values[name], case .text(let bytes) = known {
+                    replacement = TextColumn.extraRef(text.extras.count)
+                    text.extras.append(bytes)
+                } else {
+                    replacement = Placeholder.ref(stage: position)
+                }
+                for r in text.refs.indices where text.refs[r] == TextColumn.missing { text.refs[r] = replacement }
+                batch.columns[c] = .text(text)
+                if indicator { batch.columns[c + 1] = .flags(flags) }
+            }
+        }
+    }
+
+    package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) -> [String: FillValue] {
+        if strategy == .constant || !values.isEmpty { return values }
+        for (i, name) in boundNames.enumerated() {
+            let profile = profiles[i]
+            if profile.observed == 0 {
+                guard value != nil else {
+                    throw PreplineError.spec(file: file, path: "stages[\(position)]",
+                                             message: "column '\(name)' has no observed values, so its \(strategy.rawValue) is undefined (\(label)); give \"value\" as a fallback")
+                }
+                values[name] = constantValue(forNumbers: numeric.contains(name))
+                continue
+            }
+            switch strategy {
+            case .mean: values[name] = .number(profile.moments.mean)
+            case .median: values[name] = .number(profile.median())
+            case .mostFrequent:
+                if numeric.contains(name) {
+                    values[name] = .number(profile.mostFrequentNumber()!)
+                } else {
+                    values[name] = .text(profile.mostFrequentText()!)
+                }
+            case .constant, .ffill: break
+            }
+        }
+        return values
+    }
+
+    package func apply(_ batch: inout Batch) {
+        if indicator { batch.insertFlagSlots(after: bound) }
+        for (i, c) in bound.enumerated() {
+            let name = boundNames[i]
+            guard let fill = values[name] else { continue }
+            if numeric.contains(name) {
+                var numbers = batch.numberColumn(c, stage: label)
+                if indicator { batch.columns[c + 1] = .flags(numbers.map { $0.isNaN ? 1 : 0 }) }
+                if case .number(let x) = fill {
+                    for r in numbers.indices where numbers[r].isNaN { numbers[r] = x }
+                }
+                batch.columns[c] = .numbers(numbers)
+            } else {
+                var text = batch.textColumn(c)
+                if indicator { batch.columns[c + 1] = .flags(text.refs.map { $0 == TextColumn.missing ? 1 : 0 }) }
+                if case .text(let bytes) = fill {
+                    let ref = TextColumn.extraRef(text.extras.count)
+                    text.extras.append(bytes)
+                    for r in text.refs.indices where text.refs[r] == TextColumn.missing { text.refs[r] = ref }
+                }
+                batch.columns[c] = .text(text)
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+/// `onehot`: scikit-learn's OneHotEncoder (dense), one 0/1 column per category in the
+/// column's place. Categories sort by code point; a missing value is the category `nan`, last.
+package struct OneHotStage: PipelineStage {
+    package enum Drop: String, Sendable, CaseIterable { case first, ifBinary = "if_binary" }
+    package enum Unknown: String, Sendable, CaseIterable { case error, ignore, infrequent }
+
+    /// What apply needs for one column: which output column each category lights up.
+    package struct Encoding: Sendable {
+        /// Every category (nil = missing), in output order before grouping.
+        var categories: [[UInt8]?]
+        /// Categories grouped into `<col>_infrequent`.
+        var infrequent: Set<[UInt8]?>
+        /// Output names and, per category, its output column (-1: all zeros, a dropped column).
+        var names: [String] = []
+        var columnOf: [[UInt8]: Int32] = [:]
+        var missingColumn: Int32 = -2
+        var infrequentColumn: Int32 = -1
+
+        /// Output columns: the frequent categories in order, then the infrequent group; `drop`
+        /// removes grouped column 0 (scikit-learn's `_drop_idx_after_grouping`).
+        init(column: String, categories: [[UInt8]?], infrequent: Set<[UInt8]?>, drop: Drop?) {
+            self.categories = categories
+            self.infrequent = infrequent
+            var grouped: [(name: String, members: [[UInt8]?])] = []
+            for category in categories where !infrequent.contains(category) {
+                grouped.append(("\(column)_\(category.map { String(decoding: $0, as: UTF8.self) } ?? "nan")", [category]))
+            }
+            if !infrequent.isEmpty {
+                grouped.append(("\(column)_infrequent", categories.filter { infrequent.contains($0) }))
+            }
+            let dropFirst = drop == .first || (drop == .ifBinary && grouped.count == 2)
+            for (index, group) in grouped.enumerated() {
+                let output: Int32 = dropFirst ? Int32(index) - 1 : Int32(index)
+                if !(dropFirst && index == 0) { names.append(group.name) }
+                for member in group.members {
+                    if let member { columnOf[member] = output } else { missingColumn = output }
+                }
+                if group.name == "\(column)_infrequent" && !infrequent.isEmpty { infrequentColumn = output }
+            }
+        }
+    }
+
+    package static let kind = "onehot"
+    package static let summary = "one 0/1 column per category (code-point order, missing as <col>_nan); drop, handle_unknown, min_frequency, max_categories"
+
+    package let position: Int
+    package let selectors: [String]
+    package let givenCategories: [String: [String]]
+    package let drop: Drop?
+    package let handleUnknown: Unknown
+    package let minFrequency: Double?
+    package let maxCategories: Int?
+    private let file: String
+    package private(set) var encodings: [String: Encoding] = [:]
+    private var bound: [Int] = []
+    private var boundNames: [String] = []
+    package var columnNames: [String] { boundNames }
+
+    package init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError) {
+        self.position = position
+        file = reader.file
+        selectors = try reader.columns()
+        var given: [String: [String]] = [:]
+        if var categories = try reader.object("categories") {
+            for key in categories.keys { given[key] = try categories.stringArray(key) }
+            try categories.finish()
+        }
+        givenCategories = given
+        if let value = reader.value("drop"), value != .null {
+            guard case .string(let s) = value, let d = Drop(rawValue: s) else {
+                throw reader.fail("drop", "expected null, \"first\" or \"if_binary\", got \(value.serialized())")
+            }
+            drop = d
+        } else {
+            drop = nil
+        }
+        handleUnknown = Unknown(rawValue: try reader.choice("handle_unknown", Unknown.allCases.map(\.rawValue)) ?? "error")!
+        minFrequency = try reader.number("min_frequency")
+        if let f = minFrequency, !(f >= 1 && f == f.rounded()) && !(f > 0 && f < 1) {
+            throw reader.fail("min_frequency", "expected an integer count >= 1 or a fraction between 0 and 1, got \(NumberText.format(f))")
+        }
+        maxCategories = try reader.integer("max_categories", in: 1...Int(Int32.max))
+        if let fitted = try reader.fittedColumns() {
+            for (column, var entry) in fitted {
+                func categoryList(_ key: String) throws(PreplineError) -> [[UInt8]?] {
+                    guard let value = entry.value(key) else { return [] }
+                    guard case .array(let items) = value else { throw entry.fail(key, "expected an array of categories") }
+                    var result: [[UInt8]?] = []
+                    for item in items {
+                        switch item {
+                        case .string(let s): result.append(Array(s.utf8))
+                        case .null: result.append(nil)
+                        default: throw entry.fail(key, "expected strings (or null for missing), got \(item.typeName)")
+                        }
+                    }
+                    return result
+                }
+                let categories = try categoryList("categories")
+                let infrequent = Set(try categoryList("infrequent"))
+                try entry.finish()
+                encodings[column] = Encoding(column: column, categories: categories, infrequent: infrequent, drop: drop)
+            }
+        }
+        try reader.finish()
+        for key in givenCategories.keys where !selectors.contains(key) {
+            throw PreplineError.spec(file: file, path: "stages[\(position)].categories.\(key)", message: "'\(key)' is not one of this stage's columns")
+        }
+    }
+
+    /// Learns nothing when every column's categories are given and nothing can be infrequent.
+    package var isFitted: Bool {
+        let names = boundNames.isEmpty ? selectors : boundNames
+        return !encodings.isEmpty || (minFrequency == nil && maxCategories == nil && names.allSatisfy { givenCategories[$0] != nil })
+    }
+
+    package var fittedJSON: JSONValue? {
+        guard !encodings.isEmpty else { return nil }
+        func list(_ categories: [[UInt8]?]) -> JSONValue {
+            .array(categories.map { $0.map { .string(String(decoding: $0, as: UTF8.self)) } ?? .null })
+        }
+        return .object(boundNames.compactMap { name in
+            guard let e = encodings[name] else { return nil }
+            var members: [(key: String, value: JSONValue)] = [("categories", list(e.categories))]
+            if !e.infrequent.isEmpty { members.append(("infrequent", list(e.categories.filter { e.infrequent.contains($0) }))) }
+            return (name, .object(members))
+        })
+    }
+
+    package var numericColumns: [String] { [] }
+    package var profileNeeds: ColumnProfile.Needs { .textCounts }
+
+    package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
+        bound = try columns.resolve(selectors, path: "stages[\(position)].columns")
+        boundNames = bound.map { columns.names[$0] }
+        for name in boundNames { columns.expandedBy[name] = label }
+        if encodings.isEmpty && isFitted {
+            for name in boundNames {
+                encodings[name] = Encoding(column: name, categories: givenCategories[name]!.map { Array($0.utf8) }, infrequent: [], drop: drop)
+            }
+        }
+    }
+
+    package func observe(_ batch: inout Batch, into profiles: inout [ColumnProfile]) {
+        for (i, c) in bound.enumerated() {
+            let text = batch.textColumn(c)
+            profiles[i].observe(text: text, in: batch, where: batch.work.isGood)
+            batch.columns[c] = .text(text)
+        }
+    }
+
+    package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) -> [String: FillValue] {
+        guard encodings.isEmpty else { return [:] }
+        for (i, name) in boundNames.enumerated() {
+            let profile = profiles[i]
+            var counts: [[UInt8]?: Int] = [:]
+            for (text, count) in profile.textCounts { counts[text] = count }
+            if profile.missing > 0 { counts[nil] = profile.missing }
+            let categories: [[UInt8]?]
+            if let given = givenCategories[name] {
+                categories = given.map { Array($0.utf8) }
+            } else {
+                // Code-point order is UTF-8 byte order; the missing category sorts last.
+                categories = counts.keys.compactMap { $0 }.sorted { $0.lexicographicallyPrecedes($1) } + (counts[nil] != nil ? [nil] : [])
+            }
+            guard !categories.isEmpty else {
+                throw PreplineError.spec(file: file, path: "stages[\(position)]", message: "column '\(name)' has no values to learn categories from (\(label))")
+            }
+            let rows = profile.observed + profile.missing
+            encodings[name] = Encoding(column: name, categories: categories,
+                                       infrequent: infrequentCategories(categories, counts: counts, rows: rows), drop: drop)
+        }
+        return [:]
+    }
+
+    /// scikit-learn's `_identify_infrequent`: below `min_frequency`, then beyond
+    /// `max_categories - 1` by a stable ascending sort on counts.
+    private func infrequentCategories(_ categories: [[UInt8]?], counts: [[UInt8]?: Int], rows: Int) -> Set<[UInt8]?> {
+        guard minFrequency != nil || maxCategories != nil else { return [] }
+        let categoryCounts = categories.map { counts[$0] ?? 0 }
+        var infrequent = [Bool](repeating: false, count: categories.count)
+        if let f = minFrequency {
+            let threshold = f >= 1 ? f : f * Double(rows)
+            for (i, count) in categoryCounts.enumerated() where Double(count) < threshold { infrequent[i] = true }
+        }
+        let currentFeatures = categories.count - infrequent.filter { $0 }.count + 1
+        if let maxCategories, maxCategories < currentFeatures {
+            let frequentCount = maxCategories - 1
+            if frequentCount == 0 {
+                infrequent = infrequent.map { _ in true }
+            } else {
+                let ascending = categoryCounts.indices.sorted { a, b in categoryCounts[a] != categoryCounts[b] ? categoryCounts[a] < categoryCounts[b] : a < b }
+                for i in ascending.dropLast(frequentCount) { infrequent[i] = true }
+            }
+        }
+        return Set(categories.indices.filter { infrequent[$0] }.map { categories[$0] })
+    }
+
+    package func apply(_ batch: inout Batch) {
+        for (i, c) in bound.enumerated() {
+            let name = boundNames[i]
+            let encoding = encodings[name]!
+            let text = batch.textColumn(c)
+            var hot = [Int32](repeating: -1, count: batch.rowCount)
+            for r in 0..<batch.rowCount where batch.work.isGood(r) {
+                let column: Int32?
+                if let bytes = batch.bytes(of: text.refs[r], in: text) {
+                    column = encoding.columnOf[Array(bytes)]
+                } else {
+                    column = encoding.missingColumn == -2 ? nil : encoding.missingColumn
+                }
+                if let column {
+                    hot[r] = column
+                    continue
+                }
+                switch handleUnknown {
+                case .ignore:
+                    break
+                case .infrequent:
+                    hot[r] = encoding.infrequentColumn
+                case .error:
+                    let shown = batch.bytes(of: text.refs[r], in: text).map { String(decoding: $0, as: UTF8.self) }
+                    batch.work.reject(record: r, reason: "column '\(name)': \(shown.map { "unknown category '\($0)'" } ?? "missing value, not a known category") (\(label))")
+                }
+            }
+            batch.columns[c] = .oneHot(names: encoding.names, hot: hot)
+        }
+    }
+}

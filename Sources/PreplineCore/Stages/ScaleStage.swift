@@ -1,0 +1,200 @@
+/// `scale`: scikit-learn's StandardScaler, MinMaxScaler, RobustScaler and MaxAbsScaler, with
+/// their exact formulas, so the numbers agree to the last bits. Missing values stay missing.
+package struct ScaleStage: PipelineStage {
+    package enum Method: String, Sendable, CaseIterable {
+        case zscore, minmax, robust, maxabs
+    }
+
+    /// What transform needs for one column: y = (x - center) * multiplier / divisor + offset,
+    /// with only the operations scikit-learn performs (each rounding matters).
+    package struct Parameters: Sendable, Equatable {
+        var center = 0.0
+        var scale = 1.0
+        var offset = 0.0
+        /// Extra learned values shown in the fitted spec (data_min, data_max, var, …).
+        var details: [(String, Double)] = []
+
+        package static func == (a: Parameters, b: Parameters) -> Bool {
+            a.center == b.center && a.scale == b.scale && a.offset == b.offset
+        }
+    }
+
+    package static let kind = "scale"
+    package static let summary = "scale numbers: zscore (ddof 0), minmax (range, clip), robust (median, quantile_range), maxabs"
+
+    package let position: Int
+    package let selectors: [String]
+    package let method: Method
+    package let range: (Double, Double)
+    package let clip: Bool
+    package let quantileRange: (Double, Double)
+    package let withCentering: Bool
+    package let withScaling: Bool
+    private let file: String
+    package private(set) var parameters: [String: Parameters] = [:]
+    private var bound: [Int] = []
+    private var boundNames: [String] = []
+    package var columnNames: [String] { boundNames }
+
+    /// scikit-learn's `_handle_zeros_in_scale`: scales below 10 ulp of 1 become 1.
+    private static let nearZero = 10 * Double.ulpOfOne
+
+    package init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError) {
+        self.position = position
+        file = reader.file
+        selectors = try reader.columns()
+        let method = Method(rawValue: try reader.choice("method", Method.allCases.map(\.rawValue)) ?? "zscore")!
+        self.method = method
+        let methodOptions: [(String, Method)] = [("range", .minmax), ("clip", .minmax), ("quantile_range", .robust), ("with_mean", .zscore),
+                                                 ("with_std", .zscore), ("with_centering", .robust), ("with_scaling", .robust)]
+        for (key, allowed) in methodOptions where reader.has(key) && allowed != method {
+            throw reader.fail(key, "applies to method \"\(allowed.rawValue)\", not \"\(method.rawValue)\"")
+        }
+        range = try reader.numberPair("range") ?? (0, 1)
+        clip = try reader.bool("clip") ?? false
+        quantileRange = try reader.numberPair("quantile_range", within: 0...100) ?? (25, 75)
+        withCentering = try reader.bool(method == .zscore ? "with_mean" : "with_centering") ?? true
+        withScaling = try reader.bool(method == .zscore ? "with_std" : "with_scaling") ?? true
+        if let fitted = try reader.fittedColumns() {
+            for (column, var entry) in fitted {
+                var p = Parameters()
+                func required(_ key: String) throws(PreplineError) -> Double {
+                    guard let x = try entry.number(key) else { throw entry.fail(key, "missing: a learned parameter of \(method.rawValue) scaling") }
+                    return x
+                }
+                switch method {
+                case .zscore:
+                    p.center = try required("mean")
+                    p.scale = try required("scale")
+                    _ = try entry.number("var")
+                case .minmax:
+                    p.scale = try required("scale")
+                    p.offset = try required("min")
+                    _ = try entry.number("data_min")
+                    _ = try entry.number("data_max")
+                case .robust:
+                    p.center = try required("center")
+                    p.scale = try required("scale")
+                case .maxabs:
+                    p.scale = try required("scale")
+                    _ = try entry.number("max_abs")
+                }
+                try entry.finish()
+                parameters[column] = p
+            }
+        }
+        try reader.finish()
+    }
+
+    package var isFitted: Bool { !parameters.isEmpty }
+
+    package var fittedJSON: JSONValue? {
+        guard !parameters.isEmpty else { return nil }
+        return .object(boundNames.compactMap { name in
+            guard let p = parameters[name] else { return nil }
+            var members: [(key: String, value: JSONValue)] = p.details.map { ($0.0, .number($0.1)) }
+            switch method {
+            case .zscore: members += [("mean", .number(p.center)), ("scale", .number(p.scale))]
+            case .minmax: members += [("scale", .number(p.scale)), ("min", .number(p.offset))]
+            case .robust: members += [("center", .number(p.center)), ("scale", .number(p.scale))]
+            case .maxabs: members += [("scale", .number(p.scale))]
+            }
+            return (name, .object(members))
+        })
+    }
+
+    package var numericColumns: [String] { boundNames }
+
+    package var profileNeeds: ColumnProfile.Needs {
+        switch method {
+        case .zscore: return .moments
+        case .minmax, .maxabs: return .extremes
+        case .robust: return .histogram
+        }
+    }
+
+    package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
+        bound = try columns.resolve(selectors, path: "stages[\(position)].columns")
+        boundNames = bound.map { columns.names[$0] }
+        for name in boundNames {
+            if let earlier = columns.scaledBy[name] {
+                throw PreplineError.spec(file: file, path: "stages[\(position)].columns",
+                                         message: "column '\(name)' is already scaled by \(earlier); prepline fits one scaling per column")
+            }
+            columns.scaledBy[name] = label
+        }
+    }
+
+    package func observe(_ batch: inout Batch, into profiles: inout [ColumnProfile]) {
+        for (i, c) in bound.enumerated() {
+            let numbers = batch.numberColumn(c, stage: label)
+            if parameters.isEmpty { profiles[i].observe(numbers: numbers, where: batch.work.isGood) }
+            batch.columns[c] = .numbers(numbers)
+        }
+    }
+
+    package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) -> [String: FillValue] {
+        guard parameters.isEmpty else { return [:] }
+        for (i, name) in boundNames.enumerated() {
+            let profile = profiles[i]
+            guard profile.observed > 0 else {
+                throw PreplineError.spec(file: file, path: "stages[\(position)]",
+                                         message: "column '\(name)' has no observed values to learn \(method.rawValue) scaling from (\(label))")
+            }
+            var p = Parameters()
+            switch method {
+            case .zscore:
+                let n = profile.moments.count, mean = profile.moments.mean, variance = profile.moments.variance
+                // scikit-learn's _is_constant_feature: variance within the 2-pass error bound.
+                let eps = Double.ulpOfOne
+                let bound = n * eps * variance + (n * mean * eps) * (n * mean * eps)
+                p.center = withCentering ? mean : 0
+                p.scale = withScaling ? (variance <= bound ? 1 : variance.squareRoot()) : 1
+                p.details = [("var", variance)]
+            case .minmax:
+                let dataRange = profile.maximum - profile.minimum
+                p.scale = (range.1 - range.0) / (dataRange < Self.nearZero ? 1 : dataRange)
+                p.offset = range.0 - profile.minimum * p.scale
+                p.details = [("data_min", profile.minimum), ("data_max", profile.maximum)]
+            case .robust:
+                p.center = withCentering ? profile.median() : 0
+                if withScaling {
+                    let spread = profile.percentile(quantileRange.1) - profile.percentile(quantileRange.0)
+                    p.scale = spread < Self.nearZero ? 1 : spread
+                }
+            case .maxabs:
+                let maxAbs = max(abs(profile.minimum), abs(profile.maximum))
+                p.scale = maxAbs < Self.nearZero ? 1 : maxAbs
+                p.details = [("max_abs", maxAbs)]
+            }
+            parameters[name] = p
+        }
+        return [:]
+    }
+
+    package func apply(_ batch: inout Batch) {
+        for (i, c) in bound.enumerated() {
+            var numbers = batch.numberColumn(c, stage: label)
+            let p = parameters[boundNames[i]]!
+            switch method {
+            case .zscore, .robust:
+                let center = withCentering, scale = withScaling
+                for r in numbers.indices where !numbers[r].isNaN {
+                    var x = numbers[r]
+                    if center { x -= p.center }
+                    if scale { x /= p.scale }
+                    numbers[r] = x
+                }
+            case .minmax:
+                for r in numbers.indices where !numbers[r].isNaN {
+                    var x = numbers[r] * p.scale + p.offset
+                    if clip { x = min(max(x, range.0), range.1) }
+                    numbers[r] = x
+                }
+            case .maxabs:
+                for r in numbers.indices where !numbers[r].isNaN { numbers[r] /= p.scale }
+            }
+            batch.columns[c] = .numbers(numbers)
+        }
+    }
+}

@@ -1,0 +1,158 @@
+/// A stage of a pipeline, decoded from its spec object and bound to the dataset's columns.
+///
+/// One protocol drives decoding, fitting, applying and the fitted spec, so a new stage is one
+/// file: its options, what it learns, how it transforms (DESIGN.md, "Layout").
+package protocol PipelineStage: Sendable {
+    /// The stage's `"stage"` value in specs.
+    static var kind: String { get }
+    /// One line for help, explain and the JSON Schema.
+    static var summary: String { get }
+
+    /// Index in the spec's `stages` array.
+    var position: Int { get }
+    /// The column names or globs the spec gave.
+    var selectors: [String] { get }
+    /// The columns it is bound to (after `bind`), in order.
+    var columnNames: [String] { get }
+    /// True when nothing is left to learn (a fitted spec, or a stage that learns nothing).
+    var isFitted: Bool { get }
+    /// The learned parameters, written under `"fitted"` in a fitted spec.
+    var fittedJSON: JSONValue? { get }
+
+    /// Resolves the selectors against the column names at this point of the pipeline; returns
+    /// how the logical column list changes (an indicator column inserted, a column expanded).
+    mutating func bind(columns: inout PlanColumns) throws(PreplineError)
+    /// Which columns must be read as numbers from the start (their values are never text).
+    var numericColumns: [String] { get }
+    /// Told, after every stage is bound, which of its columns the plan reads as numbers.
+    mutating func setNumeric(_ names: Set<String>) throws(PreplineError)
+    /// What each bound column's fit profile must collect.
+    var profileNeeds: ColumnProfile.Needs { get }
+
+    /// Fit mode: records statistics of its columns into `profiles` (one per bound column), then
+    /// rewrites them for later stages, with placeholders where the value is learned later.
+    func observe(_ batch: inout Batch, into profiles: inout [ColumnProfile])
+    /// Learns its parameters from the merged profiles (placeholders already resolved).
+    /// Returns the fill value each column gets, for stages after it to resolve placeholders.
+    mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) -> [String: FillValue]
+    /// Transforms a batch with the learned parameters.
+    func apply(_ batch: inout Batch)
+}
+
+extension PipelineStage {
+    package var label: String { "stages[\(position)] \(Self.kind)" }
+    package mutating func setNumeric(_ names: Set<String>) throws(PreplineError) {}
+}
+
+/// The logical columns at some point of the pipeline, for binding stages to them.
+package struct PlanColumns: Sendable {
+    package var names: [String]
+    /// Columns a stage has expanded (one-hot): later stages cannot name them.
+    package var expandedBy: [String: String] = [:]
+    /// The last learned-parameter stage that rewrote each column (fill, scale), so a second
+    /// learned stage can be refused where one fit pass cannot give scikit-learn's result.
+    package var scaledBy: [String: String] = [:]
+    package let file: String
+
+    /// Indexes of the columns a stage names (globs `*` and `?` allowed), in spec order.
+    package func resolve(_ selectors: [String], path: String) throws(PreplineError) -> [Int] {
+        var result: [Int] = []
+        for (i, selector) in selectors.enumerated() {
+            let itemPath = "\(path)[\(i)]"
+            if let stage = expandedBy[selector] {
+                throw PreplineError.spec(file: file, path: itemPath, message: "column '\(selector)' was expanded by \(stage); name it before that stage")
+            }
+            if selector.contains("*") || selector.contains("?") {
+                let matches = names.indices.filter { Glob.matches(selector, names[$0]) && expandedBy[names[$0]] == nil }
+                guard !matches.isEmpty else {
+                    throw PreplineError.spec(file: file, path: itemPath, message: "'\(selector)' matches no column; columns: \(names.joined(separator: ", "))")
+                }
+                result += matches.filter { !result.contains($0) }
+            } else {
+                guard let index = names.firstIndex(of: selector) else {
+                    throw PreplineError.spec(file: file, path: itemPath, message: "unknown column '\(selector)'; columns: \(names.joined(separator: ", "))")
+                }
+                if !result.contains(index) { result.append(index) }
+            }
+        }
+        return result
+    }
+}
+
+/// Shell-style globs for column names: `*` any run, `?` one character.
+package enum Glob {
+    package static func matches(_ pattern: String, _ name: String) -> Bool {
+        let p = Array(pattern), n = Array(name)
+        var pi = 0, ni = 0, star = -1, mark = 0
+        while ni < n.count {
+            if pi < p.count, p[pi] == "?" || p[pi] == n[ni] {
+                pi += 1; ni += 1
+            } else if pi < p.count, p[pi] == "*" {
+                star = pi; mark = ni; pi += 1
+            } else if star >= 0 {
+                pi = star + 1; mark += 1; ni = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == "*" { pi += 1 }
+        return pi == p.count
+    }
+}
+
+/// Every stage kind prepline knows: decoding, help and the JSON Schema come from this list.
+package enum StageRegistry {
+    package static let kinds: [any PipelineStage.Type] = [FillStage.self, ScaleStage.self, OneHotStage.self]
+
+    package static func decode(_ value: JSONValue, position: Int, file: String) throws(PreplineError) -> any PipelineStage {
+        let path = "stages[\(position)]"
+        var reader = try SpecObjectReader(value, file: file, path: path)
+        guard let kind = try reader.string("stage") else {
+            throw PreplineError.spec(file: file, path: "\(path).stage", message: "missing; one of \(kinds.map { "\"\($0.kind)\"" }.joined(separator: ", "))")
+        }
+        switch kind {
+        case FillStage.kind: return try FillStage(&reader, position: position)
+        case ScaleStage.kind: return try ScaleStage(&reader, position: position)
+        case OneHotStage.kind: return try OneHotStage(&reader, position: position)
+        case "tokenize", "tfidf":
+            throw PreplineError.spec(file: file, path: "\(path).stage", message: "stage \"\(kind)\" is not available in this version of prepline; available: \(kinds.map { "\"\($0.kind)\"" }.joined(separator: ", "))")
+        default:
+            throw PreplineError.spec(file: file, path: "\(path).stage", message: "unknown stage \"\(kind)\"; expected one of \(kinds.map { "\"\($0.kind)\"" }.joined(separator: ", "))")
+        }
+    }
+}
+
+extension SpecObjectReader {
+    /// The required non-empty `columns` list of a stage.
+    package mutating func columns() throws(PreplineError) -> [String] {
+        guard has("columns") else { throw fail("columns", "missing; a stage names the columns it rewrites, e.g. [\"age\"] or [\"income_*\"]") }
+        let columns = try stringArray("columns")!
+        guard !columns.isEmpty else { throw fail("columns", "expected at least one column name") }
+        return columns
+    }
+
+    /// A two-number array `[low, high]` with low < high.
+    package mutating func numberPair(_ key: String, within bounds: ClosedRange<Double>? = nil) throws(PreplineError) -> (Double, Double)? {
+        guard let value = value(key) else { return nil }
+        guard case .array(let items) = value, items.count == 2, case .number(let low) = items[0], case .number(let high) = items[1] else {
+            throw fail(key, "expected two numbers [low, high], got \(value.serialized())")
+        }
+        guard low < high else { throw fail(key, "expected low < high, got [\(NumberText.format(low)), \(NumberText.format(high))]") }
+        if let bounds, !bounds.contains(low) || !bounds.contains(high) {
+            throw fail(key, "expected values from \(NumberText.format(bounds.lowerBound)) to \(NumberText.format(bounds.upperBound))")
+        }
+        return (low, high)
+    }
+
+    /// The stage's `fitted` object, keyed by column name.
+    package mutating func fittedColumns() throws(PreplineError) -> [(name: String, reader: SpecObjectReader)]? {
+        guard var fitted = try object("fitted") else { return nil }
+        var result: [(String, SpecObjectReader)] = []
+        for key in fitted.keys {
+            guard let column = try fitted.object(key) else { continue }
+            result.append((key, column))
+        }
+        try fitted.finish()
+        return result
+    }
+}
