@@ -21,15 +21,15 @@ struct Prepline: ParsableCommand {
         commandName: "prepline",
         abstract: "Preprocess CSV data with a declarative JSON pipeline spec, streaming and in parallel.",
         discussion: """
-            A spec chains stages (fill, scale, onehot, tokenize, tfidf) over CSV; prepline runs them as \
-            a concurrent streaming pipeline in constant memory. This version runs specs with an empty \
-            stage list: a faithful, fast CSV pass-through (re-quoting, BOM and line-ending normalisation, \
-            gzip in and out, delimiter conversion).
+            A spec chains stages (fill, scale, onehot) over CSV, with scikit-learn's numbers; prepline \
+            runs them as a concurrent streaming pipeline in constant memory. `fit` learns the \
+            parameters into a fitted spec, `apply` streams data through a fitted spec, `run` does both. \
+            An empty stage list is a faithful, fast CSV pass-through.
 
             \(exitCodesHelp)
             """,
         version: "0.1.0",
-        subcommands: [Run.self, Apply.self, Validate.self]
+        subcommands: [Run.self, Fit.self, Apply.self, Validate.self]
     )
 }
 
@@ -167,7 +167,49 @@ struct Apply: ParsableCommand {
     @OptionGroup var engineOptions: EngineOptionGroup
 
     func run() throws {
-        try execute(outputOptions.transformOptions(spec: fitted, inputs: inputs, engine: engineOptions), quiet: engineOptions.quiet)
+        var options = try outputOptions.transformOptions(spec: fitted, inputs: inputs, engine: engineOptions)
+        options.requireFitted = true
+        try execute(options, quiet: engineOptions.quiet)
+    }
+}
+
+struct Fit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Learn every stage's parameters and write a fitted spec.",
+        discussion: """
+            Reads the inputs once, in parallel, and writes the same spec with each learned \
+            parameter (means, scales, categories) under "fitted" in its stage. `prepline apply` \
+            then needs nothing else. Several inputs are one dataset.
+
+            EXAMPLES
+              prepline fit spec.json train.csv -o fitted.json
+              prepline apply fitted.json test.csv -o features.csv
+
+            \(exitCodesHelp)
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The JSON pipeline spec.", valueName: "spec"))
+    var spec: String
+
+    @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"))
+    var inputs: [String] = []
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the fitted spec; '-' is stdout. Written to a temporary file and renamed on success.", valueName: "fitted"))
+    var output: String = "-"
+
+    @OptionGroup var engineOptions: EngineOptionGroup
+
+    func run() throws {
+        var options = FitOptions(specPath: spec)
+        options.inputs = inputs
+        options.output = output
+        options.engine = try engineOptions.engine
+        options.progress = try engineOptions.progressMode
+        let summary = try FitCommand.execute(options)
+        if !engineOptions.quiet {
+            FileHandle.standardError.write(Data("prepline: fitted on \(summary.rowsIn) rows; \(summary.line.split(separator: ";").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")\n".utf8))
+        }
     }
 }
 

@@ -114,7 +114,7 @@ package enum TransformCommand {
                         }
                         if let unfitted = plan.firstUnfitted {
                             throw PreplineError.spec(file: spec.file, path: "stages[\(unfitted.position)]",
-                                                     message: "\(unfitted.label) has no fitted parameters; make a fitted spec with `prepline fit`, or use `prepline run`, which fits first")
+                                                     message: "the \(type(of: unfitted).kind) stage has no fitted parameters; make a fitted spec with `prepline fit`, or use `prepline run`, which fits first")
                         }
                         planBox.plan = plan
                         outputNames = plan.outputNames(emptyWork: .empty(header: header))

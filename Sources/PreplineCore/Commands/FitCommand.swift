@@ -1,0 +1,44 @@
+import Foundation
+
+/// Options of `prepline fit`.
+package struct FitOptions: Sendable {
+    package var specPath: String
+    package var inputs: [String] = ["-"]
+    package var output = "-"
+    package var engine = EngineOptions()
+    package var progress = ProgressMode.auto
+
+    package init(specPath: String) { self.specPath = specPath }
+}
+
+/// `fit`: learns every stage's parameters in one parallel pass and writes the fitted spec,
+/// which `apply` then uses alone (on another machine, in a pipe, per partition).
+package enum FitCommand {
+    package static func execute(_ options: FitOptions) throws(PreplineError) -> Summary {
+        let started = ContinuousClock.now
+        let spec = try Spec.load(path: options.specPath)
+        let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
+        let counters = EngineCounters()
+        let progress = options.progress.enabled ? ProgressBar(counters: counters, totalBytes: nil) : nil
+        let plan = try FitPass.run(spec: spec, inputs: inputs, displayNames: InputNames.display(inputs), engine: options.engine, counters: counters)
+        progress?.stop()
+        guard let plan else {
+            throw PreplineError.malformedInput(InputPosition(file: InputNames.display(inputs)[0], line: 1), "the input is empty: there is nothing to fit")
+        }
+        let sink = try OutputSink(path: options.output)
+        do {
+            try sink.write(Array((plan.fittedSpec(spec.root).serialized() + "\n").utf8))
+        } catch let error as PreplineError {
+            throw error
+        } catch {
+            // A closed pipe while writing a small JSON document: nothing more to do.
+        }
+        try sink.commit()
+        var summary = Summary()
+        summary.rowsIn = counters.recordsRead.load(ordering: .relaxed)
+        summary.rowsOut = summary.rowsIn
+        summary.inputBytes = counters.bytesParsed.load(ordering: .relaxed)
+        summary.seconds = TransformCommand.seconds(since: started)
+        return summary
+    }
+}
