@@ -54,12 +54,21 @@ package struct ExecutionPlan: Sendable {
         total = merged
     }
 
-    /// Learns every stage's parameters in order; each sees the fills learned before it.
+    /// Learns every stage's parameters in order. A stage's statistics were taken on the column
+    /// as the fit pass saw it, so they are first replayed through the stages before it on that
+    /// column: each fill's placeholders resolved, each scaler's formula applied, in order.
     package mutating func learn(from profiles: [[ColumnProfile]]?) throws(PreplineError) {
         var fills: [String: [Int: FillValue]] = [:]
         for s in stages.indices {
             var stageProfiles = profiles?[s] ?? stages[s].columnNames.map { _ in ColumnProfile(needs: stages[s].profileNeeds) }
-            for (c, name) in stages[s].columnNames.enumerated() { stageProfiles[c].resolve(fills[name] ?? [:]) }
+            for (c, name) in stages[s].columnNames.enumerated() {
+                for earlier in stages[..<s] where earlier.columnNames.contains(name) {
+                    if let value = fills[name]?[earlier.position] { stageProfiles[c].resolve(stage: earlier.position, value: value) }
+                    if let scaler = earlier as? ScaleStage, let slope = scaler.slope(for: name) {
+                        stageProfiles[c].map(through: { scaler.transform($0, column: name) }, slope: slope)
+                    }
+                }
+            }
             let learned = try stages[s].learn(from: stageProfiles)
             for (name, value) in learned { fills[name, default: [:]][stages[s].position] = value }
         }

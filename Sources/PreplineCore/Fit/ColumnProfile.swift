@@ -108,10 +108,10 @@ package struct ColumnProfile: Sendable {
         for (stage, count) in other.placeholders { placeholders[stage, default: 0] += count }
     }
 
-    /// Adds the values placeholders stand for, now that the earlier fills are learned.
-    package mutating func resolve(_ fills: [Int: FillValue]) {
-        for (stage, count) in placeholders {
-            guard let value = fills[stage] else { continue }
+    /// Adds the values that stage `stage`'s placeholders stand for, now that it is learned.
+    package mutating func resolve(stage: Int, value: FillValue) {
+        guard let count = placeholders.removeValue(forKey: stage) else { return }
+        do {
             observed += count
             switch value {
             case .number(let x):
@@ -127,7 +127,39 @@ package struct ColumnProfile: Sendable {
                 if needs.contains(.textCounts) { textCounts[bytes, default: 0] += count }
             }
         }
-        placeholders = [:]
+    }
+
+    /// Rewrites the statistics as if they had been taken after an earlier scaling: the fit pass
+    /// reads a column before its scalers are learned. `transform` is the scaler's own formula,
+    /// so extremes, value counts and categories come out bit-identical; moments follow by algebra.
+    package mutating func map(through transform: (Double) -> Double, slope: Double) {
+        if moments.count > 0 {
+            moments.mean = transform(moments.mean)
+            moments.m2 *= slope * slope
+        }
+        if observed > 0 && minimum <= maximum {
+            let (a, b) = (transform(minimum), transform(maximum))
+            minimum = min(a, b)
+            maximum = max(a, b)
+        }
+        if !histogram.isEmpty {
+            var mapped: [Double: Int] = [:]
+            for (value, count) in histogram {
+                let y = transform(value)
+                mapped[y == 0 ? 0 : y, default: 0] += count
+            }
+            histogram = mapped
+        }
+        if !textCounts.isEmpty {
+            var mapped: [[UInt8]: Int] = [:]
+            for (text, count) in textCounts {
+                guard let x = text.withUnsafeBufferPointer({ NumberText.parse($0) }) else { mapped[text, default: 0] += count; continue }
+                var bytes: [UInt8] = []
+                NumberText.append(transform(x), to: &bytes)
+                mapped[bytes, default: 0] += count
+            }
+            textCounts = mapped
+        }
     }
 
     /// Distinct values in increasing order with their cumulative counts, for rank queries.
@@ -186,9 +218,18 @@ package struct ColumnProfile: Sendable {
         histogram.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key
     }
 
-    /// The most frequent text; ties go to the smallest by code point (UTF-8 byte order).
+    /// The most frequent text; ties go to the smallest number when every value is a number
+    /// (scikit-learn then sees a float column), else the smallest by code point.
     package func mostFrequentText() -> [UInt8]? {
-        textCounts.max { a, b in a.value != b.value ? a.value < b.value : !a.key.lexicographicallyPrecedes(b.key) && a.key != b.key }?.key
+        var numbers: [[UInt8]: Double] = [:]
+        for text in textCounts.keys {
+            guard let x = text.withUnsafeBufferPointer({ NumberText.parse($0) }) else { numbers = [:]; break }
+            numbers[text] = x
+        }
+        if !numbers.isEmpty {
+            return textCounts.max { a, b in a.value != b.value ? a.value < b.value : numbers[a.key]! > numbers[b.key]! }?.key
+        }
+        return textCounts.max { a, b in a.value != b.value ? a.value < b.value : !a.key.lexicographicallyPrecedes(b.key) && a.key != b.key }?.key
     }
 }
 

@@ -286,6 +286,8 @@ extension JSONValue {
     }
 
     private static func format(number: Double) -> String {
+        // JSON has no NaN or infinity: an undefined learned value is written as null.
+        guard number.isFinite else { return "null" }
         if number.isFinite, number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
         return "\(number)"
     }

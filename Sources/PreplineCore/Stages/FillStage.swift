@@ -51,11 +51,15 @@ package struct FillStage: PipelineStage {
                 }
                 try entry.finish()
             }
+            hasLearned = true
         }
         try reader.finish()
     }
 
-    package var isFitted: Bool { strategy == .constant || !values.isEmpty }
+    /// The values are learned: read from a fitted spec, or by `learn` in this run.
+    private var hasLearned = false
+
+    package var isFitted: Bool { strategy == .constant || hasLearned }
 
     package var fittedJSON: JSONValue? {
         guard strategy != .constant, !values.isEmpty else { return nil }
@@ -124,17 +128,19 @@ package struct FillStage: PipelineStage {
         }
     }
 
+    /// In the fit pass every fill leaves placeholders, constants included: a scaler before it on
+    /// the same column is not applied yet, so the value is only placed once the plan replays
+    /// the stages in order (ExecutionPlan.learn).
     package func observe(_ batch: inout Batch, into profiles: inout [ColumnProfile]) {
         if indicator { batch.insertFlagSlots(after: bound) }
-        let learns = strategy != .constant && values.isEmpty
+        let learns = strategy != .constant && !hasLearned
         for (i, c) in bound.enumerated() {
             let name = boundNames[i]
             if numeric.contains(name) {
                 var numbers = batch.numberColumn(c, stage: label)
                 if learns { profiles[i].observe(numbers: numbers, where: batch.work.isGood) }
                 let flags = indicator ? numbers.map { $0.isNaN && Placeholder.stage(of: $0) == nil ? UInt8(1) : 0 } : []
-                let replacement: Double
-                if let known = values[name], case .number(let x) = known { replacement = x } else { replacement = Placeholder.number(stage: position) }
+                let replacement = Placeholder.number(stage: position)
                 for r in numbers.indices where numbers[r].isNaN && Placeholder.stage(of: numbers[r]) == nil { numbers[r] = replacement }
                 batch.columns[c] = .numbers(numbers)
                 if indicator { batch.columns[c + 1] = .flags(flags) }
@@ -142,13 +148,7 @@ package struct FillStage: PipelineStage {
                 var text = batch.textColumn(c)
                 if learns { profiles[i].observe(text: text, in: batch, where: batch.work.isGood) }
                 let flags = indicator ? text.refs.map { $0 == TextColumn.missing ? UInt8(1) : 0 } : []
-                let replacement: Int32
-                if let known = values[name], case .text(let bytes) = known {
-                    replacement = TextColumn.extraRef(text.extras.count)
-                    text.extras.append(bytes)
-                } else {
-                    replacement = Placeholder.ref(stage: position)
-                }
+                let replacement = Placeholder.ref(stage: position)
                 for r in text.refs.indices where text.refs[r] == TextColumn.missing { text.refs[r] = replacement }
                 batch.columns[c] = .text(text)
                 if indicator { batch.columns[c + 1] = .flags(flags) }
@@ -157,7 +157,8 @@ package struct FillStage: PipelineStage {
     }
 
     package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) -> [String: FillValue] {
-        if strategy == .constant || !values.isEmpty { return values }
+        if strategy == .constant || hasLearned { return values }
+        defer { hasLearned = true }
         for (i, name) in boundNames.enumerated() {
             let profile = profiles[i]
             if profile.observed == 0 {

@@ -45,7 +45,8 @@ package struct OneHotStage: PipelineStage {
 
     package let position: Int
     package let selectors: [String]
-    package let givenCategories: [String: [String]]
+    /// Categories given in the spec, in the given order (nil is the missing category).
+    package let givenCategories: [String: [[UInt8]?]]
     package let drop: Drop?
     package let handleUnknown: Unknown
     package let minFrequency: Double?
@@ -60,9 +61,24 @@ package struct OneHotStage: PipelineStage {
         self.position = position
         file = reader.file
         selectors = try reader.columns()
-        var given: [String: [String]] = [:]
+        var given: [String: [[UInt8]?]] = [:]
         if var categories = try reader.object("categories") {
-            for key in categories.keys { given[key] = try categories.stringArray(key) }
+            for key in categories.keys {
+                guard case .array(let items)? = categories.value(key) else {
+                    throw categories.fail(key, "expected an array of categories (strings; null for the missing value)")
+                }
+                var list: [[UInt8]?] = []
+                for (i, item) in items.enumerated() {
+                    switch item {
+                    case .string(let s): list.append(Array(s.utf8))
+                    case .null: list.append(nil)
+                    default:
+                        throw PreplineError.spec(file: reader.file, path: "\(categories.childPath(key))[\(i)]",
+                                                 message: "expected a string (or null for the missing value), got \(item.typeName)")
+                    }
+                }
+                given[key] = list
+            }
             try categories.finish()
         }
         givenCategories = given
@@ -135,7 +151,7 @@ package struct OneHotStage: PipelineStage {
         for name in boundNames { columns.expandedBy[name] = label }
         if encodings.isEmpty && isFitted {
             for name in boundNames {
-                encodings[name] = Encoding(column: name, categories: givenCategories[name]!.map { Array($0.utf8) }, infrequent: [], drop: drop)
+                encodings[name] = Encoding(column: name, categories: givenCategories[name]!, infrequent: [], drop: drop)
             }
         }
     }
@@ -157,7 +173,7 @@ package struct OneHotStage: PipelineStage {
             if profile.missing > 0 { counts[nil] = profile.missing }
             let categories: [[UInt8]?]
             if let given = givenCategories[name] {
-                categories = given.map { Array($0.utf8) }
+                categories = given
             } else {
                 // Code-point order is UTF-8 byte order; the missing category sorts last.
                 categories = counts.keys.compactMap { $0 }.sorted { $0.lexicographicallyPrecedes($1) } + (counts[nil] != nil ? [nil] : [])

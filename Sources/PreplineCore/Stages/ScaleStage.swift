@@ -59,6 +59,8 @@ package struct ScaleStage: PipelineStage {
             for (column, var entry) in fitted {
                 var p = Parameters()
                 func required(_ key: String) throws(PreplineError) -> Double {
+                    // null: learned from a column with no observed values (every value stays missing).
+                    if entry.value(key) == .null { return .nan }
                     guard let x = try entry.number(key) else { throw entry.fail(key, "missing: a learned parameter of \(method.rawValue) scaling") }
                     return x
                 }
@@ -66,18 +68,17 @@ package struct ScaleStage: PipelineStage {
                 case .zscore:
                     p.center = try required("mean")
                     p.scale = try required("scale")
-                    _ = try entry.number("var")
+                    if entry.value("var") == .null {} else { _ = try entry.number("var") }
                 case .minmax:
                     p.scale = try required("scale")
                     p.offset = try required("min")
-                    _ = try entry.number("data_min")
-                    _ = try entry.number("data_max")
+                    for key in ["data_min", "data_max"] where entry.value(key) != .null { _ = try entry.number(key) }
                 case .robust:
                     p.center = try required("center")
                     p.scale = try required("scale")
                 case .maxabs:
                     p.scale = try required("scale")
-                    _ = try entry.number("max_abs")
+                    if entry.value("max_abs") != .null { _ = try entry.number("max_abs") }
                 }
                 try entry.finish()
                 parameters[column] = p
@@ -116,13 +117,7 @@ package struct ScaleStage: PipelineStage {
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
         bound = try columns.resolve(selectors, path: "stages[\(position)].columns")
         boundNames = bound.map { columns.names[$0] }
-        for name in boundNames {
-            if let earlier = columns.scaledBy[name] {
-                throw PreplineError.spec(file: file, path: "stages[\(position)].columns",
-                                         message: "column '\(name)' is already scaled by \(earlier); prepline fits one scaling per column")
-            }
-            columns.scaledBy[name] = label
-        }
+
     }
 
     package func observe(_ batch: inout Batch, into profiles: inout [ColumnProfile]) {
@@ -137,11 +132,16 @@ package struct ScaleStage: PipelineStage {
         guard parameters.isEmpty else { return [:] }
         for (i, name) in boundNames.enumerated() {
             let profile = profiles[i]
-            guard profile.observed > 0 else {
-                throw PreplineError.spec(file: file, path: "stages[\(position)]",
-                                         message: "column '\(name)' has no observed values to learn \(method.rawValue) scaling from (\(label))")
-            }
             var p = Parameters()
+            guard profile.observed > 0 else {
+                // Nothing observed: like scikit-learn, the parameters are undefined and every
+                // value stays missing (written as null in the fitted spec).
+                p.center = .nan
+                p.scale = .nan
+                p.offset = .nan
+                parameters[name] = p
+                continue
+            }
             switch method {
             case .zscore:
                 let n = profile.moments.count, mean = profile.moments.mean, variance = profile.moments.variance
@@ -172,28 +172,43 @@ package struct ScaleStage: PipelineStage {
         return [:]
     }
 
+    /// The slope of the learned map for `column` (for rewriting later stages' statistics).
+    package func slope(for column: String) -> Double? {
+        guard let p = parameters[column] else { return nil }
+        switch method {
+        case .zscore: return withScaling ? 1 / p.scale : 1
+        case .robust: return withScaling ? 1 / p.scale : 1
+        case .minmax: return p.scale
+        case .maxabs: return 1 / p.scale
+        }
+    }
+
+    /// One value through the learned map, with scikit-learn's operations in its order.
+    package func transform(_ x: Double, column: String) -> Double {
+        transform(x, parameters[column]!)
+    }
+
+    @inline(__always)
+    private func transform(_ x: Double, _ p: Parameters) -> Double {
+        switch method {
+        case .zscore, .robust:
+            var y = x
+            if withCentering { y -= p.center }
+            if withScaling { y /= p.scale }
+            return y
+        case .minmax:
+            let y = x * p.scale + p.offset
+            return clip ? min(max(y, range.0), range.1) : y
+        case .maxabs:
+            return x / p.scale
+        }
+    }
+
     package func apply(_ batch: inout Batch) {
         for (i, c) in bound.enumerated() {
             var numbers = batch.numberColumn(c, stage: label)
             let p = parameters[boundNames[i]]!
-            switch method {
-            case .zscore, .robust:
-                let center = withCentering, scale = withScaling
-                for r in numbers.indices where !numbers[r].isNaN {
-                    var x = numbers[r]
-                    if center { x -= p.center }
-                    if scale { x /= p.scale }
-                    numbers[r] = x
-                }
-            case .minmax:
-                for r in numbers.indices where !numbers[r].isNaN {
-                    var x = numbers[r] * p.scale + p.offset
-                    if clip { x = min(max(x, range.0), range.1) }
-                    numbers[r] = x
-                }
-            case .maxabs:
-                for r in numbers.indices where !numbers[r].isNaN { numbers[r] /= p.scale }
-            }
+            for r in numbers.indices where !numbers[r].isNaN { numbers[r] = transform(numbers[r], p) }
             batch.columns[c] = .numbers(numbers)
         }
     }

@@ -62,7 +62,7 @@ package struct PlanColumns: Sendable {
             if let stage = expandedBy[selector] {
                 throw PreplineError.spec(file: file, path: itemPath, message: "column '\(selector)' was expanded by \(stage); name it before that stage")
             }
-            if selector.contains("*") || selector.contains("?") {
+            if Glob.isPattern(selector) {
                 let matches = names.indices.filter { Glob.matches(selector, names[$0]) && expandedBy[names[$0]] == nil }
                 guard !matches.isEmpty else {
                     throw PreplineError.spec(file: file, path: itemPath, message: "'\(selector)' matches no column; columns: \(names.joined(separator: ", "))")
@@ -79,24 +79,61 @@ package struct PlanColumns: Sendable {
     }
 }
 
-/// Shell-style globs for column names: `*` any run, `?` one character.
+/// Shell-style globs for column names: `*` any run, `?` one character, `[abc]` / `[a-z]` /
+/// `[!abc]` one character of a set (Python's fnmatch, which scikit-learn users know).
 package enum Glob {
+    package static func isPattern(_ text: String) -> Bool { text.contains { $0 == "*" || $0 == "?" || $0 == "[" } }
+
     package static func matches(_ pattern: String, _ name: String) -> Bool {
-        let p = Array(pattern), n = Array(name)
-        var pi = 0, ni = 0, star = -1, mark = 0
-        while ni < n.count {
-            if pi < p.count, p[pi] == "?" || p[pi] == n[ni] {
-                pi += 1; ni += 1
-            } else if pi < p.count, p[pi] == "*" {
-                star = pi; mark = ni; pi += 1
-            } else if star >= 0 {
-                pi = star + 1; mark += 1; ni = mark
-            } else {
+        matches(Array(pattern), 0, Array(name), 0)
+    }
+
+    private static func matches(_ p: [Character], _ pi: Int, _ n: [Character], _ ni: Int) -> Bool {
+        var pi = pi, ni = ni
+        while pi < p.count {
+            switch p[pi] {
+            case "*":
+                for start in ni...n.count where matches(p, pi + 1, n, start) { return true }
                 return false
+            case "?":
+                guard ni < n.count else { return false }
+                pi += 1; ni += 1
+            case "[":
+                guard ni < n.count, let (matched, next) = matchClass(p, pi, n[ni]) else {
+                    // An unclosed "[" is a literal character.
+                    guard ni < n.count, n[ni] == "[" else { return false }
+                    pi += 1; ni += 1
+                    continue
+                }
+                guard matched else { return false }
+                pi = next; ni += 1
+            default:
+                guard ni < n.count, p[pi] == n[ni] else { return false }
+                pi += 1; ni += 1
             }
         }
-        while pi < p.count, p[pi] == "*" { pi += 1 }
-        return pi == p.count
+        return ni == n.count
+    }
+
+    /// Whether `c` is in the class starting at `p[start]` ("["), and the index after "]".
+    private static func matchClass(_ p: [Character], _ start: Int, _ c: Character) -> (Bool, Int)? {
+        var i = start + 1
+        var negate = false
+        if i < p.count, p[i] == "!" { negate = true; i += 1 }
+        var matched = false
+        var first = true
+        while i < p.count, p[i] != "]" || first {
+            first = false
+            if i + 2 < p.count, p[i + 1] == "-", p[i + 2] != "]" {
+                if p[i] <= c && c <= p[i + 2] { matched = true }
+                i += 3
+            } else {
+                if p[i] == c { matched = true }
+                i += 1
+            }
+        }
+        guard i < p.count else { return nil }
+        return (matched != negate, i + 1)
     }
 }
 
