@@ -169,39 +169,49 @@ package struct Batch {
             if case .oneHot(let names, _) = column { return sum + names.count }
             return sum + 1
         }
+        // A one-hot block's text depends only on which column is hot: build each variant once
+        // per chunk (",0,0,1,0") and write a block with one append instead of two per column.
+        var blockTexts: [Int: [[UInt8]]] = [:]
+        for (c, column) in columns.enumerated() {
+            guard case .oneHot(let names, _) = column else { continue }
+            var variants: [[UInt8]] = []
+            for hot in -1..<names.count {
+                var text: [UInt8] = []
+                for j in 0..<names.count {
+                    if c > 0 || j > 0 { text.append(formatter.delimiter) }
+                    text.append(j == hot ? 0x31 : 0x30)
+                }
+                variants.append(text)
+            }
+            blockTexts[c] = variants
+        }
         var written = 0
         for r in 0..<rowCount where work.isGood(r) {
-            var first = true
-            for column in columns {
+            for (c, column) in columns.enumerated() {
                 switch column {
                 case .input(let k):
-                    if !first { out.append(formatter.delimiter) }
+                    if c > 0 { out.append(formatter.delimiter) }
                     formatter.appendField(UnsafeRawBufferPointer(text(record: r, column: k)), fieldCount: width, into: &out)
                 case .text(let text):
-                    if !first { out.append(formatter.delimiter) }
+                    if c > 0 { out.append(formatter.delimiter) }
                     if let bytes = bytes(of: text.refs[r], in: text) {
                         formatter.appendField(UnsafeRawBufferPointer(bytes), fieldCount: width, into: &out)
                     } else if width == 1 {
                         formatter.appendField(UnsafeRawBufferPointer(start: nil, count: 0), fieldCount: 1, into: &out)
                     }
                 case .numbers(let values):
-                    if !first { out.append(formatter.delimiter) }
+                    if c > 0 { out.append(formatter.delimiter) }
                     if values[r].isNaN && width == 1 {
                         formatter.appendField(UnsafeRawBufferPointer(start: nil, count: 0), fieldCount: 1, into: &out)
                     } else {
-                        NumberText.append(values[r], to: &out)
+                        formatter.appendNumber(values[r], into: &out)
                     }
                 case .flags(let flags):
-                    if !first { out.append(formatter.delimiter) }
+                    if c > 0 { out.append(formatter.delimiter) }
                     out.append(0x30 + flags[r])
-                case .oneHot(let names, let hot):
-                    let one = Int(hot[r])
-                    for j in 0..<names.count {
-                        if !first || j > 0 { out.append(formatter.delimiter) }
-                        out.append(j == one ? 0x31 : 0x30)
-                    }
+                case .oneHot(_, let hot):
+                    out.append(contentsOf: blockTexts[c]![Int(hot[r]) + 1])
                 }
-                first = false
             }
             formatter.appendTerminator(into: &out)
             written += 1

@@ -5,12 +5,28 @@ package struct CSVFormatter: Sendable {
     package let quote: UInt8
     package let crlf: Bool
     private let special: ByteScan
+    /// The delimiter or quote can appear in a number's text.
+    private let numbersNeedChecking: Bool
 
     package init(delimiter: UInt8, quote: UInt8, crlf: Bool) {
         self.delimiter = delimiter
         self.quote = quote
         self.crlf = crlf
         special = ByteScan(delimiter, quote, 0x0A, 0x0D)
+        numbersNeedChecking = Array("0123456789.-+einfa".utf8).contains(delimiter) || Array("0123456789.-+einfa".utf8).contains(quote)
+    }
+
+    /// Appends a number's shortest round-trip text; quoted only when the delimiter or quote is a
+    /// character numbers use (a "." delimiter, say), so the output always reads back.
+    @inline(__always)
+    package func appendNumber(_ value: Double, into out: inout [UInt8]) {
+        guard numbersNeedChecking else {
+            NumberText.append(value, to: &out)
+            return
+        }
+        var text: [UInt8] = []
+        NumberText.append(value, to: &text)
+        text.withUnsafeBytes { appendField($0, fieldCount: 2, into: &out) }
     }
 
     package func appendTerminator(into out: inout [UInt8]) {
