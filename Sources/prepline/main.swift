@@ -29,7 +29,7 @@ struct Prepline: ParsableCommand {
             \(exitCodesHelp)
             """,
         version: "0.1.0",
-        subcommands: [Run.self, Fit.self, Apply.self, Validate.self]
+        subcommands: [Run.self, Fit.self, Apply.self, Validate.self, Explain.self, SchemaCommand.self]
     )
 }
 
@@ -258,6 +258,67 @@ struct Validate: ParsableCommand {
             FileHandle.standardError.write(Data("prepline: \(verdict): \(result.summary.rowsIn) rows checked, \(result.errorCount) failed; \(result.summary.line.split(separator: ";").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")\n".utf8))
         }
         if !result.valid { throw ExitCode(1) }
+    }
+}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the plan: the stages, what they learn, the data passes, the output columns.",
+        discussion: """
+            Reads no data. Without --input the columns are the spec's names and globs; with \
+            --input, only that file's header is read, the globs are resolved against it as `run` \
+            resolves them (an unknown column is the same spec error, exit 2), and the output \
+            columns are listed in order. One-hot columns show as `city_<category>…` until their \
+            categories are known (a fitted spec, or "categories" given). Nothing is printed on \
+            stderr unless there is an error.
+
+            EXAMPLES
+              prepline explain spec.json
+              prepline explain spec.json --input data.csv
+              prepline fit spec.json train.csv -o fitted.json
+              prepline explain fitted.json --input test.csv
+
+            \(exitCodesHelp)
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The JSON pipeline spec (fitted or not).", valueName: "spec"))
+    var spec: String
+
+    @Option(help: ArgumentHelp("A CSV (gzip detected by content; '-' is stdin) whose header resolves the columns. Only the first record is read.", valueName: "file"))
+    var input: String?
+
+    func run() throws {
+        try StdoutText.write(ExplainCommand.execute(ExplainOptions(specPath: spec, input: input)))
+    }
+}
+
+struct SchemaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Print the JSON Schema (draft 2020-12) of the spec format, for editors and CI checks.",
+        discussion: """
+            The schema is generated from the spec decoder and the stage registry of this \
+            version: every key, every stage's options with their types, allowed values, defaults \
+            and descriptions, and the "fitted" block that `prepline fit` writes. Every object is \
+            closed, so a misspelt key is flagged as prepline would refuse it; keys this version \
+            refuses ("schema", "checks") are not in it. What needs the data (column names, globs \
+            that match nothing) and a few rules between values (range low < high, a quote that \
+            differs from the delimiter) are checked by prepline only; `prepline explain SPEC \
+            --input FILE` checks a spec against a file's header without reading its data. \
+            Editors use the schema through their settings (VS Code: "json.schemas", with \
+            "fileMatch" patterns for your spec files).
+
+            EXAMPLES
+              prepline schema > prepline.schema.json
+              check-jsonschema --schemafile prepline.schema.json pipelines/*.json
+
+            \(exitCodesHelp)
+            """
+    )
+
+    func run() throws {
+        try StdoutText.write(SpecSchema.document.serialized() + "\n")
     }
 }
 

@@ -77,6 +77,8 @@ package struct Spec: Sendable {
             throw PreplineError.spec(file: file, path: "prepline", message: "missing; a spec starts with \"prepline\": 1 (the format version)")
         }
         spec.version = try reader.integer("prepline", in: 1...1)!
+        // Editors attach a JSON Schema with "$schema" (see `prepline schema`): accepted, ignored.
+        _ = try reader.string("$schema")
 
         if var input = try reader.object("input") {
             if let d = try input.singleByte("delimiter") { spec.input.delimiter = d }

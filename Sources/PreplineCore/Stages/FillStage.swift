@@ -18,6 +18,8 @@ package struct FillStage: PipelineStage {
     package private(set) var values: [String: FillValue] = [:]
     private var bound: [Int] = []
     private var boundNames: [String] = []
+    /// The columns the spec's `fitted` block covers.
+    private var fittedNames: [String] = []
     package var columnNames: [String] { boundNames }
     private var numeric: Set<String> = []
 
@@ -42,6 +44,7 @@ package struct FillStage: PipelineStage {
         }
         indicator = try reader.bool("indicator") ?? false
         if let fitted = try reader.fittedColumns() {
+            fittedNames = fitted.map(\.name)
             for (column, var entry) in fitted {
                 guard let learned = entry.value("value") else { throw entry.fail("value", "missing: the learned fill value") }
                 switch learned {
@@ -88,6 +91,7 @@ package struct FillStage: PipelineStage {
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
         bound = try columns.resolve(selectors, path: "stages[\(position)].columns")
         boundNames = bound.map { columns.names[$0] }
+        try columns.checkFitted(fittedNames, bound: boundNames, position: position)
         if indicator {
             // Each indicator column goes right after its column; later columns shift.
             for index in bound.sorted(by: >) { columns.names.insert("\(columns.names[index])_missing", at: index + 1) }
@@ -208,4 +212,52 @@ package struct FillStage: PipelineStage {
             }
         }
     }
+}
+
+extension FillStage: StageDescribing {
+    /// The strategies this version's decoder accepts, found by asking the decoder itself, so the
+    /// schema follows it when a refused strategy (ffill) becomes available.
+    package static var availableStrategies: [Strategy] {
+        Strategy.allCases.filter { strategy in
+            let probe = SchemaPiece.object(["stage": .string(kind), "columns": SchemaPiece.strings(["x"]),
+                                            "strategy": .string(strategy.rawValue), "value": .number(0)])
+            return (try? StageRegistry.decode(probe, position: 0, file: "")) != nil
+        }
+    }
+
+    package static var optionsSchema: JSONValue {
+        SchemaPiece.object([
+            "properties": SchemaPiece.object([
+                "strategy": SchemaPiece.choice(availableStrategies.map(\.rawValue), default: Strategy.mean.rawValue,
+                                               "What replaces a missing value: constant (\"value\"), mean, median (average of the two middle values), most_frequent (ties: the smallest)."),
+                "value": SchemaPiece.object([
+                    "description": .string("The constant of strategy \"constant\" (required then); with another strategy, the fallback for a column with no observed values."),
+                    "type": SchemaPiece.strings(["string", "number"]),
+                ]),
+                "indicator": SchemaPiece.boolean(default: false, "Add <col>_missing (1 where the value was missing, else 0) right after each column."),
+                "fitted": SchemaPiece.fitted("The learned fill value per column.",
+                                             entry: ["value": SchemaPiece.object(["type": SchemaPiece.strings(["string", "number"])])],
+                                             required: ["value"]),
+            ]),
+            "allOf": .array([
+                SchemaPiece.object([
+                    "if": SchemaPiece.object(["properties": SchemaPiece.object(["strategy": SchemaPiece.object(["const": .string(Strategy.constant.rawValue)])]),
+                                              "required": SchemaPiece.strings(["strategy"])]),
+                    "then": SchemaPiece.object(["required": SchemaPiece.strings(["value"])]),
+                ]),
+            ]),
+        ])
+    }
+
+    package var learnedParameters: String {
+        switch strategy {
+        case .constant: return "nothing (a constant)"
+        case .mean: return "the mean"
+        case .median: return "the median"
+        case .mostFrequent: return "the most frequent value"
+        case .ffill: return "nothing (the last value seen carries forward)"
+        }
+    }
+
+    package var columnEffect: String? { indicator ? "adds <col>_missing (0/1) after each column" : nil }
 }

@@ -55,6 +55,8 @@ package struct OneHotStage: PipelineStage {
     package private(set) var encodings: [String: Encoding] = [:]
     private var bound: [Int] = []
     private var boundNames: [String] = []
+    /// The columns the spec's `fitted` block covers.
+    private var fittedNames: [String] = []
     package var columnNames: [String] { boundNames }
 
     package init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError) {
@@ -97,6 +99,7 @@ package struct OneHotStage: PipelineStage {
         }
         maxCategories = try reader.integer("max_categories", in: 1...Int(Int32.max))
         if let fitted = try reader.fittedColumns() {
+            fittedNames = fitted.map(\.name)
             for (column, var entry) in fitted {
                 func categoryList(_ key: String) throws(PreplineError) -> [[UInt8]?] {
                     guard let value = entry.value(key) else { return [] }
@@ -111,6 +114,7 @@ package struct OneHotStage: PipelineStage {
                     }
                     return result
                 }
+                guard entry.has("categories") else { throw entry.fail("categories", "missing: the learned categories of column '\(column)'") }
                 let categories = try categoryList("categories")
                 let infrequent = Set(try categoryList("infrequent"))
                 try entry.finish()
@@ -148,6 +152,7 @@ package struct OneHotStage: PipelineStage {
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
         bound = try columns.resolve(selectors, path: "stages[\(position)].columns")
         boundNames = bound.map { columns.names[$0] }
+        try columns.checkFitted(fittedNames, bound: boundNames, position: position)
         for name in boundNames { columns.expandedBy[name] = label }
         if encodings.isEmpty && isFitted {
             for name in boundNames {
@@ -240,5 +245,54 @@ package struct OneHotStage: PipelineStage {
             }
             batch.columns[c] = .oneHot(names: encoding.names, hot: hot)
         }
+    }
+}
+
+extension OneHotStage: StageDescribing {
+    package static var optionsSchema: JSONValue {
+        let categoryList = SchemaPiece.object([
+            "type": .string("array"),
+            "items": SchemaPiece.object(["type": SchemaPiece.strings(["string", "null"])]),
+        ])
+        return SchemaPiece.object([
+            "properties": SchemaPiece.object([
+                "categories": SchemaPiece.object([
+                    "description": .string("Categories given per column (keys: this stage's column names), in output order; null is the missing value. Given for every column, and with no min_frequency or max_categories, nothing is learned."),
+                    "type": .string("object"),
+                    "additionalProperties": categoryList,
+                ]),
+                "drop": SchemaPiece.object([
+                    "description": .string("Drop the first output column of each column (first), or only where there are two (if_binary)."),
+                    "enum": .array([.null] + Drop.allCases.map { .string($0.rawValue) }),
+                    "default": .null,
+                ]),
+                "handle_unknown": SchemaPiece.choice(Unknown.allCases.map(\.rawValue), default: Unknown.error.rawValue,
+                                                     "A category not seen in fitting: error (a row-level error), ignore (all zeros), infrequent (the <col>_infrequent column)."),
+                "min_frequency": SchemaPiece.object([
+                    "description": .string("Categories seen fewer times than this (an integer count >= 1, or a fraction of the rows in (0, 1)) are grouped into <col>_infrequent."),
+                    "anyOf": .array([
+                        SchemaPiece.object(["type": .string("integer"), "minimum": .number(1)]),
+                        SchemaPiece.object(["type": .string("number"), "exclusiveMinimum": .number(0), "exclusiveMaximum": .number(1)]),
+                    ]),
+                ]),
+                "max_categories": SchemaPiece.object([
+                    "description": .string("At most this many output columns per column, counting <col>_infrequent, which groups the least frequent categories."),
+                    "type": .string("integer"), "minimum": .number(1), "maximum": .number(Double(Int32.max)),
+                ]),
+                "fitted": SchemaPiece.fitted("The learned categories per column, in output order (null: the missing value), and those grouped as infrequent.",
+                                             entry: ["categories": categoryList, "infrequent": categoryList], required: []),
+            ]),
+        ])
+    }
+
+    package var learnedParameters: String {
+        minFrequency != nil || maxCategories != nil ? "the categories (and which are infrequent)" : "the categories"
+    }
+
+    package var columnEffect: String? { "expands each column, in its place, into one 0/1 column per category: <col>_<category>" }
+
+    package func expandedNames(of column: String) -> [String]? {
+        guard columnNames.contains(column) else { return nil }
+        return encodings[column]?.names ?? ["\(column)_<category>…"]
     }
 }

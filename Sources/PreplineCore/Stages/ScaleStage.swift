@@ -34,6 +34,8 @@ package struct ScaleStage: PipelineStage {
     package private(set) var parameters: [String: Parameters] = [:]
     private var bound: [Int] = []
     private var boundNames: [String] = []
+    /// The columns the spec's `fitted` block covers.
+    private var fittedNames: [String] = []
     package var columnNames: [String] { boundNames }
 
     /// scikit-learn's `_handle_zeros_in_scale`: scales below 10 ulp of 1 become 1.
@@ -56,6 +58,7 @@ package struct ScaleStage: PipelineStage {
         withCentering = try reader.bool(method == .zscore ? "with_mean" : "with_centering") ?? true
         withScaling = try reader.bool(method == .zscore ? "with_std" : "with_scaling") ?? true
         if let fitted = try reader.fittedColumns() {
+            fittedNames = fitted.map(\.name)
             for (column, var entry) in fitted {
                 var p = Parameters()
                 func required(_ key: String) throws(PreplineError) -> Double {
@@ -117,6 +120,7 @@ package struct ScaleStage: PipelineStage {
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
         bound = try columns.resolve(selectors, path: "stages[\(position)].columns")
         boundNames = bound.map { columns.names[$0] }
+        try columns.checkFitted(fittedNames, bound: boundNames, position: position)
 
     }
 
@@ -210,6 +214,74 @@ package struct ScaleStage: PipelineStage {
             let p = parameters[boundNames[i]]!
             for r in numbers.indices where !numbers[r].isNaN { numbers[r] = transform(numbers[r], p) }
             batch.columns[c] = .numbers(numbers)
+        }
+    }
+}
+
+extension ScaleStage: StageDescribing {
+    package static var optionsSchema: JSONValue {
+        let learned = SchemaPiece.learnedNumber
+        func fitted(_ method: Method) -> JSONValue {
+            let description = "The learned parameters per column (null where a column had no observed values)."
+            let shape: JSONValue
+            switch method {
+            case .zscore:
+                shape = SchemaPiece.fitted(description, entry: ["var": learned, "mean": learned, "scale": learned], required: ["mean", "scale"])
+            case .minmax:
+                shape = SchemaPiece.fitted(description, entry: ["data_min": learned, "data_max": learned, "scale": learned, "min": learned],
+                                           required: ["scale", "min"])
+            case .robust:
+                shape = SchemaPiece.fitted(description, entry: ["center": learned, "scale": learned], required: ["center", "scale"])
+            case .maxabs:
+                shape = SchemaPiece.fitted(description, entry: ["max_abs": learned, "scale": learned], required: ["scale"])
+            }
+            return SchemaPiece.object(["properties": SchemaPiece.object(["fitted": shape])])
+        }
+        let options: [Method: [String]] = [.zscore: ["with_mean", "with_std"], .minmax: ["range", "clip"],
+                                           .robust: ["quantile_range", "with_centering", "with_scaling"], .maxabs: []]
+        return SchemaPiece.object([
+            "properties": SchemaPiece.object([
+                "method": SchemaPiece.choice(Method.allCases.map(\.rawValue), default: Method.zscore.rawValue,
+                                             "zscore: (x - mean) / std, population std (ddof 0), a constant column gets scale 1; minmax: to \"range\"; robust: (x - median) / IQR; maxabs: x / max|x|."),
+                "range": SchemaPiece.pair(default: (0, 1), "minmax only: the target range [low, high], low < high."),
+                "clip": SchemaPiece.boolean(default: false, "minmax only: clip transformed values to \"range\" (values outside the fitted data's range)."),
+                "quantile_range": SchemaPiece.pair(default: (25, 75), within: 0...100, "robust only: the percentiles [low, high] whose difference is the scale (linear interpolation)."),
+                "with_mean": SchemaPiece.boolean(default: true, "zscore only: subtract the mean."),
+                "with_std": SchemaPiece.boolean(default: true, "zscore only: divide by the standard deviation."),
+                "with_centering": SchemaPiece.boolean(default: true, "robust only: subtract the median."),
+                "with_scaling": SchemaPiece.boolean(default: true, "robust only: divide by the quantile range."),
+                "fitted": SchemaPiece.object([
+                    "description": .string("The learned parameters per column; their keys depend on \"method\". Written by `prepline fit`."),
+                    "type": .string("object"),
+                    "additionalProperties": SchemaPiece.object(["type": .string("object")]),
+                ]),
+            ]),
+            "allOf": .array(Method.allCases.map { method in
+                SpecSchema.onlyWhen("method", is: method.rawValue, isDefault: method == .zscore, allows: options[method] ?? [],
+                                    then: fitted(method))
+            }),
+        ])
+    }
+
+    package var learnedParameters: String {
+        switch method {
+        case .zscore:
+            switch (withCentering, withScaling) {
+            case (true, true): return "the mean and standard deviation"
+            case (true, false): return "the mean"
+            case (false, true): return "the standard deviation"
+            case (false, false): return "the variance (used by neither centering nor scaling)"
+            }
+        case .minmax: return "the minimum and maximum"
+        case .robust:
+            let spread = "the \(NumberText.format(quantileRange.0))th–\(NumberText.format(quantileRange.1))th percentile range"
+            switch (withCentering, withScaling) {
+            case (true, true): return "the median and \(spread)"
+            case (true, false): return "the median"
+            case (false, true): return spread
+            case (false, false): return "nothing used (neither centering nor scaling)"
+            }
+        case .maxabs: return "the maximum absolute value"
         }
     }
 }

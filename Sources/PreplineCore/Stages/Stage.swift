@@ -54,6 +54,19 @@ package struct PlanColumns: Sendable {
     package var scaledBy: [String: String] = [:]
     package let file: String
 
+    /// A fitted block must hold parameters for exactly the columns the stage is bound to: a
+    /// partial or stray block would leave columns untransformed or crash, so it is a spec error.
+    package func checkFitted(_ fittedNames: [String], bound: [String], position: Int) throws(PreplineError) {
+        guard !fittedNames.isEmpty else { return }
+        let path = "stages[\(position)].fitted"
+        if let stray = fittedNames.first(where: { !bound.contains($0) }) {
+            throw PreplineError.spec(file: file, path: "\(path).\(stray)", message: "'\(stray)' is not one of this stage's columns (\(bound.joined(separator: ", ")))")
+        }
+        if let missing = bound.first(where: { !fittedNames.contains($0) }) {
+            throw PreplineError.spec(file: file, path: path, message: "no learned parameters for column '\(missing)'; refit the spec with `prepline fit`")
+        }
+    }
+
     /// Indexes of the columns a stage names (globs `*` and `?` allowed), in spec order.
     package func resolve(_ selectors: [String], path: String) throws(PreplineError) -> [Int] {
         var result: [Int] = []

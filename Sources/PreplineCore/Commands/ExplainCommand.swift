@@ -1,0 +1,219 @@
+/// Options of `prepline explain`.
+package struct ExplainOptions: Sendable {
+    package var specPath: String
+    /// A CSV whose header resolves the stages' columns (globs expanded); only its header is read.
+    package var input: String?
+
+    package init(specPath: String, input: String? = nil) {
+        self.specPath = specPath
+        self.input = input
+    }
+}
+
+/// `explain`: the plan in words, before any data is read — what each stage does and learns, how
+/// many passes over the data each command needs, and (given an input's header) which columns
+/// each stage binds to and which columns come out.
+///
+/// It decodes and binds exactly as `run` does, so a spec that `explain --input` accepts is
+/// refused by `run` only for what the data holds, never for the spec.
+package enum ExplainCommand {
+    /// The explanation, as printed (it ends with a newline).
+    package static func execute(_ options: ExplainOptions) throws(PreplineError) -> String {
+        let spec = try Spec.load(path: options.specPath)
+        var stages: [any PipelineStage] = []
+        for (position, value) in spec.stages.enumerated() {
+            stages.append(try StageRegistry.decode(value, position: position, file: spec.file))
+        }
+
+        var out = "spec: \(spec.file)\n"
+        var header: DatasetHeader?
+        var binding: Binding?
+        if let input = options.input {
+            guard let found = try readHeader(input, dialect: spec.input) else {
+                throw PreplineError.malformedInput(InputPosition(file: InputNames.display([input])[0], line: 1),
+                                                   "the input is empty: there is no header to resolve the columns with")
+            }
+            header = found
+            binding = try Binding(spec: spec, header: found)
+            let origin = found.fromInput ? "from its header" : "no header: numbered"
+            out += "input: \(InputNames.display([input])[0]): \(found.names.count) columns (\(origin)): \(found.names.joined(separator: ", "))\n"
+        }
+
+        out += "\nstages:\n"
+        if stages.isEmpty { out += "  none: the CSV passes through as it is\n" }
+        for (i, stage) in stages.enumerated() {
+            out += describe(stage, spec: spec.stages[i], bound: binding?.stages[i], binding: binding)
+        }
+
+        let unfitted = stages.first { !$0.isFitted }
+        out += "\npasses:\n"
+        if let unfitted {
+            out += "  run:   2 passes: fit, then transform (stdin is copied to a temporary file to be read twice)\n"
+            out += "  fit:   1 pass, then writes the fitted spec\n"
+            out += "  apply: 1 pass, on a fitted spec (this one is refused: \(unfitted.label) has parameters to learn; `prepline fit` writes the fitted spec)\n"
+        } else {
+            out += "  run:   1 pass: nothing to fit\n"
+            out += "  fit:   1 pass (nothing to learn: the fitted spec is this spec)\n"
+            out += "  apply: 1 pass\n"
+        }
+
+        out += "\n"
+        if let binding, let header {
+            out += try outputColumns(binding, spec: spec, header: header)
+        } else {
+            let effects = stages.compactMap { stage -> String? in
+                (stage as? any StageDescribing)?.columnEffect.map { "  \(stage.label): \($0)\n" }
+            }
+            out += "output columns: the input's columns in their order, each stage rewriting its columns in place"
+            out += effects.isEmpty ? ".\n" : "; except:\n" + effects.joined()
+            out += "  (give --input FILE to list them)\n"
+        }
+        return out
+    }
+
+    /// The stages bound to the input's columns as `run` binds them, and the columns after them.
+    private struct Binding {
+        var stages: [any PipelineStage] = []
+        /// Columns each stage inserted (fill's indicators), by position.
+        var added: [[String]] = []
+        var columns: PlanColumns
+        /// The plan `run` would build (it also checks what binding alone does not).
+        var plan: ExecutionPlan
+
+        init(spec: Spec, header: DatasetHeader) throws(PreplineError) {
+            plan = try ExecutionPlan(stageSpecs: spec.stages, header: header, dialect: spec.input, file: spec.file)
+            columns = PlanColumns(names: header.names, file: spec.file)
+            for (position, value) in spec.stages.enumerated() {
+                var stage = try StageRegistry.decode(value, position: position, file: spec.file)
+                let before = Set(columns.names)
+                try stage.bind(columns: &columns)
+                added.append(columns.names.filter { !before.contains($0) })
+                stages.append(stage)
+            }
+        }
+    }
+
+    private static func describe(_ stage: any PipelineStage, spec: JSONValue, bound: (any PipelineStage)?, binding: Binding?) -> String {
+        let kind = type(of: stage)
+        let described = stage as? any StageDescribing
+        var out = "  [\(stage.position)] \(kind.kind)"
+        let options = optionsLine(spec, schema: (kind as? any StageDescribing.Type)?.optionsSchema)
+        if !options.isEmpty { out += "  \(options)" }
+        out += "\n"
+        let indent = "      "
+        let columns: [String]
+        if let bound {
+            columns = bound.columnNames
+            let named = stage.selectors.joined(separator: ", ")
+            out += "\(indent)columns: \(columns.joined(separator: ", "))"
+            out += stage.selectors.contains(where: Glob.isPattern) ? "  (from \(named))\n" : "\n"
+            if let added = binding?.added[stage.position], !added.isEmpty {
+                out += "\(indent)adds \(added.joined(separator: ", "))\n"
+            }
+            if let bound = bound as? any StageDescribing {
+                let expansions = columns.compactMap { column in bound.expandedNames(of: column).map { (column, $0) } }
+                for (column, names) in expansions {
+                    out += "\(indent)expands \(column) into \(abbreviated(names))\n"
+                }
+            }
+        } else {
+            columns = stage.selectors
+            out += "\(indent)columns: \(columns.joined(separator: ", "))\n"
+            if let effect = described?.columnEffect { out += "\(indent)\(effect)\n" }
+        }
+        let learned = described?.learnedParameters ?? "its parameters"
+        if !stage.isFitted {
+            out += "\(indent)learns \(learned) of \(columns.joined(separator: ", "))\n"
+        } else if case .object(let fitted)? = spec["fitted"] {
+            out += "\(indent)fitted: \(learned) of \(fitted.map(\.key).joined(separator: ", ")) frozen in the spec\n"
+        } else {
+            out += "\(indent)nothing to learn\n"
+        }
+        return out
+    }
+
+    /// The stage's options as `key=value`, those given in the spec, then the defaults of its
+    /// choices that were not given (marked), so the line says what will actually run.
+    private static func optionsLine(_ spec: JSONValue, schema: JSONValue?) -> String {
+        guard case .object(let members) = spec else { return "" }
+        var parts = members.filter { !["stage", "columns", "fitted"].contains($0.key) }.map { "\($0.key)=\(compact($0.value))" }
+        if case .object(let properties)? = schema?["properties"] {
+            for (key, property) in properties where spec[key] == nil {
+                guard property["enum"] != nil, let value = property["default"], value != .null else { continue }
+                parts.append("\(key)=\(compact(value)) (default)")
+            }
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// One-line JSON, with plain words unquoted.
+    private static func compact(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let s):
+            let plain = !s.isEmpty && s.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0) }
+            return plain ? s : value.serialized()
+        case .array(let items): return "[" + items.map { item in
+            if case .string = item { return item.serialized() }
+            return compact(item)
+        }.joined(separator: ", ") + "]"
+        case .object(let members):
+            return "{" + members.map { "\(JSONValue.string($0.key).serialized()): \(compact($0.value))" }.joined(separator: ", ") + "}"
+        default: return value.serialized()
+        }
+    }
+
+    private static func abbreviated(_ names: [String], limit: Int = 8) -> String {
+        names.count <= limit ? names.joined(separator: ", ")
+            : names.prefix(limit).joined(separator: ", ") + ", … (\(names.count) columns)"
+    }
+
+    private static func outputColumns(_ binding: Binding, spec: Spec, header: DatasetHeader) throws(PreplineError) -> String {
+        var lines: [String] = []
+        var complete = true
+        if binding.plan.firstUnfitted == nil {
+            lines = binding.plan.outputNames(emptyWork: .empty(header: header))
+        } else {
+            for name in binding.columns.names {
+                guard let label = binding.columns.expandedBy[name] else { lines.append(name); continue }
+                let stage = binding.stages.first { $0.label == label } as? any StageDescribing
+                let names = stage?.expandedNames(of: name) ?? ["\(name)_…"]
+                if names.contains(where: { $0.hasSuffix("…") }) {
+                    complete = false
+                    lines += names.map { "\($0)  (one per category, learned by \(label))" }
+                } else {
+                    lines += names
+                }
+            }
+        }
+        let count = complete ? "\(lines.count)" : "known once fitted"
+        return "output columns (\(count)):\n" + lines.map { "  \($0)\n" }.joined()
+    }
+
+    /// The input's column names: its first record only, read as the engine reads it (gzip,
+    /// BOM, quoting), so `explain` resolves globs against the same names `run` sees.
+    package static func readHeader(_ path: String, dialect: InputDialect) throws(PreplineError) -> DatasetHeader? {
+        let chunker = RecordChunker(inputs: [path], dialect: dialect, chunkSize: 1 << 16)
+        guard let first = try chunker.next() else { return nil }
+        let fields = LibCSVParser(delimiter: dialect.delimiter, quote: dialect.quote).parse(first.bytes, expectedRecords: 1)
+        if dialect.header { return DatasetHeader(names: fields.strings(ofRecord: 0), fromInput: true) }
+        return DatasetHeader(names: (1...max(1, fields.fieldCount(ofRecord: 0))).map { "column_\($0)" }, fromInput: false)
+    }
+}
+
+/// Small text outputs (`explain`, `schema`) written to stdout like the data is: an output error
+/// is exit 4, and a reader that has gone (`| head`) ends the command quietly.
+package enum StdoutText {
+    package static func write(_ text: String) throws(PreplineError) {
+        let sink = try OutputSink(path: "-")
+        do {
+            try sink.write(Array(text.utf8))
+        } catch is BrokenPipe {
+            return
+        } catch let error as PreplineError {
+            throw error
+        } catch {
+            throw PreplineError.output(file: sink.displayName, "\(error)")
+        }
+        try sink.commit()
+    }
+}

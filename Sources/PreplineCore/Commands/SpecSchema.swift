@@ -1,0 +1,222 @@
+/// What `schema` and `explain` need to know about a stage kind beyond decoding and running it.
+///
+/// Each stage conforms in an extension at the end of its own file, beside its decoder, so the
+/// schema and the explanation of a new stage come with the stage instead of from a central list
+/// that would drift from the decoders.
+package protocol StageDescribing: PipelineStage {
+    /// A JSON Schema fragment for the stage's own options: `properties` (every key the decoder
+    /// reads except `stage` and `columns`, with types, enums, defaults, descriptions, and the
+    /// `fitted` block that `prepline fit` writes), and optionally `required` and `allOf` for
+    /// rules between options. `SpecSchema` adds `stage`, `columns` and `additionalProperties`.
+    static var optionsSchema: JSONValue { get }
+
+    /// What fitting learns for each column, as a noun phrase: "the mean", "the categories".
+    /// Read only while the stage is not fitted.
+    var learnedParameters: String { get }
+
+    /// How the stage changes the column list beyond rewriting values in place, in words that
+    /// need no header ("adds <col>_missing after each column"); nil when it does not.
+    var columnEffect: String? { get }
+
+    /// The output columns `column` becomes, when this stage expands it (one-hot): the real
+    /// names once known (fitted, or categories given), else a placeholder such as
+    /// `city_<category>…`. Nil when the stage does not expand the column.
+    func expandedNames(of column: String) -> [String]?
+}
+
+extension StageDescribing {
+    package func expandedNames(of column: String) -> [String]? { nil }
+    package var columnEffect: String? { nil }
+}
+
+/// Small constructors for JSON Schema fragments, so the stages' schema pieces stay readable.
+/// Object members keep their order (the printed schema lists options as the decoder reads them).
+package enum SchemaPiece {
+    /// An object from a literal, in the literal's order (a dictionary would lose it).
+    package static func object(_ members: KeyValuePairs<String, JSONValue>) -> JSONValue {
+        .object(members.map { (key: $0.key, value: $0.value) })
+    }
+
+    /// An array of strings (enums, `required` lists, type unions).
+    package static func strings(_ values: [String]) -> JSONValue { .array(values.map { .string($0) }) }
+
+    /// A string option restricted to `values`.
+    package static func choice(_ values: [String], default value: String?, _ description: String) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [("description", .string(description)), ("type", .string("string")),
+                                                          ("enum", strings(values))]
+        if let value { members.append(("default", .string(value))) }
+        return .object(members)
+    }
+
+    /// A boolean option; the default is part of the schema so editors can show it.
+    package static func boolean(default value: Bool, _ description: String) -> JSONValue {
+        object(["description": .string(description), "type": .string("boolean"), "default": .bool(value)])
+    }
+
+    /// A free string option (a path, a value).
+    package static func string(_ description: String) -> JSONValue {
+        object(["description": .string(description), "type": .string("string")])
+    }
+
+    /// `[low, high]`, two numbers (the decoder also requires low < high, which JSON Schema
+    /// cannot say).
+    package static func pair(default value: (Double, Double)?, within bounds: ClosedRange<Double>? = nil, _ description: String) -> JSONValue {
+        var item: [(key: String, value: JSONValue)] = [("type", .string("number"))]
+        if let bounds { item += [("minimum", .number(bounds.lowerBound)), ("maximum", .number(bounds.upperBound))] }
+        var members: [(key: String, value: JSONValue)] = [
+            ("description", .string(description)), ("type", .string("array")),
+            ("prefixItems", .array([.object(item), .object(item)])), ("items", .bool(false)), ("minItems", .number(2)),
+        ]
+        if let value { members.append(("default", .array([.number(value.0), .number(value.1)]))) }
+        return .object(members)
+    }
+
+    /// A number, or null where a learned value is undefined (a column with no observed values).
+    package static let learnedNumber = object(["type": strings(["number", "null"])])
+
+    /// The `fitted` block: one object per column name, each of the shape `entry`.
+    package static func fitted(_ description: String, entry properties: KeyValuePairs<String, JSONValue>, required: [String]) -> JSONValue {
+        object([
+            "description": .string(description + " Written by `prepline fit`; `prepline apply` uses it as it is."),
+            "type": .string("object"),
+            "additionalProperties": object([
+                "type": .string("object"),
+                "properties": object(properties),
+                "required": strings(required),
+                "additionalProperties": .bool(false),
+            ]),
+        ])
+    }
+}
+
+/// The JSON Schema (draft 2020-12) of the spec format, printed by `prepline schema`.
+///
+/// Built here from the decoder's own choices and from each stage's `optionsSchema`, driven by
+/// `StageRegistry.kinds`, so a new stage is covered by adding its piece. It describes what this
+/// version's decoder accepts and no more: keys it refuses (`schema`, `checks`, stages not
+/// available yet) are left out, and every object is closed (`additionalProperties: false`), so
+/// an editor flags them as the decoder would. What needs the data (column names, globs that
+/// match nothing) cannot be checked here.
+package enum SpecSchema {
+    /// One ASCII character that is not a line break: what the decoder's single-byte delimiter
+    /// and quote allow (with minLength/maxLength 1, as Python's `$` also matches before "\n").
+    package static let dialectCharacter = #"^[\u0000-\u0009\u000B\u000C\u000E-\u007F]$"#
+
+    /// The whole schema, rebuilt on each call (it is printed once per run).
+    package static var document: JSONValue {
+        let defaults = InputDialect()
+        let byte: (String) -> JSONValue = { description in
+            SchemaPiece.object(["description": .string(description), "type": .string("string"), "minLength": .number(1), "maxLength": .number(1),
+                                "pattern": .string(dialectCharacter)])
+        }
+        let input = SchemaPiece.object([
+            "description": .string("How the input CSV is spelled."),
+            "type": .string("object"),
+            "properties": SchemaPiece.object([
+                "delimiter": withDefault(byte("Field separator: one ASCII character, not a line break (\"\\t\" for TSV)."),
+                                         .string(String(UnicodeScalar(defaults.delimiter)))),
+                "quote": withDefault(byte("Quote character: one ASCII character, not a line break, different from the delimiter."),
+                                     .string(String(UnicodeScalar(defaults.quote)))),
+                "header": SchemaPiece.boolean(default: defaults.header, "The first record holds the column names; without it the columns are column_1, column_2, …"),
+                "missing": SchemaPiece.object([
+                    "description": .string("Field texts read as a missing value (stages use them; a pass-through keeps the text)."),
+                    "type": .string("array"), "items": SchemaPiece.object(["type": .string("string")]),
+                    "default": SchemaPiece.strings(defaults.missing),
+                ]),
+            ]),
+            "additionalProperties": .bool(false),
+        ])
+        let output = SchemaPiece.object([
+            "description": .string("How the output is written."),
+            "type": .string("object"),
+            "properties": SchemaPiece.object([
+                "format": SchemaPiece.choice(["csv"], default: "csv", "The output format."),
+                "columns": SchemaPiece.choice(["all"], default: "all", "Which columns are written: all, each stage's output in its column's place."),
+                "on_error": SchemaPiece.choice(OnError.allCases.map(\.rawValue), default: OnError.fail.rawValue,
+                                               "A row-level error (wrong field count, a non-number in a numeric stage, an unknown category): fail stops with exit 1; skip drops and counts the row; reject writes it to the rejects file."),
+                "delimiter": byte("Output field separator (default: the input's)."),
+                "quote": byte("Output quote character (default: the input's)."),
+                "header": SchemaPiece.boolean(default: true, "Write a header record."),
+                "rejects": SchemaPiece.string("Where on_error \"reject\" writes rejected records (CSV: file,line,reason,record); --rejects overrides it."),
+            ]),
+            "additionalProperties": .bool(false),
+        ])
+        let stageRefs = StageRegistry.kinds.map { SchemaPiece.object(["$ref": .string("#/$defs/stage_\($0.kind)")]) }
+        var defs: [(key: String, value: JSONValue)] = [
+            ("columns", SchemaPiece.object([
+                "description": .string("The columns the stage rewrites, in order: names, or globs (* any run, ? one character, [abc] one of a set) over the columns at that point of the pipeline."),
+                "type": .string("array"),
+                "items": SchemaPiece.object(["type": .string("string")]),
+                "minItems": .number(1),
+            ])),
+        ]
+        for kind in StageRegistry.kinds { defs.append(("stage_\(kind.kind)", stageSchema(kind))) }
+        return SchemaPiece.object([
+            "$schema": .string("https://json-schema.org/draft/2020-12/schema"),
+            "title": .string("prepline pipeline spec, format 1"),
+            "description": .string("A prepline spec: how to read the CSV, the stages that rewrite its columns in order, and how to write the result. A fitted spec is the same with each stage's learned parameters under \"fitted\"."),
+            "type": .string("object"),
+            "required": SchemaPiece.strings(["prepline"]),
+            "properties": SchemaPiece.object([
+                "$schema": SchemaPiece.object(["description": .string("The URI of this schema, for editors; ignored by prepline."), "type": .string("string")]),
+                "prepline": SchemaPiece.object(["description": .string("The spec format version."), "const": .number(1)]),
+                "input": input,
+                "stages": SchemaPiece.object([
+                    "description": .string("The stages, run in order; an empty list is a faithful CSV pass-through."),
+                    "type": .string("array"),
+                    "items": SchemaPiece.object(["oneOf": .array(stageRefs)]),
+                    "default": .array([]),
+                ]),
+                "output": output,
+            ]),
+            "additionalProperties": .bool(false),
+            "$defs": .object(defs),
+        ])
+    }
+
+    /// One stage kind's object schema: `stage` (its discriminator), `columns`, its own options.
+    static func stageSchema(_ kind: any PipelineStage.Type) -> JSONValue {
+        let piece = (kind as? any StageDescribing.Type)?.optionsSchema
+        var properties: [(key: String, value: JSONValue)] = [
+            ("stage", SchemaPiece.object(["const": .string(kind.kind)])),
+            ("columns", SchemaPiece.object(["$ref": .string("#/$defs/columns")])),
+        ]
+        if case .object(let own)? = piece?["properties"] { properties += own }
+        var required = ["stage", "columns"]
+        if case .array(let own)? = piece?["required"] { required += own.compactMap { if case .string(let s) = $0 { s } else { nil } } }
+        var members: [(key: String, value: JSONValue)] = [
+            ("title", .string(kind.kind)),
+            ("description", .string(kind.summary)),
+            ("type", .string("object")),
+            ("properties", .object(properties)),
+            ("required", SchemaPiece.strings(required)),
+        ]
+        if let rules = piece?["allOf"] { members.append(("allOf", rules)) }
+        // A stage without a piece is described loosely rather than refused: the schema must
+        // never reject a spec the decoder accepts.
+        if piece != nil { members.append(("additionalProperties", .bool(false))) }
+        return .object(members)
+    }
+
+    private static func withDefault(_ schema: JSONValue, _ value: JSONValue) -> JSONValue {
+        guard case .object(var members) = schema else { return schema }
+        members.append(("default", value))
+        return .object(members)
+    }
+
+    /// `if method is <value> … else the options of that method are absent`: options that
+    /// apply to one value of a choice. With `isDefault`, an absent key counts as that value.
+    package static func onlyWhen(_ key: String, is value: String, isDefault: Bool, allows options: [String],
+                                 then extra: JSONValue? = nil) -> JSONValue {
+        var condition: [(key: String, value: JSONValue)] = [
+            ("properties", .object([(key, SchemaPiece.object(["const": .string(value)]))])),
+        ]
+        if !isDefault { condition.append(("required", SchemaPiece.strings([key]))) }
+        var members: [(key: String, value: JSONValue)] = [("if", .object(condition))]
+        if let extra { members.append(("then", extra)) }
+        if !options.isEmpty {
+            members.append(("else", SchemaPiece.object(["properties": .object(options.map { ($0, .bool(false)) })])))
+        }
+        return .object(members)
+    }
+}
