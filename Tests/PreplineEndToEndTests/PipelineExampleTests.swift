@@ -154,4 +154,138 @@ struct PipelineExampleTests {
         expectSameBytes(plain.stdout, viaRun.stdout)
         expectSameBytes(packed.stdout, viaRun.stdout)
     }
+
+    // MARK: - the stage examples: what pipelines/README.md says they print
+
+    /// Runs an example and returns its output records as fields.
+    static func table(_ spec: String, _ sample: String) throws -> [[String]] {
+        let result = try prepline(["run", "pipelines/\(spec)", "samples/\(sample)", "-q"], cwd: E2E.packageRoot.path)
+        try #require(result.status == 0, "\(spec): \(result)")
+        return CSVRecords.table(result.stdout)
+    }
+
+    /// The penguins' input rows, to find what each output row came from.
+    static let penguins: [[String]] = {
+        let text = (try? String(contentsOf: E2E.packageRoot.appendingPathComponent("samples/penguins.csv"), encoding: .utf8)) ?? ""
+        return CSVRecords.split(text).map(CSVRecords.fields)
+    }()
+
+    @Test("penguins-features.json: one-hot columns in place, in code-point order; filled measurements z-score to 0; sex_missing")
+    func penguinsFeatures() throws {
+        let out = try Self.table("penguins-features.json", "penguins.csv")
+        try #require(out.count == 345 && Self.penguins.count == 345)
+        #expect(out[0] == ["species_Adelie", "species_Chinstrap", "species_Gentoo", "island_Biscoe", "island_Dream", "island_Torgersen",
+                           "bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "sex_female", "sex_male", "sex_missing", "year"])
+        for (input, output) in zip(Self.penguins.dropFirst(), out.dropFirst()) {
+            // The two rows with no measurements get the means, which z-score to exactly 0.
+            if input[2] == "NA" { #expect(Array(output[6...9]) == ["0.0", "0.0", "0.0", "0.0"], "\(input) -> \(output)") }
+            // sex NA: filled with the most frequent value (male: 168 vs 165), flagged in sex_missing.
+            let sex = input[6] == "NA" ? ["0", "1", "1"] : input[6] == "male" ? ["0", "1", "0"] : ["1", "0", "0"]
+            #expect(Array(output[10...12]) == sex, "\(input) -> \(output)")
+            #expect(output.filter { $0 == "1" }.count >= 3 && output[13] == input[7], "\(output)")
+        }
+        // A z-score column has mean 0 and population std 1.
+        for c in 6...9 {
+            let values = out.dropFirst().compactMap { Double($0[c]) }
+            let mean = values.reduce(0, +) / Double(values.count)
+            let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+            #expect(values.count == 344 && abs(mean) < 1e-12 && abs(variance - 1) < 1e-12, "\(out[0][c]): mean \(mean), var \(variance)")
+        }
+    }
+
+    @Test("penguins-robust.json: minmax [-1, 1] maps 2700 g and 6300 g to the ends; maxabs maps 2009 to 1; NA stays empty")
+    func penguinsRobust() throws {
+        let out = try Self.table("penguins-robust.json", "penguins.csv")
+        try #require(out.count == 345)
+        #expect(out[0] == Self.penguins[0])
+        for (input, output) in zip(Self.penguins.dropFirst(), out.dropFirst()) {
+            switch input[5] {
+            case "NA": #expect(output[5] == "", "\(output)")
+            case "2700": #expect(output[5] == "-1.0", "\(output)")
+            case "6300": #expect(output[5] == "1.0", "\(output)")
+            default: #expect((Double(output[5]) ?? 9) > -1 && (Double(output[5]) ?? 9) < 1, "\(output)")
+            }
+            #expect(output[7] == (input[7] == "2009" ? "1.0" : String(Double(input[7])! / 2009)), "\(output)")
+            // The median fill leaves no hole in the three robust-scaled columns.
+            #expect(!output[2].isEmpty && !output[3].isEmpty && !output[4].isEmpty, "\(output)")
+            #expect(output[0] == input[0] && output[6] == input[6], "untouched columns pass through: \(output)")
+        }
+    }
+
+    @Test("penguins-onehot-infrequent.json: infrequent groups, sex_nan last, drop first")
+    func penguinsOnehotInfrequent() throws {
+        let out = try Self.table("penguins-onehot-infrequent.json", "penguins.csv")
+        try #require(out.count == 345)
+        #expect(out[0] == ["species_Adelie", "species_Gentoo", "species_infrequent", "island_Biscoe", "island_infrequent",
+                           "bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "sex_female", "sex_male", "sex_nan",
+                           "year_2008", "year_2009"])
+        for (input, output) in zip(Self.penguins.dropFirst(), out.dropFirst()) {
+            let species = ["Adelie": ["1", "0", "0"], "Gentoo": ["0", "1", "0"], "Chinstrap": ["0", "0", "1"]][input[0]]
+            #expect(Array(output[0...2]) == species, "\(input) -> \(output)")
+            #expect(Array(output[3...4]) == (input[1] == "Biscoe" ? ["1", "0"] : ["0", "1"]), "\(input) -> \(output)")
+            #expect(Array(output[9...11]) == (input[6] == "female" ? ["1", "0", "0"] : input[6] == "male" ? ["0", "1", "0"] : ["0", "0", "1"]))
+            #expect(Array(output[12...13]) == (input[7] == "2007" ? ["0", "0"] : input[7] == "2008" ? ["1", "0"] : ["0", "1"]))
+        }
+    }
+
+    @Test("iris-scale.json: the metadata line is skipped and never fitted; each measurement is divided by its column's max")
+    func irisScale() throws {
+        let out = try Self.table("iris-scale.json", "iris.csv")
+        let text = try String(contentsOf: E2E.packageRoot.appendingPathComponent("samples/iris.csv"), encoding: .utf8)
+        let input = CSVRecords.split(text).map(CSVRecords.fields).dropFirst()
+        try #require(out.count == 150 && input.count == 150)
+        // Column maxima of the 150 flowers: 7.9, 4.4, 6.9, 2.5 (150 and 4 from the metadata line must not count).
+        let maxima = [7.9, 4.4, 6.9, 2.5]
+        for (row, output) in zip(input, out) {
+            for c in 0..<4 {
+                #expect(Double(output[c]) == Double(row[c])! / maxima[c], "\(row) -> \(output)")
+            }
+            #expect(output[4] == row[4])
+        }
+    }
+
+    /// The `## Fit once, apply many times` block of pipelines/README.md, run as written.
+    @Test("the fit / apply example in pipelines/README.md: apply prints exactly what run prints")
+    func fitApplyExample() throws {
+        let text = try String(contentsOf: PipelineExamples.readme, encoding: .utf8)
+        let section = try #require(text.range(of: "## Fit once, apply many times").map { String(text[$0.upperBound...]) },
+                                   "pipelines/README.md has no fit/apply section")
+        let lines = section.split(separator: "\n").map(String.init)
+        let fitLine = try #require(lines.first { $0.hasPrefix("prepline fit ") })
+        let applyLine = try #require(lines.first { $0.hasPrefix("prepline apply ") })
+        let tmp = try TempDir()
+        func words(_ line: String) -> [String] {
+            var words = line.split(separator: " ").map(String.init).dropFirst()  // "prepline"
+            if let bar = words.firstIndex(of: "|") { words = words[..<bar] }
+            return words.map { $0.hasPrefix("/tmp/") ? tmp.file(String($0.dropFirst(5))) : $0 }
+        }
+        let fitWords = words(fitLine)
+        let fit = try prepline(fitWords + ["-q"], cwd: E2E.packageRoot.path)
+        #expect(fit.status == 0, "\(fitLine): \(fit)")
+        let fitted = try #require(fitWords.firstIndex(of: "-o").map { fitWords[$0 + 1] })
+        let spec = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fitted))) as? [String: Any])
+        for (i, stage) in (spec["stages"] as? [[String: Any]] ?? []).enumerated() {
+            #expect(stage["fitted"] != nil, "stage \(i) of the fitted spec has no \"fitted\": \(stage)")
+        }
+
+        var applyWords = words(applyLine)
+        let redirect = try #require(applyWords.firstIndex(of: "<"), "the apply example reads stdin: \(applyLine)")
+        let sample = applyWords[redirect + 1]
+        applyWords.removeSubrange(redirect...(redirect + 1))
+        let input = try [UInt8](Data(contentsOf: E2E.packageRoot.appendingPathComponent(sample)))
+        let apply = try prepline(applyWords + ["-q"], stdin: .pipe(input), cwd: E2E.packageRoot.path)
+        #expect(apply.status == 0, "\(applyLine): \(apply)")
+
+        let specPath = try #require(fitWords.dropFirst().first)
+        let run = try prepline(["run", specPath, sample, "-q"], cwd: E2E.packageRoot.path)
+        #expect(run.status == 0, "\(run)")
+        #expect(!run.stdout.isEmpty)
+        expectSameBytes(apply.stdout, run.stdout, "apply of the fitted spec vs run")
+
+        // The refusal the section quotes.
+        let refusal = try #require(section.firstMatch(of: try Regex(#"`(stages\[\d+\]: [^`]+)`"#)).map { String($0.output[1].substring ?? "") })
+        let unfitted = try prepline(["apply", specPath, "-q"], stdin: .pipe(input), cwd: E2E.packageRoot.path)
+        #expect(unfitted.status == 2 && unfitted.stderr.contains(refusal), "expected '\(refusal)': \(unfitted)")
+        #expect(unfitted.stdout.isEmpty)
+    }
 }

@@ -4,8 +4,15 @@ import Foundation
 /// mergeable statistics, merged in input order, then learned stage by stage.
 package enum FitPass {
     /// Learns the spec's parameters from `inputs`; returns the fitted plan.
+    /// Every stage learns anew: the `fitted` blocks of a fitted spec given to `fit` or `run` are
+    /// dropped (only `apply` uses them), as scikit-learn's `fit` always refits.
     package static func run(spec: Spec, inputs: [String], displayNames: [String], engine: EngineOptions,
                             counters: EngineCounters) throws(PreplineError) -> ExecutionPlan? {
+        var spec = spec
+        spec.stages = spec.stages.map { stage in
+            guard case .object(let members) = stage else { return stage }
+            return .object(members.filter { $0.key != "fitted" })
+        }
         var plan: ExecutionPlan?
         var total: [[ColumnProfile]]?
         let box = PlanBox()

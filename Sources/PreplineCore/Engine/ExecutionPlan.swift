@@ -38,13 +38,18 @@ package struct ExecutionPlan: Sendable {
         return batch
     }
 
-    /// Fit pass, per chunk: every stage's statistics for its columns.
+    /// Fit pass, per chunk: every stage's statistics for its columns. A row that some stage
+    /// rejects is left out of every stage's statistics: when a stage rejects rows the others
+    /// had already counted, the chunk is observed again without them (rare: only bad data).
     package func observe(_ work: inout ChunkWork) -> [[ColumnProfile]] {
-        var batch = makeBatch(work)
-        var profiles = stages.map { stage in stage.columnNames.map { _ in ColumnProfile(needs: stage.profileNeeds) } }
-        for (s, stage) in stages.enumerated() { stage.observe(&batch, into: &profiles[s]) }
-        work = batch.work
-        return profiles
+        while true {
+            var batch = makeBatch(work)
+            let badBefore = batch.work.badRecords.count
+            var profiles = stages.map { stage in stage.columnNames.map { _ in ColumnProfile(needs: stage.profileNeeds) } }
+            for (s, stage) in stages.enumerated() { stage.observe(&batch, into: &profiles[s]) }
+            work = batch.work
+            if work.badRecords.count == badBefore { return profiles }
+        }
     }
 
     /// Merges a later chunk's statistics into the running ones (in input order).

@@ -1,29 +1,62 @@
 /// Mean and variance that merge exactly (Chan, Golub & LeVeque), population variance (ddof 0)
 /// as scikit-learn's StandardScaler uses.
+///
+/// The sum is kept in double-double (an error-free running sum), so the mean is the correctly
+/// rounded mean however many chunks were merged: a value near the mean then scales to the same
+/// tiny number at any chunk size, where plain Chan merges drifted by ~1e-14 at tiny chunks.
 package struct Moments: Sendable, Equatable {
     package var count = 0.0
-    package var mean = 0.0
+    private var sumHigh = 0.0
+    private var sumLow = 0.0
     package var m2 = 0.0
+
+    package var mean: Double { count > 0 ? (sumHigh + sumLow) / count : 0 }
+
+    /// Knuth's two-sum: s + e == a + b exactly.
+    @inline(__always)
+    private static func twoSum(_ a: Double, _ b: Double) -> (Double, Double) {
+        let s = a + b
+        let bb = s - a
+        return (s, (a - (s - bb)) + (b - bb))
+    }
+
+    private mutating func addToSum(_ high: Double, _ low: Double) {
+        let (s, e) = Self.twoSum(sumHigh, high)
+        let (t, f) = Self.twoSum(s, e + sumLow + low)
+        sumHigh = t
+        sumLow = f
+    }
 
     /// Adds a chunk's values with a two-pass sum (as scikit-learn does per batch) for accuracy.
     package mutating func add(_ values: [Double], where include: (Int) -> Bool) {
-        var n = 0.0, sum = 0.0
-        for (i, x) in values.enumerated() where !x.isNaN && include(i) { n += 1; sum += x }
+        var chunk = Moments()
+        var n = 0.0
+        for (i, x) in values.enumerated() where !x.isNaN && include(i) {
+            n += 1
+            chunk.addToSum(x, 0)
+        }
         guard n > 0 else { return }
-        let shift = sum / n
+        chunk.count = n
+        let shift = chunk.mean
         var deviations = 0.0, squares = 0.0
         for (i, x) in values.enumerated() where !x.isNaN && include(i) {
             let d = x - shift
             deviations += d
             squares += d * d
         }
-        merge(Moments(count: n, mean: shift + deviations / n, m2: squares - deviations * deviations / n))
+        chunk.m2 = squares - deviations * deviations / n
+        merge(chunk)
     }
 
     /// `count` copies of `value` (a fill value standing in for the missing ones).
     package mutating func add(copies count: Int, of value: Double) {
         guard count > 0 else { return }
-        merge(Moments(count: Double(count), mean: value, m2: 0))
+        var copies = Moments()
+        copies.count = Double(count)
+        // value * count exactly, as a product and its rounding error (one fused multiply-add).
+        let product = value * Double(count)
+        copies.addToSum(product, (-product).addingProduct(value, Double(count)))
+        merge(copies)
     }
 
     package mutating func merge(_ other: Moments) {
@@ -31,9 +64,17 @@ package struct Moments: Sendable, Equatable {
         guard count > 0 else { self = other; return }
         let n = count + other.count
         let delta = other.mean - mean
-        mean += delta * other.count / n
         m2 += other.m2 + delta * delta * count * other.count / n
+        addToSum(other.sumHigh, other.sumLow)
         count = n
+    }
+
+    /// Rewrites the moments after an affine map x -> a*x + b given as the map's own formula
+    /// (used when a later stage's statistics are replayed through an earlier scaler).
+    package mutating func map(mean newMean: Double, slope: Double) {
+        sumHigh = newMean * count
+        sumLow = (-sumHigh).addingProduct(newMean, count)
+        m2 *= slope * slope
     }
 
     package var variance: Double { count > 0 ? max(0, m2 / count) : .nan }
@@ -134,8 +175,7 @@ package struct ColumnProfile: Sendable {
     /// so extremes, value counts and categories come out bit-identical; moments follow by algebra.
     package mutating func map(through transform: (Double) -> Double, slope: Double) {
         if moments.count > 0 {
-            moments.mean = transform(moments.mean)
-            moments.m2 *= slope * slope
+            moments.map(mean: transform(moments.mean), slope: slope)
         }
         if observed > 0 && minimum <= maximum {
             let (a, b) = (transform(minimum), transform(maximum))
@@ -200,8 +240,8 @@ package struct ColumnProfile: Sendable {
         guard let total = r.cumulative.last, total > 0 else { return .nan }
         let fraction = q / 100
         let n = Double(total)
-        // numpy: _compute_virtual_index(n, q, alpha=1, beta=1) = n*q + (alpha + q*(1-alpha-beta)) - 1
-        let virtualIndex = n * fraction + (1 + fraction * (1 - 1 - 1)) - 1
+        // numpy's "linear" method: (n - 1) * q (its source prefers it to the alpha/beta form).
+        let virtualIndex = (n - 1) * fraction
         let previous = virtualIndex.rounded(.down)
         let gamma = virtualIndex - previous
         let lowerRank = min(max(Int(previous), 0), total - 1)

@@ -42,10 +42,13 @@ package struct Spec: Sendable {
 
     package init() {}
 
-    /// True when some stage still has parameters to learn (so `run` needs a fit pass).
+    /// True when some stage has parameters to learn (so `run` needs a fit pass; `run` refits a
+    /// fitted spec too, so its `fitted` blocks do not count).
     package var needsFitting: Bool {
         stages.enumerated().contains { position, value in
-            (try? StageRegistry.decode(value, position: position, file: file))?.isFitted == false
+            var stage = value
+            if case .object(let members) = value { stage = .object(members.filter { $0.key != "fitted" }) }
+            return (try? StageRegistry.decode(stage, position: position, file: file))?.isFitted == false
         }
     }
 

@@ -27,11 +27,11 @@ package struct FillStage: PipelineStage {
         self.position = position
         file = reader.file
         selectors = try reader.columns()
-        let name = try reader.choice("strategy", Strategy.allCases.map(\.rawValue)) ?? Strategy.mean.rawValue
-        strategy = Strategy(rawValue: name)!
-        if strategy == .ffill {
+        if try reader.string("strategy") == Strategy.ffill.rawValue {
             throw reader.fail("strategy", "\"ffill\" is not available in this version of prepline; use constant, mean, median or most_frequent")
         }
+        let name = try reader.choice("strategy", Strategy.allCases.filter { $0 != .ffill }.map(\.rawValue)) ?? Strategy.mean.rawValue
+        strategy = Strategy(rawValue: name)!
         value = reader.value("value")
         if let value {
             switch value {
@@ -105,6 +105,11 @@ package struct FillStage: PipelineStage {
     /// Marks which bound columns the plan reads as numbers (fixed before any chunk is read).
     package mutating func setNumeric(_ names: Set<String>) throws(PreplineError) {
         numeric = names
+        // A string fallback for a numeric column must read as a number (never silently unused).
+        if strategy != .constant, case .string(let s)? = value, !names.isDisjoint(with: boundNames), NumberText.parse(s) == nil {
+            throw PreplineError.spec(file: file, path: "stages[\(position)].value",
+                                     message: "\"\(s)\" is not a number, but column '\(boundNames.first { names.contains($0) }!)' is numeric")
+        }
         guard strategy == .constant, let value else { return }
         for name in boundNames where numeric.contains(name) {
             switch value {
@@ -122,6 +127,8 @@ package struct FillStage: PipelineStage {
 
     private func constantValue(forNumbers: Bool) -> FillValue {
         switch value {
+        case .string(let s)? where forNumbers:
+            return .number(NumberText.parse(s) ?? .nan)
         case .number(let x)?:
             if forNumbers { return .number(x) }
             var bytes: [UInt8] = []

@@ -79,6 +79,14 @@ package struct OneHotStage: PipelineStage {
                                                  message: "expected a string (or null for the missing value), got \(item.typeName)")
                     }
                 }
+                if let repeated = list.enumerated().first(where: { i, c in list[..<i].contains(c) }) {
+                    throw PreplineError.spec(file: reader.file, path: "\(categories.childPath(key))[\(repeated.offset)]",
+                                             message: "category \(repeated.element.map { "\"\(String(decoding: $0, as: UTF8.self))\"" } ?? "null") is given twice")
+                }
+                if let null = list.firstIndex(where: { $0 == nil }), null != list.count - 1 {
+                    throw PreplineError.spec(file: reader.file, path: "\(categories.childPath(key))[\(null)]",
+                                             message: "null (the missing value) must be the last category, as scikit-learn requires")
+                }
                 given[key] = list
             }
             try categories.finish()
@@ -122,9 +130,6 @@ package struct OneHotStage: PipelineStage {
             }
         }
         try reader.finish()
-        for key in givenCategories.keys where !selectors.contains(key) {
-            throw PreplineError.spec(file: file, path: "stages[\(position)].categories.\(key)", message: "'\(key)' is not one of this stage's columns")
-        }
     }
 
     /// Learns nothing when every column's categories are given and nothing can be infrequent.
@@ -153,6 +158,10 @@ package struct OneHotStage: PipelineStage {
         bound = try columns.resolve(selectors, path: "stages[\(position)].columns")
         boundNames = bound.map { columns.names[$0] }
         try columns.checkFitted(fittedNames, bound: boundNames, position: position)
+        for key in givenCategories.keys.sorted() where !boundNames.contains(key) {
+            throw PreplineError.spec(file: file, path: "stages[\(position)].categories.\(key)",
+                                     message: "'\(key)' is not one of this stage's columns (\(boundNames.joined(separator: ", ")))")
+        }
         for name in boundNames { columns.expandedBy[name] = label }
         if encodings.isEmpty && isFitted {
             for name in boundNames {
@@ -161,9 +170,20 @@ package struct OneHotStage: PipelineStage {
         }
     }
 
+    /// In the fit pass, a value outside given categories under `handle_unknown: error` is a
+    /// row-level error already (scikit-learn raises in fit), so that row is fitted by no stage.
     package func observe(_ batch: inout Batch, into profiles: inout [ColumnProfile]) {
         for (i, c) in bound.enumerated() {
             let text = batch.textColumn(c)
+            if handleUnknown == .error, let given = givenCategories[boundNames[i]] {
+                let known = Set(given)
+                for r in 0..<batch.rowCount where batch.work.isGood(r) && Placeholder.stage(ofRef: text.refs[r]) == nil {
+                    let value = batch.bytes(of: text.refs[r], in: text).map { Array($0) }
+                    if !known.contains(value) {
+                        batch.work.reject(record: r, reason: "column '\(boundNames[i])': \(value.map { "unknown category '\(String(decoding: $0, as: UTF8.self))'" } ?? "missing value, not a known category") (\(label))")
+                    }
+                }
+            }
             profiles[i].observe(text: text, in: batch, where: batch.work.isGood)
             batch.columns[c] = .text(text)
         }

@@ -75,7 +75,8 @@ package struct PlanColumns: Sendable {
             if let stage = expandedBy[selector] {
                 throw PreplineError.spec(file: file, path: itemPath, message: "column '\(selector)' was expanded by \(stage); name it before that stage")
             }
-            if Glob.isPattern(selector) {
+            // An exact column name wins over a glob reading ("price[usd]" is a name).
+            if Glob.isPattern(selector) && !names.contains(selector) {
                 let matches = names.indices.filter { Glob.matches(selector, names[$0]) && expandedBy[names[$0]] == nil }
                 guard !matches.isEmpty else {
                     throw PreplineError.spec(file: file, path: itemPath, message: "'\(selector)' matches no column; columns: \(names.joined(separator: ", "))")
