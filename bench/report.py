@@ -6,7 +6,7 @@ usage: report.py bench/out/run.tsv [--out bench/out/report.md]
 The index is tab-separated, one record per line:
   meta     KEY VALUE
   section  WORKLOAD ROWS DATA BYTES MANIFEST HYPERFINE_JSON
-  rss      ROWS DATA BYTES KEY NAME WALL_S RSS_KB COMMAND
+  rss      ROWS DATA BYTES KEY NAME WALL_S RSS_KB COMMAND [WORKLOAD]
   check    ROWS LEVEL MESSAGE
 A section's MANIFEST lists the timed commands in hyperfine's order:
   KEY NAME COMMAND RSS_KB
@@ -25,6 +25,15 @@ import sys
 from dataclasses import dataclass, field
 
 FLAT_TOLERANCE = 1.10  # RSS at the large size may exceed the 1M-row RSS by 10% and still count as flat
+TABULAR_RSS_TARGET_MB = 100  # DESIGN.md / issue 3: tabular peak RSS <= 100 MB at 1M rows, flat at 4M
+TABULAR_VS_PANDAS = 10.0  # issue 3: >= 10x faster than pandas + scikit-learn
+
+
+def rss_target(workload: str, meta: dict[str, str]) -> float:
+    """The peak-RSS target (MiB) of a workload: --rss-target-mb for the pass-through."""
+    if workload == "tabular":
+        return TABULAR_RSS_TARGET_MB
+    return float(meta.get("rss_target_mb", "64"))
 
 
 @dataclass
@@ -66,6 +75,7 @@ class RssRun:
     wall: float
     rss_kb: int
     command: str
+    workload: str = "passthrough"
 
 
 def load(index_path: str):
@@ -87,7 +97,9 @@ def load(index_path: str):
                                              os.path.join(root, manifest), os.path.join(root, hf_json)))
             elif kind == "rss":
                 rows, data, nbytes, key, name, wall, rss_kb, command = rest[:8]
-                rss_runs.append(RssRun(int(rows), data, int(nbytes), key, name, float(wall), int(rss_kb), command))
+                workload = rest[8] if len(rest) > 8 and rest[8] else "passthrough"  # older indexes: no field
+                rss_runs.append(RssRun(int(rows), data, int(nbytes), key, name, float(wall), int(rss_kb), command,
+                                       workload))
             elif kind == "check":
                 checks.append((int(rest[0]), rest[1], rest[2]))
     return meta, sections, rss_runs, checks
@@ -117,6 +129,10 @@ def fmt(x: float | None, digits: int = 2) -> str:
     return "n/a" if x is None else f"{x:.{digits}f}"
 
 
+def times(x: float | None, digits: int = 2) -> str:
+    return "n/a" if x is None else f"{x:.{digits}f}×"
+
+
 def verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("met" if ok else "**NOT met**")
 
@@ -125,8 +141,14 @@ def ratio(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None or b == 0 else a / b
 
 
+def polars_ref(sec: Section) -> Cmd | None:
+    """The Polars command ratios are taken against: the faster of `polars` and `polars_eager`."""
+    pols = [c for c in (sec.get("polars"), sec.get("polars_eager")) if c and c.median is not None]
+    return min(pols, key=lambda c: c.median, default=None)
+
+
 def table(sec: Section) -> list[str]:
-    polars = sec.get("polars")
+    polars = polars_ref(sec)
     out = [
         "| command | median (s) | ± σ (s) | MB/s | peak RSS (MiB) | vs Polars |",
         "|---|--:|--:|--:|--:|--:|",
@@ -174,30 +196,67 @@ def summary_passthrough(sec: Section, meta: dict[str, str]) -> list[str]:
     return lines
 
 
+def summary_tabular(sec: Section, meta: dict[str, str]) -> list[str]:
+    threads = meta.get("threads", "?")
+    target_mb = rss_target("tabular", meta)
+    pre, pre1, duck, pdsk = (sec.get(k) for k in ("prepline", "prepline_t1", "duckdb", "pandas_sklearn"))
+    # Polars runs in two versions (lazy, eager); the target is against the faster one.
+    polars = polars_ref(sec)
+    pols = [c for c in (sec.get("polars"), sec.get("polars_eager")) if c]
+    lines = []
+    r = ratio(pre.median if pre else None, polars.median if polars else None)
+    lines.append(f"- tabular / Polars wall ratio: **{fmt(r)}** "
+                 f"(median prepline / median {polars.name if polars else 'Polars'}, the faster Polars; "
+                 f"target ≤ 1.0: {verdict(None if r is None else r <= 1.0)})")
+    r = ratio(pdsk.median if pdsk else None, pre.median if pre else None)
+    lines.append(f"- pandas + scikit-learn / prepline: **{times(r, 1)}** "
+                 f"(median pandas + scikit-learn / median prepline; target ≥ {TABULAR_VS_PANDAS:g}×: "
+                 f"{verdict(None if r is None else r >= TABULAR_VS_PANDAS)})")
+    r = ratio(duck.median if duck else None, pre.median if pre else None)
+    lines.append(f"- DuckDB / prepline: {times(r)} (median DuckDB / median prepline; informative)")
+    if pre and pre1:
+        lines.append(f"- prepline speedup {threads} threads vs 1 thread: {fmt(ratio(pre1.median, pre.median))}×")
+    if pre and pre.rss_mib is not None:
+        if sec.rows >= 1_000_000:
+            lines.append(f"- peak RSS prepline: {fmt(pre.rss_mib, 1)} MiB "
+                         f"(target ≤ {target_mb:g} MiB at 1M rows: {verdict(pre.rss_mib <= target_mb)})")
+        else:
+            lines.append(f"- peak RSS prepline: {fmt(pre.rss_mib, 1)} MiB "
+                         f"(target ≤ {target_mb:g} MiB applies at 1M rows)")
+    peers = [c for c in (*pols, duck, pdsk) if c and c.rss_mib is not None]
+    if peers:
+        lines.append("- peak RSS of the peers: " + ", ".join(f"{c.name} {fmt(c.rss_mib, 0)} MiB" for c in peers))
+    if not pre:
+        lines.append("- prepline was not measured (binary missing or failing): ratios are n/a")
+    return lines
+
+
 # A workload without an entry here gets only its table.
 SUMMARIES = {
     "passthrough": summary_passthrough,
+    "tabular": summary_tabular,
 }
 
 
 def memory_lines(sections: list[Section], rss_runs: list[RssRun], meta: dict[str, str]) -> list[str]:
-    target_mb = float(meta.get("rss_target_mb", "64"))
     lines = []
-    base = [s for s in sections if s.workload == "passthrough" and s.get("prepline")
-            and s.get("prepline").rss_kb is not None]
-    base_sec = next((s for s in base if s.rows == 1_000_000), max(base, key=lambda s: s.rows, default=None))
     for run in rss_runs:
+        target_mb = rss_target(run.workload, meta)
         big = run.rss_kb / 1024
         mbps = run.bytes / 1e6 / run.wall if run.wall else None
-        lines.append(f"- {run.name} pass-through at {run.rows:,} rows ({run.bytes / 1e6:,.0f} MB): "
+        lines.append(f"- {run.name} {run.workload} at {run.rows:,} rows ({run.bytes / 1e6:,.0f} MB): "
                      f"{run.wall:.2f} s wall (one run, {fmt(mbps, 0)} MB/s), peak RSS {big:.1f} MiB")
+        base = [s for s in sections if s.workload == run.workload and s.get("prepline")
+                and s.get("prepline").rss_kb is not None]
+        base_sec = next((s for s in base if s.rows == 1_000_000), max(base, key=lambda s: s.rows, default=None))
         if base_sec is None:
-            lines.append(f"- peak RSS at 1M vs {human_rows(run.rows)} rows: n/a (no prepline RSS from the timed sizes)")
+            lines.append(f"- {run.workload} peak RSS at 1M vs {human_rows(run.rows)} rows: "
+                         f"n/a (no prepline RSS from the timed sizes)")
             continue
         small = base_sec.get("prepline").rss_mib
         growth = big / small if small else None
         ok = big <= target_mb and small <= target_mb and growth is not None and growth <= FLAT_TOLERANCE
-        lines.append(f"- peak RSS at {human_rows(base_sec.rows)} vs {human_rows(run.rows)} rows: "
+        lines.append(f"- {run.workload} peak RSS at {human_rows(base_sec.rows)} vs {human_rows(run.rows)} rows: "
                      f"**{small:.1f} MiB vs {big:.1f} MiB** (×{fmt(growth)}; target ≤ {target_mb:g} MiB at both "
                      f"and flat within +{FLAT_TOLERANCE - 1:.0%}: {verdict(ok)})")
     return lines
@@ -218,7 +277,7 @@ def render(meta, sections, rss_runs, checks) -> str:
             out.append(f"- {key}: {meta[key]}")
     out += ["", "Medians from hyperfine (`--warmup 1`); MB/s = input bytes / 10^6 / median; "
             "peak RSS = one run under `/usr/bin/time -f %M`; \"vs Polars\" = median / Polars median "
-            "(< 1 is faster).", ""]
+            "(< 1 is faster; where two Polars versions run, the faster one).", ""]
 
     for sec in sections:
         runs = max((c.runs for c in sec.cmds), default=0)
@@ -250,7 +309,7 @@ def render(meta, sections, rss_runs, checks) -> str:
                     seen.add((c.name, cmd))
                     out.append(f"- {c.name}: `{cmd}`")
         for run in rss_runs:
-            out.append(f"- {run.name} at {run.rows:,} rows: `{run.command}`")
+            out.append(f"- {run.name} {run.workload} at {run.rows:,} rows: `{run.command}`")
         out.append("")
     if not sections:
         out += ["No timings were recorded (see the messages of bench/run.sh).", ""]

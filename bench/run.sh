@@ -3,7 +3,7 @@
 # generated mixed CSV, timed with hyperfine, peak RSS with /usr/bin/time.
 #
 #   bench/run.sh [--rows 200000,1000000] [--rss-rows 4000000] [--runs N] [--threads 2]
-#                [--workloads passthrough] [--rss-target-mb 64] [--skip-build]
+#                [--workloads passthrough[,tabular]] [--rss-target-mb 64] [--skip-build]
 #                [--prepline PATH] [--keep-outputs]
 #
 # quick development run:   bench/run.sh --rows 20000 --runs 2 --rss-rows 0
@@ -86,6 +86,8 @@ have_py() { python3 -c "import importlib.util, sys; sys.exit(importlib.util.find
 HAVE_POLARS=0; have_py polars && HAVE_POLARS=1 || note "python module polars is missing: skipping the Polars peer"
 HAVE_DUCKDB=0; have_py duckdb && HAVE_DUCKDB=1 || note "python module duckdb is missing: skipping the DuckDB peer"
 HAVE_MLR=0; command -v mlr >/dev/null 2>&1 && HAVE_MLR=1 || note "mlr (Miller) is missing: skipping the Miller peer"
+HAVE_SKLEARN=0 # pandas + scikit-learn: only the tabular/full peers need them, so the note waits for those
+have_py pandas && have_py sklearn && HAVE_SKLEARN=1
 
 mkdir -p "$DATA_DIR" "$OUT_DIR" "$BIN_DIR"
 
@@ -235,11 +237,79 @@ check_passthrough() { # ROWS DATA
     fi
 }
 
+# Workload "tabular" (DESIGN.md "Performance targets", issue 3): age, income:
+# fill mean + z-score; score: min-max; city: fill "unknown" + one-hot; device:
+# one-hot; the rest passed through. bench/specs/tabular.json; each peer does
+# the same work, fit included, and writes the same columns (checked below).
+workload_tabular() { # ROWS DATA
+    local rows=$1 data=$2 spec=bench/specs/tabular.json
+    if [[ -n $PREPLINE ]]; then
+        add_cmd prepline "prepline ($(thread_label "$THREADS"))" \
+            "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/tabular_prepline.csv -q --threads $THREADS"
+        if ((THREADS != 1)); then
+            add_cmd prepline_t1 "prepline (1 thread)" \
+                "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/tabular_prepline_t1.csv -q --threads 1"
+        fi
+    fi
+    # Two Polars versions, as fast as each other here (within noise): the report
+    # holds prepline to the faster of the two in each run.
+    if ((HAVE_POLARS)); then
+        add_cmd polars "Polars lazy (scan, sink_csv)" \
+            "python3 bench/peers/polars_tabular.py $(q "$data") $OUT_DIR/tabular_polars.csv --threads $THREADS"
+        add_cmd polars_eager "Polars eager (to_dummies)" \
+            "python3 bench/peers/polars_tabular.py $(q "$data") $OUT_DIR/tabular_polars_eager.csv --threads $THREADS --eager"
+    fi
+    ((HAVE_DUCKDB)) && add_cmd duckdb "DuckDB SQL" \
+        "python3 bench/peers/duckdb_tabular.py $(q "$data") $OUT_DIR/tabular_duckdb.csv --threads $THREADS"
+    if ((HAVE_SKLEARN)); then
+        add_cmd pandas_sklearn "pandas + scikit-learn" \
+            "python3 bench/peers/pandas_sklearn_tabular.py $(q "$data") $OUT_DIR/tabular_pandas_sklearn.csv --threads $THREADS"
+    else
+        note "python modules pandas and scikit-learn are missing: skipping the pandas + scikit-learn peer"
+    fi
+    return 0
+}
+
+# On the smallest size: every output against the pandas + scikit-learn one
+# (the reference DESIGN.md names), cell by cell by column name, numbers within
+# 1e-9 relative (bench/check_tabular.py); and prepline's --threads T output
+# byte-identical to --threads 1.
+check_tabular() { # ROWS DATA
+    local rows=$1 ref=$OUT_DIR/tabular_pandas_sklearn.csv ref_name="pandas + scikit-learn" key out log verdict
+    if [[ ! -f $ref ]]; then
+        ref=$OUT_DIR/tabular_polars.csv ref_name=Polars
+        [[ -f $ref ]] || { add_check "$rows" note "tabular: no pandas + scikit-learn or Polars output to compare against"; return 0; }
+    fi
+    for key in prepline polars polars_eager duckdb; do
+        out=$OUT_DIR/tabular_$key.csv
+        [[ $out != "$ref" ]] || continue
+        if [[ ! -f $out ]]; then
+            [[ $key == prepline ]] && add_check "$rows" note "tabular: no prepline output (not measured or failed): nothing to compare"
+            continue
+        fi
+        log=$OUT_DIR/tabular_${rows}.check_$key.log
+        if python3 bench/check_tabular.py "$out" "$ref" >"$log" 2>&1; then
+            add_check "$rows" ok "tabular: $key output agrees with $ref_name ($(tail -n 1 "$log" | sed 's/^AGREE: [^:]*: //'))"
+        else
+            verdict=$(grep -m 1 '^  x ' "$log" | sed 's/^  x //')
+            add_check "$rows" WARNING "tabular: $key output differs from $ref_name: ${verdict:-see $log} (all differences: $log)"
+        fi
+    done
+    if [[ -f $OUT_DIR/tabular_prepline.csv && -f $OUT_DIR/tabular_prepline_t1.csv ]]; then
+        if cmp -s "$OUT_DIR/tabular_prepline.csv" "$OUT_DIR/tabular_prepline_t1.csv"; then
+            add_check "$rows" ok "tabular: output with --threads $THREADS is byte-identical to --threads 1"
+        else
+            add_check "$rows" WARNING "tabular: output with --threads $THREADS differs from --threads 1 (DESIGN: must be byte-identical)"
+        fi
+    fi
+}
+
 # Later workloads (DESIGN.md "Performance targets"): add
-#   workload_tabular ROWS DATA / workload_full ROWS DATA  (register commands with add_cmd)
-#   check_tabular / check_full                              (optional)
+#   workload_full ROWS DATA  (register commands with add_cmd)
+#   check_full               (optional)
 #   a summary function in bench/report.py's SUMMARIES
-# and select them with --workloads passthrough,tabular,full.
+# and select them with --workloads passthrough,tabular,full. A workload with a
+# spec bench/specs/NAME.json also gets the --rss-rows run of prepline.
 
 for w in "${WORKLOAD_LIST[@]}"; do
     declare -F "workload_$w" >/dev/null || die "unknown workload '$w' (known: $(declare -F | awk '/ workload_/{sub("workload_","",$3); printf "%s ", $3}'))"
@@ -343,7 +413,7 @@ tools=("hyperfine $(hyperfine --version | awk '{print $2}')")
 tools+=("$(python3 -c '
 import importlib.metadata as m, platform
 out = ["python " + platform.python_version()]
-for p in ("polars", "duckdb"):
+for p in ("polars", "duckdb", "pandas", "scikit-learn"):
     try: out.append(p + " " + m.version(p))
     except Exception: pass
 print(", ".join(out))')")
@@ -358,7 +428,8 @@ for rows in "${SIZES[@]}"; do
     first=0
 done
 
-# Memory at a larger size: prepline only, one run (RSS must not grow with rows).
+# Memory at a larger size: prepline only, one run per selected workload that
+# has a spec (RSS must not grow with rows).
 if ((RSS_ROWS > 0)); then
     if [[ -z $PREPLINE ]]; then
         note "--rss-rows $RSS_ROWS: prepline is not available, skipping the large-file RSS run"
@@ -367,16 +438,22 @@ if ((RSS_ROWS > 0)); then
     else
         ensure_data "$RSS_ROWS"
         data=$(data_file "$RSS_ROWS")
-        cmd="$(q "$PREPLINE") run bench/specs/passthrough.json $(q "$data") -o $OUT_DIR/prepline_rss.csv -q --threads $THREADS"
-        info "prepline pass-through @ $RSS_ROWS rows: 1 run for peak RSS and time"
-        if measure_once "$cmd" "$OUT_DIR/rss_$RSS_ROWS.log"; then
-            printf '    %s s, %s KB\n' "$RUN_WALL" "$RUN_RSS_KB" >&2
-            index rss "$RSS_ROWS" "$data" "$(file_bytes "$data")" prepline "prepline ($(thread_label "$THREADS"))" "$RUN_WALL" "$RUN_RSS_KB" "$cmd"
-        else
-            note "prepline failed at $RSS_ROWS rows (see $OUT_DIR/rss_$RSS_ROWS.log)"
-            index check "$RSS_ROWS" WARNING "prepline failed at $RSS_ROWS rows (see $OUT_DIR/rss_$RSS_ROWS.log)"
-        fi
-        rm -f "$OUT_DIR/prepline_rss.csv"
+        for w in "${WORKLOAD_LIST[@]}"; do
+            spec=bench/specs/$w.json
+            [[ -f $spec ]] || continue
+            cmd="$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/prepline_rss.csv -q --threads $THREADS"
+            log=$OUT_DIR/rss_${w}_$RSS_ROWS.log
+            info "prepline $w @ $RSS_ROWS rows: 1 run for peak RSS and time"
+            if measure_once "$cmd" "$log"; then
+                printf '    %s s, %s KB\n' "$RUN_WALL" "$RUN_RSS_KB" >&2
+                index rss "$RSS_ROWS" "$data" "$(file_bytes "$data")" prepline "prepline ($(thread_label "$THREADS"))" "$RUN_WALL" "$RUN_RSS_KB" "$cmd" "$w"
+            else
+                note "prepline $w failed at $RSS_ROWS rows (see $log)"
+                tail -n 3 "$log" | sed 's/^/    /' >&2
+                index check "$RSS_ROWS" WARNING "prepline $w failed at $RSS_ROWS rows (see $log)"
+            fi
+            rm -f "$OUT_DIR/prepline_rss.csv"
+        done
     fi
 fi
 
