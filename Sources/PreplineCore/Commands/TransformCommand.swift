@@ -54,7 +54,8 @@ package enum TransformCommand {
         let rejectsSink = try onError == .reject ? OutputSink(path: rejectsPath!) : nil
         let rejectsFormatter = CSVFormatter(delimiter: UInt8(ascii: ","), quote: UInt8(ascii: "\""), crlf: false)
         let names = InputNames.display(inputs)
-        let outputPool = BufferPool(limit: options.engine.threads * 2 + 2)
+        // Sized so no output buffer is ever freed (see the raw pool in StreamingEngine.run).
+        let outputPool = BufferPool(limit: EngineOptions.maxChunksInFlight(threads: options.engine.threads) + options.engine.threads)
 
         let counters = EngineCounters()
         let totalBytes: Int? = inputs.contains("-") ? nil : inputs.reduce(0) { sum, path in

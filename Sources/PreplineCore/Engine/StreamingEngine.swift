@@ -6,6 +6,9 @@ package struct EngineOptions: Sendable {
     package var threads: Int
     package var chunkSize: Int
 
+    /// Chunks between the reader and the writer at once: the bound on memory.
+    package static func maxChunksInFlight(threads: Int) -> Int { threads * 2 + 2 }
+
     package init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunkSize: Int = 1 << 20) {
         self.threads = max(1, threads)
         self.chunkSize = max(1, chunkSize)
@@ -114,8 +117,11 @@ package enum StreamingEngine {
         makeProcessor: @escaping @Sendable (DatasetHeader) -> (inout ChunkWork) throws(PreplineError) -> Payload,
         consume: (ChunkDelivery<Payload>) throws(PreplineError) -> Bool
     ) throws(PreplineError) -> DatasetHeader? {
-        let maxInFlight = options.threads * 2 + 2
-        let rawPool = BufferPool(limit: maxInFlight)
+        let maxInFlight = EngineOptions.maxChunksInFlight(threads: options.threads)
+        // Never more raw buffers exist than chunks in flight plus the one being cut, so a pool
+        // that size never frees one: freeing and reallocating megabyte buffers across thread
+        // arenas fragmented the heap (RSS crept from 43 to 58 MB over 4M rows).
+        let rawPool = BufferPool(limit: maxInFlight + 1)
         let names = displayNames ?? InputNames.display(inputs)
         let chunker = RecordChunker(inputs: inputs, displayNames: names, dialect: dialect, chunkSize: options.chunkSize, pool: rawPool)
 

@@ -77,6 +77,17 @@ package final class RecordChunker {
     private var recordEnds: [Int32] = []
     private var recordLines: [Int32] = []
 
+    /// Data records handed out in chunks so far, across inputs (header records not counted),
+    /// so a malformed record is named by the same record number row-level errors use.
+    private var dataRecordsCut = 0
+
+    /// "record N" for the record being scanned (`pending` records started in this chunk), or
+    /// "the header".
+    private func recordLabel(pending: Int) -> String {
+        if firstRecordPending && headerInEachInput && pending <= 1 { return "the header" }
+        return "record \(dataRecordsCut + pending - (headerInEachInput && firstRecordPending ? 1 : 0))"
+    }
+
     /// Decompressed bytes handed out in chunks so far (for MB/s).
     package private(set) var bytesConsumed = 0
     /// File sizes where known, to draw a percentage.
@@ -157,7 +168,7 @@ package final class RecordChunker {
                 let recordLine = recordLines.last.map { chunkStartLine + Int($0) } ?? chunkStartLine
                 let hint = state == .quoted ? " (a quote opened at line \(quoteOpenLine) is never closed?)" : ""
                 throw PreplineError.malformedInput(InputPosition(file: displayName, line: recordLine),
-                                                   "record is longer than \(maxRecordBytes >> 20) MiB\(hint)")
+                                                   "\(recordLabel(pending: recordStarts.count)) is longer than \(maxRecordBytes >> 20) MiB\(hint)")
             }
             let newCapacity = capacity * 2
             let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 64)
@@ -166,6 +177,8 @@ package final class RecordChunker {
             buffer = grown
             capacity = newCapacity
         }
+        // A gzip error names the compressed byte: zlib inflates ahead of the scan (a small file in
+        // one read), so no line or record number would be truthful there.
         let n = try source!.read(into: UnsafeMutableRawBufferPointer(start: buffer + dataEnd, count: capacity - dataEnd))
         if n == 0 { endOfInput = true }
         dataEnd += n
@@ -296,7 +309,7 @@ package final class RecordChunker {
                         let column = Self.column(p, from: lineStart, to: pos)
                         throw PreplineError.malformedInput(
                             InputPosition(file: displayName, line: line, column: column),
-                            "malformed CSV: unexpected \(Self.describe(p[pos])) after a closing quote (a quote inside a quoted field must be doubled)")
+                            "malformed CSV: unexpected \(Self.describe(p[pos])) after a closing quote (a quote inside a quoted field must be doubled); \(recordLabel(pending: starts.count))")
                     }
                 }
             }
@@ -318,6 +331,7 @@ package final class RecordChunker {
                              startLine: chunkStartLine, inputIndex: inputIndex,
                              isHeader: firstRecordPending && headerInEachInput,
                              hasEdgeBlanks: hasEdgeBlanks || alwaysKeepBlanks)
+        if !chunk.isHeader { dataRecordsCut += chunk.recordCount }
         firstRecordPending = false
         hasEdgeBlanks = false
         starts = []; ends = []; lines = []
@@ -340,7 +354,7 @@ package final class RecordChunker {
             let column = Self.column(buffer.assumingMemoryBound(to: UInt8.self), from: quoteOpenLineStart, to: quoteOpenOffset)
             throw PreplineError.malformedInput(
                 InputPosition(file: displayName, line: quoteOpenLine, column: column),
-                "malformed CSV: the quoted field opened here is never closed")
+                "malformed CSV: the quoted field opened here is never closed; \(recordLabel(pending: recordStarts.count))")
         case .recordStart:
             break
         case .fieldStart, .unquoted, .afterQuote:
