@@ -27,8 +27,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "PreplineCoreTests", dependencies: ["PreplineCore"]),
+        // Test helpers shared by both test targets (a seeded generator).
+        .target(name: "PreplineTestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "PreplineCoreTests", dependencies: ["PreplineCore", "PreplineTestSupport"]),
         // Depends on the executable so `swift test` builds the binary these tests run.
-        .testTarget(name: "PreplineEndToEndTests", dependencies: ["PreplineCore", "prepline"]),
+        .testTarget(name: "PreplineEndToEndTests", dependencies: ["PreplineCore", "prepline", "PreplineTestSupport"]),
     ]
 )

@@ -28,7 +28,7 @@ import Testing
     /// Seeded data sets of different shapes: few and many distinct values (histogram counts > 1),
     /// negatives, zeros of both signs, wide magnitudes, missing values, excluded rows, empty chunks.
     static let dataSets: [DataSet] = (0..<40).map { seed in
-        var rng = SeededGenerator(seed: 7_000 + UInt64(seed))
+        var rng = SplitMix64(seed: 7_000 + UInt64(seed))
         let count = seed == 0 ? 1 : seed == 1 ? 2 : Int.random(in: 3...600, using: &rng)
         let kind = seed % 4
         var values: [Double] = []

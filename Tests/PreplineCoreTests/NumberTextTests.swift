@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func randomDecimalsRoundTripLikeStrtod() {
-        var rng = SeededGenerator(seed: 3)
+        var rng = SplitMix64(seed: 3)
         for _ in 0..<20_000 {
             let value = Double(bitPattern: rng.next() & 0x7FEF_FFFF_FFFF_FFFF)
             let digits = Int.random(in: 1...17, using: &rng)

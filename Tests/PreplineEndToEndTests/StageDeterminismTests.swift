@@ -1,3 +1,4 @@
+import PreplineTestSupport
 import Foundation
 import Testing
 

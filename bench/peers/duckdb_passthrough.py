@@ -7,7 +7,7 @@ Runs COPY (SELECT * FROM read_csv('INPUT')) TO 'OUTPUT' (HEADER, DELIMITER ',')
 in an in-memory database; --threads caps DuckDB's worker threads so the peer
 uses the same cores as prepline.
 """
-import argparse
+import peer_args
 import sys
 
 import duckdb
@@ -19,11 +19,7 @@ def sql_string(s: str) -> str:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("input")
-    ap.add_argument("output")
-    ap.add_argument("--threads", type=int, default=None)
-    a = ap.parse_args()
+    a = peer_args.parse(__doc__)
     con = duckdb.connect(":memory:")
     if a.threads:
         con.execute(f"SET threads = {int(a.threads)}")

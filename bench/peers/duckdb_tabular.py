@@ -28,7 +28,7 @@ few 1e-16. A zero std or range scales by 1, as in scikit-learn.
 --threads caps DuckDB's worker threads (SET threads) so the peer uses the
 same cores as prepline.
 """
-import argparse
+import peer_args
 import sys
 
 import duckdb
@@ -53,11 +53,7 @@ def num(x: float) -> str:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("input")
-    ap.add_argument("output")
-    ap.add_argument("--threads", type=int, default=None)
-    a = ap.parse_args()
+    a = peer_args.parse(__doc__)
     con = duckdb.connect(":memory:")
     if a.threads:
         con.execute(f"SET threads = {int(a.threads)}")

@@ -23,7 +23,7 @@ SimpleImputer(strategy="mean") raises, and "?" becomes a city category.
 --threads caps the BLAS/OpenMP pools (set before numpy is imported); pandas
 and this pipeline are single-threaded anyway.
 """
-import argparse
+import peer_args
 import os
 import sys
 
@@ -31,11 +31,7 @@ MISSING = ["", "NA", "null", "?"]
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("input")
-    ap.add_argument("output")
-    ap.add_argument("--threads", type=int, default=None)
-    a = ap.parse_args()
+    a = peer_args.parse(__doc__)
     if a.threads:
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ[var] = str(a.threads)

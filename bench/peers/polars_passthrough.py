@@ -6,17 +6,13 @@ usage: polars_passthrough.py INPUT OUTPUT [--threads N]
 --threads caps Polars' thread pool (POLARS_MAX_THREADS, which must be set
 before polars is imported) so the peer uses the same cores as prepline.
 """
-import argparse
+import peer_args
 import os
 import sys
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("input")
-    ap.add_argument("output")
-    ap.add_argument("--threads", type=int, default=None)
-    a = ap.parse_args()
+    a = peer_args.parse(__doc__)
     if a.threads:
         os.environ["POLARS_MAX_THREADS"] = str(a.threads)
     import polars as pl  # after POLARS_MAX_THREADS is set

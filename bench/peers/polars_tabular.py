@@ -30,7 +30,7 @@ Categories are sorted by code point (Polars sorts strings by UTF-8 bytes).
 --threads caps Polars' thread pool (POLARS_MAX_THREADS, which must be set
 before polars is imported) so the peer uses the same cores as prepline.
 """
-import argparse
+import peer_args
 import os
 import sys
 
@@ -81,12 +81,7 @@ def eager(pl, inp: str, out: str) -> None:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("input")
-    ap.add_argument("output")
-    ap.add_argument("--threads", type=int, default=None)
-    ap.add_argument("--eager", action="store_true", help="read_csv + to_dummies + write_csv")
-    a = ap.parse_args()
+    a = peer_args.parse(__doc__, eager=True)
     if a.threads:
         os.environ["POLARS_MAX_THREADS"] = str(a.threads)
     import polars as pl  # after POLARS_MAX_THREADS is set

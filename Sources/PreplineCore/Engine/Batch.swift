@@ -115,12 +115,7 @@ package struct Batch {
             var values = [Double](repeating: .nan, count: rowCount)
             for r in 0..<rowCount where work.isGood(r) {
                 let field = work.parsed.field(fieldIndex(record: r, column: k))
-                if missing.isMissing(field) { continue }
-                if let value = NumberText.parse(field) {
-                    values[r] = value
-                } else {
-                    work.reject(record: r, reason: "column '\(names[c])': '\(String(decoding: field, as: UTF8.self))' is not a number (\(stage))")
-                }
+                if !missing.isMissing(field) { values[r] = number(field, record: r, column: c, stage: stage) }
             }
             return values
         case .text(let column):
@@ -128,13 +123,8 @@ package struct Batch {
             for r in 0..<rowCount where work.isGood(r) {
                 if let stage = Placeholder.stage(ofRef: column.refs[r]) {
                     values[r] = Placeholder.number(stage: stage)
-                    continue
-                }
-                guard let field = bytes(of: column.refs[r], in: column) else { continue }
-                if let value = NumberText.parse(field) {
-                    values[r] = value
-                } else {
-                    work.reject(record: r, reason: "column '\(names[c])': '\(String(decoding: field, as: UTF8.self))' is not a number (\(stage))")
+                } else if let field = bytes(of: column.refs[r], in: column) {
+                    values[r] = number(field, record: r, column: c, stage: stage)
                 }
             }
             return values
@@ -143,6 +133,13 @@ package struct Batch {
         case .oneHot:
             preconditionFailure("the plan never reads a one-hot block as numbers")
         }
+    }
+
+    /// A field that must be a number: its value, or NaN after rejecting the record.
+    private mutating func number(_ field: UnsafeBufferPointer<UInt8>, record r: Int, column c: Int, stage: String) -> Double {
+        if let value = NumberText.parse(field) { return value }
+        work.reject(record: r, reason: "column '\(names[c])': '\(String(decoding: field, as: UTF8.self))' is not a number (\(stage))")
+        return .nan
     }
 
     /// Makes room for indicator columns right after each of `columns` (indexes as they will be

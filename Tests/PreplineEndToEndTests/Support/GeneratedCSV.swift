@@ -1,17 +1,4 @@
-/// A small, fixed-algorithm RNG (SplitMix64), so generated data is the same on every platform and
-/// every run (the standard library's generator is neither seeded nor stable).
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import PreplineTestSupport
 
 /// A generated CSV and, computed independently of prepline, the exact bytes its pass-through must
 /// print: the same fields, minimally re-quoted (RFC 4180), LF-terminated, blank lines gone.

@@ -1,0 +1,16 @@
+/// A small, fixed-algorithm RNG (SplitMix64), so generated test data is the same on every
+/// platform and every run (the standard library's generator is neither seeded nor stable), and a
+/// failing case replays from its seed. Shared by the unit and end-to-end test targets.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
