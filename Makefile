@@ -17,7 +17,7 @@ export PIP_ROOT_USER_ACTION := ignore
 
 ## setup: install what is missing, build the release binary, run a sample pipeline
 setup: release
-	$(BIN) run pipelines/passthrough.json samples/penguins.csv -o $(DEMO_OUT)
+	$(BIN) run pipelines/penguins-features.json samples/penguins.csv -o $(DEMO_OUT)
 	@echo "--- first lines of $(DEMO_OUT):"
 	@head -n 5 $(DEMO_OUT)
 
