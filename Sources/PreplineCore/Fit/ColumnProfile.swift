@@ -130,12 +130,16 @@ package struct ColumnProfile: Sendable {
     }
 
     package mutating func observe(text column: TextColumn, in batch: Batch, where include: (Int) -> Bool) {
+        // Count by borrowed bytes within the chunk (no array per row), then copy the few
+        // distinct texts into the profile.
+        var chunkCounts: [BorrowedBytes: Int] = [:]
         for (r, ref) in column.refs.enumerated() where include(r) {
             if let stage = Placeholder.stage(ofRef: ref) { placeholders[stage, default: 0] += 1; continue }
             guard let bytes = batch.bytes(of: ref, in: column) else { missing += 1; continue }
             observed += 1
-            if needs.contains(.textCounts) { textCounts[Array(bytes), default: 0] += 1 }
+            if needs.contains(.textCounts) { chunkCounts[BorrowedBytes(bytes), default: 0] += 1 }
         }
+        for (text, count) in chunkCounts { textCounts[text.bytes, default: 0] += count }
     }
 
     package mutating func merge(_ other: ColumnProfile) {

@@ -13,6 +13,8 @@ package struct OneHotStage: PipelineStage {
         /// Output names and, per category, its output column (-1: all zeros, a dropped column).
         var names: [String] = []
         var columnOf: [[UInt8]: Int32] = [:]
+        /// `columnOf` for lookups by borrowed field bytes (no array per row).
+        var lookup = CategoryLookup([:])
         var missingColumn: Int32 = -2
         var infrequentColumn: Int32 = -1
 
@@ -37,6 +39,7 @@ package struct OneHotStage: PipelineStage {
                 }
                 if group.name == "\(column)_infrequent" && !infrequent.isEmpty { infrequentColumn = output }
             }
+            lookup = CategoryLookup(columnOf)
         }
     }
 
@@ -245,7 +248,7 @@ package struct OneHotStage: PipelineStage {
             for r in 0..<batch.rowCount where batch.work.isGood(r) {
                 let column: Int32?
                 if let bytes = batch.bytes(of: text.refs[r], in: text) {
-                    column = encoding.columnOf[Array(bytes)]
+                    column = encoding.lookup[bytes]
                 } else {
                     column = encoding.missingColumn == -2 ? nil : encoding.missingColumn
                 }
