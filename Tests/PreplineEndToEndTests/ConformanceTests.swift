@@ -10,9 +10,6 @@ struct ConformanceTests {
     /// failing exactly that way. A gap that starts passing fails this test until it is removed
     /// from the list, so the list can only shrink honestly.
     static let knownGaps: [String: String] = [
-        "fill-ffill": "strategy ffill",
-        "fill-ffill-indicator": "strategy ffill",
-        "chain-ffill-minmax": "strategy ffill",
         "chain-onehot-zscore-glob": "scaling the columns a onehot stage produced",
     ]
 

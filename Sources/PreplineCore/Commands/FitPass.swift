@@ -16,8 +16,9 @@ package enum FitPass {
         var plan: ExecutionPlan?
         var total: [[ColumnProfile]]?
         let box = PlanBox()
+        let carry = CarryBoard()
         let header = try StreamingEngine.run(
-            inputs: inputs, displayNames: displayNames, dialect: spec.input, options: engine, counters: counters,
+            inputs: inputs, displayNames: displayNames, dialect: spec.input, options: engine, counters: counters, carry: carry,
             onHeader: { header throws(PreplineError) in
                 plan = try ExecutionPlan(stageSpecs: spec.stages, header: header, dialect: spec.input, file: spec.file)
                 box.plan = plan
@@ -38,6 +39,7 @@ package enum FitPass {
                 return true
             })
         guard header != nil, var fitted = plan else { return nil }
+        try fitted.checkCarried(carry, file: spec.file)
         try fitted.learn(from: total)
         return fitted
     }

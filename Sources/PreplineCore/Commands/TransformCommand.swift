@@ -104,8 +104,9 @@ package enum TransformCommand {
                 rejectsFormatter.appendRecord(["file", "line", "reason", "record"], into: &head)
                 do { try rejectsSink.write(head) } catch { throw asOutputError(error, rejectsSink) }
             }
+            let carry = CarryBoard()
             try StreamingEngine.run(
-                inputs: dataInputs, displayNames: names, dialect: spec.input, options: options.engine, counters: counters,
+                inputs: dataInputs, displayNames: names, dialect: spec.input, options: options.engine, counters: counters, carry: carry,
                 onHeader: { header throws(PreplineError) in
                     var outputNames = header.names
                     if !spec.stages.isEmpty {
@@ -166,6 +167,7 @@ package enum TransformCommand {
                     outputPool.give(&delivery.payload.bytes)
                     return more
                 })
+            try planBox.plan?.checkCarried(carry, file: spec.file)
             if try emit([]), gzipOutput && sink.bytesWritten == 0 {
                 // An empty .gz output is still a valid gzip file.
                 _ = try emit(GzipMemberEncoder.compress([], level: gzipLevel))

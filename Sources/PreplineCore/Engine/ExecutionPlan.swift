@@ -88,6 +88,17 @@ package struct ExecutionPlan: Sendable {
         return rows
     }
 
+    /// After a complete pass: an `ffill` column that never had a value is an error naming it
+    /// (unless the stage gives a fallback `value`), as for the other fill strategies.
+    package func checkCarried(_ carry: CarryBoard, file: String) throws(PreplineError) {
+        for case let fill as FillStage in stages where fill.strategy == .ffill && fill.value == nil {
+            for name in fill.columnNames where carry.finalValue(key: "\(fill.position):\(name)") == nil {
+                throw PreplineError.spec(file: file, path: "stages[\(fill.position)]",
+                                         message: "column '\(name)' has no observed values, so ffill has nothing to carry (\(fill.label)); give \"value\" as a fallback")
+            }
+        }
+    }
+
     /// The output column names, one-hot columns expanded (known once fitted).
     package func outputNames(emptyWork: ChunkWork) -> [String] {
         var batch = Batch(names: header.names, columns: header.names.indices.map { .input($0) }, work: emptyWork, missing: missing)

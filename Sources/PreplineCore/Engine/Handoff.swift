@@ -123,3 +123,85 @@ package final class BufferPool: @unchecked Sendable {
         }
     }
 }
+
+/// Carries a value from one chunk to the next for stages that depend on input order (`ffill`):
+/// chunk k posts the last value it saw, and chunk k+1's leading missing values take it.
+///
+/// Chunks run in parallel; only a chunk that starts with missing values (or has no value at
+/// all) waits, and it waits on a chunk dispatched before it, so the earliest chunk in progress
+/// never waits: no deadlock. Memory stays bounded: once the writer has taken chunk k, every
+/// chunk up to k is finished, so their entries fold into one latest value per key.
+package final class CarryBoard: @unchecked Sendable {
+    private let condition = NSCondition()
+    /// Per chunk sequence and key: the carried value (nil: nothing seen since the start).
+    private var posted: [Int: [String: FillValue?]] = [:]
+    /// Chunks that carry nothing of their own (a later input's header).
+    private var forwards: Set<Int> = []
+    /// Every chunk up to here is finished; `releasedValue` is what they left, per key.
+    private var releasedThrough = -1
+    private var releasedValue: [String: FillValue?] = [:]
+    private var cancelled = false
+
+    package init() {}
+
+    package func post(_ sequence: Int, key: String, value: FillValue?) {
+        condition.lock()
+        posted[sequence, default: [:]][key] = .some(value)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Marks a chunk that passes the carry through unchanged.
+    package func forward(_ sequence: Int) {
+        condition.lock()
+        forwards.insert(sequence)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Called by the writer once it has taken every chunk up to `sequence` (all finished).
+    package func release(through sequence: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard sequence > releasedThrough else { return }
+        for s in (releasedThrough + 1)...sequence {
+            if let entries = posted.removeValue(forKey: s) {
+                for (key, value) in entries { releasedValue[key] = .some(value) }
+            }
+            forwards.remove(s)
+        }
+        releasedThrough = sequence
+    }
+
+    /// Wakes every waiter (the run is stopping).
+    package func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// What the chunks left for `key` once every chunk has run: nil when no chunk ever saw a
+    /// value (a column with no observed values).
+    package func finalValue(key: String) -> FillValue? {
+        condition.lock()
+        defer { condition.unlock() }
+        if let latest = posted.keys.sorted(by: >).lazy.compactMap({ self.posted[$0]?[key] }).first { return latest }
+        return releasedValue[key] ?? nil
+    }
+
+    /// The value carried into chunk `sequence` for `key`: what the chunks before it left.
+    package func carried(into sequence: Int, key: String) -> FillValue? {
+        condition.lock()
+        defer { condition.unlock() }
+        var s = sequence - 1
+        while s >= 0 {
+            if cancelled { return nil }
+            if s <= releasedThrough { return releasedValue[key] ?? nil }
+            if forwards.contains(s) { s -= 1; continue }
+            if let entry = posted[s]?[key] { return entry }
+            condition.wait()
+        }
+        return nil
+    }
+}

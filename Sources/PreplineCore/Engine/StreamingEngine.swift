@@ -42,14 +42,19 @@ package struct ChunkWork {
     package let raw: RawChunk
     package let parsed: ParsedChunk
     package let header: DatasetHeader
+    /// The chunk's place in input order, and the board that carries values between chunks.
+    package let sequence: Int
+    package let carry: CarryBoard
     /// Indexes of the records that have a row-level issue; a stage skips them.
     package private(set) var badRecords: Set<Int> = []
     package private(set) var issues: [RecordIssue] = []
 
-    init(raw: RawChunk, parsed: ParsedChunk, header: DatasetHeader) {
+    init(raw: RawChunk, parsed: ParsedChunk, header: DatasetHeader, sequence: Int = 0, carry: CarryBoard = CarryBoard()) {
         self.raw = raw
         self.parsed = parsed
         self.header = header
+        self.sequence = sequence
+        self.carry = carry
     }
 
     /// A chunk with no records: running stages on it tells the output columns.
@@ -113,6 +118,7 @@ package enum StreamingEngine {
         dialect: InputDialect,
         options: EngineOptions,
         counters: EngineCounters,
+        carry: CarryBoard = CarryBoard(),
         onHeader: (DatasetHeader) throws(PreplineError) -> Void,
         makeProcessor: @escaping @Sendable (DatasetHeader) -> (inout ChunkWork) throws(PreplineError) -> Payload,
         consume: (ChunkDelivery<Payload>) throws(PreplineError) -> Bool
@@ -176,10 +182,15 @@ package enum StreamingEngine {
                 let parser = LibCSVParser(delimiter: dialect.delimiter, quote: dialect.quote)
                 let process = makeProcessor(header)
                 while let (sequence, chunk, error) = queue.pop() {
-                    if cancelled.isCancelled { board.put(sequence, .nothing); continue }
-                    guard var chunk else { board.put(sequence, .failure(error!)); continue }
-                    let outcome = work(&chunk, parser: parser, header: header, names: names,
+                    if cancelled.isCancelled { carry.forward(sequence); board.put(sequence, .nothing); continue }
+                    guard var chunk else { carry.cancel(); board.put(sequence, .failure(error!)); continue }
+                    let outcome = work(&chunk, sequence: sequence, carry: carry, parser: parser, header: header, names: names,
                                        process: process, counters: counters)
+                    switch outcome {
+                    case .nothing: carry.forward(sequence)
+                    case .failure: carry.cancel()
+                    case .data: break
+                    }
                     rawPool.give(&chunk.bytes)
                     board.put(sequence, outcome)
                 }
@@ -191,13 +202,16 @@ package enum StreamingEngine {
 
         var sequence = 0
         var recordsBefore = 0
+        var completed = false
         defer {
             // On an early stop, let the reader see the flag instead of blocking on the semaphore.
             // Threads still busy are not joined: a blocked read on a pipe must not hang the exit.
             cancelled.cancel()
+            if !completed { carry.cancel() }
             for _ in 0..<maxInFlight { inFlight.signal() }
         }
         while let outcome = board.take(sequence) {
+            carry.release(through: sequence)
             sequence += 1
             inFlight.signal()
             switch outcome {
@@ -210,13 +224,14 @@ package enum StreamingEngine {
                 guard try consume(delivery) else { return header }
             }
         }
+        completed = true
         return header
     }
 
     /// Parses and processes one chunk. `chunk` comes back with its buffer uniquely owned
     /// again, so the caller can recycle it.
     private static func work<Payload: Sendable>(
-        _ chunk: inout RawChunk, parser: LibCSVParser, header: DatasetHeader, names: [String],
+        _ chunk: inout RawChunk, sequence: Int, carry: CarryBoard, parser: LibCSVParser, header: DatasetHeader, names: [String],
         process: (inout ChunkWork) throws(PreplineError) -> Payload, counters: EngineCounters
     ) -> Outcome<Payload> {
         let parsed = parser.parse(chunk.bytes, expectedRecords: chunk.recordCount, keepBlanks: chunk.hasEdgeBlanks)
@@ -233,7 +248,7 @@ package enum StreamingEngine {
             }
             return .nothing
         }
-        var work = ChunkWork(raw: chunk, parsed: parsed, header: header)
+        var work = ChunkWork(raw: chunk, parsed: parsed, header: header, sequence: sequence, carry: carry)
         let width = header.names.count
         for r in 0..<parsed.recordCount {
             let count = parsed.fieldCount(ofRecord: r)

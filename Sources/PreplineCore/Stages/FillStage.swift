@@ -27,10 +27,7 @@ package struct FillStage: PipelineStage {
         self.position = position
         file = reader.file
         selectors = try reader.columns()
-        if try reader.string("strategy") == Strategy.ffill.rawValue {
-            throw reader.fail("strategy", "\"ffill\" is not available in this version of prepline; use constant, mean, median or most_frequent")
-        }
-        let name = try reader.choice("strategy", Strategy.allCases.filter { $0 != .ffill }.map(\.rawValue)) ?? Strategy.mean.rawValue
+        let name = try reader.choice("strategy", Strategy.allCases.map(\.rawValue)) ?? Strategy.mean.rawValue
         strategy = Strategy(rawValue: name)!
         value = reader.value("value")
         if let value {
@@ -62,7 +59,7 @@ package struct FillStage: PipelineStage {
     /// The values are learned: read from a fitted spec, or by `learn` in this run.
     private var hasLearned = false
 
-    package var isFitted: Bool { strategy == .constant || hasLearned }
+    package var isFitted: Bool { strategy == .constant || strategy == .ffill || hasLearned }
 
     package var fittedJSON: JSONValue? {
         guard strategy != .constant, !values.isEmpty else { return nil }
@@ -144,6 +141,11 @@ package struct FillStage: PipelineStage {
     /// the stages in order (ExecutionPlan.learn).
     package func observe(_ batch: inout Batch, into profiles: inout [ColumnProfile]) {
         if indicator { batch.insertFlagSlots(after: bound) }
+        if strategy == .ffill {
+            // Nothing to learn; later stages see the filled values themselves.
+            for (i, c) in bound.enumerated() { forwardFill(&batch, column: c, name: boundNames[i]) }
+            return
+        }
         let learns = strategy != .constant && !hasLearned
         for (i, c) in bound.enumerated() {
             let name = boundNames[i]
@@ -168,6 +170,7 @@ package struct FillStage: PipelineStage {
     }
 
     package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) -> [String: FillValue] {
+        if strategy == .ffill { return [:] }
         if strategy == .constant || hasLearned { return values }
         defer { hasLearned = true }
         for (i, name) in boundNames.enumerated() {
@@ -197,6 +200,10 @@ package struct FillStage: PipelineStage {
 
     package func apply(_ batch: inout Batch) {
         if indicator { batch.insertFlagSlots(after: bound) }
+        if strategy == .ffill {
+            for (i, c) in bound.enumerated() { forwardFill(&batch, column: c, name: boundNames[i]) }
+            return
+        }
         for (i, c) in bound.enumerated() {
             let name = boundNames[i]
             guard let fill = values[name] else { continue }
@@ -267,4 +274,53 @@ extension FillStage: StageDescribing {
     }
 
     package var columnEffect: String? { indicator ? "adds <col>_missing (0/1) after each column" : nil }
+
+    /// `ffill`: a missing value takes the last value seen before it in input order (pandas'
+    /// `ffill`). Within a chunk that is local; the chunk's leading missing values take the value
+    /// the chunks before it left (`CarryBoard`), or the fallback `value` at the very start.
+    private func forwardFill(_ batch: inout Batch, column c: Int, name: String) {
+        let key = "\(position):\(name)"
+        let sequence = batch.work.sequence
+        let carry = batch.work.carry
+        let start = value.map { _ in constantValue(forNumbers: numeric.contains(name)) }
+        if numeric.contains(name) {
+            var numbers = batch.numberColumn(c, stage: label)
+            if indicator { batch.columns[c + 1] = .flags(numbers.map { $0.isNaN && Placeholder.stage(of: $0) == nil ? 1 : 0 }) }
+            let rows = numbers.indices.filter { batch.work.isGood($0) }
+            let observed = rows.filter { !numbers[$0].isNaN }
+            if let last = observed.last { carry.post(sequence, key: key, value: .number(numbers[last])) }
+            // Every chunk posts, even one with no usable row, or the next chunk would wait forever.
+            var current: Double?
+            if observed.isEmpty || observed.first != rows.first {
+                if case .number(let x)? = carry.carried(into: sequence, key: key) ?? start { current = x }
+                if observed.isEmpty { carry.post(sequence, key: key, value: current.map { .number($0) }) }
+            }
+            for r in rows {
+                if numbers[r].isNaN { if let current { numbers[r] = current } } else { current = numbers[r] }
+            }
+            batch.columns[c] = .numbers(numbers)
+        } else {
+            var text = batch.textColumn(c)
+            if indicator { batch.columns[c + 1] = .flags(text.refs.map { $0 == TextColumn.missing ? 1 : 0 }) }
+            let rows = text.refs.indices.filter { batch.work.isGood($0) }
+            let observed = rows.filter { text.refs[$0] != TextColumn.missing }
+            if let last = observed.last, let bytes = batch.bytes(of: text.refs[last], in: text) {
+                carry.post(sequence, key: key, value: .text(Array(bytes)))
+            }
+            var current: Int32?
+            if observed.isEmpty || observed.first != rows.first {
+                if case .text(let bytes)? = carry.carried(into: sequence, key: key) ?? start {
+                    current = TextColumn.extraRef(text.extras.count)
+                    text.extras.append(bytes)
+                }
+                if observed.isEmpty {
+                    carry.post(sequence, key: key, value: current.flatMap { batch.bytes(of: $0, in: text).map { .text(Array($0)) } })
+                }
+            }
+            for r in rows {
+                if text.refs[r] == TextColumn.missing { if let current { text.refs[r] = current } } else { current = text.refs[r] }
+            }
+            batch.columns[c] = .text(text)
+        }
+    }
 }
