@@ -40,4 +40,15 @@ import Testing
         }
         #expect(NumberText.format(.nan) == "")
     }
+
+    @Test func formatsRandomDoublesExactlyAsDescriptionDoes() {
+        var rng = SplitMix64(seed: 11)
+        for _ in 0..<50_000 {
+            let value = Double(bitPattern: rng.next())
+            guard value.isFinite else { continue }
+            let expected = value == value.rounded(.towardZero) && abs(value) < 1e16 ? nil : value.description
+            if let expected { #expect(NumberText.format(value) == expected) }
+            #expect(NumberText.parse(NumberText.format(value)) == value)
+        }
+    }
 }
