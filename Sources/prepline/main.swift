@@ -208,7 +208,7 @@ struct Fit: ParsableCommand {
         options.progress = try engineOptions.progressMode
         let summary = try FitCommand.execute(options)
         if !engineOptions.quiet {
-            FileHandle.standardError.write(Data("prepline: fitted on \(summary.rowsIn) rows; \(summary.line.split(separator: ";").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")\n".utf8))
+            FileHandle.standardError.write(Data("prepline: fitted on \(summary.rowsIn) rows; \(summary.timing)\n".utf8))
         }
     }
 }
@@ -255,7 +255,7 @@ struct Validate: ParsableCommand {
         }
         if !engineOptions.quiet {
             let verdict = result.valid ? "valid" : "INVALID"
-            FileHandle.standardError.write(Data("prepline: \(verdict): \(result.summary.rowsIn) rows checked, \(result.errorCount) failed; \(result.summary.line.split(separator: ";").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")\n".utf8))
+            FileHandle.standardError.write(Data("prepline: \(verdict): \(result.summary.rowsIn) rows checked, \(result.errorCount) failed; \(result.summary.timing)\n".utf8))
         }
         if !result.valid { throw ExitCode(1) }
     }

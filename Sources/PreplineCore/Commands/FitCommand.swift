@@ -38,7 +38,7 @@ package enum FitCommand {
         summary.rowsIn = counters.recordsRead.load(ordering: .relaxed)
         summary.rowsOut = summary.rowsIn
         summary.inputBytes = counters.bytesParsed.load(ordering: .relaxed)
-        summary.seconds = TransformCommand.seconds(since: started)
+        summary.seconds = Summary.seconds(since: started)
         return summary
     }
 }

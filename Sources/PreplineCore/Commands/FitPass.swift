@@ -9,10 +9,7 @@ package enum FitPass {
     package static func run(spec: Spec, inputs: [String], displayNames: [String], engine: EngineOptions,
                             counters: EngineCounters) throws(PreplineError) -> ExecutionPlan? {
         var spec = spec
-        spec.stages = spec.stages.map { stage in
-            guard case .object(let members) = stage else { return stage }
-            return .object(members.filter { $0.key != "fitted" })
-        }
+        spec.stages = spec.stagesToFit
         var plan: ExecutionPlan?
         var total: [[ColumnProfile]]?
         let box = PlanBox()

@@ -181,7 +181,7 @@ package enum TransformCommand {
             throw error
         }
         summary.inputBytes = counters.bytesParsed.load(ordering: .relaxed)
-        summary.seconds = seconds(since: started)
+        summary.seconds = Summary.seconds(since: started)
         result.summary = summary
         return result
     }
@@ -189,10 +189,5 @@ package enum TransformCommand {
     private static func asOutputError(_ error: any Error, _ sink: OutputSink) -> PreplineError {
         if let error = error as? PreplineError { return error }
         return .output(file: sink.displayName, "\(error)")
-    }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }

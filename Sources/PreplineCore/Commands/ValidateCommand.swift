@@ -51,7 +51,7 @@ package enum ValidateCommand {
         result.summary.rowsOut = result.summary.rowsIn - result.errorCount
         result.summary.rejected = result.errorCount
         result.summary.inputBytes = counters.bytesParsed.load(ordering: .relaxed)
-        result.summary.seconds = TransformCommand.seconds(since: started)
+        result.summary.seconds = Summary.seconds(since: started)
         return result
     }
 }

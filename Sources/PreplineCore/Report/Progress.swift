@@ -48,7 +48,7 @@ package final class ProgressBar: Sendable {
     private func draw() {
         let read = counters.rawBytesRead.load(ordering: .relaxed)
         let records = counters.recordsRead.load(ordering: .relaxed)
-        let seconds = max(1e-9, Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + Double((ContinuousClock.now - start).components.seconds))
+        let seconds = max(1e-9, Summary.seconds(since: start))
         let rate = Double(read) / 1e6 / seconds
         var line = "\r\u{1B}[2K"
         if let totalBytes, totalBytes > 0 {
@@ -75,9 +75,18 @@ package struct Summary: Sendable {
     package init() {}
 
     package var line: String {
+        "prepline: \(rowsIn) rows in, \(rowsOut) out, \(skipped) skipped, \(rejected) rejected; \(timing)"
+    }
+
+    /// "0.42 s, 95.3 MB/s": the end of every command's summary line.
+    package var timing: String {
         let rate = seconds > 0 ? Double(inputBytes) / 1e6 / seconds : 0
-        return "prepline: \(rowsIn) rows in, \(rowsOut) out, \(skipped) skipped, \(rejected) rejected; "
-            + "\(Summary.decimal(seconds, places: 2)) s, \(Summary.decimal(rate, places: 1)) MB/s"
+        return "\(Summary.decimal(seconds, places: 2)) s, \(Summary.decimal(rate, places: 1)) MB/s"
+    }
+
+    package static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     static func megabytes(_ bytes: Int) -> String { decimal(Double(bytes) / 1e6, places: 1) }

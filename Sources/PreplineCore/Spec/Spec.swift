@@ -42,13 +42,19 @@ package struct Spec: Sendable {
 
     package init() {}
 
-    /// True when some stage has parameters to learn (so `run` needs a fit pass; `run` refits a
-    /// fitted spec too, so its `fitted` blocks do not count).
+    /// The stages without their `fitted` blocks: what `fit` and `run` learn from (they always
+    /// refit, as scikit-learn's `fit` does; only `apply` uses fitted blocks).
+    package var stagesToFit: [JSONValue] {
+        stages.map { stage in
+            guard case .object(let members) = stage else { return stage }
+            return .object(members.filter { $0.key != "fitted" })
+        }
+    }
+
+    /// True when some stage has parameters to learn, so `run` needs a fit pass.
     package var needsFitting: Bool {
-        stages.enumerated().contains { position, value in
-            var stage = value
-            if case .object(let members) = value { stage = .object(members.filter { $0.key != "fitted" }) }
-            return (try? StageRegistry.decode(stage, position: position, file: file))?.isFitted == false
+        stagesToFit.enumerated().contains { position, value in
+            (try? StageRegistry.decode(value, position: position, file: file))?.isFitted == false
         }
     }
 

@@ -12,8 +12,7 @@ package struct OneHotStage: PipelineStage {
         var infrequent: Set<[UInt8]?>
         /// Output names and, per category, its output column (-1: all zeros, a dropped column).
         var names: [String] = []
-        var columnOf: [[UInt8]: Int32] = [:]
-        /// `columnOf` for lookups by borrowed field bytes (no array per row).
+        /// Each category's output column, looked up by borrowed field bytes (no array per row).
         var lookup = CategoryLookup([:])
         var missingColumn: Int32 = -2
         var infrequentColumn: Int32 = -1
@@ -30,6 +29,7 @@ package struct OneHotStage: PipelineStage {
             if !infrequent.isEmpty {
                 grouped.append(("\(column)_infrequent", categories.filter { infrequent.contains($0) }))
             }
+            var columnOf: [[UInt8]: Int32] = [:]
             let dropFirst = drop == .first || (drop == .ifBinary && grouped.count == 2)
             for (index, group) in grouped.enumerated() {
                 let output: Int32 = dropFirst ? Int32(index) - 1 : Int32(index)
