@@ -208,7 +208,7 @@ struct Fit: ParsableCommand {
         options.progress = try engineOptions.progressMode
         let summary = try FitCommand.execute(options)
         if !engineOptions.quiet {
-            FileHandle.standardError.write(Data("prepline: fitted on \(summary.rowsIn) rows; \(summary.timing)\n".utf8))
+            FileHandle.standardError.write(Data((summary.line + "\n").utf8))
         }
     }
 }

@@ -51,6 +51,10 @@ struct StageBehaviourTests {
         // fill income: mean(1000, 3000, 2000) = 2000 (999999 of the 'abc' row must not count).
         // zscore age: mean 50, var (400 + 0 + 400) / 3; income after the fill: 1000, 3000, 2000,
         // 2000: mean 2000, var (1e6 + 1e6) / 4 = 5e5. Categories a, b (not zzz, not yyy).
+        // fit's summary says how many rows it left out of the statistics.
+        let fitSummary = try CommandLineTests.summary(try prepline(["fit", "reject.json", "in.csv", "-o", "fitted.json"], cwd: tmp.path))
+        #expect(fitSummary.rowsIn == 6 && fitSummary.out == 4 && fitSummary.skipped == 2, "\(fitSummary)")
+
         let fit = try prepline(["fit", "skip.json", "in.csv", "-q"], cwd: tmp.path)
         #expect(fit.status == 0, "\(fit)")
         let spec = try Self.parse(fit.stdout)

@@ -20,9 +20,9 @@ package enum FitCommand {
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
         let counters = EngineCounters()
         let progress = options.progress.enabled ? ProgressBar(counters: counters, totalBytes: nil) : nil
-        let plan = try FitPass.run(spec: spec, inputs: inputs, displayNames: InputNames.display(inputs), engine: options.engine, counters: counters)
+        let fitted = try FitPass.run(spec: spec, inputs: inputs, displayNames: InputNames.display(inputs), engine: options.engine, counters: counters)
         progress?.stop()
-        guard let plan else {
+        guard let (plan, rowsLeftOut) = fitted else {
             throw PreplineError.malformedInput(InputPosition(file: InputNames.display(inputs)[0], line: 1), "the input is empty: there is nothing to fit")
         }
         let sink = try OutputSink(path: options.output)
@@ -36,7 +36,9 @@ package enum FitCommand {
         try sink.commit()
         var summary = Summary()
         summary.rowsIn = counters.recordsRead.load(ordering: .relaxed)
-        summary.rowsOut = summary.rowsIn
+        // Rows with a row-level error were left out of the statistics (fit writes no rejects).
+        summary.skipped = rowsLeftOut
+        summary.rowsOut = summary.rowsIn - rowsLeftOut
         summary.inputBytes = counters.bytesParsed.load(ordering: .relaxed)
         summary.seconds = Summary.seconds(since: started)
         return summary

@@ -3,15 +3,17 @@ import Foundation
 /// The fitting pass shared by `run` and `fit`: one parallel read that gathers every stage's
 /// mergeable statistics, merged in input order, then learned stage by stage.
 package enum FitPass {
-    /// Learns the spec's parameters from `inputs`; returns the fitted plan.
+    /// Learns the spec's parameters from `inputs`; returns the fitted plan and how many rows
+    /// were left out of the statistics (row-level errors under `on_error: skip` or `reject`).
     /// Every stage learns anew: the `fitted` blocks of a fitted spec given to `fit` or `run` are
     /// dropped (only `apply` uses them), as scikit-learn's `fit` always refits.
     package static func run(spec: Spec, inputs: [String], displayNames: [String], engine: EngineOptions,
-                            counters: EngineCounters) throws(PreplineError) -> ExecutionPlan? {
+                            counters: EngineCounters) throws(PreplineError) -> (plan: ExecutionPlan, rowsLeftOut: Int)? {
         var spec = spec
         spec.stages = spec.stagesToFit
         var plan: ExecutionPlan?
         var total: [[ColumnProfile]]?
+        var rowsLeftOut = 0
         let box = PlanBox()
         let carry = CarryBoard()
         let header = try StreamingEngine.run(
@@ -32,13 +34,14 @@ package enum FitPass {
                                  record: $0.record, reason: $0.issue.reason)
                     })
                 }
+                rowsLeftOut += delivery.issues.count
                 ExecutionPlan.merge(&total, delivery.payload)
                 return true
             })
         guard header != nil, var fitted = plan else { return nil }
         try fitted.checkCarried(carry, file: spec.file)
         try fitted.learn(from: total)
-        return fitted
+        return (fitted, rowsLeftOut)
     }
 }
 
@@ -55,7 +58,7 @@ package final class StdinSpool {
         let directory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
         path = "\(directory)/prepline-stdin-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).spool"
         guard let output = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             return FileHandle(forWritingAtPath: path)
         }() else {
             throw PreplineError.output(file: path, "cannot create a temporary file to hold stdin for the fit pass")

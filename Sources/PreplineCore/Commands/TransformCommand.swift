@@ -73,7 +73,7 @@ package enum TransformCommand {
                 spool = try StdinSpool()
                 dataInputs[stdinIndex] = spool!.path
             }
-            fittedPlan = try FitPass.run(spec: spec, inputs: dataInputs, displayNames: names, engine: options.engine, counters: EngineCounters())
+            fittedPlan = try FitPass.run(spec: spec, inputs: dataInputs, displayNames: names, engine: options.engine, counters: EngineCounters())?.plan
         }
         defer { _ = spool }
         let planBox = PlanBox()
