@@ -91,6 +91,13 @@ package final class OutputSink {
             throw PreplineError.output(file: displayName, reason)
         }
         fd = -1
+        // Something other than a regular file may have appeared at the path since it was
+        // opened (a device re-created, a FIFO): renaming over it would destroy it.
+        var info = stat()
+        if lstat(finalPath, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            unlink(temporaryPath)
+            throw PreplineError.output(file: displayName, "it is no longer a regular file; not replacing it (the output is lost)")
+        }
         guard rename(temporaryPath, finalPath) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
