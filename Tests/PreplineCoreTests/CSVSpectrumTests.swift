@@ -67,7 +67,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: temporary) }
         let spec = temporary.appendingPathComponent("spec.json").path
         let output = temporary.appendingPathComponent("out.csv").path
-        FileManager.default.createFile(atPath: spec, contents: Data(#"{"prepline": 1, "stages": []}"#.utf8))
+        _ = FileManager.default.createFile(atPath: spec, contents: Data(#"{"prepline": 1, "stages": []}"#.utf8))
         var options = TransformOptions(specPath: spec)
         options.inputs = [csv]
         options.output = output

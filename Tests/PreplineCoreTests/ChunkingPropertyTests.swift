@@ -78,8 +78,8 @@ import Testing
             directory = try TestPaths.temporaryDirectory()
             input = directory.appendingPathComponent("in.csv").path
             spec = directory.appendingPathComponent("spec.json").path
-            FileManager.default.createFile(atPath: input, contents: Data(bytes))
-            FileManager.default.createFile(atPath: spec, contents: Data(#"{"prepline": 1, "input": {"header": false}}"#.utf8))
+            _ = FileManager.default.createFile(atPath: input, contents: Data(bytes))
+            _ = FileManager.default.createFile(atPath: spec, contents: Data(#"{"prepline": 1, "input": {"header": false}}"#.utf8))
         }
 
         func remove() { try? FileManager.default.removeItem(at: directory) }
@@ -130,7 +130,7 @@ import Testing
                 record.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",")
             }.joined(separator: part % 2 == 0 ? "\n" : "\r\n")
             let path = directory.appendingPathComponent("part\(part).csv").path
-            FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
             paths.append(path)
             expected += testCase.records
         }

@@ -22,7 +22,7 @@ import Testing
         for part in 0..<parts {
             let slice = rows[(part * rows.count / parts)..<((part + 1) * rows.count / parts)]
             let path = directory.appendingPathComponent("part\(part).csv").path
-            FileManager.default.createFile(atPath: path, contents: Data((["id,t"] + slice.map { "\($0.0),\($0.1)" }).joined(separator: "\n").utf8 + [0x0A]))
+            _ = FileManager.default.createFile(atPath: path, contents: Data((["id,t"] + slice.map { "\($0.0),\($0.1)" }).joined(separator: "\n").utf8 + [0x0A]))
             inputs.append(path)
         }
         // The expected output, computed here in input order.
@@ -34,7 +34,7 @@ import Testing
             expected += "\(id),\(isMissing ? (last ?? "") : value),\(isMissing ? 1 : 0)\n"
         }
         let spec = directory.appendingPathComponent("spec.json").path
-        FileManager.default.createFile(atPath: spec, contents: Data(#"{"prepline": 1, "stages": [{"stage": "fill", "columns": ["t"], "strategy": "ffill", "indicator": true, "value": ""}]}"#.utf8))
+        _ = FileManager.default.createFile(atPath: spec, contents: Data(#"{"prepline": 1, "stages": [{"stage": "fill", "columns": ["t"], "strategy": "ffill", "indicator": true, "value": ""}]}"#.utf8))
         for chunkSize in [1, 3, 64, 1 << 20] {
             for threads in [1, 2, 4] {
                 let output = directory.appendingPathComponent("out-\(chunkSize)-\(threads).csv").path

@@ -18,6 +18,7 @@ package enum FitPass {
         let carry = CarryBoard()
         let header = try StreamingEngine.run(
             inputs: inputs, displayNames: displayNames, dialect: spec.input, options: engine, counters: counters, carry: carry,
+            leadingColumnsRead: { _ in box.plan!.leadingInputColumnsRead },
             onHeader: { header throws(PreplineError) in
                 plan = try ExecutionPlan(stageSpecs: spec.stages, header: header, dialect: spec.input, file: spec.file)
                 box.plan = plan

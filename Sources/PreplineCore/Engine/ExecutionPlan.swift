@@ -29,6 +29,15 @@ package struct ExecutionPlan: Sendable {
         self.numericInputs = numericInputs.sorted { $0.0 < $1.0 }
     }
 
+    /// How many leading input columns the stages read: the fit pass splits no field after them.
+    package var leadingInputColumnsRead: Int {
+        var last = -1
+        for stage in stages {
+            for name in stage.columnNames { if let index = header.names.firstIndex(of: name) { last = max(last, index) } }
+        }
+        return last + 1
+    }
+
     /// The first stage that still has parameters to learn.
     package var firstUnfitted: (any PipelineStage)? { stages.first { !$0.isFitted } }
 

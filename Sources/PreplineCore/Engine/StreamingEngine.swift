@@ -110,6 +110,9 @@ package enum StreamingEngine {
     ///   into a payload (it may hold per-thread state such as buffers).
     /// - `consume` is called on this thread, in input order; returning false stops the run early
     ///   (a closed output pipe).
+    /// - `leadingColumnsRead`, asked once the header is known: when the processor reads only the
+    ///   first N columns (the fit pass), fields after them are counted but not parsed
+    ///   (`ProjectedSplitter`); nil means every field is read, through libcsv.
     /// Returns the header (nil for an empty input).
     @discardableResult
     package static func run<Payload: Sendable>(
@@ -119,6 +122,7 @@ package enum StreamingEngine {
         options: EngineOptions,
         counters: EngineCounters,
         carry: CarryBoard = CarryBoard(),
+        leadingColumnsRead: @escaping @Sendable (DatasetHeader) -> Int? = { _ in nil },
         onHeader: (DatasetHeader) throws(PreplineError) -> Void,
         makeProcessor: @escaping @Sendable (DatasetHeader) -> (inout ChunkWork) throws(PreplineError) -> Payload,
         consume: (ChunkDelivery<Payload>) throws(PreplineError) -> Bool
@@ -179,7 +183,7 @@ package enum StreamingEngine {
 
         for _ in 0..<options.threads {
             let worker = Thread {
-                let parser = LibCSVParser(delimiter: dialect.delimiter, quote: dialect.quote)
+                let parser = ChunkParser(dialect: dialect, leadingColumns: leadingColumnsRead(header))
                 let process = makeProcessor(header)
                 while let (sequence, chunk, error) = queue.pop() {
                     if cancelled.isCancelled { carry.forward(sequence); board.put(sequence, .nothing); continue }
@@ -231,10 +235,10 @@ package enum StreamingEngine {
     /// Parses and processes one chunk. `chunk` comes back with its buffer uniquely owned
     /// again, so the caller can recycle it.
     private static func work<Payload: Sendable>(
-        _ chunk: inout RawChunk, sequence: Int, carry: CarryBoard, parser: LibCSVParser, header: DatasetHeader, names: [String],
+        _ chunk: inout RawChunk, sequence: Int, carry: CarryBoard, parser: ChunkParser, header: DatasetHeader, names: [String],
         process: (inout ChunkWork) throws(PreplineError) -> Payload, counters: EngineCounters
     ) -> Outcome<Payload> {
-        let parsed = parser.parse(chunk.bytes, expectedRecords: chunk.recordCount, keepBlanks: chunk.hasEdgeBlanks)
+        let parsed = parser.parse(chunk)
         counters.bytesParsed.add(chunk.bytes.count, ordering: .relaxed)
         guard parsed.recordCount == chunk.recordCount else {
             return .failure(.malformedInput(InputPosition(file: names[chunk.inputIndex], line: chunk.startLine),
@@ -264,5 +268,24 @@ package enum StreamingEngine {
         }
         chunk = work.rawChunk()
         return outcome
+    }
+}
+
+/// A worker's parser: libcsv for every field, or the projected splitter when only the leading
+/// columns are read (a header record is always parsed whole, to compare it).
+struct ChunkParser {
+    let libcsv: LibCSVParser
+    let projected: ProjectedSplitter?
+    let leadingColumns: Int
+
+    init(dialect: InputDialect, leadingColumns: Int?) {
+        libcsv = LibCSVParser(delimiter: dialect.delimiter, quote: dialect.quote)
+        projected = leadingColumns.map { _ in ProjectedSplitter(delimiter: dialect.delimiter, quote: dialect.quote) }
+        self.leadingColumns = leadingColumns ?? 0
+    }
+
+    func parse(_ chunk: RawChunk) -> ParsedChunk {
+        if let projected, !chunk.isHeader { return projected.split(chunk, columns: leadingColumns) }
+        return libcsv.parse(chunk.bytes, expectedRecords: chunk.recordCount, keepBlanks: chunk.hasEdgeBlanks)
     }
 }

@@ -25,11 +25,22 @@ struct FieldTable {
 
     @inline(__always)
     mutating func appendField(_ data: UnsafeRawPointer?, _ length: Int) {
+        appendBytes(data, length)
+        closeField()
+    }
+
+    /// Adds bytes to the field being built (a quoted field arrives in pieces).
+    @inline(__always)
+    mutating func appendBytes(_ data: UnsafeRawPointer?, _ length: Int) {
         if byteCount + length > byteCapacity {
             Self.grow(&bytes, &byteCapacity, to: max(byteCapacity * 2, byteCount + length), keeping: byteCount)
         }
         if length > 0 { (bytes! + byteCount).update(from: data!.assumingMemoryBound(to: UInt8.self), count: length) }
         byteCount += length
+    }
+
+    @inline(__always)
+    mutating func closeField() {
         if fieldCount == fieldCapacity { Self.grow(&fieldEnds, &fieldCapacity, to: max(64, fieldCapacity * 2), keeping: fieldCount) }
         fieldEnds![fieldCount] = Int32(truncatingIfNeeded: byteCount)
         fieldCount += 1
@@ -87,7 +98,7 @@ package struct ParsedChunk {
     /// `recordEnds[r]` is one past the index of record `r`'s last field.
     package let recordEnds: UnsafeBufferPointer<Int32>
 
-    fileprivate init(storage: FieldStorage) {
+    init(storage: FieldStorage) {
         self.storage = storage
         let table = storage.table.pointee
         fieldBytes = UnsafeBufferPointer(start: table.bytes, count: table.byteCount)
