@@ -160,58 +160,85 @@ package struct Batch {
         return out
     }
 
+    /// One output cell of every row, resolved once per chunk: the row loop then reads values
+    /// through raw pointers instead of copying an enum payload (and retaining its array) per cell.
+    private enum FormatCell {
+        case input(Int)
+        case text(refs: UnsafePointer<Int32>, column: Int)
+        case numbers(UnsafePointer<Double>)
+        case flags(UnsafePointer<UInt8>)
+        /// `variants` indexes the block's pre-formatted texts ("," + "0,0,1,0"), one per hot column.
+        case oneHot(hot: UnsafePointer<Int32>, variants: Int)
+    }
+
     /// Formats the good records.
     package func format(with formatter: CSVFormatter, into out: inout [UInt8]) -> Int {
+        let columns = self.columns
         let width = columns.reduce(0) { sum, column in
             if case .oneHot(let names, _) = column { return sum + names.count }
             return sum + 1
         }
         // A one-hot block's text depends only on which column is hot: build each variant once
         // per chunk (",0,0,1,0") and write a block with one append instead of two per column.
-        var blockTexts: [Int: [[UInt8]]] = [:]
+        var variantBytes: [UInt8] = []
+        var variantStarts: [Int] = []
+        var cells: [FormatCell] = []
+        // The pointers stay valid: `columns` is a constant copy, alive until the end of this call.
         for (c, column) in columns.enumerated() {
-            guard case .oneHot(let names, _) = column else { continue }
-            var variants: [[UInt8]] = []
-            for hot in -1..<names.count {
-                var text: [UInt8] = []
-                for j in 0..<names.count {
-                    if c > 0 || j > 0 { text.append(formatter.delimiter) }
-                    text.append(j == hot ? 0x31 : 0x30)
+            switch column {
+            case .input(let k): cells.append(.input(k))
+            case .text(let text): cells.append(.text(refs: text.refs.withUnsafeBufferPointer { $0.baseAddress! }, column: c))
+            case .numbers(let values): cells.append(.numbers(values.withUnsafeBufferPointer { $0.baseAddress! }))
+            case .flags(let flags): cells.append(.flags(flags.withUnsafeBufferPointer { $0.baseAddress! }))
+            case .oneHot(let names, let hot):
+                cells.append(.oneHot(hot: hot.withUnsafeBufferPointer { $0.baseAddress! }, variants: variantStarts.count))
+                for hotColumn in -1..<names.count {
+                    variantStarts.append(variantBytes.count)
+                    for j in 0..<names.count {
+                        if c > 0 || j > 0 { variantBytes.append(formatter.delimiter) }
+                        variantBytes.append(j == hotColumn ? 0x31 : 0x30)
+                    }
                 }
-                variants.append(text)
             }
-            blockTexts[c] = variants
         }
+        variantStarts.append(variantBytes.count)
+        guard rowCount > 0 else { return 0 }
         var written = 0
-        for r in 0..<rowCount where work.isGood(r) {
-            for (c, column) in columns.enumerated() {
-                switch column {
-                case .input(let k):
-                    if c > 0 { out.append(formatter.delimiter) }
-                    formatter.appendField(UnsafeRawBufferPointer(text(record: r, column: k)), fieldCount: width, into: &out)
-                case .text(let text):
-                    if c > 0 { out.append(formatter.delimiter) }
-                    if let bytes = bytes(of: text.refs[r], in: text) {
-                        formatter.appendField(UnsafeRawBufferPointer(bytes), fieldCount: width, into: &out)
-                    } else if width == 1 {
-                        formatter.appendField(UnsafeRawBufferPointer(start: nil, count: 0), fieldCount: 1, into: &out)
+        withExtendedLifetime(columns) {
+            variantBytes.withUnsafeBufferPointer { variants in
+                for r in 0..<rowCount where work.isGood(r) {
+                    for (c, cell) in cells.enumerated() {
+                        switch cell {
+                        case .input(let k):
+                            if c > 0 { out.append(formatter.delimiter) }
+                            formatter.appendField(UnsafeRawBufferPointer(text(record: r, column: k)), fieldCount: width, into: &out)
+                        case .text(let refs, let column):
+                            if c > 0 { out.append(formatter.delimiter) }
+                            guard case .text(let text) = columns[column] else { continue }
+                            if let bytes = bytes(of: refs[r], in: text) {
+                                formatter.appendField(UnsafeRawBufferPointer(bytes), fieldCount: width, into: &out)
+                            } else if width == 1 {
+                                formatter.appendField(UnsafeRawBufferPointer(start: nil, count: 0), fieldCount: 1, into: &out)
+                            }
+                        case .numbers(let values):
+                            if c > 0 { out.append(formatter.delimiter) }
+                            if values[r].isNaN && width == 1 {
+                                formatter.appendField(UnsafeRawBufferPointer(start: nil, count: 0), fieldCount: 1, into: &out)
+                            } else {
+                                formatter.appendNumber(values[r], into: &out)
+                            }
+                        case .flags(let flags):
+                            if c > 0 { out.append(formatter.delimiter) }
+                            out.append(0x30 + flags[r])
+                        case .oneHot(let hot, let first):
+                            let variant = first + Int(hot[r]) + 1
+                            out.append(contentsOf: UnsafeBufferPointer(rebasing: variants[variantStarts[variant]..<variantStarts[variant + 1]]))
+                        }
                     }
-                case .numbers(let values):
-                    if c > 0 { out.append(formatter.delimiter) }
-                    if values[r].isNaN && width == 1 {
-                        formatter.appendField(UnsafeRawBufferPointer(start: nil, count: 0), fieldCount: 1, into: &out)
-                    } else {
-                        formatter.appendNumber(values[r], into: &out)
-                    }
-                case .flags(let flags):
-                    if c > 0 { out.append(formatter.delimiter) }
-                    out.append(0x30 + flags[r])
-                case .oneHot(_, let hot):
-                    out.append(contentsOf: blockTexts[c]![Int(hot[r]) + 1])
+                    formatter.appendTerminator(into: &out)
+                    written += 1
                 }
             }
-            formatter.appendTerminator(into: &out)
-            written += 1
         }
         return written
     }
