@@ -185,7 +185,7 @@ extension SpecObjectReader {
     /// A two-number array `[low, high]` with low < high.
     package mutating func numberPair(_ key: String, within bounds: ClosedRange<Double>? = nil) throws(PreplineError) -> (Double, Double)? {
         guard let value = value(key) else { return nil }
-        guard case .array(let items) = value, items.count == 2, case .number(let low) = items[0], case .number(let high) = items[1] else {
+        guard case .array(let items) = value, items.count == 2, case .number(let low, _) = items[0], case .number(let high, _) = items[1] else {
             throw fail(key, "expected two numbers [low, high], got \(value.serialized())")
         }
         guard low < high else { throw fail(key, "expected low < high, got [\(NumberText.format(low)), \(NumberText.format(high))]") }
