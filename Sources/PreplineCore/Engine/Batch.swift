@@ -21,6 +21,9 @@ package enum ColumnValues {
     case flags([UInt8])
     /// A one-hot block: `names.count` output columns; `hot[r]` is the 1-column or -1 (all zeros).
     case oneHot(names: [String], hot: [Int32])
+    /// A dense block of weights (TF-IDF): `names.count` output columns, row-major
+    /// (`values[r * names.count + j]`).
+    case weights(names: [String], values: [Double])
 }
 
 /// Decides which field texts are missing values (the spec's `input.missing` tokens).
@@ -94,7 +97,7 @@ package struct Batch {
                 column.extras.append(bytes)
             }
             return column
-        case .flags, .oneHot:
+        case .flags, .oneHot, .weights:
             preconditionFailure("the plan never reads an expanded column as text")
         }
     }
@@ -130,8 +133,8 @@ package struct Batch {
             return values
         case .flags(let flags):
             return flags.map { Double($0) }
-        case .oneHot:
-            preconditionFailure("the plan never reads a one-hot block as numbers")
+        case .oneHot, .weights:
+            preconditionFailure("the plan never reads an expanded block as numbers")
         }
     }
 
@@ -155,7 +158,10 @@ package struct Batch {
     package static func outputNames(names: [String], columns: [ColumnValues]) -> [String] {
         var out: [String] = []
         for (name, column) in zip(names, columns) {
-            if case .oneHot(let blockNames, _) = column { out += blockNames } else { out.append(name) }
+            switch column {
+            case .oneHot(let blockNames, _), .weights(let blockNames, _): out += blockNames
+            default: out.append(name)
+            }
         }
         return out
     }
@@ -163,8 +169,10 @@ package struct Batch {
     /// Formats the good records.
     package func format(with formatter: CSVFormatter, into out: inout [UInt8]) -> Int {
         let width = columns.reduce(0) { sum, column in
-            if case .oneHot(let names, _) = column { return sum + names.count }
-            return sum + 1
+            switch column {
+            case .oneHot(let names, _), .weights(let names, _): return sum + names.count
+            default: return sum + 1
+            }
         }
         // A one-hot block's text depends only on which column is hot: build each variant once
         // per chunk (",0,0,1,0") and write a block with one append instead of two per column.
@@ -208,6 +216,12 @@ package struct Batch {
                     out.append(0x30 + flags[r])
                 case .oneHot(_, let hot):
                     out.append(contentsOf: blockTexts[c]![Int(hot[r]) + 1])
+                case .weights(let names, let values):
+                    let base = r * names.count
+                    for j in 0..<names.count {
+                        if c > 0 || j > 0 { out.append(formatter.delimiter) }
+                        formatter.appendNumber(values[base + j], into: &out)
+                    }
                 }
             }
             formatter.appendTerminator(into: &out)

@@ -25,8 +25,23 @@ package struct ExecutionPlan: Sendable {
             }
         }
         for i in stages.indices { try stages[i].setNumeric(numericNames.intersection(stages[i].columnNames)) }
+        for i in stages.indices { try stages[i].planBound(columns) }
+        try Self.checkTokenConsumers(stages, file: file)
         self.stages = stages
         self.numericInputs = numericInputs.sorted { $0.0 < $1.0 }
+    }
+
+    /// Between a `tokenize` and the `tfidf` that consumes its tokens, no stage may rewrite the
+    /// column: the tokens are never materialized there, so that stage would see the raw text.
+    private static func checkTokenConsumers(_ stages: [any PipelineStage], file: String) throws(PreplineError) {
+        for case let tokenize as TokenizeStage in stages {
+            for (name, consumer) in tokenize.consumers {
+                if let between = stages.first(where: { $0.position > tokenize.position && $0.position < consumer && $0.columnNames.contains(name) }) {
+                    throw PreplineError.spec(file: file, path: "stages[\(between.position)]",
+                                             message: "column '\(name)' is tokenized by \(tokenize.label) for the tfidf at stages[\(consumer)]; no stage may rewrite it in between (\(between.label))")
+                }
+            }
+        }
     }
 
     /// The first stage that still has parameters to learn.
