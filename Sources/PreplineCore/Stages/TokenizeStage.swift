@@ -133,7 +133,7 @@ extension TokenizerOptions {
         SchemaPiece.object([
             "lowercase": SchemaPiece.boolean(default: true, "Lowercase first, as Python's str.lower()."),
             "pattern": SchemaPiece.object([
-                "description": .string("The token regular expression (scikit-learn's token_pattern). The default has a hand-written fast path equal to Python's re; other patterns run on Swift Regex, whose \\w also counts combining marks and not other numerals."),
+                "description": .string("The token regular expression (scikit-learn's token_pattern). The default has a hand-written fast path equal to Python's re; other patterns run on ICU regular expressions with \\w, \\W, \\b and \\B given Python's meaning."),
                 "type": .string("string"), "default": .string(TokenizerOptions.defaultPattern),
             ]),
             "stopwords": SchemaPiece.object([

@@ -39,8 +39,8 @@ package struct TokenScratch {
     var gram: [UInt8] = []
     var scalars: [Unicode.Scalar] = []
     var lowered: [Unicode.Scalar] = []
-    /// This thread's compiled pattern (`Regex` is not Sendable, so each worker compiles its own).
-    var regex: Regex<AnyRegexOutput>?
+    /// This thread's compiled pattern (each worker compiles its own).
+    var regex: NSRegularExpression?
 
     package init() {}
 }
@@ -52,8 +52,8 @@ package struct TokenScratch {
 /// The default pattern `(?u)\b\w\w+\b` matches every maximal run of two or more word characters,
 /// where a word character is what Python's `re` calls `\w` on str (`ch.isalnum() or ch == "_"`,
 /// the generated `WordCharacters` table). That is done by hand over bytes: ASCII documents never
-/// leave the byte loop; others are decoded to scalars once. Other patterns use Swift `Regex`
-/// over Unicode scalars (see README: its `\w` differs from Python's on marks and some numerals).
+/// leave the byte loop; others are decoded to scalars once. Other patterns run on ICU
+/// (NSRegularExpression) with `\w`, `\W`, `\b`, `\B` rewritten to Python's meaning (`translate`).
 package final class Tokenizer: Sendable {
     package let options: TokenizerOptions
     /// The stage whose options these are, for row-level errors.
@@ -71,9 +71,7 @@ package final class Tokenizer: Sendable {
             regexSource = nil
             takesGroup = false
         } else {
-            var source = options.pattern
-            // Python 3's `(?u)` (Unicode matching) is the only mode Swift has: drop the flag.
-            if source.hasPrefix("(?u)") { source.removeFirst(4) }
+            let source = Self.translate(options.pattern)
             let groups = Self.groupCount(source)
             guard groups <= 1 else {
                 throw TokenizerPatternError(message: "more than one capturing group; scikit-learn allows at most one")
@@ -89,8 +87,48 @@ package final class Tokenizer: Sendable {
         }
     }
 
-    private static func compile(_ source: String) throws -> Regex<AnyRegexOutput> {
-        try Regex(source).matchingSemantics(.unicodeScalar).wordBoundaryKind(.simple)
+    private static func compile(_ source: String) throws -> NSRegularExpression {
+        try NSRegularExpression(pattern: source)
+    }
+
+    /// Python's `\w` as an ICU set: ASCII word bytes and the generated ranges.
+    private static let wordSet: String = {
+        var set = "[0-9A-Za-z_"
+        let r = WordCharacters.ranges
+        for k in stride(from: 0, to: r.count, by: 2) {
+            set += r[k] == r[k + 1] ? "\\x{\(String(r[k], radix: 16))}" : "\\x{\(String(r[k], radix: 16))}-\\x{\(String(r[k + 1], radix: 16))}"
+        }
+        return set + "]"
+    }()
+
+    /// A Python `re` pattern rewritten for ICU (NSRegularExpression) so that `\w`, `\W`, `\b`
+    /// and `\B` mean what they mean in Python on str: `\w` is the generated word set, and the
+    /// boundaries are written with lookarounds on it. `(?u)` is dropped (it is ICU's only mode)
+    /// and `(?P<name>` becomes `(?<name>`.
+    package static func translate(_ pattern: String) -> String {
+        var source = pattern
+        while source.hasPrefix("(?u)") { source.removeFirst(4) }
+        source = source.replacingOccurrences(of: "(?P<", with: "(?<")
+        let w = wordSet
+        let notW = "[^" + w.dropFirst()
+        var out = ""
+        var chars = Array(source)[...]
+        var classDepth = 0
+        while let c = chars.popFirst() {
+            if c == "\\", let next = chars.popFirst() {
+                switch next {
+                case "w": out += w
+                case "W": out += notW
+                case "b" where classDepth == 0: out += "(?:(?<=\(w))(?!\(w))|(?<!\(w))(?=\(w)))"
+                case "B" where classDepth == 0: out += "(?:(?<=\(w))(?=\(w))|(?<!\(w))(?!\(w)))"
+                default: out.append(c); out.append(next)
+                }
+                continue
+            }
+            if c == "[" { classDepth += 1 } else if c == "]" && classDepth > 0 { classDepth -= 1 }
+            out.append(c)
+        }
+        return out
     }
 
     /// Capturing groups in a pattern: "(" not escaped, not in a class, not "(?".
@@ -297,16 +335,12 @@ package final class Tokenizer: Sendable {
     private func regexTokens(_ scratch: inout TokenScratch) {
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scratch.scalars)
-        let text = String(view)
+        let text = String(view) as NSString
         if scratch.regex == nil { scratch.regex = try? Self.compile(regexSource!) }
-        for match in text.matches(of: scratch.regex!) {
-            let piece: Substring
-            if takesGroup {
-                piece = match.output[1].substring ?? ""
-            } else {
-                piece = text[match.range]
-            }
-            scratch.tokenBytes.append(contentsOf: piece.utf8)
+        for match in scratch.regex!.matches(in: text as String, range: NSRange(location: 0, length: text.length)) {
+            let range = takesGroup ? match.range(at: 1) : match.range
+            guard range.location != NSNotFound else { scratch.tokenEnds.append(scratch.tokenBytes.count); continue }
+            scratch.tokenBytes.append(contentsOf: text.substring(with: range).utf8)
             scratch.tokenEnds.append(scratch.tokenBytes.count)
         }
     }
