@@ -138,3 +138,62 @@ struct TextStageTests {
         #expect(result.status == 2 && result.stderr.contains("stages[1]") && result.stderr.contains("tokenized by stages[0] tokenize"), "\(result)")
     }
 }
+
+/// svmlight output read back by scikit-learn's own reader equals the CSV output of the same spec.
+@Suite("svmlight output")
+struct SVMLightOutputTests {
+    @Test("load_svmlight_file reads back exactly the CSV output's numbers (label, one-hot, flags, numbers, tf-idf)")
+    func readsBackEqual() throws {
+        let tmp = try TempDir("prepline-svmlight")
+        var rng = SplitMix64(seed: 11)
+        var text = "id,age,city,review,rating\n"
+        for i in 0..<300 {
+            let age = rng.next() % 9 == 0 ? "" : String(18 + rng.next() % 60)
+            let city = ["Oslo", "東京", "Lima", "NA"][Int(rng.next() % 4)]
+            let review = (0..<Int(rng.next() % 6)).map { _ in ["good", "bad", "café", "slow", "fast", "42"][Int(rng.next() % 6)] }.joined(separator: " ")
+            text += "\(i),\(age),\(city),\(review),\(rng.next() % 5)\n"
+        }
+        _ = try tmp.write("in.csv", text)
+        let stages = #"""
+            [{"stage": "fill", "columns": ["age"], "strategy": "mean", "indicator": true},
+             {"stage": "scale", "columns": ["age"], "method": "zscore"},
+             {"stage": "onehot", "columns": ["city"]},
+             {"stage": "tfidf", "columns": ["review"], "sublinear_tf": true}]
+            """#
+        _ = try tmp.write("csv.json", #"{"prepline": 1, "stages": "# + stages + "}")
+        _ = try tmp.write("svm.json", #"{"prepline": 1, "stages": "# + stages + #", "output": {"format": "svmlight", "label": "rating"}}"#)
+        let csv = try prepline(["run", "csv.json", "in.csv", "-o", "out.csv", "-q"], cwd: tmp.path)
+        let svm = try prepline(["run", "svm.json", "in.csv", "-o", "out.svm", "-q"], cwd: tmp.path)
+        #expect(csv.status == 0 && svm.status == 0, "\(csv) \(svm)")
+        let script = """
+            import sys, numpy as np, pandas as pd
+            from sklearn.datasets import load_svmlight_file
+            table = pd.read_csv("out.csv")
+            y_csv = table.pop("rating").to_numpy(dtype=float)
+            X_csv = table.to_numpy(dtype=float)
+            X, y = load_svmlight_file("out.svm", n_features=X_csv.shape[1])
+            X = X.toarray()
+            X_csv = np.nan_to_num(X_csv, nan=0.0)
+            ok = X.shape == X_csv.shape and np.array_equal(X, X_csv) and np.array_equal(y, y_csv)
+            print("equal" if ok else f"different: {X.shape} vs {X_csv.shape}")
+            """
+        let env = try E2E.tool("env")
+        let result = try runProcess(env, ["python3", "-c", script], cwd: tmp.path, timeout: 120)
+        #expect(result.status == 0 && result.stdoutText == "equal\n", "\(result)")
+    }
+
+    @Test("svmlight needs a label column that exists; a non-numeric feature is a row-level error")
+    func errors() throws {
+        let tmp = try TempDir("prepline-svmlight-errors")
+        _ = try tmp.write("in.csv", "id,city,rating\n1,Oslo,2\n2,Lima,x\n")
+        _ = try tmp.write("nolabel.json", #"{"prepline": 1, "output": {"format": "svmlight"}}"#)
+        _ = try tmp.write("unknown.json", #"{"prepline": 1, "output": {"format": "svmlight", "label": "nope"}}"#)
+        _ = try tmp.write("text.json", #"{"prepline": 1, "stages": [{"stage": "onehot", "columns": ["city"]}], "output": {"format": "svmlight", "label": "rating"}}"#)
+        let noLabel = try prepline(["run", "nolabel.json", "in.csv"], cwd: tmp.path)
+        #expect(noLabel.status == 2 && noLabel.stderr.contains("output.label"), "\(noLabel)")
+        let unknown = try prepline(["run", "unknown.json", "in.csv"], cwd: tmp.path)
+        #expect(unknown.status == 2 && unknown.stderr.contains("unknown column 'nope'"), "\(unknown)")
+        let text = try prepline(["run", "text.json", "in.csv"], cwd: tmp.path)
+        #expect(text.status == 1 && text.stderr.contains("in.csv:3") && text.stderr.contains("'x' is not a number"), "\(text)")
+    }
+}

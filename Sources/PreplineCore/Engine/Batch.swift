@@ -231,6 +231,63 @@ package struct Batch {
     }
 }
 
+extension Batch {
+    /// svmlight output, before formatting: the label and every other plain column must be
+    /// numbers; a row where one is not (or the label is missing) is a row-level error.
+    package mutating func prepareSVMLight(label: Int) {
+        for c in columns.indices {
+            switch columns[c] {
+            case .input, .text, .numbers:
+                let values = numberColumn(c, stage: "svmlight output")
+                if c == label {
+                    for r in 0..<rowCount where work.isGood(r) && values[r].isNaN {
+                        work.reject(record: r, reason: "column '\(names[c])': the label is missing (svmlight output)")
+                    }
+                }
+                columns[c] = .numbers(values)
+            case .flags, .oneHot, .weights:
+                break
+            }
+        }
+    }
+
+    /// Writes the good records as svmlight lines: `label index:value …`, features numbered from
+    /// 1 in output column order without the label; zero and missing values left out.
+    package func formatSVMLight(label: Int, into out: inout [UInt8]) -> Int {
+        var written = 0
+        for r in 0..<rowCount where work.isGood(r) {
+            guard case .numbers(let labels) = columns[label] else { preconditionFailure("prepareSVMLight makes the label numeric") }
+            NumberText.append(labels[r], to: &out)
+            var index = 0
+            @inline(__always) func feature(_ value: Double) {
+                index += 1
+                guard value != 0 && !value.isNaN else { return }
+                out.append(0x20)
+                NumberText.appendInteger(Int64(index), to: &out)
+                out.append(UInt8(ascii: ":"))
+                NumberText.append(value, to: &out)
+            }
+            for (c, column) in columns.enumerated() where c != label {
+                switch column {
+                case .numbers(let values): feature(values[r])
+                case .flags(let flags): feature(Double(flags[r]))
+                case .oneHot(let names, let hot):
+                    let start = index
+                    if hot[r] >= 0 { index = start + Int(hot[r]); feature(1) }
+                    index = start + names.count
+                case .weights(let names, let values):
+                    for j in 0..<names.count { feature(values[r * names.count + j]) }
+                case .input, .text:
+                    preconditionFailure("prepareSVMLight makes every plain column numeric")
+                }
+            }
+            out.append(0x0A)
+            written += 1
+        }
+        return written
+    }
+}
+
 /// A field's bytes used as a dictionary key without copying them: counting and looking up
 /// categories allocated an array per row per column before (two million allocations per
 /// million rows on the tabular workload). Valid only while the bytes it points at are alive.

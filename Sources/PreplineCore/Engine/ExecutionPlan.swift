@@ -95,10 +95,18 @@ package struct ExecutionPlan: Sendable {
     }
 
     /// Apply pass, per chunk.
-    package func apply(_ work: inout ChunkWork, formatter: CSVFormatter, into out: inout [UInt8]) -> Int {
+    /// `svmlightLabel`: the label's index among the final columns (`svmlightLabel(named:)`) for
+    /// svmlight output; nil writes CSV.
+    package func apply(_ work: inout ChunkWork, formatter: CSVFormatter, svmlightLabel: Int? = nil, into out: inout [UInt8]) -> Int {
         var batch = makeBatch(work)
         for stage in stages { stage.apply(&batch) }
-        let rows = batch.format(with: formatter, into: &out)
+        let rows: Int
+        if let label = svmlightLabel {
+            batch.prepareSVMLight(label: label)
+            rows = batch.formatSVMLight(label: label, into: &out)
+        } else {
+            rows = batch.format(with: formatter, into: &out)
+        }
         work = batch.work
         return rows
     }
@@ -111,6 +119,27 @@ package struct ExecutionPlan: Sendable {
                 throw PreplineError.spec(file: file, path: "stages[\(fill.position)]",
                                          message: "column '\(name)' has no observed values, so ffill has nothing to carry (\(fill.label)); give \"value\" as a fallback")
             }
+        }
+    }
+
+    /// svmlight output: the index of the label among the final columns; a spec error when no
+    /// single column has that name, or a tfidf column is sparse (svmlight is sparse already).
+    package func svmlightLabel(named label: String, emptyWork: ChunkWork, file: String) throws(PreplineError) -> Int {
+        for case let tfidf as TfidfStage in stages where tfidf.output == .sparse {
+            throw PreplineError.spec(file: file, path: "stages[\(tfidf.position)].output",
+                                     message: "svmlight output writes only non-zero weights already: use \"dense\" (\(tfidf.label))")
+        }
+        var batch = Batch(names: header.names, columns: header.names.indices.map { .input($0) }, work: emptyWork, missing: missing)
+        for stage in stages { stage.apply(&batch) }
+        guard let index = batch.names.firstIndex(of: label) else {
+            throw PreplineError.spec(file: file, path: "output.label",
+                                     message: "unknown column '\(label)'; columns: \(Batch.outputNames(names: batch.names, columns: batch.columns).joined(separator: ", "))")
+        }
+        switch batch.columns[index] {
+        case .oneHot, .weights:
+            throw PreplineError.spec(file: file, path: "output.label", message: "column '\(label)' was expanded into several columns; the label must be one column")
+        default:
+            return index
         }
     }
 
