@@ -198,24 +198,32 @@ package final class Tokenizer: Sendable {
     }
 
     /// The default pattern on an ASCII document: runs of two or more word bytes, lowercased.
+    /// Tokens are never longer than the document, so they are written through a pointer into
+    /// a buffer of the document's size (no capacity check per byte).
     private func asciiTokens(_ document: UnsafeBufferPointer<UInt8>, scratch: inout TokenScratch) {
         let lower = options.lowercase
-        Self.asciiWord.withUnsafeBufferPointer { word in
-            var i = 0
-            let n = document.count
-            while i < n {
-                guard word[Int(document[i])] else { i += 1; continue }
-                let start = i
-                i += 1
-                while i < n && word[Int(document[i])] { i += 1 }
-                guard i - start >= 2 else { continue }
-                for j in start..<i {
-                    let b = document[j]
-                    scratch.tokenBytes.append(lower && b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
+        let n = document.count
+        scratch.tokenBytes.append(contentsOf: repeatElement(0, count: n))
+        var used = 0
+        scratch.tokenBytes.withUnsafeMutableBufferPointer { out in
+            Self.asciiWord.withUnsafeBufferPointer { word in
+                var i = 0
+                while i < n {
+                    guard word[Int(document[i])] else { i += 1; continue }
+                    let start = i
+                    i += 1
+                    while i < n && word[Int(document[i])] { i += 1 }
+                    guard i - start >= 2 else { continue }
+                    for j in start..<i {
+                        let b = document[j]
+                        out[used] = lower && b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+                        used += 1
+                    }
+                    scratch.tokenEnds.append(used)
                 }
-                scratch.tokenEnds.append(scratch.tokenBytes.count)
             }
         }
+        scratch.tokenBytes.removeLast(n - used)
     }
 
     /// Strict UTF-8 decoding (no overlongs, surrogates or code points past U+10FFFF, as Python's
