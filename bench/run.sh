@@ -275,7 +275,7 @@ workload_tabular() { # ROWS DATA
 # 1e-9 relative (bench/check_tabular.py); and prepline's --threads T output
 # byte-identical to --threads 1.
 check_tabular() { # ROWS DATA
-    local rows=$1 ref=$OUT_DIR/tabular_pandas_sklearn.csv ref_name="pandas + scikit-learn" key out log verdict
+    local rows=$1 ref=$OUT_DIR/tabular_pandas_sklearn.csv ref_name="pandas + scikit-learn" key out
     if [[ ! -f $ref ]]; then
         ref=$OUT_DIR/tabular_polars.csv ref_name=Polars
         [[ -f $ref ]] || { add_check "$rows" note "tabular: no pandas + scikit-learn or Polars output to compare against"; return 0; }
@@ -287,20 +287,31 @@ check_tabular() { # ROWS DATA
             [[ $key == prepline ]] && add_check "$rows" note "tabular: no prepline output (not measured or failed): nothing to compare"
             continue
         fi
-        log=$OUT_DIR/tabular_${rows}.check_$key.log
-        if python3 bench/check_tabular.py "$out" "$ref" >"$log" 2>&1; then
-            add_check "$rows" ok "tabular: $key output agrees with $ref_name ($(tail -n 1 "$log" | sed 's/^AGREE: [^:]*: //'))"
-        else
-            verdict=$(grep -m 1 '^  x ' "$log" | sed 's/^  x //')
-            add_check "$rows" WARNING "tabular: $key output differs from $ref_name: ${verdict:-see $log} (all differences: $log)"
-        fi
+        check_agrees "$rows" tabular "$key" "$out" "$ref" "$ref_name"
     done
-    if [[ -f $OUT_DIR/tabular_prepline.csv && -f $OUT_DIR/tabular_prepline_t1.csv ]]; then
-        if cmp -s "$OUT_DIR/tabular_prepline.csv" "$OUT_DIR/tabular_prepline_t1.csv"; then
-            add_check "$rows" ok "tabular: output with --threads $THREADS is byte-identical to --threads 1"
-        else
-            add_check "$rows" WARNING "tabular: output with --threads $THREADS differs from --threads 1 (DESIGN: must be byte-identical)"
-        fi
+    check_threads_identical "$rows" tabular
+}
+
+# prepline's WORKLOAD output with --threads T against --threads 1: byte-identical.
+check_threads_identical() { # ROWS WORKLOAD
+    local rows=$1 w=$2
+    [[ -f $OUT_DIR/${w}_prepline.csv && -f $OUT_DIR/${w}_prepline_t1.csv ]] || return 0
+    if cmp -s "$OUT_DIR/${w}_prepline.csv" "$OUT_DIR/${w}_prepline_t1.csv"; then
+        add_check "$rows" ok "$w: output with --threads $THREADS is byte-identical to --threads 1"
+    else
+        add_check "$rows" WARNING "$w: output with --threads $THREADS differs from --threads 1 (DESIGN: must be byte-identical)"
+    fi
+}
+
+# One output against the reference, cell by cell by column name (bench/check_tabular.py).
+check_agrees() { # ROWS WORKLOAD KEY OUT REF REF_NAME
+    local rows=$1 w=$2 key=$3 out=$4 ref=$5 ref_name=$6 log verdict
+    log=$OUT_DIR/${w}_${rows}.check_$key.log
+    if python3 bench/check_tabular.py "$out" "$ref" >"$log" 2>&1; then
+        add_check "$rows" ok "$w: $key output agrees with $ref_name ($(tail -n 1 "$log" | sed 's/^AGREE: [^:]*: //'))"
+    else
+        verdict=$(grep -m 1 '^  x ' "$log" | sed 's/^  x //')
+        add_check "$rows" WARNING "$w: $key output differs from $ref_name: ${verdict:-see $log} (all differences: $log)"
     fi
 }
 
@@ -333,26 +344,13 @@ workload_full() { # ROWS DATA
 # scikit-learn's, cell by cell (bench/check_tabular.py), and --threads T
 # byte-identical to --threads 1.
 check_full() { # ROWS DATA
-    local rows=$1 ref=$OUT_DIR/full_pandas_sklearn.csv key out log verdict
+    local rows=$1 ref=$OUT_DIR/full_pandas_sklearn.csv key out
     [[ -f $ref ]] || { add_check "$rows" note "full: no pandas + scikit-learn output to compare against"; return 0; }
     for key in prepline polars_sklearn; do
         out=$OUT_DIR/full_$key.csv
-        [[ -f $out ]] || continue
-        log=$OUT_DIR/full_${rows}.check_$key.log
-        if python3 bench/check_tabular.py "$out" "$ref" >"$log" 2>&1; then
-            add_check "$rows" ok "full: $key output agrees with pandas + scikit-learn ($(tail -n 1 "$log" | sed 's/^AGREE: [^:]*: //'))"
-        else
-            verdict=$(grep -m 1 '^  x ' "$log" | sed 's/^  x //')
-            add_check "$rows" WARNING "full: $key output differs from pandas + scikit-learn: ${verdict:-see $log} (all differences: $log)"
-        fi
+        [[ -f $out ]] && check_agrees "$rows" full "$key" "$out" "$ref" "pandas + scikit-learn"
     done
-    if [[ -f $OUT_DIR/full_prepline.csv && -f $OUT_DIR/full_prepline_t1.csv ]]; then
-        if cmp -s "$OUT_DIR/full_prepline.csv" "$OUT_DIR/full_prepline_t1.csv"; then
-            add_check "$rows" ok "full: output with --threads $THREADS is byte-identical to --threads 1"
-        else
-            add_check "$rows" WARNING "full: output with --threads $THREADS differs from --threads 1 (DESIGN: must be byte-identical)"
-        fi
-    fi
+    check_threads_identical "$rows" full
 }
 
 # A further workload: add workload_NAME ROWS DATA (register commands with

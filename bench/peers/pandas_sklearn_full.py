@@ -15,7 +15,9 @@ import peer_args
 import os
 import sys
 
-MISSING = ["", "NA", "null", "?"]
+import pandas_sklearn_tabular
+
+MISSING = pandas_sklearn_tabular.MISSING
 
 
 def main() -> int:
@@ -29,7 +31,7 @@ def main() -> int:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, OneHotEncoder, StandardScaler
+    from sklearn.preprocessing import FunctionTransformer
 
     df = pd.read_csv(a.input, keep_default_na=False, na_values=MISSING)
 
@@ -37,15 +39,7 @@ def main() -> int:
                      ("flat", FunctionTransformer(lambda x: x.ravel(), feature_names_out="one-to-one")),
                      ("tfidf", TfidfVectorizer(lowercase=True, stop_words="english", max_features=64, min_df=2))])
     ct = ColumnTransformer(
-        [
-            ("num", Pipeline([("fill", SimpleImputer(strategy="mean")),
-                              ("scale", StandardScaler())]), ["age", "income"]),
-            ("score", MinMaxScaler(), ["score"]),
-            ("city", Pipeline([("fill", SimpleImputer(strategy="constant", fill_value="unknown")),
-                               ("onehot", OneHotEncoder(sparse_output=False))]), ["city"]),
-            ("device", OneHotEncoder(sparse_output=False), ["device"]),
-            ("review", text, ["review"]),
-        ],
+        pandas_sklearn_tabular.tabular_transformers() + [("review", text, ["review"])],
         remainder="passthrough",
         verbose_feature_names_out=False,
         sparse_threshold=0,

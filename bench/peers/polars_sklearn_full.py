@@ -18,8 +18,7 @@ import peer_args
 import os
 import sys
 
-MISSING = ["", "NA", "null", "?"]
-ZSCORE = ["age", "income"]
+import polars_tabular
 
 
 def main() -> int:
@@ -30,16 +29,7 @@ def main() -> int:
     import polars as pl
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    df = pl.read_csv(a.input, null_values=MISSING)
-    df = df.with_columns(*[pl.col(c).fill_null(pl.col(c).mean()) for c in ZSCORE],
-                         pl.col("city").fill_null("unknown"))
-    nz = lambda e: pl.when(e == 0).then(1.0).otherwise(e)  # scikit-learn's _handle_zeros_in_scale
-    smin, smax = pl.col("score").min(), pl.col("score").max()
-    df = df.with_columns(
-        *[(pl.col(c) - pl.col(c).mean()) / nz(pl.col(c).std(ddof=0)) for c in ZSCORE],
-        (pl.col("score") - smin) / nz(smax - smin),
-    )
-    df = df.to_dummies(columns=["city", "device"])
+    df = polars_tabular.eager_frame(pl, a.input)
 
     vec = TfidfVectorizer(lowercase=True, stop_words="english", max_features=64, min_df=2)
     weights = vec.fit_transform(df["review"].fill_null("").to_list()).toarray()
