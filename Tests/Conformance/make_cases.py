@@ -527,6 +527,8 @@ case("tokenize-alone", "tokenize with no tfidf after it: the terms joined by one
      [tokenize(["text"], ngrams=[1, 2], stopwords="english", strip_accents="unicode")], TEXT)
 case("tfidf-fill-then-tfidf", "fill constant on the text column, then tfidf (the filled text is a document)",
      [fill(["text"], "constant", value="filled fox"), tfidf(["text"])], TEXT)
+case("tfidf-most-frequent-then-tfidf", "fill most_frequent (a learned value) on the text column, then tokenize + tfidf: the filled documents count",
+     [fill(["text"], "most_frequent"), tokenize(["text"], ngrams=[1, 2]), tfidf(["text"], min_df=2)], TEXT + [["d15", "NA", "s"], ["d16", "fox fox fox dog dog cat bird bird bird bird", "r"]])
 case("tfidf-apply", "tfidf fitted on some documents, applied to others (unknown terms ignored, all-unknown rows zero)",
      [tokenize(["text"], stopwords="english"), tfidf(["text"], min_df=1, sublinear_tf=True)], TEXT[:1] + TEXT[9:],
      fit_rows=TEXT[:9])

@@ -124,7 +124,13 @@ extension TokenizeStage: StageDescribing {
 
     package var learnedParameters: String { "nothing" }
 
-    package var columnEffect: String? { "replaces each text by its terms joined by one space (unless a later tfidf consumes the terms)" }
+    package var columnEffect: String? {
+        let consumed = boundNames.compactMap { name in consumers[name].map { "\(name) → stages[\($0)] tfidf" } }
+        if !consumed.isEmpty && consumed.count == boundNames.count {
+            return "hands the terms to the tfidf that reads the column, never written as text (\(consumed.joined(separator: ", ")))"
+        }
+        return "replaces each text by its terms joined by one space, unless a later tfidf consumes them"
+    }
 }
 
 extension TokenizerOptions {
