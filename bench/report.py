@@ -27,12 +27,17 @@ from dataclasses import dataclass, field
 FLAT_TOLERANCE = 1.10  # RSS at the large size may exceed the 1M-row RSS by 10% and still count as flat
 TABULAR_RSS_TARGET_MB = 100  # DESIGN.md / issue 3: tabular peak RSS <= 100 MB at 1M rows, flat at 4M
 TABULAR_VS_PANDAS = 10.0  # issue 3: >= 10x faster than pandas + scikit-learn
+FULL_RSS_TARGET_MB = 150  # issue 4: full peak RSS <= 150 MB at 1M rows, flat at 4M
+FULL_VS_POLARS = 5.0  # issue 4: >= 5x faster than Polars + TfidfVectorizer
+FULL_VS_PANDAS = 20.0  # issue 4: >= 20x faster than pandas + scikit-learn
 
 
 def rss_target(workload: str, meta: dict[str, str]) -> float:
     """The peak-RSS target (MiB) of a workload: --rss-target-mb for the pass-through."""
     if workload == "tabular":
         return TABULAR_RSS_TARGET_MB
+    if workload == "full":
+        return FULL_RSS_TARGET_MB
     return float(meta.get("rss_target_mb", "64"))
 
 
@@ -231,10 +236,36 @@ def summary_tabular(sec: Section, meta: dict[str, str]) -> list[str]:
     return lines
 
 
+def summary_full(sec: Section, meta: dict[str, str]) -> list[str]:
+    threads = meta.get("threads", "?")
+    target_mb = rss_target("full", meta)
+    pre, pre1, pol, pdsk = (sec.get(k) for k in ("prepline", "prepline_t1", "polars_sklearn", "pandas_sklearn"))
+    lines = []
+    r = ratio(pol.median if pol else None, pre.median if pre else None)
+    lines.append(f"- Polars + TfidfVectorizer / prepline: **{times(r, 1)}** "
+                 f"(target ≥ {FULL_VS_POLARS:g}×: {verdict(None if r is None else r >= FULL_VS_POLARS)})")
+    r = ratio(pdsk.median if pdsk else None, pre.median if pre else None)
+    lines.append(f"- pandas + scikit-learn / prepline: **{times(r, 1)}** "
+                 f"(target ≥ {FULL_VS_PANDAS:g}×: {verdict(None if r is None else r >= FULL_VS_PANDAS)})")
+    if pre and pre1:
+        lines.append(f"- prepline speedup {threads} threads vs 1 thread: {fmt(ratio(pre1.median, pre.median))}×")
+    if pre and pre.rss_mib is not None:
+        applies = "" if sec.rows >= 1_000_000 else " applies at 1M rows"
+        ok = f": {verdict(pre.rss_mib <= target_mb)}" if sec.rows >= 1_000_000 else ""
+        lines.append(f"- peak RSS prepline: {fmt(pre.rss_mib, 1)} MiB (target ≤ {target_mb:g} MiB{applies}{ok})")
+    peers = [c for c in (pol, pdsk) if c and c.rss_mib is not None]
+    if peers:
+        lines.append("- peak RSS of the peers: " + ", ".join(f"{c.name} {fmt(c.rss_mib, 0)} MiB" for c in peers))
+    if not pre:
+        lines.append("- prepline was not measured (binary missing or failing): ratios are n/a")
+    return lines
+
+
 # A workload without an entry here gets only its table.
 SUMMARIES = {
     "passthrough": summary_passthrough,
     "tabular": summary_tabular,
+    "full": summary_full,
 }
 
 

@@ -3,7 +3,7 @@
 # generated mixed CSV, timed with hyperfine, peak RSS with /usr/bin/time.
 #
 #   bench/run.sh [--rows 200000,1000000] [--rss-rows 4000000] [--runs N] [--threads 2]
-#                [--workloads passthrough[,tabular]] [--rss-target-mb 64] [--skip-build]
+#                [--workloads passthrough[,tabular][,full]] [--rss-target-mb 64] [--skip-build]
 #                [--prepline PATH] [--keep-outputs]
 #
 # quick development run:   bench/run.sh --rows 20000 --runs 2 --rss-rows 0
@@ -275,7 +275,7 @@ workload_tabular() { # ROWS DATA
 # 1e-9 relative (bench/check_tabular.py); and prepline's --threads T output
 # byte-identical to --threads 1.
 check_tabular() { # ROWS DATA
-    local rows=$1 ref=$OUT_DIR/tabular_pandas_sklearn.csv ref_name="pandas + scikit-learn" key out log verdict
+    local rows=$1 ref=$OUT_DIR/tabular_pandas_sklearn.csv ref_name="pandas + scikit-learn" key out
     if [[ ! -f $ref ]]; then
         ref=$OUT_DIR/tabular_polars.csv ref_name=Polars
         [[ -f $ref ]] || { add_check "$rows" note "tabular: no pandas + scikit-learn or Polars output to compare against"; return 0; }
@@ -287,29 +287,76 @@ check_tabular() { # ROWS DATA
             [[ $key == prepline ]] && add_check "$rows" note "tabular: no prepline output (not measured or failed): nothing to compare"
             continue
         fi
-        log=$OUT_DIR/tabular_${rows}.check_$key.log
-        if python3 bench/check_tabular.py "$out" "$ref" >"$log" 2>&1; then
-            add_check "$rows" ok "tabular: $key output agrees with $ref_name ($(tail -n 1 "$log" | sed 's/^AGREE: [^:]*: //'))"
-        else
-            verdict=$(grep -m 1 '^  x ' "$log" | sed 's/^  x //')
-            add_check "$rows" WARNING "tabular: $key output differs from $ref_name: ${verdict:-see $log} (all differences: $log)"
-        fi
+        check_agrees "$rows" tabular "$key" "$out" "$ref" "$ref_name"
     done
-    if [[ -f $OUT_DIR/tabular_prepline.csv && -f $OUT_DIR/tabular_prepline_t1.csv ]]; then
-        if cmp -s "$OUT_DIR/tabular_prepline.csv" "$OUT_DIR/tabular_prepline_t1.csv"; then
-            add_check "$rows" ok "tabular: output with --threads $THREADS is byte-identical to --threads 1"
-        else
-            add_check "$rows" WARNING "tabular: output with --threads $THREADS differs from --threads 1 (DESIGN: must be byte-identical)"
-        fi
+    check_threads_identical "$rows" tabular
+}
+
+# prepline's WORKLOAD output with --threads T against --threads 1: byte-identical.
+check_threads_identical() { # ROWS WORKLOAD
+    local rows=$1 w=$2
+    [[ -f $OUT_DIR/${w}_prepline.csv && -f $OUT_DIR/${w}_prepline_t1.csv ]] || return 0
+    if cmp -s "$OUT_DIR/${w}_prepline.csv" "$OUT_DIR/${w}_prepline_t1.csv"; then
+        add_check "$rows" ok "$w: output with --threads $THREADS is byte-identical to --threads 1"
+    else
+        add_check "$rows" WARNING "$w: output with --threads $THREADS differs from --threads 1 (DESIGN: must be byte-identical)"
     fi
 }
 
-# Later workloads (DESIGN.md "Performance targets"): add
-#   workload_full ROWS DATA  (register commands with add_cmd)
-#   check_full               (optional)
-#   a summary function in bench/report.py's SUMMARIES
-# and select them with --workloads passthrough,tabular,full. A workload with a
-# spec bench/specs/NAME.json also gets the --rss-rows run of prepline.
+# One output against the reference, cell by cell by column name (bench/check_tabular.py).
+check_agrees() { # ROWS WORKLOAD KEY OUT REF REF_NAME
+    local rows=$1 w=$2 key=$3 out=$4 ref=$5 ref_name=$6 log verdict
+    log=$OUT_DIR/${w}_${rows}.check_$key.log
+    if python3 bench/check_tabular.py "$out" "$ref" >"$log" 2>&1; then
+        add_check "$rows" ok "$w: $key output agrees with $ref_name ($(tail -n 1 "$log" | sed 's/^AGREE: [^:]*: //'))"
+    else
+        verdict=$(grep -m 1 '^  x ' "$log" | sed 's/^  x //')
+        add_check "$rows" WARNING "$w: $key output differs from $ref_name: ${verdict:-see $log} (all differences: $log)"
+    fi
+}
+
+# Workload "full" (DESIGN.md "Performance targets", issue 4): the tabular work
+# plus review: tokenize (lowercase, english stop words) + tfidf (min_df 2,
+# max_features 64, dense). bench/specs/full.json. Peers: Polars (tabular) +
+# scikit-learn's TfidfVectorizer, and pandas + scikit-learn.
+workload_full() { # ROWS DATA
+    local rows=$1 data=$2 spec=bench/specs/full.json
+    if [[ -n $PREPLINE ]]; then
+        add_cmd prepline "prepline ($(thread_label "$THREADS"))" \
+            "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/full_prepline.csv -q --threads $THREADS"
+        if ((THREADS != 1)); then
+            add_cmd prepline_t1 "prepline (1 thread)" \
+                "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/full_prepline_t1.csv -q --threads 1"
+        fi
+    fi
+    ((HAVE_POLARS && HAVE_SKLEARN)) && add_cmd polars_sklearn "Polars + TfidfVectorizer" \
+        "python3 bench/peers/polars_sklearn_full.py $(q "$data") $OUT_DIR/full_polars_sklearn.csv --threads $THREADS"
+    if ((HAVE_SKLEARN)); then
+        add_cmd pandas_sklearn "pandas + scikit-learn" \
+            "python3 bench/peers/pandas_sklearn_full.py $(q "$data") $OUT_DIR/full_pandas_sklearn.csv --threads $THREADS"
+    else
+        note "python modules pandas and scikit-learn are missing: skipping the scikit-learn peers"
+    fi
+    return 0
+}
+
+# On the smallest size: prepline's and Polars' outputs against pandas +
+# scikit-learn's, cell by cell (bench/check_tabular.py), and --threads T
+# byte-identical to --threads 1.
+check_full() { # ROWS DATA
+    local rows=$1 ref=$OUT_DIR/full_pandas_sklearn.csv key out
+    [[ -f $ref ]] || { add_check "$rows" note "full: no pandas + scikit-learn output to compare against"; return 0; }
+    for key in prepline polars_sklearn; do
+        out=$OUT_DIR/full_$key.csv
+        [[ -f $out ]] && check_agrees "$rows" full "$key" "$out" "$ref" "pandas + scikit-learn"
+    done
+    check_threads_identical "$rows" full
+}
+
+# A further workload: add workload_NAME ROWS DATA (register commands with
+# add_cmd), optionally check_NAME, a summary in bench/report.py's SUMMARIES, and
+# select it with --workloads. A workload with a spec bench/specs/NAME.json also
+# gets the --rss-rows run of prepline.
 
 for w in "${WORKLOAD_LIST[@]}"; do
     declare -F "workload_$w" >/dev/null || die "unknown workload '$w' (known: $(declare -F | awk '/ workload_/{sub("workload_","",$3); printf "%s ", $3}'))"

@@ -39,6 +39,22 @@ def as_number(text):
     return float(text)
 
 
+def pairs_equal(expected, actual, floor=0.0):
+    """tfidf's sparse output: "term:weight" pairs separated by one space, the same terms in the
+    same order, each weight equal as a number."""
+    e, a = expected.split(" "), actual.split(" ")
+    if len(e) != len(a):
+        return False
+    for x, y in zip(e, a):
+        tx, _, wx = x.rpartition(":")
+        ty, _, wy = y.rpartition(":")
+        if not tx or tx != ty or as_number(wx) is None or as_number(wy) is None:
+            return False
+        if not cells_equal(wx, wy, floor):
+            return False
+    return True
+
+
 def cells_equal(expected, actual, floor=0.0):
     if expected == actual:
         return True
@@ -46,7 +62,7 @@ def cells_equal(expected, actual, floor=0.0):
         return False
     a, b = as_number(expected), as_number(actual)
     if a is None or b is None:
-        return False
+        return pairs_equal(expected, actual, floor)
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) and math.isnan(b)
     if a == b:  # also inf == inf

@@ -440,6 +440,123 @@ case("generated-tabular-apply", "fit on 400 generated rows, apply to 300 others 
      fit_rows=GEN[:401])
 
 
+# ---------------------------------------------------------------------------------------------
+# tokenize + tfidf (TfidfVectorizer)
+# ---------------------------------------------------------------------------------------------
+def tokenize(columns, **kw):
+    return dict(stage="tokenize", columns=columns, **kw)
+
+
+def tfidf(columns, **kw):
+    return dict(stage="tfidf", columns=columns, **kw)
+
+
+# Unicode: accents (NFC and NFD), Greek with a final sigma, Cyrillic, CJK, Arabic, Devanagari
+# (combining vowel signs split Python's \w runs), digits (Arabic-Indic, superscripts, fractions
+# are \w), underscores, emoji, fullwidth letters, Turkish dotted I, German sharp s, ligatures.
+TEXT = [
+    ["id", "text", "other"],
+    ["d1", "The quick brown fox jumps over the lazy dog; the DOG sleeps.", "a b"],
+    ["d2", "Café crème brûlée — naïve CAFÉ, cafe\u0301 (NFD) and Ærøskøbing!", "x"],
+    ["d3", "ΟΔΟΣ ΟΔΟΣ. Σίσυφος ΣΟΦΟΣ’Σ λόγος; Москва МОСКВА москва", ""],
+    ["d4", "東京 東京タワー 北京大学 中文分词 ん", "NA"],
+    ["d5", "مرحبا بالعالم ١٢٣ हिन्दी भाषा नमस्ते", "y"],
+    ["d6", "x_y snake_case __init__ a_ _b 42 3.14 ² ½ x² 2nd 1st", "z"],
+    ["d7", "emoji 😀😀 party🎉time rocket🚀 👍🏽 thumbs", "w"],
+    ["d8", "", "empty text"],
+    ["d9", "NA", "missing text"],
+    ["d10", "the and of to", "only stop words"],
+    ["d11", "Ｆｕｌｌｗｉｄｔｈ ＬＥＴＴＥＲＳ İstanbul ISTANBUL Straße STRASSE ﬁne ﬂow", "v"],
+    ["d12", "fox fox fox dog dog cat bird bird bird bird", "u"],
+    ["d13", "a I x y z 1 2", "single chars only"],
+    ["d14", "Quick quick QUICK quicker; brown-fox brown_fox", "t"],
+]
+
+case("tfidf-defaults", "tfidf with every default (untokenized column: default analyzer) on Unicode text, empty and missing documents",
+     [tfidf(["text"])], TEXT)
+case("tfidf-tokenize-defaults", "tokenize (defaults) then tfidf", [tokenize(["text"]), tfidf(["text"])], TEXT)
+case("tfidf-no-lowercase", "lowercase false: QUICK, Quick and quick are three terms",
+     [tokenize(["text"], lowercase=False), tfidf(["text"])], TEXT)
+case("tfidf-strip-accents", "strip_accents unicode (after lowercasing): café = cafe = cafe\u0301, ﬁ -> fi, ² -> 2",
+     [tokenize(["text"], strip_accents="unicode"), tfidf(["text"])], TEXT)
+case("tfidf-stopwords-english", "stopwords english (scikit-learn's list): d10 becomes an empty document",
+     [tokenize(["text"], stopwords="english"), tfidf(["text"])], TEXT)
+case("tfidf-stopwords-list", "stopwords as a list (case-sensitive after lowercasing)",
+     [tokenize(["text"], stopwords=["the", "fox", "москва", "東京"]), tfidf(["text"])], TEXT)
+case("tfidf-ngrams-1-2", "ngrams [1, 2]: unigrams and bigrams, stop words removed first",
+     [tokenize(["text"], ngrams=[1, 2], stopwords="english"), tfidf(["text"])], TEXT)
+case("tfidf-ngrams-2-3", "ngrams [2, 3]: no unigrams", [tokenize(["text"], ngrams=[2, 3]), tfidf(["text"])], TEXT)
+case("tfidf-pattern-single-chars", "pattern (?u)\\b\\w+\\b: one-character terms too (Swift Regex path)",
+     [tokenize(["text"], pattern="(?u)\\b\\w+\\b"), tfidf(["text"])], TEXT[:2] + TEXT[8:11] + TEXT[12:])
+case("tfidf-pattern-group", "a pattern with one capturing group: the group is the term",
+     [tokenize(["text"], pattern="([a-z]+)o"), tfidf(["text"])], TEXT[:2] + TEXT[8:11] + TEXT[12:])
+case("tfidf-min-df-int", "min_df 2 (documents)", [tfidf(["text"], min_df=2)], TEXT)
+case("tfidf-min-df-float", "min_df 0.1 (a fraction of 14 documents: 1.4)", [tfidf(["text"], min_df=0.1)], TEXT)
+case("tfidf-max-df-int", "max_df 1 (an integer: at most one document)", [tfidf(["text"], max_df=1)], TEXT)
+case("tfidf-max-df-float", "max_df 0.1 (a fraction)", [tfidf(["text"], max_df=0.1)], TEXT)
+case("tfidf-max-df-one-float", "max_df 1.0 (a float: every document), min_df 1.0 would be every document too",
+     [tfidf(["text"], max_df=1.0, min_df=1)], TEXT)
+case("tfidf-min-df-one-float", "min_df 1.0 (a float: every document): nothing remains, spec error",
+     [tfidf(["text"], min_df=1.0)], TEXT, expect_exit=2)
+case("tfidf-pruned-empty", "min_df 20 over 14 documents: nothing remains, spec error",
+     [tfidf(["text"], min_df=20)], TEXT, expect_exit=2)
+case("tfidf-max-below-min", "max_df 0.1 (1.4 documents) below min_df 2: spec error",
+     [tfidf(["text"], min_df=2, max_df=0.1)], TEXT, expect_exit=2)
+case("tfidf-only-stopwords", "every document empty after stop words: empty vocabulary, spec error",
+     [tokenize(["other"], stopwords=["a", "b", "x", "y", "z", "w", "v", "u", "t", "na", "empty", "text", "missing",
+                                     "only", "stop", "words", "single", "chars"]), tfidf(["other"])], TEXT, expect_exit=2)
+case("tfidf-max-features-ties", "max_features 5: fox, bird (4), dog (3) then a tie at 2 among many terms, broken by term order",
+     [tfidf(["text"], max_features=5)], TEXT)
+case("tfidf-max-features-binary", "max_features with binary: ranked by document frequency",
+     [tfidf(["text"], max_features=4, binary=True)], TEXT)
+case("tfidf-vocabulary", "a given vocabulary, in its given order (not sorted), terms absent from the corpus included",
+     [tfidf(["text"], vocabulary=["fox", "dog", "zzz", "東京", "café"])], TEXT)
+case("tfidf-vocabulary-no-idf", "a given vocabulary with use_idf false: nothing to learn",
+     [tfidf(["text"], vocabulary=["fox", "dog", "quick"], use_idf=False)], TEXT)
+case("tfidf-binary", "binary counts", [tfidf(["text"], binary=True)], TEXT)
+case("tfidf-no-idf", "use_idf false", [tfidf(["text"], use_idf=False)], TEXT)
+case("tfidf-no-smooth", "smooth_idf false: ln(n/df) + 1", [tfidf(["text"], smooth_idf=False)], TEXT)
+case("tfidf-sublinear", "sublinear_tf: 1 + ln(tf)", [tfidf(["text"], sublinear_tf=True)], TEXT)
+case("tfidf-norm-l1", "norm l1", [tfidf(["text"], norm="l1")], TEXT)
+case("tfidf-norm-none", "norm none", [tfidf(["text"], norm="none", sublinear_tf=True, smooth_idf=False)], TEXT)
+case("tfidf-sparse", "output sparse: term:weight pairs in vocabulary order",
+     [tokenize(["text"], ngrams=[1, 2]), tfidf(["text"], output="sparse", min_df=1)], TEXT)
+case("tfidf-two-columns", "two text columns in one stage; a tokenize on one of them only",
+     [tokenize(["other"], stopwords="english"), tfidf(["text", "other"], max_features=6)], TEXT)
+case("tokenize-alone", "tokenize with no tfidf after it: the terms joined by one space, missing stays missing",
+     [tokenize(["text"], ngrams=[1, 2], stopwords="english", strip_accents="unicode")], TEXT)
+case("tfidf-fill-then-tfidf", "fill constant on the text column, then tfidf (the filled text is a document)",
+     [fill(["text"], "constant", value="filled fox"), tfidf(["text"])], TEXT)
+case("tfidf-most-frequent-then-tfidf", "fill most_frequent (a learned value) on the text column, then tokenize + tfidf: the filled documents count",
+     [fill(["text"], "most_frequent"), tokenize(["text"], ngrams=[1, 2]), tfidf(["text"], min_df=2)], TEXT + [["d15", "NA", "s"], ["d16", "fox fox fox dog dog cat bird bird bird bird", "r"]])
+case("tfidf-apply", "tfidf fitted on some documents, applied to others (unknown terms ignored, all-unknown rows zero)",
+     [tokenize(["text"], stopwords="english"), tfidf(["text"], min_df=1, sublinear_tf=True)], TEXT[:1] + TEXT[9:],
+     fit_rows=TEXT[:9])
+case("tfidf-bad-option", "max_df 1.5 (a float above 1): spec error", [tfidf(["text"], max_df=1.5)], TEXT, expect_exit=2)
+
+speeches = sample_text("commons-speeches.csv")
+case("tfidf-commons-speeches", "commons-speeches sample: tokenize (english stop words, [1, 2]-grams) + tfidf (min_df 2, max_features 200)",
+     [tokenize(["text"], stopwords="english", ngrams=[1, 2]), tfidf(["text"], min_df=2, max_features=200, sublinear_tf=True),
+      onehot(["party"])], None, input_text=speeches)
+case("tfidf-commons-speeches-full", "commons-speeches sample: default tfidf over the whole vocabulary, agenda too",
+     [tfidf(["text", "agenda"])], None, input_text=speeches)
+
+
+def review_rows(n, seed):
+    rng = random.Random(seed)
+    words = ["phh", "pieuehg", "eieei", "sreste", "nykpoaa", "it", "hi", "no", "Café", "naïve", "东京", "x", "a_b", "42"]
+    rows = [["id", "review", "rating"]]
+    for i in range(n):
+        k = rng.randint(0, 12)
+        text = " ".join(rng.choice(words) for _ in range(k))
+        rows.append([f"r{i}", "NA" if rng.random() < 0.05 else text, str(rng.randint(1, 5))])
+    return rows
+
+
+case("tfidf-generated", "500 generated reviews: max_features 8 with many ties among counts",
+     [tokenize(["review"]), tfidf(["review"], max_features=8, min_df=2)], review_rows(500, 99))
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)

@@ -35,6 +35,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import sklearn
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.impute import MissingIndicator, SimpleImputer
 from sklearn.preprocessing import (MaxAbsScaler, MinMaxScaler, OneHotEncoder, RobustScaler,
                                    StandardScaler)
@@ -70,11 +71,12 @@ def is_number(text):
 #   num:  `vals` float64 array, NaN = missing (written with repr(float), missing as empty).
 # --------------------------------------------------------------------------------------------
 class Column:
-    __slots__ = ("name", "kind", "raw", "miss", "vals", "rewritten")
+    __slots__ = ("name", "kind", "raw", "miss", "vals", "rewritten", "analyzer")
 
     def __init__(self, name, kind, raw=None, miss=None, vals=None, rewritten=False):
         self.name, self.kind, self.raw, self.miss, self.vals = name, kind, raw, miss, vals
         self.rewritten = rewritten
+        self.analyzer = None
 
     @staticmethod
     def text(name, raw, miss, rewritten):
@@ -237,6 +239,9 @@ STAGE_KEYS = {
     "scale": {"stage", "columns", "method", "range", "clip", "quantile_range", "fitted"},
     "onehot": {"stage", "columns", "categories", "drop", "handle_unknown", "min_frequency",
                "max_categories", "fitted"},
+    "tokenize": {"stage", "columns", "lowercase", "pattern", "stopwords", "ngrams", "strip_accents"},
+    "tfidf": {"stage", "columns", "min_df", "max_df", "max_features", "vocabulary", "binary", "use_idf",
+              "smooth_idf", "sublinear_tf", "norm", "output", "fitted"},
 }
 
 
@@ -555,7 +560,151 @@ class OnehotStage:
         return out
 
 
-STAGES = {"fill": FillStage, "scale": ScaleStage, "onehot": OnehotStage}
+def analyzer_options(spec, path):
+    """The CountVectorizer analyzer arguments of a tokenize spec (or the defaults)."""
+    kw = {}
+    if "lowercase" in spec:
+        kw["lowercase"] = spec["lowercase"]
+    if "pattern" in spec:
+        kw["token_pattern"] = spec["pattern"]
+    sw = spec.get("stopwords")
+    if sw is not None:
+        kw["stop_words"] = sw if sw == "english" else list(sw)
+    if "ngrams" in spec:
+        kw["ngram_range"] = tuple(spec["ngrams"])
+    if spec.get("strip_accents") is not None:
+        if spec["strip_accents"] != "unicode":
+            raise spec_error(f"{path}.strip_accents", "expected \"unicode\" or null")
+        kw["strip_accents"] = "unicode"
+    return kw
+
+
+class TokenizeStage:
+    """The analyzer of a later tfidf on the same column (its tokens are consumed there), or, with
+    no such tfidf, the terms joined by one space."""
+
+    def __init__(self, spec, idx, later):
+        self.p = f"stages[{idx}]"
+        self.spec = spec
+        self.later = later
+        self.kw = analyzer_options(spec, self.p)
+
+    def fit(self, table):
+        self.columns = resolve_columns(table, self.spec.get("columns"), f"{self.p}.columns")
+        consumed = set()
+        for later in self.later:
+            if later.get("stage") == "tfidf":
+                try:
+                    consumed |= set(resolve_columns(table, later.get("columns"), "later"))
+                except RefExit:
+                    pass
+        self.consumed = consumed
+        return self
+
+    def transform(self, table):
+        out = Table(list(table.columns), table.file, table.floors)
+        for name in self.columns:
+            col = table.get(name)
+            if name in self.consumed:
+                col = Column.text(name, col.raw, col.miss, col.rewritten)
+                col.analyzer = self.kw
+                out.replace(name, [col])
+                continue
+            analyze = TfidfVectorizer(**self.kw).build_analyzer()
+            values = col.object_values()
+            joined = ["" if m else " ".join(analyze(v)) for v, m in zip(values, col.miss)]
+            out.replace(name, [Column.text(name, joined, col.miss, True)])
+        return out
+
+
+class TfidfStage:
+    """TfidfVectorizer per column; a missing text is an empty document."""
+
+    def __init__(self, spec, idx):
+        self.p = f"stages[{idx}]"
+        self.spec = spec
+        kw = {}
+        for key in ("min_df", "max_df", "max_features", "binary", "use_idf", "smooth_idf", "sublinear_tf"):
+            if key in spec:
+                kw[key] = spec[key]
+        if "vocabulary" in spec:
+            kw["vocabulary"] = spec["vocabulary"]
+        norm = spec.get("norm", "l2")
+        kw["norm"] = None if norm in (None, "none") else norm
+        self.output = spec.get("output", "dense")
+        if self.output not in ("dense", "sparse"):
+            raise spec_error(f"{self.p}.output", "expected \"dense\" or \"sparse\"")
+        self.kw = kw
+        self.fitted = {}
+
+    @staticmethod
+    def documents(col):
+        if col.kind != "text":
+            raise RefExit(5, "tfidf on a numeric column is not modelled by the reference")
+        return ["" if m else v for v, m in zip(col.raw, col.miss)]
+
+    def fit(self, table):
+        self.columns = resolve_columns(table, self.spec.get("columns"), f"{self.p}.columns")
+        for name in self.columns:
+            col = table.get(name)
+            analyzer = getattr(col, "analyzer", None) or {}
+            vec = TfidfVectorizer(dtype=np.float64, **analyzer, **self.kw)
+            try:
+                vec.fit(self.documents(col))
+            except InvalidParameterError as e:
+                raise spec_error(self.p, str(e))
+            except ValueError as e:
+                raise spec_error(self.p, f"column '{name}': {e}")
+            if vec.max_features is not None and vec.vocabulary is None:
+                vec = self.ties_by_term(vec, analyzer, self.documents(col))
+            self.fitted[name] = vec
+        return self
+
+    def ties_by_term(self, vec, analyzer, docs):
+        """`max_features` keeps the terms with the highest corpus counts; scikit-learn ranks them
+        with numpy's default argsort, which is not stable, so among terms tied at the cut its
+        choice depends on the sort's internals (README, "Where scikit-learn surprises" 12). The
+        contract breaks ties by term (code-point order). Counted by scikit-learn without
+        `max_features`; when its own choice differs only among tied terms, the contract's choice
+        is fitted as a given vocabulary (same counts, idf and norms for the same terms)."""
+        kw = {k: v for k, v in self.kw.items() if k in ("min_df", "max_df", "binary")}
+        counter = CountVectorizer(dtype=np.float64, **analyzer, **kw)
+        X = counter.fit_transform(docs)
+        terms = counter.get_feature_names_out()
+        tfs = np.asarray(X.sum(axis=0)).ravel()
+        order = sorted(range(len(terms)), key=lambda j: (-tfs[j], terms[j]))
+        chosen = set(terms[j] for j in order[:vec.max_features])
+        theirs = set(vec.vocabulary_)
+        if chosen == theirs:
+            return vec
+        cut = tfs[order[vec.max_features - 1]]
+        counts = dict(zip(terms, tfs))
+        assert all(counts[t] == cut for t in chosen ^ theirs), "max_features differs beyond a tie"
+        kw = {k: v for k, v in self.kw.items() if k not in ("min_df", "max_df", "max_features")}
+        fixed = TfidfVectorizer(dtype=np.float64, vocabulary=sorted(chosen), **analyzer, **kw)
+        # idf from the same documents: scikit-learn's own numbers for the chosen terms.
+        return fixed.fit(docs)
+
+    def transform(self, table):
+        out = Table(list(table.columns), table.file, table.floors)
+        for name in self.columns:
+            vec = self.fitted[name]
+            X = vec.transform(self.documents(table.get(name))).tocsr()
+            X.sort_indices()
+            terms = list(vec.get_feature_names_out())
+            if self.output == "dense":
+                D = X.toarray()
+                out.replace(name, [Column.num(f"{name}_{t}", D[:, j]) for j, t in enumerate(terms)])
+            else:
+                cells = []
+                for r in range(X.shape[0]):
+                    row = X.getrow(r)
+                    cells.append(" ".join(f"{terms[j]}:{repr(float(x))}" for j, x in zip(row.indices, row.data) if x != 0))
+                out.replace(name, [Column.text(name, cells, [False] * len(cells), True)])
+        return out
+
+
+STAGES = {"fill": FillStage, "scale": ScaleStage, "onehot": OnehotStage, "tfidf": TfidfStage}
 
 
 def build_stages(spec):
@@ -567,14 +716,15 @@ def build_stages(spec):
         if not isinstance(s, dict):
             raise spec_error(f"stages[{i}]", "expected an object")
         kind = s.get("stage")
-        if kind in ("tokenize", "tfidf"):
-            raise RefExit(5, f"stages[{i}]: stage \"{kind}\" is not modelled by this reference")
-        if kind not in STAGES:
+        if kind not in STAGES and kind != "tokenize":
             raise spec_error(f"stages[{i}].stage", "expected one of fill, scale, onehot, tokenize, tfidf")
         for k in s:
             if k not in STAGE_KEYS[kind]:
                 raise spec_error(f"stages[{i}].{k}", f"unknown key for stage \"{kind}\"")
-        built.append(STAGES[kind](s, i))
+        if kind == "tokenize":
+            built.append(TokenizeStage(s, i, stages[i + 1:]))
+        else:
+            built.append(STAGES[kind](s, i))
     return built
 
 

@@ -59,16 +59,17 @@ struct SchemaTests {
         let properties = try #require(object["properties"] as? [String: Any])
         #expect(Set(properties.keys) == ["$schema", "prepline", "input", "stages", "output"], "schema and checks are refused, so left out; $schema is accepted for editors")
         let defs = try #require(object["$defs"] as? [String: Any])
-        for kind in ["fill", "scale", "onehot"] {
+        for kind in ["fill", "scale", "onehot", "tokenize", "tfidf"] {
             let stage = try #require(defs["stage_\(kind)"] as? [String: Any], "no schema for stage \(kind)")
             #expect(stage["additionalProperties"] as? Bool == false)
             #expect(!(stage["description"] as? String ?? "").isEmpty)
             let options = try #require(stage["properties"] as? [String: Any])
-            #expect(options["fitted"] != nil, "\(kind): the fitted block is described")
+            // tokenize learns nothing, so it has no fitted block.
+            #expect((options["fitted"] != nil) == (kind != "tokenize"), "\(kind): the fitted block is described")
         }
         let stages = try #require(properties["stages"] as? [String: Any])
         let oneOf = try #require((stages["items"] as? [String: Any])?["oneOf"] as? [Any])
-        #expect(oneOf.count == 3)
+        #expect(oneOf.count == 5)
 
         // The meta-schema check runs in the validator (check_schema) along with an empty list.
         let tmp = try TempDir()
@@ -107,7 +108,12 @@ struct SchemaTests {
         ("bad on_error", #"{"prepline": 1, "stages": [], "output": {"on_error": "ignore"}}"#),
         ("unknown output key", #"{"prepline": 1, "stages": [], "output": {"compress": true}}"#),
         ("unknown stage", #"{"prepline": 1, "stages": [{"stage": "impute", "columns": ["age"]}]}"#),
-        ("stage not available", #"{"prepline": 1, "stages": [{"stage": "tfidf", "columns": ["city"]}]}"#),
+        ("bad tfidf norm", #"{"prepline": 1, "stages": [{"stage": "tfidf", "columns": ["city"], "norm": "l3"}]}"#),
+        ("max_df a float above 1", #"{"prepline": 1, "stages": [{"stage": "tfidf", "columns": ["city"], "max_df": 1.5}]}"#),
+        ("bad tfidf output", #"{"prepline": 1, "stages": [{"stage": "tfidf", "columns": ["city"], "output": "csr"}]}"#),
+        ("stopwords french", #"{"prepline": 1, "stages": [{"stage": "tokenize", "columns": ["city"], "stopwords": "french"}]}"#),
+        ("ngrams of three", #"{"prepline": 1, "stages": [{"stage": "tokenize", "columns": ["city"], "ngrams": [1, 2, 3]}]}"#),
+        ("strip_accents ascii", #"{"prepline": 1, "stages": [{"stage": "tokenize", "columns": ["city"], "strip_accents": "ascii"}]}"#),
         ("no stage key", #"{"prepline": 1, "stages": [{"columns": ["age"]}]}"#),
         ("no columns", #"{"prepline": 1, "stages": [{"stage": "fill", "strategy": "mean"}]}"#),
         ("empty columns", #"{"prepline": 1, "stages": [{"stage": "fill", "columns": []}]}"#),

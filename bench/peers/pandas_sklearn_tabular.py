@@ -30,6 +30,22 @@ import sys
 MISSING = ["", "NA", "null", "?"]
 
 
+def tabular_transformers():
+    """The tabular work as ColumnTransformer entries (pandas_sklearn_full.py adds TF-IDF)."""
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
+
+    return [
+        ("num", Pipeline([("fill", SimpleImputer(strategy="mean")),
+                          ("scale", StandardScaler())]), ["age", "income"]),
+        ("score", MinMaxScaler(), ["score"]),
+        ("city", Pipeline([("fill", SimpleImputer(strategy="constant", fill_value="unknown")),
+                           ("onehot", OneHotEncoder(sparse_output=False))]), ["city"]),
+        ("device", OneHotEncoder(sparse_output=False), ["device"]),
+    ]
+
+
 def main() -> int:
     a = peer_args.parse(__doc__)
     if a.threads:
@@ -38,21 +54,11 @@ def main() -> int:
 
     import pandas as pd
     from sklearn.compose import ColumnTransformer
-    from sklearn.impute import SimpleImputer
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
 
     df = pd.read_csv(a.input, keep_default_na=False, na_values=MISSING)
 
     ct = ColumnTransformer(
-        [
-            ("num", Pipeline([("fill", SimpleImputer(strategy="mean")),
-                              ("scale", StandardScaler())]), ["age", "income"]),
-            ("score", MinMaxScaler(), ["score"]),
-            ("city", Pipeline([("fill", SimpleImputer(strategy="constant", fill_value="unknown")),
-                               ("onehot", OneHotEncoder(sparse_output=False))]), ["city"]),
-            ("device", OneHotEncoder(sparse_output=False), ["device"]),
-        ],
+        tabular_transformers(),
         remainder="passthrough",
         verbose_feature_names_out=False,
     ).set_output(transform="pandas")

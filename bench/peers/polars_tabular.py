@@ -67,7 +67,8 @@ def lazy(pl, inp: str, out: str) -> None:
     lf.select(exprs).sink_csv(out)
 
 
-def eager(pl, inp: str, out: str) -> None:
+def eager_frame(pl, inp: str):
+    """The eager tabular work as a DataFrame (polars_sklearn_full.py adds TF-IDF to it)."""
     df = pl.read_csv(inp, null_values=MISSING)
     df = df.with_columns(*[pl.col(c).fill_null(pl.col(c).mean()) for c in ZSCORE],
                          pl.col("city").fill_null("unknown"))
@@ -77,7 +78,11 @@ def eager(pl, inp: str, out: str) -> None:
         *[(pl.col(c) - pl.col(c).mean()) / nz(pl.col(c).std(ddof=0)) for c in ZSCORE],
         (pl.col("score") - smin) / nz(smax - smin),
     )
-    df.to_dummies(columns=["city", "device"]).write_csv(out)
+    return df.to_dummies(columns=["city", "device"])
+
+
+def eager(pl, inp: str, out: str) -> None:
+    eager_frame(pl, inp).write_csv(out)
 
 
 def main() -> int:

@@ -90,6 +90,7 @@ package enum ExplainCommand {
                 added.append(columns.names.filter { !before.contains($0) })
                 stages.append(stage)
             }
+            for i in stages.indices { try stages[i].planBound(columns) }
         }
     }
 
@@ -114,6 +115,10 @@ package enum ExplainCommand {
                 let expansions = columns.compactMap { column in bound.expandedNames(of: column).map { (column, $0) } }
                 for (column, names) in expansions {
                     out += "\(indent)expands \(column) into \(abbreviated(names))\n"
+                }
+                // A stage that neither adds nor expands columns may still say where they go (tokenize).
+                if expansions.isEmpty, binding?.added[stage.position].isEmpty ?? true, let effect = bound.columnEffect {
+                    out += "\(indent)\(effect)\n"
                 }
             }
         } else {

@@ -130,7 +130,8 @@ package enum SpecSchema {
             "description": .string("How the output is written."),
             "type": .string("object"),
             "properties": SchemaPiece.object([
-                "format": SchemaPiece.choice(["csv"], default: "csv", "The output format."),
+                "format": SchemaPiece.choice(OutputFormat.allCases.map(\.rawValue), default: "csv", "The output format: csv, or svmlight (label index:value …, features numbered from 1 in output column order, zero and missing values left out; needs label)."),
+                "label": SchemaPiece.string("svmlight output: the label column (a number in every row)."),
                 "columns": SchemaPiece.choice(["all"], default: "all", "Which columns are written: all, each stage's output in its column's place."),
                 "on_error": SchemaPiece.choice(OnError.allCases.map(\.rawValue), default: OnError.fail.rawValue,
                                                "A row-level error (wrong field count, a non-number in a numeric stage, an unknown category): fail stops with exit 1; skip drops and counts the row; reject writes it to the rejects file."),

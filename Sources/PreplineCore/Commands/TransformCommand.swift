@@ -16,6 +16,11 @@ package struct TransformOptions: Sendable {
     package init(specPath: String) { self.specPath = specPath }
 }
 
+/// Hands the svmlight label's column index, found on the header, to the workers.
+final class LabelBox: @unchecked Sendable {
+    var label: Int?
+}
+
 /// How a transform run ended.
 package struct TransformResult: Sendable {
     package var summary: Summary
@@ -77,6 +82,8 @@ package enum TransformCommand {
         }
         defer { _ = spool }
         let planBox = PlanBox()
+        let svmlight = spec.output.format == .svmlight
+        let labelBox = LabelBox()
 
         var summary = Summary()
         var result = TransformResult(summary: summary)
@@ -109,7 +116,7 @@ package enum TransformCommand {
                 inputs: dataInputs, displayNames: names, dialect: spec.input, options: options.engine, counters: counters, carry: carry,
                 onHeader: { header throws(PreplineError) in
                     var outputNames = header.names
-                    if !spec.stages.isEmpty {
+                    if !spec.stages.isEmpty || svmlight {
                         let plan: ExecutionPlan
                         if let fittedPlan { plan = fittedPlan } else {
                             plan = try ExecutionPlan(stageSpecs: spec.stages, header: header, dialect: spec.input, file: spec.file)
@@ -120,8 +127,11 @@ package enum TransformCommand {
                         }
                         planBox.plan = plan
                         outputNames = plan.outputNames(emptyWork: .empty(header: header))
+                        if svmlight {
+                            labelBox.label = try plan.svmlightLabel(named: spec.output.label!, emptyWork: .empty(header: header), file: spec.file)
+                        }
                     }
-                    guard spec.output.header else { return }
+                    guard spec.output.header && !svmlight else { return }
                     var bytes: [UInt8] = []
                     formatter.appendRecord(outputNames, into: &bytes)
                     pendingHeader = gzipOutput ? GzipMemberEncoder.compress(bytes, level: gzipLevel) : bytes
@@ -129,9 +139,10 @@ package enum TransformCommand {
                 makeProcessor: { _ in
                     var scratch: [UInt8] = []
                     let plan = planBox.plan
+                    let label = labelBox.label
                     return { (work: inout ChunkWork) throws(PreplineError) -> OutputChunk in
                         var out = outputPool.take(minimumCapacity: work.raw.bytes.count + work.raw.bytes.count / 8)
-                        let rows = plan.map { $0.apply(&work, formatter: formatter, into: &out) } ?? formatter.appendRecords(of: work, into: &out)
+                        let rows = plan.map { $0.apply(&work, formatter: formatter, svmlightLabel: label, into: &out) } ?? formatter.appendRecords(of: work, into: &out)
                         if gzipOutput {
                             swap(&out, &scratch)
                             GzipMemberEncoder.compress(scratch, level: gzipLevel, into: &out)

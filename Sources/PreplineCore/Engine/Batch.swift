@@ -21,6 +21,9 @@ package enum ColumnValues {
     case flags([UInt8])
     /// A one-hot block: `names.count` output columns; `hot[r]` is the 1-column or -1 (all zeros).
     case oneHot(names: [String], hot: [Int32])
+    /// A dense block of weights (TF-IDF): `names.count` output columns, row-major
+    /// (`values[r * names.count + j]`).
+    case weights(names: [String], values: [Double])
 }
 
 /// Decides which field texts are missing values (the spec's `input.missing` tokens).
@@ -94,7 +97,7 @@ package struct Batch {
                 column.extras.append(bytes)
             }
             return column
-        case .flags, .oneHot:
+        case .flags, .oneHot, .weights:
             preconditionFailure("the plan never reads an expanded column as text")
         }
     }
@@ -130,8 +133,8 @@ package struct Batch {
             return values
         case .flags(let flags):
             return flags.map { Double($0) }
-        case .oneHot:
-            preconditionFailure("the plan never reads a one-hot block as numbers")
+        case .oneHot, .weights:
+            preconditionFailure("the plan never reads an expanded block as numbers")
         }
     }
 
@@ -155,7 +158,10 @@ package struct Batch {
     package static func outputNames(names: [String], columns: [ColumnValues]) -> [String] {
         var out: [String] = []
         for (name, column) in zip(names, columns) {
-            if case .oneHot(let blockNames, _) = column { out += blockNames } else { out.append(name) }
+            switch column {
+            case .oneHot(let blockNames, _), .weights(let blockNames, _): out += blockNames
+            default: out.append(name)
+            }
         }
         return out
     }
@@ -169,14 +175,18 @@ package struct Batch {
         case flags(UnsafePointer<UInt8>)
         /// `variants` indexes the block's pre-formatted texts ("," + "0,0,1,0"), one per hot column.
         case oneHot(hot: UnsafePointer<Int32>, variants: Int)
+        /// A dense block of `count` numbers per row, row-major (TF-IDF weights).
+        case weights(UnsafePointer<Double>, count: Int)
     }
 
     /// Formats the good records.
     package func format(with formatter: CSVFormatter, into out: inout [UInt8]) -> Int {
         let columns = self.columns
         let width = columns.reduce(0) { sum, column in
-            if case .oneHot(let names, _) = column { return sum + names.count }
-            return sum + 1
+            switch column {
+            case .oneHot(let names, _), .weights(let names, _): return sum + names.count
+            default: return sum + 1
+            }
         }
         // A one-hot block's text depends only on which column is hot: build each variant once
         // per chunk (",0,0,1,0") and write a block with one append instead of two per column.
@@ -199,6 +209,8 @@ package struct Batch {
                         variantBytes.append(j == hotColumn ? 0x31 : 0x30)
                     }
                 }
+            case .weights(let names, let values):
+                cells.append(.weights(values.withUnsafeBufferPointer { $0.baseAddress! }, count: names.count))
             }
         }
         variantStarts.append(variantBytes.count)
@@ -233,12 +245,75 @@ package struct Batch {
                         case .oneHot(let hot, let first):
                             let variant = first + Int(hot[r]) + 1
                             out.append(contentsOf: UnsafeBufferPointer(rebasing: variants[variantStarts[variant]..<variantStarts[variant + 1]]))
+                        case .weights(let values, let count):
+                            let base = r * count
+                            for j in 0..<count {
+                                if c > 0 || j > 0 { out.append(formatter.delimiter) }
+                                formatter.appendNumber(values[base + j], into: &out)
+                            }
                         }
                     }
                     formatter.appendTerminator(into: &out)
                     written += 1
                 }
             }
+        }
+        return written
+    }
+}
+
+extension Batch {
+    /// svmlight output, before formatting: the label and every other plain column must be
+    /// numbers; a row where one is not (or the label is missing) is a row-level error.
+    package mutating func prepareSVMLight(label: Int) {
+        for c in columns.indices {
+            switch columns[c] {
+            case .input, .text, .numbers:
+                let values = numberColumn(c, stage: "svmlight output")
+                if c == label {
+                    for r in 0..<rowCount where work.isGood(r) && values[r].isNaN {
+                        work.reject(record: r, reason: "column '\(names[c])': the label is missing (svmlight output)")
+                    }
+                }
+                columns[c] = .numbers(values)
+            case .flags, .oneHot, .weights:
+                break
+            }
+        }
+    }
+
+    /// Writes the good records as svmlight lines: `label index:value …`, features numbered from
+    /// 1 in output column order without the label; zero and missing values left out.
+    package func formatSVMLight(label: Int, into out: inout [UInt8]) -> Int {
+        var written = 0
+        for r in 0..<rowCount where work.isGood(r) {
+            guard case .numbers(let labels) = columns[label] else { preconditionFailure("prepareSVMLight makes the label numeric") }
+            NumberText.append(labels[r], to: &out)
+            var index = 0
+            @inline(__always) func feature(_ value: Double) {
+                index += 1
+                guard value != 0 && !value.isNaN else { return }
+                out.append(0x20)
+                NumberText.appendInteger(Int64(index), to: &out)
+                out.append(UInt8(ascii: ":"))
+                NumberText.append(value, to: &out)
+            }
+            for (c, column) in columns.enumerated() where c != label {
+                switch column {
+                case .numbers(let values): feature(values[r])
+                case .flags(let flags): feature(Double(flags[r]))
+                case .oneHot(let names, let hot):
+                    let start = index
+                    if hot[r] >= 0 { index = start + Int(hot[r]); feature(1) }
+                    index = start + names.count
+                case .weights(let names, let values):
+                    for j in 0..<names.count { feature(values[r * names.count + j]) }
+                case .input, .text:
+                    preconditionFailure("prepareSVMLight makes every plain column numeric")
+                }
+            }
+            out.append(0x0A)
+            written += 1
         }
         return written
     }

@@ -25,6 +25,8 @@ package struct ExecutionPlan: Sendable {
             }
         }
         for i in stages.indices { try stages[i].setNumeric(numericNames.intersection(stages[i].columnNames)) }
+        for i in stages.indices { try stages[i].planBound(columns) }
+        try Self.checkTokenConsumers(stages, file: file)
         self.stages = stages
         self.numericInputs = numericInputs.sorted { $0.0 < $1.0 }
     }
@@ -36,6 +38,19 @@ package struct ExecutionPlan: Sendable {
             for name in stage.columnNames { if let index = header.names.firstIndex(of: name) { last = max(last, index) } }
         }
         return last + 1
+    }
+
+    /// Between a `tokenize` and the `tfidf` that consumes its tokens, no stage may rewrite the
+    /// column: the tokens are never materialized there, so that stage would see the raw text.
+    private static func checkTokenConsumers(_ stages: [any PipelineStage], file: String) throws(PreplineError) {
+        for case let tokenize as TokenizeStage in stages {
+            for (name, consumer) in tokenize.consumers {
+                if let between = stages.first(where: { $0.position > tokenize.position && $0.position < consumer && $0.columnNames.contains(name) }) {
+                    throw PreplineError.spec(file: file, path: "stages[\(between.position)]",
+                                             message: "column '\(name)' is tokenized by \(tokenize.label) for the tfidf at stages[\(consumer)]; no stage may rewrite it in between (\(between.label))")
+                }
+            }
+        }
     }
 
     /// The first stage that still has parameters to learn.
@@ -89,10 +104,18 @@ package struct ExecutionPlan: Sendable {
     }
 
     /// Apply pass, per chunk.
-    package func apply(_ work: inout ChunkWork, formatter: CSVFormatter, into out: inout [UInt8]) -> Int {
+    /// `svmlightLabel`: the label's index among the final columns (`svmlightLabel(named:)`) for
+    /// svmlight output; nil writes CSV.
+    package func apply(_ work: inout ChunkWork, formatter: CSVFormatter, svmlightLabel: Int? = nil, into out: inout [UInt8]) -> Int {
         var batch = makeBatch(work)
         for stage in stages { stage.apply(&batch) }
-        let rows = batch.format(with: formatter, into: &out)
+        let rows: Int
+        if let label = svmlightLabel {
+            batch.prepareSVMLight(label: label)
+            rows = batch.formatSVMLight(label: label, into: &out)
+        } else {
+            rows = batch.format(with: formatter, into: &out)
+        }
         work = batch.work
         return rows
     }
@@ -105,6 +128,27 @@ package struct ExecutionPlan: Sendable {
                 throw PreplineError.spec(file: file, path: "stages[\(fill.position)]",
                                          message: "column '\(name)' has no observed values, so ffill has nothing to carry (\(fill.label)); give \"value\" as a fallback")
             }
+        }
+    }
+
+    /// svmlight output: the index of the label among the final columns; a spec error when no
+    /// single column has that name, or a tfidf column is sparse (svmlight is sparse already).
+    package func svmlightLabel(named label: String, emptyWork: ChunkWork, file: String) throws(PreplineError) -> Int {
+        for case let tfidf as TfidfStage in stages where tfidf.output == .sparse {
+            throw PreplineError.spec(file: file, path: "stages[\(tfidf.position)].output",
+                                     message: "svmlight output writes only non-zero weights already: use \"dense\" (\(tfidf.label))")
+        }
+        var batch = Batch(names: header.names, columns: header.names.indices.map { .input($0) }, work: emptyWork, missing: missing)
+        for stage in stages { stage.apply(&batch) }
+        guard let index = batch.names.firstIndex(of: label) else {
+            throw PreplineError.spec(file: file, path: "output.label",
+                                     message: "unknown column '\(label)'; columns: \(Batch.outputNames(names: batch.names, columns: batch.columns).joined(separator: ", "))")
+        }
+        switch batch.columns[index] {
+        case .oneHot, .weights:
+            throw PreplineError.spec(file: file, path: "output.label", message: "column '\(label)' was expanded into several columns; the label must be one column")
+        default:
+            return index
         }
     }
 

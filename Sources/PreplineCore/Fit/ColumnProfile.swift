@@ -91,6 +91,8 @@ package struct ColumnProfile: Sendable {
         package static let extremes = Needs(rawValue: 2)
         package static let histogram = Needs(rawValue: 4)
         package static let textCounts = Needs(rawValue: 8)
+        /// Document frequencies and corpus counts of terms (tfidf).
+        package static let terms = Needs(rawValue: 16)
     }
 
     package let needs: Needs
@@ -101,6 +103,11 @@ package struct ColumnProfile: Sendable {
     package var histogram: [Double: Int] = [:]
     /// Counts of text values (categories), keyed by their UTF-8 bytes.
     package var textCounts: [[UInt8]: Int] = [:]
+    /// Terms of the documents (tfidf): O(vocabulary) memory, never O(documents).
+    package var terms = TermCounts()
+    /// Texts an earlier stage's learned fill put in place of missing values, with how many
+    /// documents they are: the stage that needs their terms tokenizes them once in `learn`.
+    package var filledDocuments: [(text: [UInt8], count: Int)] = []
     package var observed = 0
     package var missing = 0
     /// Placeholder counts by the index of the stage whose fill value they stand for.
@@ -148,6 +155,7 @@ package struct ColumnProfile: Sendable {
         maximum = max(maximum, other.maximum)
         for (value, count) in other.histogram { histogram[value, default: 0] += count }
         for (text, count) in other.textCounts { textCounts[text, default: 0] += count }
+        if needs.contains(.terms) { terms.merge(other.terms) }
         observed += other.observed
         missing += other.missing
         for (stage, count) in other.placeholders { placeholders[stage, default: 0] += count }
@@ -163,13 +171,15 @@ package struct ColumnProfile: Sendable {
                 if needs.contains(.moments) { moments.add(copies: count, of: x) }
                 if needs.contains(.extremes) { minimum = min(minimum, x); maximum = max(maximum, x) }
                 if needs.contains(.histogram) { histogram[x == 0 ? 0 : x, default: 0] += count }
-                if needs.contains(.textCounts) {
+                if !needs.isDisjoint(with: [.textCounts, .terms]) {
                     var bytes: [UInt8] = []
                     NumberText.append(x, to: &bytes)
-                    textCounts[bytes, default: 0] += count
+                    if needs.contains(.textCounts) { textCounts[bytes, default: 0] += count }
+                    if needs.contains(.terms) { filledDocuments.append((bytes, count)) }
                 }
             case .text(let bytes):
                 if needs.contains(.textCounts) { textCounts[bytes, default: 0] += count }
+                if needs.contains(.terms) { filledDocuments.append((bytes, count)) }
             }
         }
     }

@@ -3,7 +3,10 @@
 package indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
-    case number(Double)
+    /// A number; `fractionForm` is true when the JSON text had a fraction or an exponent
+    /// (`1.0`, `1e0`), which some options read differently from an integer (`tfidf`'s `max_df`:
+    /// `1` is one document, `1.0` all of them), as Python's `json` does.
+    case number(Double, fractionForm: Bool = false)
     case string(String)
     case array([JSONValue])
     case object([(key: String, value: JSONValue)])
@@ -12,7 +15,7 @@ package indirect enum JSONValue: Sendable, Equatable {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case let (.bool(a), .bool(b)): return a == b
-        case let (.number(a), .number(b)): return a == b
+        case let (.number(a, _), .number(b, _)): return a == b
         case let (.string(a), .string(b)): return a == b
         case let (.array(a), .array(b)): return a == b
         case let (.object(a), .object(b)):
@@ -89,7 +92,11 @@ package struct JSONParser {
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let start = index
+            let value = try parseNumber()
+            let fraction = bytes[start..<index].contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
+            return .number(value, fractionForm: fraction)
         default: throw error("unexpected character '\(Character(Unicode.Scalar(bytes[index])))', expected a value")
         }
     }
@@ -251,7 +258,7 @@ extension JSONValue {
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
-        case .number(let n): out += JSONValue.format(number: n)
+        case .number(let n, let fractionForm): out += JSONValue.format(number: n, fractionForm: fractionForm)
         case .string(let s): JSONValue.writeString(s, into: &out)
         case .array(let elements):
             if elements.isEmpty { out += "[]"; return }
@@ -285,10 +292,10 @@ extension JSONValue {
         }
     }
 
-    private static func format(number: Double) -> String {
+    private static func format(number: Double, fractionForm: Bool) -> String {
         // JSON has no NaN or infinity: an undefined learned value is written as null.
         guard number.isFinite else { return "null" }
-        if number.isFinite, number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
+        if number.isFinite, number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) + (fractionForm ? ".0" : "") }
         return "\(number)"
     }
 

@@ -16,8 +16,20 @@ package enum OnError: String, Sendable, CaseIterable {
     case fail, skip, reject
 }
 
+/// The output file format.
+package enum OutputFormat: String, Sendable, CaseIterable {
+    case csv
+    /// svmlight / libsvm text (`label index:value …`), read by XGBoost, LightGBM and
+    /// scikit-learn's `load_svmlight_file`: features numbered from 1 in output column order,
+    /// the label column left out; zero and missing values are not written.
+    case svmlight
+}
+
 /// How the output is written.
 package struct OutputOptions: Sendable, Equatable {
+    package var format: OutputFormat = .csv
+    /// The label column of `svmlight` output.
+    package var label: String?
     package var delimiter: UInt8?
     package var quote: UInt8?
     /// Write a header record (DESIGN.md: default true; a header-less input gets `column_1`… names).
@@ -114,7 +126,14 @@ package struct Spec: Sendable {
         }
 
         if var output = try reader.object("output") {
-            _ = try output.choice("format", ["csv"])
+            if let f = try output.choice("format", OutputFormat.allCases.map(\.rawValue)) { spec.output.format = OutputFormat(rawValue: f)! }
+            spec.output.label = try output.string("label")
+            if spec.output.format == .svmlight && spec.output.label == nil {
+                throw output.fail("label", "missing; svmlight output needs the label column, e.g. \"label\": \"rating\"")
+            }
+            if spec.output.format == .csv && spec.output.label != nil {
+                throw output.fail("label", "only svmlight output has a label column")
+            }
             _ = try output.choice("columns", ["all"])
             if let d = try output.singleByte("delimiter") { spec.output.delimiter = d }
             if let q = try output.singleByte("quote") { spec.output.quote = q }

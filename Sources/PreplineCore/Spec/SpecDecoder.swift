@@ -48,8 +48,16 @@ package struct SpecObjectReader {
 
     package mutating func number(_ key: String) throws(PreplineError) -> Double? {
         guard let value = value(key) else { return nil }
-        guard case .number(let n) = value else { throw fail(key, "expected a number, got \(value.typeName)") }
+        guard case .number(let n, _) = value else { throw fail(key, "expected a number, got \(value.typeName)") }
         return n
+    }
+
+    /// A number and whether its JSON text had a fraction or exponent (`1.0` vs `1`), for options
+    /// where, as in scikit-learn, an integer counts and a float is a fraction.
+    package mutating func numberWithForm(_ key: String) throws(PreplineError) -> (value: Double, fractionForm: Bool)? {
+        guard let value = value(key) else { return nil }
+        guard case .number(let n, let fractionForm) = value else { throw fail(key, "expected a number, got \(value.typeName)") }
+        return (n, fractionForm)
     }
 
     package mutating func integer(_ key: String, in range: ClosedRange<Int>) throws(PreplineError) -> Int? {

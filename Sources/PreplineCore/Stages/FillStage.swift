@@ -45,7 +45,7 @@ package struct FillStage: PipelineStage {
             for (column, var entry) in fitted {
                 guard let learned = entry.value("value") else { throw entry.fail("value", "missing: the learned fill value") }
                 switch learned {
-                case .number(let x): values[column] = .number(x)
+                case .number(let x, _): values[column] = .number(x)
                 case .string(let s): values[column] = .text(Array(s.utf8))
                 default: throw entry.fail("value", "expected a string or a number, got \(learned.typeName)")
                 }
@@ -110,7 +110,7 @@ package struct FillStage: PipelineStage {
         guard strategy == .constant, let value else { return }
         for name in boundNames where numeric.contains(name) {
             switch value {
-            case .number(let x): values[name] = .number(x)
+            case .number(let x, _): values[name] = .number(x)
             case .string(let s):
                 guard let x = NumberText.parse(s) else {
                     throw PreplineError.spec(file: file, path: "stages[\(position)].value",
@@ -126,7 +126,7 @@ package struct FillStage: PipelineStage {
         switch value {
         case .string(let s)? where forNumbers:
             return .number(NumberText.parse(s) ?? .nan)
-        case .number(let x)?:
+        case .number(let x, _)?:
             if forNumbers { return .number(x) }
             var bytes: [UInt8] = []
             if x == x.rounded(), abs(x) < 1e15 { NumberText.appendInteger(Int64(x), to: &bytes) } else { NumberText.append(x, to: &bytes) }

@@ -26,6 +26,9 @@ package protocol PipelineStage: Sendable {
     var numericColumns: [String] { get }
     /// Told, after every stage is bound, which of its columns the plan reads as numbers.
     mutating func setNumeric(_ names: Set<String>) throws(PreplineError)
+    /// Told, after every stage is bound, what the later stages did with the columns (a
+    /// `tokenize` learns whether a `tfidf` consumes its tokens).
+    mutating func planBound(_ columns: PlanColumns) throws(PreplineError)
     /// What each bound column's fit profile must collect.
     var profileNeeds: ColumnProfile.Needs { get }
 
@@ -42,6 +45,7 @@ package protocol PipelineStage: Sendable {
 extension PipelineStage {
     package var label: String { "stages[\(position)] \(Self.kind)" }
     package mutating func setNumeric(_ names: Set<String>) throws(PreplineError) {}
+    package mutating func planBound(_ columns: PlanColumns) throws(PreplineError) {}
 }
 
 /// The logical columns at some point of the pipeline, for binding stages to them.
@@ -52,6 +56,11 @@ package struct PlanColumns: Sendable {
     /// The last learned-parameter stage that rewrote each column (fill, scale), so a second
     /// learned stage can be refused where one fit pass cannot give scikit-learn's result.
     package var scaledBy: [String: String] = [:]
+    /// Columns a `tokenize` stage has tokenized and no `tfidf` has consumed yet: a `tfidf` on
+    /// such a column tokenizes with these options (tokens never materialize between the two).
+    package var tokenized: [String: (stage: Int, tokenizer: Tokenizer)] = [:]
+    /// The `tfidf` position that consumed each tokenized column, keyed `"<tokenize position>:<column>"`.
+    package var tokenConsumers: [String: Int] = [:]
     package let file: String
 
     /// A fitted block must hold parameters for exactly the columns the stage is bound to: a
@@ -153,7 +162,7 @@ package enum Glob {
 
 /// Every stage kind prepline knows: decoding, help and the JSON Schema come from this list.
 package enum StageRegistry {
-    package static let kinds: [any PipelineStage.Type] = [FillStage.self, ScaleStage.self, OneHotStage.self]
+    package static let kinds: [any PipelineStage.Type] = [FillStage.self, ScaleStage.self, OneHotStage.self, TokenizeStage.self, TfidfStage.self]
 
     package static func decode(_ value: JSONValue, position: Int, file: String) throws(PreplineError) -> any PipelineStage {
         let path = "stages[\(position)]"
@@ -165,8 +174,8 @@ package enum StageRegistry {
         case FillStage.kind: return try FillStage(&reader, position: position)
         case ScaleStage.kind: return try ScaleStage(&reader, position: position)
         case OneHotStage.kind: return try OneHotStage(&reader, position: position)
-        case "tokenize", "tfidf":
-            throw PreplineError.spec(file: file, path: "\(path).stage", message: "stage \"\(kind)\" is not available in this version of prepline; available: \(kinds.map { "\"\($0.kind)\"" }.joined(separator: ", "))")
+        case TokenizeStage.kind: return try TokenizeStage(&reader, position: position)
+        case TfidfStage.kind: return try TfidfStage(&reader, position: position)
         default:
             throw PreplineError.spec(file: file, path: "\(path).stage", message: "unknown stage \"\(kind)\"; expected one of \(kinds.map { "\"\($0.kind)\"" }.joined(separator: ", "))")
         }
@@ -185,7 +194,7 @@ extension SpecObjectReader {
     /// A two-number array `[low, high]` with low < high.
     package mutating func numberPair(_ key: String, within bounds: ClosedRange<Double>? = nil) throws(PreplineError) -> (Double, Double)? {
         guard let value = value(key) else { return nil }
-        guard case .array(let items) = value, items.count == 2, case .number(let low) = items[0], case .number(let high) = items[1] else {
+        guard case .array(let items) = value, items.count == 2, case .number(let low, _) = items[0], case .number(let high, _) = items[1] else {
             throw fail(key, "expected two numbers [low, high], got \(value.serialized())")
         }
         guard low < high else { throw fail(key, "expected low < high, got [\(NumberText.format(low)), \(NumberText.format(high))]") }

@@ -1,0 +1,398 @@
+import Foundation
+
+/// `tfidf`: scikit-learn's TfidfVectorizer (CountVectorizer, then TfidfTransformer) on a text
+/// column, tokenized by the `tokenize` stage before it on that column or with the defaults.
+/// Output `dense`: one column per term, `<col>_<term>`, at the column's place; `sparse`: the
+/// column becomes `term:weight` pairs separated by one space, in vocabulary order.
+package struct TfidfStage: PipelineStage {
+    package enum Norm: String, Sendable, CaseIterable { case l2, l1, none }
+    package enum Output: String, Sendable, CaseIterable { case dense, sparse }
+
+    /// A document-count threshold as scikit-learn reads it: an integer counts documents, a
+    /// float is a fraction of them (`1` and `1.0` differ, so the JSON text decides).
+    package struct Threshold: Sendable, Equatable {
+        package var value: Double
+        package var isFraction: Bool
+
+        func documents(of n: Int) -> Double { isFraction ? value * Double(n) : value }
+
+        var text: String {
+            isFraction ? "\(NumberText.format(value)) (a fraction of the documents)" : "\(Int(value)) (documents)"
+        }
+    }
+
+    /// What apply needs for one column: the vocabulary (output order) and its idf.
+    package struct Fit: Sendable {
+        package var vocabulary: [[UInt8]]
+        package var idf: [Double]?
+        package var lookup: TermTable
+
+        init(vocabulary: [[UInt8]], idf: [Double]?) {
+            self.vocabulary = vocabulary
+            self.idf = idf
+            lookup = TermTable(vocabulary)
+        }
+    }
+
+    package static let kind = "tfidf"
+    package static let summary = "TF-IDF weights as scikit-learn's TfidfVectorizer: min_df, max_df, max_features, vocabulary, binary, use_idf, smooth_idf, sublinear_tf, norm; dense or sparse"
+
+    package let position: Int
+    package let selectors: [String]
+    package let minDF: Threshold
+    package let maxDF: Threshold
+    package let maxFeatures: Int?
+    package let givenVocabulary: [[UInt8]]?
+    package let binary: Bool
+    package let useIDF: Bool
+    package let smoothIDF: Bool
+    package let sublinearTF: Bool
+    package let norm: Norm
+    package let output: Output
+    private let file: String
+    package private(set) var fits: [String: Fit] = [:]
+    private var fittedNames: [String] = []
+    private var bound: [Int] = []
+    private var boundNames: [String] = []
+    private var tokenizers: [Tokenizer] = []
+    package var columnNames: [String] { boundNames }
+
+    package init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError) {
+        self.position = position
+        file = reader.file
+        selectors = try reader.columns()
+        func threshold(_ key: String, default value: Threshold) throws(PreplineError) -> Threshold {
+            guard let (x, fraction) = try reader.numberWithForm(key) else { return value }
+            if fraction {
+                guard x >= 0 && x <= 1 else { throw reader.fail(key, "a float is a fraction of the documents, from 0.0 to 1.0; got \(NumberText.format(x)) (an integer counts documents)") }
+            } else {
+                guard x >= 0 && x <= Double(Int32.max) else { throw reader.fail(key, "expected a document count >= 0 (an integer) or a fraction from 0.0 to 1.0") }
+            }
+            return Threshold(value: x, isFraction: fraction)
+        }
+        minDF = try threshold("min_df", default: Threshold(value: 1, isFraction: false))
+        maxDF = try threshold("max_df", default: Threshold(value: 1, isFraction: true))
+        if !maxDF.isFraction && maxDF.value < 1 { throw reader.fail("max_df", "an integer max_df counts documents and must be at least 1") }
+        maxFeatures = try reader.integer("max_features", in: 1...Int(Int32.max))
+        if let words = try reader.stringArray("vocabulary") {
+            guard !words.isEmpty else { throw reader.fail("vocabulary", "expected at least one term") }
+            if let repeated = words.enumerated().first(where: { i, w in words[..<i].contains(w) }) {
+                throw PreplineError.spec(file: reader.file, path: "\(reader.childPath("vocabulary"))[\(repeated.offset)]", message: "term \"\(repeated.element)\" is given twice")
+            }
+            givenVocabulary = words.map { Array($0.utf8) }
+        } else {
+            givenVocabulary = nil
+        }
+        binary = try reader.bool("binary") ?? false
+        useIDF = try reader.bool("use_idf") ?? true
+        smoothIDF = try reader.bool("smooth_idf") ?? true
+        sublinearTF = try reader.bool("sublinear_tf") ?? false
+        if let value = reader.value("norm"), value != .null {
+            guard case .string(let s) = value, let n = Norm(rawValue: s) else {
+                throw reader.fail("norm", "expected \"l2\", \"l1\" or \"none\", got \(value.serialized())")
+            }
+            norm = n
+        } else {
+            norm = reader.has("norm") ? .none : .l2
+        }
+        output = Output(rawValue: try reader.choice("output", Output.allCases.map(\.rawValue)) ?? "dense")!
+        if let fitted = try reader.fittedColumns() {
+            fittedNames = fitted.map(\.name)
+            for (column, var entry) in fitted {
+                guard let words = try entry.stringArray("vocabulary") else { throw entry.fail("vocabulary", "missing: the learned vocabulary of column '\(column)'") }
+                var idf: [Double]?
+                if let value = entry.value("idf") {
+                    guard case .array(let items) = value else { throw entry.fail("idf", "expected an array of numbers") }
+                    var list: [Double] = []
+                    for item in items {
+                        guard case .number(let x, _) = item else { throw entry.fail("idf", "expected numbers, got \(item.typeName)") }
+                        list.append(x)
+                    }
+                    guard list.count == words.count else { throw entry.fail("idf", "expected \(words.count) numbers, one per vocabulary term, got \(list.count)") }
+                    idf = list
+                }
+                if useIDF && idf == nil { throw entry.fail("idf", "missing: the learned idf of column '\(column)' (use_idf is true)") }
+                try entry.finish()
+                fits[column] = Fit(vocabulary: words.map { Array($0.utf8) }, idf: useIDF ? idf : nil)
+            }
+        }
+        try reader.finish()
+    }
+
+    /// Nothing to learn when the vocabulary is given and no idf is used.
+    package var isFitted: Bool { !fits.isEmpty || (givenVocabulary != nil && !useIDF) }
+
+    package var fittedJSON: JSONValue? {
+        guard !fits.isEmpty else { return nil }
+        return .object(boundNames.compactMap { name in
+            guard let fit = fits[name] else { return nil }
+            var members: [(key: String, value: JSONValue)] = [("vocabulary", .array(fit.vocabulary.map { .string(String(decoding: $0, as: UTF8.self)) }))]
+            if let idf = fit.idf { members.append(("idf", .array(idf.map { .number($0) }))) }
+            return (name, .object(members))
+        })
+    }
+
+    package var numericColumns: [String] { [] }
+    package var profileNeeds: ColumnProfile.Needs { .terms }
+
+    package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
+        bound = try columns.resolve(selectors, path: "stages[\(position)].columns")
+        boundNames = bound.map { columns.names[$0] }
+        try columns.checkFitted(fittedNames, bound: boundNames, position: position)
+        tokenizers = []
+        for name in boundNames {
+            if let (stage, tokenizer) = columns.tokenized.removeValue(forKey: name) {
+                columns.tokenConsumers["\(stage):\(name)"] = position
+                tokenizers.append(tokenizer)
+            } else {
+                tokenizers.append(try! Tokenizer(TokenizerOptions(), label: label))
+            }
+            columns.expandedBy[name] = label
+        }
+        if fits.isEmpty, let givenVocabulary, !useIDF {
+            for name in boundNames { fits[name] = Fit(vocabulary: givenVocabulary, idf: nil) }
+        }
+    }
+
+    /// Counts each term once per document it occurs in, and in total.
+    private struct CountingSink: TermSink {
+        var counts = TermCounts()
+        let only: TermTable?
+
+        mutating func term(_ bytes: UnsafeBufferPointer<UInt8>) {
+            if let only, only.find(bytes) == nil { return }
+            counts.add(bytes)
+        }
+    }
+
+    package func observe(_ batch: inout Batch, into profiles: inout [ColumnProfile]) {
+        var scratch = TokenScratch()
+        let only = givenVocabulary.map { TermTable($0) }
+        for (i, c) in bound.enumerated() {
+            let text = batch.textColumn(c)
+            var sink = CountingSink(only: only)
+            for r in 0..<batch.rowCount where batch.work.isGood(r) {
+                let ref = text.refs[r]
+                if let stage = Placeholder.stage(ofRef: ref) {
+                    profiles[i].placeholders[stage, default: 0] += 1
+                    continue
+                }
+                guard let bytes = batch.bytes(of: ref, in: text) else {
+                    profiles[i].missing += 1
+                    continue
+                }
+                sink.counts.nextDocument()
+                if let bad = tokenizers[i].terms(of: bytes, scratch: &scratch, into: &sink) {
+                    batch.work.reject(record: r, reason: TokenizeStage.invalidUTF8(column: boundNames[i], offset: bad, label: tokenizers[i].label))
+                    continue
+                }
+                profiles[i].observed += 1
+            }
+            profiles[i].terms = sink.counts
+            batch.columns[c] = .text(text)
+        }
+    }
+
+    package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) -> [String: FillValue] {
+        guard fits.isEmpty else { return [:] }
+        for (i, name) in boundNames.enumerated() {
+            var counts = profiles[i].terms
+            var scratch = TokenScratch()
+            let only = givenVocabulary.map { TermTable($0) }
+            for (text, copies) in profiles[i].filledDocuments {
+                var sink = CountingSink(only: only)
+                sink.counts.nextDocument()
+                _ = text.withUnsafeBufferPointer { tokenizers[i].terms(of: $0, scratch: &scratch, into: &sink) }
+                counts.merge(sink.counts, copies: copies)
+            }
+            let documents = profiles[i].observed + profiles[i].missing
+            let vocabulary: [[UInt8]]
+            if let givenVocabulary { vocabulary = givenVocabulary } else { vocabulary = try selectVocabulary(counts, documents: documents, column: name) }
+            var idf: [Double]?
+            if useIDF {
+                let smooth = smoothIDF ? 1.0 : 0.0
+                idf = vocabulary.map { term in
+                    let df = term.withUnsafeBufferPointer { counts.terms.find($0) }.map { counts.documentFrequency[$0] } ?? 0
+                    // scikit-learn: log(n_samples / df) + 1, both smoothed by one when smooth_idf.
+                    return log((Double(documents) + smooth) / (Double(df) + smooth)) + 1
+                }
+            }
+            fits[name] = Fit(vocabulary: vocabulary, idf: idf)
+        }
+        return [:]
+    }
+
+    /// CountVectorizer's `_limit_features`: keep terms with min_df <= df <= max_df, then the
+    /// `max_features` with the highest corpus counts (ties: the earlier term in code-point
+    /// order), sorted by code point.
+    private func selectVocabulary(_ counts: TermCounts, documents: Int, column: String) throws(PreplineError) -> [[UInt8]] {
+        guard counts.terms.count > 0 else {
+            throw PreplineError.spec(file: file, path: "stages[\(position)]",
+                                     message: "column '\(column)': empty vocabulary; perhaps the documents only contain stop words (\(label))")
+        }
+        let high = maxDF.documents(of: documents)
+        let low = minDF.documents(of: documents)
+        guard high >= low else {
+            throw PreplineError.spec(file: file, path: "stages[\(position)]",
+                                     message: "column '\(column)': max_df \(maxDF.text) corresponds to fewer documents than min_df \(minDF.text) over \(documents) documents (\(label))")
+        }
+        var kept = (0..<counts.terms.count).filter {
+            let df = Double(counts.documentFrequency[$0])
+            return df <= high && df >= low
+        }
+        guard !kept.isEmpty else {
+            throw PreplineError.spec(file: file, path: "stages[\(position)]",
+                                     message: "column '\(column)': after pruning, no terms remain: min_df \(minDF.text), max_df \(maxDF.text), \(documents) documents; try a lower min_df or a higher max_df (\(label))")
+        }
+        let terms = kept.map { counts.terms.term($0) }
+        var order = Array(terms.indices).sorted { terms[$0].lexicographicallyPrecedes(terms[$1]) }
+        if let maxFeatures, kept.count > maxFeatures {
+            // With binary counts scikit-learn ranks by the binary matrix's sums: the df.
+            let rank = kept.map { binary ? counts.documentFrequency[$0] : counts.total[$0] }
+            let top = order.enumerated().sorted { a, b in rank[a.element] != rank[b.element] ? rank[a.element] > rank[b.element] : a.offset < b.offset }
+            order = top.prefix(maxFeatures).map(\.element).sorted { terms[$0].lexicographicallyPrecedes(terms[$1]) }
+        }
+        kept = []
+        return order.map { terms[$0] }
+    }
+
+    /// Counts a document's vocabulary terms into a row.
+    private struct WeightSink: TermSink {
+        let lookup: TermTable
+        let row: UnsafeMutablePointer<Double>
+        var touched: [Int] = []
+
+        mutating func term(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard let j = lookup.find(bytes) else { return }
+            if row[j] == 0 { touched.append(j) }
+            row[j] += 1
+        }
+    }
+
+    /// TfidfTransformer.transform on one row's counts (at `touched`, sorted): binary, sublinear
+    /// tf, idf, then the norm summed in column order, as scikit-learn's CSR loops do.
+    private func weigh(_ row: UnsafeMutablePointer<Double>, touched: [Int], idf: [Double]?) {
+        for j in touched {
+            var x = binary ? 1 : row[j]
+            if sublinearTF { x = log(x) + 1 }
+            if let idf { x *= idf[j] }
+            row[j] = x
+        }
+        switch norm {
+        case .none: return
+        case .l2:
+            var sum = 0.0
+            for j in touched { sum += row[j] * row[j] }
+            guard sum != 0 else { return }
+            sum = sum.squareRoot()
+            for j in touched { row[j] /= sum }
+        case .l1:
+            var sum = 0.0
+            for j in touched { sum += abs(row[j]) }
+            guard sum != 0 else { return }
+            for j in touched { row[j] /= sum }
+        }
+    }
+
+    package func apply(_ batch: inout Batch) {
+        var scratch = TokenScratch()
+        for (i, c) in bound.enumerated() {
+            let name = boundNames[i]
+            let fit = fits[name]!
+            let width = fit.vocabulary.count
+            let text = batch.textColumn(c)
+            let rows = batch.rowCount
+            var values = [Double](repeating: 0, count: output == .dense ? rows * width : width)
+            var sparse = TextColumn(refs: [Int32](repeating: TextColumn.missing, count: output == .sparse ? rows : 0))
+            values.withUnsafeMutableBufferPointer { buffer in
+                var sink = WeightSink(lookup: fit.lookup, row: buffer.baseAddress!)
+                for r in 0..<rows where batch.work.isGood(r) {
+                    let row = output == .dense ? buffer.baseAddress! + r * width : buffer.baseAddress!
+                    if let bytes = batch.bytes(of: text.refs[r], in: text) {
+                        sink = WeightSink(lookup: fit.lookup, row: row, touched: sink.touched)
+                        sink.touched.removeAll(keepingCapacity: true)
+                        if let bad = tokenizers[i].terms(of: bytes, scratch: &scratch, into: &sink) {
+                            batch.work.reject(record: r, reason: TokenizeStage.invalidUTF8(column: name, offset: bad, label: tokenizers[i].label))
+                            for j in sink.touched { row[j] = 0 }
+                            continue
+                        }
+                        if sink.touched.count > 1 { sink.touched.sort() }
+                        weigh(row, touched: sink.touched, idf: fit.idf)
+                    } else {
+                        sink.touched.removeAll(keepingCapacity: true)
+                    }
+                    guard output == .sparse else { continue }
+                    var pairs: [UInt8] = []
+                    for (k, j) in sink.touched.enumerated() {
+                        if k > 0 { pairs.append(0x20) }
+                        pairs.append(contentsOf: fit.vocabulary[j])
+                        pairs.append(UInt8(ascii: ":"))
+                        NumberText.append(row[j], to: &pairs)
+                        row[j] = 0
+                    }
+                    sparse.refs[r] = TextColumn.extraRef(sparse.extras.count)
+                    sparse.extras.append(pairs)
+                }
+            }
+            if output == .dense {
+                batch.columns[c] = .weights(names: fit.vocabulary.map { "\(name)_\(String(decoding: $0, as: UTF8.self))" }, values: values)
+            } else {
+                batch.columns[c] = .text(sparse)
+            }
+        }
+    }
+}
+
+extension TfidfStage: StageDescribing {
+    package static var optionsSchema: JSONValue {
+        let threshold = { (description: String, defaultValue: JSONValue) in
+            SchemaPiece.object([
+                "description": .string(description),
+                "anyOf": .array([
+                    SchemaPiece.object(["type": .string("integer"), "minimum": .number(0)]),
+                    SchemaPiece.object(["type": .string("number"), "minimum": .number(0), "maximum": .number(1)]),
+                ]),
+                "default": defaultValue,
+            ])
+        }
+        return SchemaPiece.object([
+            "properties": SchemaPiece.object([
+                "min_df": threshold("Keep terms in at least this many documents (an integer) or this fraction of them (a float, 0.0 to 1.0).", .number(1)),
+                "max_df": threshold("Keep terms in at most this many documents (an integer) or this fraction of them (a float: 1.0 is all).", .number(1, fractionForm: true)),
+                "max_features": SchemaPiece.object([
+                    "description": .string("Keep only the terms with the highest corpus counts (ties: the earlier term in code-point order)."),
+                    "type": .string("integer"), "minimum": .number(1),
+                ]),
+                "vocabulary": SchemaPiece.object([
+                    "description": .string("The terms, in output order (min_df, max_df and max_features are then not used)."),
+                    "type": .string("array"), "items": SchemaPiece.object(["type": .string("string")]), "minItems": .number(1),
+                ]),
+                "binary": SchemaPiece.boolean(default: false, "Count a term once per document."),
+                "use_idf": SchemaPiece.boolean(default: true, "Multiply by the inverse document frequency."),
+                "smooth_idf": SchemaPiece.boolean(default: true, "idf = ln((1 + n) / (1 + df)) + 1, as if one document held every term."),
+                "sublinear_tf": SchemaPiece.boolean(default: false, "Use 1 + ln(tf) instead of tf."),
+                "norm": SchemaPiece.object([
+                    "description": .string("Normalize each row: l2 (unit Euclidean length), l1, or none."),
+                    "enum": .array(Norm.allCases.map { .string($0.rawValue) } + [.null]), "default": .string("l2"),
+                ]),
+                "output": SchemaPiece.choice(Output.allCases.map(\.rawValue), default: Output.dense.rawValue,
+                                             "dense: one column per term, <col>_<term>, at the column's place; sparse: one column of term:weight pairs."),
+                "fitted": SchemaPiece.fitted("The learned vocabulary per column, in output order, and its idf.",
+                                             entry: ["vocabulary": SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["type": .string("string")])]),
+                                                     "idf": SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["type": .string("number")])])],
+                                             required: ["vocabulary"]),
+            ]),
+        ])
+    }
+
+    package var learnedParameters: String { useIDF ? "the vocabulary and its idf" : "the vocabulary" }
+
+    package var columnEffect: String? {
+        output == .dense ? "expands each column, in its place, into one weight column per term: <col>_<term>" : "replaces each text by term:weight pairs"
+    }
+
+    package func expandedNames(of column: String) -> [String]? {
+        guard output == .dense, columnNames.contains(column) else { return nil }
+        return fits[column].map { $0.vocabulary.map { "\(column)_\(String(decoding: $0, as: UTF8.self))" } } ?? ["\(column)_<term>…"]
+    }
+}

@@ -1,0 +1,180 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Terms (UTF-8 byte strings) interned in one byte arena, each with a dense index, found by
+/// their bytes without making an array or a `String` per token.
+///
+/// Tokenizing is the hot loop of the text stages: a `[[UInt8]: Int]` dictionary allocated an
+/// array per token looked up. Here a lookup hashes the borrowed bytes and compares them with the
+/// arena; only a new term is copied. Open addressing, linear probing, power-of-two slots.
+package struct TermTable: Sendable {
+    private var arena: [UInt8] = []
+    /// Term `i` is `arena[ends[i - 1] ..< ends[i]]` (0 for the first).
+    private var ends: [Int32] = []
+    private var hashes: [UInt64] = []
+    /// Term index + 1 per slot; 0 is empty.
+    private var slots: [Int32]
+    private var mask: Int
+
+    package init(capacity: Int = 64) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [Int32](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    /// A table of the given terms, indexed in the given order (a repeated term keeps its first index).
+    package init(_ terms: [[UInt8]]) {
+        self.init(capacity: terms.count)
+        for term in terms { term.withUnsafeBufferPointer { _ = insert($0) } }
+    }
+
+    package var count: Int { ends.count }
+
+    @inline(__always)
+    package static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        guard let base = bytes.baseAddress else { return h }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= bytes.count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            i += 8
+        }
+        if i < bytes.count {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < bytes.count {
+                tail |= UInt64(base[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+            h ^= h >> 29
+        }
+        return h &* 0xBF58_476D_1CE4_E5B9 ^ (h >> 32)
+    }
+
+    @inline(__always)
+    private func equals(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = index == 0 ? 0 : Int(ends[index - 1])
+        let length = Int(ends[index]) - start
+        guard length == bytes.count else { return false }
+        if length == 0 { return true }
+        return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, bytes.baseAddress!, length) == 0 }
+    }
+
+    /// The index of `bytes`, or nil.
+    @inline(__always)
+    package func find(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        find(bytes, hash: Self.hash(bytes))
+    }
+
+    @inline(__always)
+    package func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { return nil }
+            if hashes[entry - 1] == hash && equals(entry - 1, bytes) { return entry - 1 }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The index of `bytes`, adding it when new.
+    @inline(__always)
+    package mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>) -> (index: Int, inserted: Bool) {
+        let hash = Self.hash(bytes)
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { break }
+            if hashes[entry - 1] == hash && equals(entry - 1, bytes) { return (entry - 1, false) }
+            slot = (slot + 1) & mask
+        }
+        let index = ends.count
+        arena.append(contentsOf: bytes)
+        ends.append(Int32(arena.count))
+        hashes.append(hash)
+        slots[slot] = Int32(index + 1)
+        if ends.count * 2 > slots.count { grow() }
+        return (index, true)
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        var fresh = [Int32](repeating: 0, count: size)
+        let newMask = size - 1
+        for (index, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash) & newMask
+            while fresh[slot] != 0 { slot = (slot + 1) & newMask }
+            fresh[slot] = Int32(index + 1)
+        }
+        slots = fresh
+        mask = newMask
+    }
+
+    /// Term `index`'s bytes, valid inside `body`.
+    package func withTerm<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let start = index == 0 ? 0 : Int(ends[index - 1])
+        return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<Int(ends[index])])) }
+    }
+
+    package func term(_ index: Int) -> [UInt8] { withTerm(index) { Array($0) } }
+}
+
+/// Document frequencies and corpus counts of terms: the mergeable partial state of a TF-IDF fit.
+/// Integers only, so merging chunks in any grouping gives the same totals; chunks are still
+/// merged in input order, so the table's internal order is the same for any `--threads`.
+package struct TermCounts: Sendable {
+    package var terms = TermTable(capacity: 1024)
+    /// Documents containing each term.
+    package var documentFrequency: [Int] = []
+    /// Occurrences of each term in the corpus (scikit-learn's `max_features` ranks by these).
+    package var total: [Int] = []
+    /// The last document that counted towards each term's frequency (within one chunk).
+    private var lastDocument: [Int32] = []
+    private var document: Int32 = 0
+
+    package init() {}
+
+    /// Starts the next document.
+    package mutating func nextDocument() { document += 1 }
+
+    @inline(__always)
+    package mutating func add(_ term: UnsafeBufferPointer<UInt8>) {
+        let (index, inserted) = terms.insert(term)
+        if inserted {
+            documentFrequency.append(1)
+            total.append(1)
+            lastDocument.append(document)
+            return
+        }
+        total[index] += 1
+        if lastDocument[index] != document {
+            lastDocument[index] = document
+            documentFrequency[index] += 1
+        }
+    }
+
+    /// Adds `copies` documents whose distinct terms and counts are `other`'s (a learned fill value).
+    package mutating func merge(_ other: TermCounts, copies: Int = 1) {
+        for i in 0..<other.terms.count {
+            let index = other.terms.withTerm(i) { bytes in
+                let (index, inserted) = terms.insert(bytes)
+                if inserted {
+                    documentFrequency.append(0)
+                    total.append(0)
+                    lastDocument.append(-1)
+                }
+                return index
+            }
+            documentFrequency[index] += other.documentFrequency[i] * copies
+            total[index] += other.total[i] * copies
+        }
+    }
+}

@@ -1,0 +1,417 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a `tokenize` stage asks for (also the defaults a `tfidf` stage uses on an untokenized
+/// column): scikit-learn's `CountVectorizer` analyzer options.
+package struct TokenizerOptions: Sendable, Equatable {
+    /// scikit-learn's default `token_pattern`.
+    package static let defaultPattern = #"(?u)\b\w\w+\b"#
+
+    package var lowercase = true
+    package var pattern = TokenizerOptions.defaultPattern
+    /// Removed after tokenizing, before n-grams (nil: none).
+    package var stopWords: [String]?
+    package var ngrams = (min: 1, max: 1)
+    /// `strip_accents: "unicode"`: NFKD, then combining marks dropped.
+    package var stripAccents = false
+
+    package init() {}
+
+    package static func == (a: TokenizerOptions, b: TokenizerOptions) -> Bool {
+        a.lowercase == b.lowercase && a.pattern == b.pattern && a.stopWords == b.stopWords
+            && a.ngrams == b.ngrams && a.stripAccents == b.stripAccents
+    }
+}
+
+/// Receives the terms of a document, one call per term (bytes valid only during the call).
+package protocol TermSink {
+    mutating func term(_ bytes: UnsafeBufferPointer<UInt8>)
+}
+
+/// Per-thread working memory of a tokenizer, reused from document to document.
+package struct TokenScratch {
+    /// Token bytes of the current document, end to end.
+    var tokenBytes: [UInt8] = []
+    /// Token ends in `tokenBytes` (for n-grams).
+    var tokenEnds: [Int] = []
+    var gram: [UInt8] = []
+    var scalars: [Unicode.Scalar] = []
+    var lowered: [Unicode.Scalar] = []
+    /// This thread's compiled pattern (each worker compiles its own).
+    var regex: NSRegularExpression?
+
+    package init() {}
+}
+
+/// scikit-learn's analyzer (`build_analyzer()` of CountVectorizer with `analyzer="word"`):
+/// preprocess (lowercase, then strip accents), tokenize with the pattern, drop stop words,
+/// then word n-grams joined by one space.
+///
+/// The default pattern `(?u)\b\w\w+\b` matches every maximal run of two or more word characters,
+/// where a word character is what Python's `re` calls `\w` on str (`ch.isalnum() or ch == "_"`,
+/// the generated `WordCharacters` table). That is done by hand over bytes: ASCII documents never
+/// leave the byte loop; others are decoded to scalars once. Other patterns run on ICU
+/// (NSRegularExpression) with `\w`, `\W`, `\b`, `\B` rewritten to Python's meaning (`translate`).
+package final class Tokenizer: Sendable {
+    package let options: TokenizerOptions
+    /// The stage whose options these are, for row-level errors.
+    package let label: String
+    private let stopWords: TermTable?
+    /// The pattern as Swift compiles it (nil: the default pattern's hand-written path).
+    private let regexSource: String?
+    private let takesGroup: Bool
+
+    package init(_ options: TokenizerOptions, label: String) throws(TokenizerPatternError) {
+        self.options = options
+        self.label = label
+        stopWords = options.stopWords.map { TermTable($0.map { Array($0.utf8) }) }
+        if options.pattern == TokenizerOptions.defaultPattern {
+            regexSource = nil
+            takesGroup = false
+        } else {
+            let source = Self.translate(options.pattern)
+            let groups = Self.groupCount(source)
+            guard groups <= 1 else {
+                throw TokenizerPatternError(message: "more than one capturing group; scikit-learn allows at most one")
+            }
+            do {
+                _ = try Self.compile(source)
+            } catch {
+                throw TokenizerPatternError(message: "not a valid regular expression: \(error)")
+            }
+            // scikit-learn tokenizes with the capturing group when there is one.
+            takesGroup = groups == 1
+            regexSource = source
+        }
+    }
+
+    private static func compile(_ source: String) throws -> NSRegularExpression {
+        try NSRegularExpression(pattern: source)
+    }
+
+    /// Python's `\w` as an ICU set: ASCII word bytes and the generated ranges.
+    private static let wordSet: String = {
+        var set = "[0-9A-Za-z_"
+        let r = WordCharacters.ranges
+        for k in stride(from: 0, to: r.count, by: 2) {
+            set += r[k] == r[k + 1] ? "\\x{\(String(r[k], radix: 16))}" : "\\x{\(String(r[k], radix: 16))}-\\x{\(String(r[k + 1], radix: 16))}"
+        }
+        return set + "]"
+    }()
+
+    /// A Python `re` pattern rewritten for ICU (NSRegularExpression) so that `\w`, `\W`, `\b`
+    /// and `\B` mean what they mean in Python on str: `\w` is the generated word set, and the
+    /// boundaries are written with lookarounds on it. `(?u)` is dropped (it is ICU's only mode)
+    /// and `(?P<name>` becomes `(?<name>`.
+    package static func translate(_ pattern: String) -> String {
+        var source = pattern
+        while source.hasPrefix("(?u)") { source.removeFirst(4) }
+        source = source.replacingOccurrences(of: "(?P<", with: "(?<")
+        let w = wordSet
+        let notW = "[^" + w.dropFirst()
+        var out = ""
+        var chars = Array(source)[...]
+        var classDepth = 0
+        while let c = chars.popFirst() {
+            if c == "\\", let next = chars.popFirst() {
+                switch next {
+                case "w": out += w
+                case "W": out += notW
+                case "b" where classDepth == 0: out += "(?:(?<=\(w))(?!\(w))|(?<!\(w))(?=\(w)))"
+                case "B" where classDepth == 0: out += "(?:(?<=\(w))(?=\(w))|(?<!\(w))(?!\(w)))"
+                default: out.append(c); out.append(next)
+                }
+                continue
+            }
+            if c == "[" { classDepth += 1 } else if c == "]" && classDepth > 0 { classDepth -= 1 }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// Capturing groups in a pattern: "(" not escaped, not in a class, not "(?".
+    private static func groupCount(_ pattern: String) -> Int {
+        var count = 0, escaped = false, inClass = false
+        let chars = Array(pattern)
+        for (i, c) in chars.enumerated() {
+            if escaped { escaped = false; continue }
+            switch c {
+            case "\\": escaped = true
+            case "[": inClass = true
+            case "]": inClass = false
+            case "(" where !inClass:
+                if i + 1 < chars.count, chars[i + 1] == "?" {
+                    // Named groups (?P<name>…) and (?<name>…) capture too.
+                    if i + 2 < chars.count, chars[i + 2] == "P" || (chars[i + 2] == "<" && i + 3 < chars.count && chars[i + 3] != "=" && chars[i + 3] != "!") {
+                        count += 1
+                    }
+                } else {
+                    count += 1
+                }
+            default: break
+            }
+        }
+        return count
+    }
+
+    /// Feeds the terms of `document` to `sink`. Returns nil, or the byte offset of the first
+    /// byte that is not valid UTF-8 (then nothing was fed).
+    package func terms<Sink: TermSink>(of document: UnsafeBufferPointer<UInt8>, scratch: inout TokenScratch, into sink: inout Sink) -> Int? {
+        scratch.tokenBytes.removeAll(keepingCapacity: true)
+        scratch.tokenEnds.removeAll(keepingCapacity: true)
+        let ascii = Self.isASCII(document)
+        if ascii && regexSource == nil {
+            asciiTokens(document, scratch: &scratch)
+        } else {
+            if !ascii {
+                if let bad = Self.decode(document, into: &scratch.scalars) { return bad }
+            } else {
+                scratch.scalars.removeAll(keepingCapacity: true)
+                for byte in document { scratch.scalars.append(Unicode.Scalar(byte)) }
+            }
+            preprocess(&scratch)
+            if regexSource == nil { scalarTokens(&scratch) } else { regexTokens(&scratch) }
+        }
+        emit(&scratch, into: &sink)
+        return nil
+    }
+
+    @inline(__always)
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        var bits: UInt64 = 0
+        while i + 8 <= bytes.count {
+            bits |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < bytes.count { bits |= UInt64(base[i]); i += 1 }
+        return bits & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// ASCII word bytes: [0-9A-Za-z_].
+    private static let asciiWord: [Bool] = (0..<128).map { b in
+        (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x5F
+    }
+
+    /// The default pattern on an ASCII document: runs of two or more word bytes, lowercased.
+    /// Tokens are never longer than the document, so they are written through a pointer into
+    /// a buffer of the document's size (no capacity check per byte).
+    private func asciiTokens(_ document: UnsafeBufferPointer<UInt8>, scratch: inout TokenScratch) {
+        let lower = options.lowercase
+        let n = document.count
+        scratch.tokenBytes.append(contentsOf: repeatElement(0, count: n))
+        var used = 0
+        scratch.tokenBytes.withUnsafeMutableBufferPointer { out in
+            Self.asciiWord.withUnsafeBufferPointer { word in
+                var i = 0
+                while i < n {
+                    guard word[Int(document[i])] else { i += 1; continue }
+                    let start = i
+                    i += 1
+                    while i < n && word[Int(document[i])] { i += 1 }
+                    guard i - start >= 2 else { continue }
+                    for j in start..<i {
+                        let b = document[j]
+                        out[used] = lower && b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+                        used += 1
+                    }
+                    scratch.tokenEnds.append(used)
+                }
+            }
+        }
+        scratch.tokenBytes.removeLast(n - used)
+    }
+
+    /// Strict UTF-8 decoding (no overlongs, surrogates or code points past U+10FFFF, as Python's
+    /// decoder); the offset of the first bad byte on failure.
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, into scalars: inout [Unicode.Scalar]) -> Int? {
+        scalars.removeAll(keepingCapacity: true)
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b0 = bytes[i]
+            if b0 < 0x80 { scalars.append(Unicode.Scalar(b0)); i += 1; continue }
+            let length: Int, minimum: UInt32
+            var value: UInt32
+            switch b0 {
+            case 0xC2...0xDF: length = 2; value = UInt32(b0 & 0x1F); minimum = 0x80
+            case 0xE0...0xEF: length = 3; value = UInt32(b0 & 0x0F); minimum = 0x800
+            case 0xF0...0xF4: length = 4; value = UInt32(b0 & 0x07); minimum = 0x10000
+            default: return i
+            }
+            guard i + length <= n else { return i }
+            for k in 1..<length {
+                let b = bytes[i + k]
+                guard b & 0xC0 == 0x80 else { return i }
+                value = value << 6 | UInt32(b & 0x3F)
+            }
+            guard value >= minimum, let scalar = Unicode.Scalar(value) else { return i }
+            scalars.append(scalar)
+            i += length
+        }
+        return nil
+    }
+
+    /// Python's `str.lower()` (full case mapping, Final_Sigma in context), then scikit-learn's
+    /// `strip_accents_unicode` (NFKD, combining marks dropped) on `scratch.scalars`.
+    private func preprocess(_ scratch: inout TokenScratch) {
+        if options.lowercase {
+            scratch.lowered.removeAll(keepingCapacity: true)
+            let s = scratch.scalars
+            for (i, scalar) in s.enumerated() {
+                let v = scalar.value
+                if v < 0x80 {
+                    scratch.lowered.append(v >= 0x41 && v <= 0x5A ? Unicode.Scalar(v | 0x20)! : scalar)
+                } else if v == 0x3A3 {
+                    scratch.lowered.append(Self.isFinalSigma(s, at: i) ? "\u{3C2}" : "\u{3C3}")
+                } else {
+                    let mapping = scalar.properties.lowercaseMapping
+                    scratch.lowered.append(contentsOf: mapping.unicodeScalars)
+                }
+            }
+            swap(&scratch.scalars, &scratch.lowered)
+        }
+        if options.stripAccents, scratch.scalars.contains(where: { !$0.isASCII }) {
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scratch.scalars)
+            let decomposed = String(view).decomposedStringWithCompatibilityMapping
+            scratch.scalars.removeAll(keepingCapacity: true)
+            for scalar in decomposed.unicodeScalars where scalar.properties.canonicalCombiningClass.rawValue == 0 {
+                scratch.scalars.append(scalar)
+            }
+        }
+    }
+
+    /// CPython's `handle_capital_sigma`: a cased letter before (skipping case-ignorable ones)
+    /// and no cased letter after.
+    private static func isFinalSigma(_ s: [Unicode.Scalar], at i: Int) -> Bool {
+        var j = i - 1
+        while j >= 0 && s[j].properties.isCaseIgnorable { j -= 1 }
+        guard j >= 0 && s[j].properties.isCased else { return false }
+        j = i + 1
+        while j < s.count && s[j].properties.isCaseIgnorable { j += 1 }
+        return j == s.count || !s[j].properties.isCased
+    }
+
+    /// Python's `\w` on str.
+    @inline(__always)
+    package static func isWord(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        if v < 0x80 { return asciiWord[Int(v)] }
+        let ranges = WordCharacters.ranges
+        var low = 0, high = ranges.count / 2
+        while low < high {
+            let mid = (low + high) / 2
+            if ranges[2 * mid + 1] < v { low = mid + 1 } else { high = mid }
+        }
+        return low < ranges.count / 2 && ranges[2 * low] <= v
+    }
+
+    private static func appendUTF8(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
+        let v = scalar.value
+        switch v {
+        case 0..<0x80: out.append(UInt8(v))
+        case 0x80..<0x800: out.append(UInt8(0xC0 | v >> 6)); out.append(UInt8(0x80 | v & 0x3F))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | v >> 12)); out.append(UInt8(0x80 | (v >> 6) & 0x3F)); out.append(UInt8(0x80 | v & 0x3F))
+        default:
+            out.append(UInt8(0xF0 | v >> 18)); out.append(UInt8(0x80 | (v >> 12) & 0x3F))
+            out.append(UInt8(0x80 | (v >> 6) & 0x3F)); out.append(UInt8(0x80 | v & 0x3F))
+        }
+    }
+
+    /// The default pattern over decoded scalars: runs of two or more word characters.
+    private func scalarTokens(_ scratch: inout TokenScratch) {
+        let s = scratch.scalars
+        var i = 0
+        while i < s.count {
+            guard Self.isWord(s[i]) else { i += 1; continue }
+            let start = i
+            i += 1
+            while i < s.count && Self.isWord(s[i]) { i += 1 }
+            guard i - start >= 2 else { continue }
+            for j in start..<i { Self.appendUTF8(s[j], to: &scratch.tokenBytes) }
+            scratch.tokenEnds.append(scratch.tokenBytes.count)
+        }
+    }
+
+    /// Another pattern: every match (or its one capturing group), as Python's `findall`.
+    private func regexTokens(_ scratch: inout TokenScratch) {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scratch.scalars)
+        let text = String(view) as NSString
+        if scratch.regex == nil { scratch.regex = try? Self.compile(regexSource!) }
+        for match in scratch.regex!.matches(in: text as String, range: NSRange(location: 0, length: text.length)) {
+            let range = takesGroup ? match.range(at: 1) : match.range
+            guard range.location != NSNotFound else { scratch.tokenEnds.append(scratch.tokenBytes.count); continue }
+            scratch.tokenBytes.append(contentsOf: text.substring(with: range).utf8)
+            scratch.tokenEnds.append(scratch.tokenBytes.count)
+        }
+    }
+
+    /// Drops stop words, makes n-grams, feeds the sink.
+    private func emit<Sink: TermSink>(_ scratch: inout TokenScratch, into sink: inout Sink) {
+        if let stopWords {
+            // Compact the kept tokens in place.
+            var write = 0, start = 0, kept = 0
+            scratch.tokenBytes.withUnsafeMutableBufferPointer { bytes in
+                for k in 0..<scratch.tokenEnds.count {
+                    let end = scratch.tokenEnds[k]
+                    let token = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    if stopWords.find(token) == nil {
+                        if write != start {
+                            for j in 0..<(end - start) { bytes[write + j] = bytes[start + j] }
+                        }
+                        write += end - start
+                        scratch.tokenEnds[kept] = write
+                        kept += 1
+                    }
+                    start = end
+                }
+            }
+            scratch.tokenEnds.removeLast(scratch.tokenEnds.count - kept)
+            scratch.tokenBytes.removeLast(scratch.tokenBytes.count - write)
+        }
+        let (minN, maxN) = options.ngrams
+        let ends = scratch.tokenEnds
+        scratch.tokenBytes.withUnsafeBufferPointer { bytes in
+            @inline(__always) func start(_ k: Int) -> Int { k == 0 ? 0 : ends[k - 1] }
+            if minN == 1 {
+                for k in 0..<ends.count { sink.term(UnsafeBufferPointer(rebasing: bytes[start(k)..<ends[k]])) }
+            }
+            guard maxN >= 2 else { return }
+            // scikit-learn's _word_ngrams: n from max(min_n, 2) to max_n, each start position.
+            for n in max(minN, 2)...maxN where n <= ends.count {
+                for k in 0...(ends.count - n) {
+                    scratch.gram.removeAll(keepingCapacity: true)
+                    for t in k..<(k + n) {
+                        if t > k { scratch.gram.append(0x20) }
+                        scratch.gram.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start(t)..<ends[t]]))
+                    }
+                    scratch.gram.withUnsafeBufferPointer { sink.term($0) }
+                }
+            }
+        }
+    }
+}
+
+/// A `pattern` that Swift cannot compile, or that scikit-learn would refuse.
+package struct TokenizerPatternError: Error {
+    package var message: String
+}
+
+/// Collects a document's terms joined by one space (a `tokenize` stage with no `tfidf` after it).
+package struct JoinedTerms: TermSink {
+    package var bytes: [UInt8] = []
+    package var count = 0
+    package init() {}
+    package mutating func term(_ term: UnsafeBufferPointer<UInt8>) {
+        if count > 0 { bytes.append(0x20) }
+        count += 1
+        bytes.append(contentsOf: term)
+    }
+}
