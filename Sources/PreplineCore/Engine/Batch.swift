@@ -215,6 +215,7 @@ package struct Batch {
         }
         variantStarts.append(variantBytes.count)
         guard rowCount > 0 else { return 0 }
+        let bareZeros = formatter.writesNumbersBare
         var written = 0
         withExtendedLifetime(columns) {
             variantBytes.withUnsafeBufferPointer { variants in
@@ -249,7 +250,13 @@ package struct Batch {
                             let base = r * count
                             for j in 0..<count {
                                 if c > 0 || j > 0 { out.append(formatter.delimiter) }
-                                formatter.appendNumber(values[base + j], into: &out)
+                                let value = values[base + j]
+                                // Most weights are zero (Python's 0.0): three bytes, no formatting.
+                                if bareZeros && value == 0 && value.sign == .plus {
+                                    out.append(0x30); out.append(0x2E); out.append(0x30)
+                                } else {
+                                    formatter.appendNumber(value, into: &out)
+                                }
                             }
                         }
                     }

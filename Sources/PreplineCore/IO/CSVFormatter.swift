@@ -35,6 +35,10 @@ package struct CSVFormatter: Sendable {
         text.withUnsafeBytes { appendField($0, fieldCount: 2, into: &out) }
     }
 
+    /// True when a number's text never needs quoting (the usual delimiters and quotes), so
+    /// writers may append number bytes directly.
+    package var writesNumbersBare: Bool { !numbersNeedChecking }
+
     package func appendTerminator(into out: inout [UInt8]) {
         if crlf { out.append(0x0D) }
         out.append(0x0A)

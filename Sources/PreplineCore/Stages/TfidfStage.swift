@@ -159,9 +159,9 @@ package struct TfidfStage: PipelineStage {
         var counts = TermCounts()
         let only: TermTable?
 
-        mutating func term(_ bytes: UnsafeBufferPointer<UInt8>) {
-            if let only, only.find(bytes) == nil { return }
-            counts.add(bytes)
+        mutating func term(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) {
+            if let only, only.find(bytes, hash: hash) == nil { return }
+            counts.add(bytes, hash: hash)
         }
     }
 
@@ -262,8 +262,8 @@ package struct TfidfStage: PipelineStage {
         let row: UnsafeMutablePointer<Double>
         var touched: [Int] = []
 
-        mutating func term(_ bytes: UnsafeBufferPointer<UInt8>) {
-            guard let j = lookup.find(bytes) else { return }
+        mutating func term(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) {
+            guard let j = lookup.find(bytes, hash: hash) else { return }
             if row[j] == 0 { touched.append(j) }
             row[j] += 1
         }
@@ -302,6 +302,7 @@ package struct TfidfStage: PipelineStage {
             let width = fit.vocabulary.count
             let text = batch.textColumn(c)
             let rows = batch.rowCount
+            let tokenizer = tokenizers[i].withoutStopWords(forVocabulary: fit.vocabulary)
             var values = [Double](repeating: 0, count: output == .dense ? rows * width : width)
             var sparse = TextColumn(refs: [Int32](repeating: TextColumn.missing, count: output == .sparse ? rows : 0))
             values.withUnsafeMutableBufferPointer { buffer in
@@ -311,8 +312,8 @@ package struct TfidfStage: PipelineStage {
                     if let bytes = batch.bytes(of: text.refs[r], in: text) {
                         sink = WeightSink(lookup: fit.lookup, row: row, touched: sink.touched)
                         sink.touched.removeAll(keepingCapacity: true)
-                        if let bad = tokenizers[i].terms(of: bytes, scratch: &scratch, into: &sink) {
-                            batch.work.reject(record: r, reason: TokenizeStage.invalidUTF8(column: name, offset: bad, label: tokenizers[i].label))
+                        if let bad = tokenizer.terms(of: bytes, scratch: &scratch, into: &sink) {
+                            batch.work.reject(record: r, reason: TokenizeStage.invalidUTF8(column: name, offset: bad, label: tokenizer.label))
                             for j in sink.touched { row[j] = 0 }
                             continue
                         }

@@ -65,7 +65,20 @@ package struct TermTable: Sendable {
         let length = Int(ends[index]) - start
         guard length == bytes.count else { return false }
         if length == 0 { return true }
-        return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, bytes.baseAddress!, length) == 0 }
+        // Terms are short: compare eight bytes at a time inline (a libc memcmp call cost more).
+        return arena.withUnsafeBufferPointer { arena in
+            let a = UnsafeRawPointer(arena.baseAddress! + start), b = UnsafeRawPointer(bytes.baseAddress!)
+            var i = 0
+            while i + 8 <= length {
+                if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+                i += 8
+            }
+            while i < length {
+                if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+                i += 1
+            }
+            return true
+        }
     }
 
     /// The index of `bytes`, or nil.
@@ -88,7 +101,11 @@ package struct TermTable: Sendable {
     /// The index of `bytes`, adding it when new.
     @inline(__always)
     package mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>) -> (index: Int, inserted: Bool) {
-        let hash = Self.hash(bytes)
+        insert(bytes, hash: Self.hash(bytes))
+    }
+
+    @inline(__always)
+    package mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (index: Int, inserted: Bool) {
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let entry = Int(slots[slot])
@@ -125,6 +142,9 @@ package struct TermTable: Sendable {
     }
 
     package func term(_ index: Int) -> [UInt8] { withTerm(index) { Array($0) } }
+
+    /// Term `index`'s hash (merging tables need not hash the bytes again).
+    package func hash(at index: Int) -> UInt64 { hashes[index] }
 }
 
 /// Document frequencies and corpus counts of terms: the mergeable partial state of a TF-IDF fit.
@@ -146,8 +166,8 @@ package struct TermCounts: Sendable {
     package mutating func nextDocument() { document += 1 }
 
     @inline(__always)
-    package mutating func add(_ term: UnsafeBufferPointer<UInt8>) {
-        let (index, inserted) = terms.insert(term)
+    package mutating func add(_ term: UnsafeBufferPointer<UInt8>, hash: UInt64) {
+        let (index, inserted) = terms.insert(term, hash: hash)
         if inserted {
             documentFrequency.append(1)
             total.append(1)
@@ -165,7 +185,7 @@ package struct TermCounts: Sendable {
     package mutating func merge(_ other: TermCounts, copies: Int = 1) {
         for i in 0..<other.terms.count {
             let index = other.terms.withTerm(i) { bytes in
-                let (index, inserted) = terms.insert(bytes)
+                let (index, inserted) = terms.insert(bytes, hash: other.terms.hash(at: i))
                 if inserted {
                     documentFrequency.append(0)
                     total.append(0)

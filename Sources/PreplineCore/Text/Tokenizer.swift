@@ -25,9 +25,10 @@ package struct TokenizerOptions: Sendable, Equatable {
     }
 }
 
-/// Receives the terms of a document, one call per term (bytes valid only during the call).
+/// Receives the terms of a document, one call per term (bytes valid only during the call),
+/// with the term's `TermTable.hash`, computed once per term for every table it is looked up in.
 package protocol TermSink {
-    mutating func term(_ bytes: UnsafeBufferPointer<UInt8>)
+    mutating func term(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64)
 }
 
 /// Per-thread working memory of a tokenizer, reused from document to document.
@@ -62,6 +63,22 @@ package final class Tokenizer: Sendable {
     /// The pattern as Swift compiles it (nil: the default pattern's hand-written path).
     private let regexSource: String?
     private let takesGroup: Bool
+
+    private init(options: TokenizerOptions, label: String, stopWords: TermTable?, regexSource: String?, takesGroup: Bool) {
+        self.options = options
+        self.label = label
+        self.stopWords = stopWords
+        self.regexSource = regexSource
+        self.takesGroup = takesGroup
+    }
+
+    /// The same analyzer without its stop-word lookups, for applying a vocabulary that holds
+    /// no stop word with unigrams only: a stop word then counts for nothing either way.
+    package func withoutStopWords(forVocabulary vocabulary: [[UInt8]]) -> Tokenizer {
+        guard let stopWords, options.ngrams.max == 1,
+              !vocabulary.contains(where: { term in term.withUnsafeBufferPointer { stopWords.find($0) != nil } }) else { return self }
+        return Tokenizer(options: options, label: label, stopWords: nil, regexSource: regexSource, takesGroup: takesGroup)
+    }
 
     package init(_ options: TokenizerOptions, label: String) throws(TokenizerPatternError) {
         self.options = options
@@ -355,6 +372,22 @@ package final class Tokenizer: Sendable {
 
     /// Drops stop words, makes n-grams, feeds the sink.
     private func emit<Sink: TermSink>(_ scratch: inout TokenScratch, into sink: inout Sink) {
+        let (minN, maxN) = options.ngrams
+        if maxN == 1 {
+            // Unigrams: one hash per token, for the stop words and the sink alike.
+            let ends = scratch.tokenEnds
+            scratch.tokenBytes.withUnsafeBufferPointer { bytes in
+                var start = 0
+                for end in ends {
+                    let token = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    start = end
+                    let hash = TermTable.hash(token)
+                    if let stopWords, stopWords.find(token, hash: hash) != nil { continue }
+                    sink.term(token, hash: hash)
+                }
+            }
+            return
+        }
         if let stopWords {
             // Compact the kept tokens in place.
             var write = 0, start = 0, kept = 0
@@ -376,14 +409,15 @@ package final class Tokenizer: Sendable {
             scratch.tokenEnds.removeLast(scratch.tokenEnds.count - kept)
             scratch.tokenBytes.removeLast(scratch.tokenBytes.count - write)
         }
-        let (minN, maxN) = options.ngrams
         let ends = scratch.tokenEnds
         scratch.tokenBytes.withUnsafeBufferPointer { bytes in
             @inline(__always) func start(_ k: Int) -> Int { k == 0 ? 0 : ends[k - 1] }
             if minN == 1 {
-                for k in 0..<ends.count { sink.term(UnsafeBufferPointer(rebasing: bytes[start(k)..<ends[k]])) }
+                for k in 0..<ends.count {
+                    let token = UnsafeBufferPointer(rebasing: bytes[start(k)..<ends[k]])
+                    sink.term(token, hash: TermTable.hash(token))
+                }
             }
-            guard maxN >= 2 else { return }
             // scikit-learn's _word_ngrams: n from max(min_n, 2) to max_n, each start position.
             for n in max(minN, 2)...maxN where n <= ends.count {
                 for k in 0...(ends.count - n) {
@@ -392,7 +426,7 @@ package final class Tokenizer: Sendable {
                         if t > k { scratch.gram.append(0x20) }
                         scratch.gram.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start(t)..<ends[t]]))
                     }
-                    scratch.gram.withUnsafeBufferPointer { sink.term($0) }
+                    scratch.gram.withUnsafeBufferPointer { sink.term($0, hash: TermTable.hash($0)) }
                 }
             }
         }
@@ -409,7 +443,7 @@ package struct JoinedTerms: TermSink {
     package var bytes: [UInt8] = []
     package var count = 0
     package init() {}
-    package mutating func term(_ term: UnsafeBufferPointer<UInt8>) {
+    package mutating func term(_ term: UnsafeBufferPointer<UInt8>, hash: UInt64) {
         if count > 0 { bytes.append(0x20) }
         count += 1
         bytes.append(contentsOf: term)
