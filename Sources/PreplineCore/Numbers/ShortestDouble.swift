@@ -23,7 +23,7 @@
 /// (`ShortestDoubleTable.swift`), which also checks the fixed-point logarithms used here.
 package enum ShortestDouble {
     /// The most bytes `write` writes: `-2.2250738585072014e-308`.
-    package static let maxLength = 24
+    package static var maxLength: Int { 24 }
 
     /// Writes `value`'s text at `start`, which must have room for `maxLength` bytes, and returns
     /// how many bytes it wrote (0 for NaN).
@@ -42,7 +42,16 @@ package enum ShortestDouble {
         if bits >> 63 != 0 { p.pointee = UInt8(ascii: "-"); p += 1 }
         let decimal: (digits: UInt64, exponent: Int)
         if biasedExponent != 0 {
-            decimal = shortestDecimal(significand: fraction | 1 << 52, exponent: biasedExponent - 1075)
+            let c = fraction | 1 << 52, q = biasedExponent - 1075
+            if q <= 0, q >= -52, c & (1 << UInt64(-q) - 1) == 0 {
+                // An integer below 2^53 (counts, codes, one-hot columns): its digits and ".0".
+                let integer = c >> UInt64(-q)
+                let n = digitCount(integer)
+                writeDigits(integer, count: n, endingAt: p + n)
+                p[n] = UInt8(ascii: "."); p[n + 1] = UInt8(ascii: "0")
+                return p + n + 2 - start
+            }
+            decimal = shortestDecimal(significand: c, exponent: q)
         } else if fraction == 0 {
             p[0] = UInt8(ascii: "0"); p[1] = UInt8(ascii: "."); p[2] = UInt8(ascii: "0")
             return p + 3 - start
@@ -174,56 +183,66 @@ package enum ShortestDouble {
     static func digitCount(_ x: UInt64) -> Int {
         // floor(log10(2^bits)) approximated by bits * 1233 / 4096, then corrected by one compare.
         let guess = ((64 - x.leadingZeroBitCount) &* 1233) >> 12
-        return guess + (x >= powersOfTenUInt64[guess] ? 1 : 0)
+        return guess + (x >= powerOfTen(guess) ? 1 : 0)
     }
 
-    /// 10^0 ... 10^19.
-    static let powersOfTenUInt64: [UInt64] = (0...19).map { exponent in
-        var value: UInt64 = 1
-        for _ in 0..<exponent { value *= 10 }
-        return value
-    }
-
-    /// "00", "01", ... "99": two ASCII digits per entry, computed once on first use.
-    static let digitPairs: [UInt8] = {
-        var pairs: [UInt8] = []
-        pairs.reserveCapacity(200)
-        for value in 0..<100 as Range<UInt8> {
-            pairs.append(0x30 + value / 10)
-            pairs.append(0x30 + value % 10)
+    /// 10^e for e in 0...19 (a constant table in the binary: no global to initialize).
+    @inline(__always)
+    static func powerOfTen(_ e: Int) -> UInt64 {
+        switch e {
+        case 0: 1
+        case 1: 10
+        case 2: 100
+        case 3: 1_000
+        case 4: 10_000
+        case 5: 100_000
+        case 6: 1_000_000
+        case 7: 10_000_000
+        case 8: 100_000_000
+        case 9: 1_000_000_000
+        case 10: 10_000_000_000
+        case 11: 100_000_000_000
+        case 12: 1_000_000_000_000
+        case 13: 10_000_000_000_000
+        case 14: 100_000_000_000_000
+        case 15: 1_000_000_000_000_000
+        case 16: 10_000_000_000_000_000
+        case 17: 100_000_000_000_000_000
+        case 18: 1_000_000_000_000_000_000
+        default: 10_000_000_000_000_000_000
         }
-        return pairs
-    }()
+    }
 
     /// Writes the `count` digits of `x` so that the last one is just before `end`.
     @inline(__always)
     static func writeDigits(_ x: UInt64, count: Int, endingAt end: UnsafeMutablePointer<UInt8>) {
         var x = x
         var p = end
-        digitPairs.withUnsafeBufferPointer { pairs in
-            let pairs = pairs.baseAddress!
-            // Eight digits at a time in 32-bit arithmetic, then pairs.
+        do {
+            /// Two digits of `value < 100`: tens = value * 103 / 1024 is exact below 100.
+            @inline(__always) func pair(_ value: UInt32, at q: UnsafeMutablePointer<UInt8>) {
+                let tens = (value &* 103) >> 10
+                q[0] = UInt8(truncatingIfNeeded: tens) &+ 0x30
+                q[1] = UInt8(truncatingIfNeeded: value &- tens &* 10) &+ 0x30
+            }
+            // Eight digits at a time, split 4 + 4 and then 2 + 2 so the divisions run side by side.
             while x >= 100_000_000 {
-                var low = UInt32(truncatingIfNeeded: x % 100_000_000)
+                let low = UInt32(truncatingIfNeeded: x % 100_000_000)
                 x /= 100_000_000
-                for _ in 0..<4 {
-                    let pair = Int(low % 100) << 1
-                    low /= 100
-                    p -= 2
-                    p[0] = pairs[pair]; p[1] = pairs[pair + 1]
-                }
+                let high4 = low / 10_000, low4 = low % 10_000
+                p -= 8
+                pair(high4 / 100, at: p); pair(high4 % 100, at: p + 2)
+                pair(low4 / 100, at: p + 4); pair(low4 % 100, at: p + 6)
             }
             var rest = UInt32(truncatingIfNeeded: x)
             while rest >= 100 {
-                let pair = Int(rest % 100) << 1
-                rest /= 100
                 p -= 2
-                p[0] = pairs[pair]; p[1] = pairs[pair + 1]
+                pair(rest % 100, at: p)
+                rest /= 100
             }
             if rest >= 10 {
-                let pair = Int(rest) << 1
                 p -= 2
-                p[0] = pairs[pair]; p[1] = pairs[pair + 1]
+                pair(rest, at: p)
             } else {
                 p -= 1
                 p[0] = UInt8(truncatingIfNeeded: rest) &+ 0x30
