@@ -108,7 +108,6 @@ package enum NumberText {
 
     /// Appends the shortest text that reads back as `value`, as Python's `repr` writes it (`0.1`,
     /// `3.0`, `1e-05`, `1e+16`; see `ShortestDouble`). NaN is a missing value: nothing is written.
-    @inline(__always)
     package static func append(_ value: Double, to out: inout [UInt8]) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ShortestDouble.maxLength) { buffer in
             let count = ShortestDouble.write(value, to: buffer.baseAddress!)
