@@ -106,19 +106,13 @@ package enum NumberText {
         return text.withUTF8 { parse($0) }
     }
 
-    /// Appends the shortest text that reads back as `value` (the same digits as Python's
-    /// `repr`, e.g. `0.1`, `1e-05`, `1e+16`). NaN is a missing value: nothing is written.
+    /// Appends the shortest text that reads back as `value`, as Python's `repr` writes it (`0.1`,
+    /// `3.0`, `1e-05`, `1e+16`; see `ShortestDouble`). NaN is a missing value: nothing is written.
     package static func append(_ value: Double, to out: inout [UInt8]) {
-        if value.isNaN { return }
-        if value == value.rounded(.towardZero), abs(value) < 1e16 {
-            // Integral values: Python writes 3.0; a fast path without String.
-            appendInteger(Int64(value), negativeZero: value == 0 && value.sign == .minus, to: &out)
-            out.append(UInt8(ascii: "."))
-            out.append(UInt8(ascii: "0"))
-            return
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ShortestDouble.maxLength) { buffer in
+            let count = ShortestDouble.write(value, to: buffer.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<count]))
         }
-        var text = value.description
-        text.withUTF8 { out.append(contentsOf: $0) }
     }
 
     package static func appendInteger(_ value: Int64, negativeZero: Bool = false, to out: inout [UInt8]) {
