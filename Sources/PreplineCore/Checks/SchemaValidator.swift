@@ -1,0 +1,348 @@
+/// One finding of `validate`, in Frictionless' report vocabulary (`type`, `rowNumber`, …).
+package struct ValidationIssue: Sendable, Equatable {
+    /// Frictionless error type: type-error, constraint-error, unique-error, primary-key,
+    /// missing-cell, extra-cell, blank-row, missing-label, extra-label, blank-label,
+    /// duplicate-label, incorrect-label, check-error.
+    package var type: String
+    /// The row as frictionless counts it: the header is row 1, and a blank line is a row.
+    package var rowNumber: Int?
+    package var fieldName: String?
+    package var fieldNumber: Int?
+    package var cell: String?
+    package var note: String
+    package var file: String
+    /// Physical line in the file (a quoted field may span lines, so it can differ from the row).
+    package var line: Int?
+
+    package init(type: String, rowNumber: Int? = nil, fieldName: String? = nil, fieldNumber: Int? = nil,
+                 cell: String? = nil, note: String = "", file: String, line: Int? = nil) {
+        self.type = type; self.rowNumber = rowNumber; self.fieldName = fieldName; self.fieldNumber = fieldNumber
+        self.cell = cell; self.note = note; self.file = file; self.line = line
+    }
+
+    /// A sentence in frictionless' words, with prepline's position prefix left to the reports.
+    package var message: String {
+        let row = rowNumber.map(String.init) ?? ""
+        let name = fieldName ?? ""
+        let number = fieldNumber.map(String.init) ?? ""
+        let suffix = note.isEmpty ? "" : ": \(note)"
+        switch type {
+        case "type-error": return "Type error in the cell \"\(cell ?? "")\" in row \"\(row)\" and field \"\(name)\" at position \"\(number)\"\(suffix)"
+        case "constraint-error": return "The cell \"\(cell ?? "")\" in row at position \"\(row)\" and field \"\(name)\" at position \"\(number)\" does not conform to a constraint\(suffix)"
+        case "unique-error": return "Row at position \"\(row)\" has unique constraint violation in field \"\(name)\" at position \"\(number)\"\(suffix)"
+        case "primary-key": return "Row at position \"\(row)\" violates the primary key\(suffix)"
+        case "missing-cell": return "Row at position \"\(row)\" has a missing cell in field \"\(name)\" at position \"\(number)\""
+        case "extra-cell": return "Row at position \"\(row)\" has an extra value in field at position \"\(number)\""
+        case "blank-row": return "Row at position \"\(row)\" is completely blank"
+        case "missing-label": return "There is a missing label in the header's field \"\(name)\" at position \"\(number)\""
+        case "extra-label": return "There is an extra label \"\(cell ?? "")\" in header at position \"\(number)\""
+        case "blank-label": return "Label in the header in field at position \"\(number)\" is blank"
+        case "duplicate-label": return "Label \"\(cell ?? "")\" in the header at position \"\(number)\" is duplicated to a label\(suffix)"
+        case "incorrect-label": return "Label \"\(cell ?? "")\" in field \(name) at position \"\(number)\" does not match the field name in the schema"
+        case "check-error": return "The data source does not conform to the check\(suffix)"
+        default: return note
+        }
+    }
+}
+
+/// What the ordered consumer needs from one chunk: its findings and the keys it must compare
+/// against every earlier chunk (`unique`, `primaryKey`).
+package struct ChunkFindings: Sendable {
+    /// Rows in the chunk as frictionless counts them: records plus blank lines.
+    var rows = 0
+    /// Per-row findings, rows relative to the chunk (0-based), in row order.
+    var issues: [ValidationIssue] = []
+    /// For each unique field (in `SchemaValidator.uniqueFields` order): (row, line, value).
+    var uniqueKeys: [[(row: Int, line: Int, value: CellValue)]] = []
+    var primaryKeys: [(row: Int, line: Int, key: [CellValue?])] = []
+    var checks = CheckPartials()
+}
+
+/// Checks rows against a Table Schema. `check(_:)` runs on worker threads, one chunk at a time,
+/// with no shared state; `Ledger` then folds chunks in input order (row numbers, unique keys),
+/// so the findings are the same for any thread count and chunk size.
+package struct SchemaValidator: Sendable {
+    package let schema: TableSchema
+    /// Field per header position: the schema's field at that position, or nil (an extra label's
+    /// column is read as `any`, as frictionless does).
+    let columns: [SchemaField?]
+    let parsers: [CellParser?]
+    let width: Int
+    let uniqueFields: [Int]
+    let primaryKey: [Int]
+    let missing: [[UInt8]]
+    let onlyEmptyIsMissing: Bool
+    let checkPlan: CheckPlan
+
+    package init(schema: TableSchema, labels: [String], checks: CheckPlan) {
+        self.schema = schema
+        width = labels.count
+        let columns: [SchemaField?] = (0..<labels.count).map { $0 < schema.fields.count ? schema.fields[$0] : nil }
+        self.columns = columns
+        parsers = columns.map { $0.map(CellParser.init) }
+        uniqueFields = columns.indices.filter { columns[$0]?.constraints.unique == true }
+        let keyNames = schema.primaryKey
+        let keyIndexes = keyNames.compactMap { name in columns.firstIndex { $0?.name == name } }
+        primaryKey = keyIndexes.count == keyNames.count ? keyIndexes : []
+        missing = schema.missingValues.map { Array($0.utf8) }
+        onlyEmptyIsMissing = schema.missingValues == [""]
+        checkPlan = checks
+    }
+
+    /// Header findings (row 1), frictionless' "exact" field matching: by position.
+    package func headerIssues(labels: [String], file: String, line: Int) -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        let fields = schema.fields
+        if labels.count > fields.count {
+            for n in fields.count..<labels.count {
+                issues.append(ValidationIssue(type: "extra-label", rowNumber: nil, fieldName: "", fieldNumber: n + 1, cell: labels[n], file: file, line: line))
+            }
+        }
+        if fields.count > labels.count {
+            for (offset, field) in fields[labels.count...].enumerated() {
+                issues.append(ValidationIssue(type: "missing-label", rowNumber: nil, fieldName: field.name, fieldNumber: labels.count + offset + 1, cell: "", file: file, line: line))
+            }
+        }
+        for (i, (field, label)) in zip(fields, labels).enumerated() {
+            if label.isEmpty {
+                issues.append(ValidationIssue(type: "blank-label", rowNumber: nil, fieldName: field.name, fieldNumber: i + 1, cell: "", file: file, line: line))
+                continue
+            }
+            let earlier = labels[0..<i].indices.filter { labels[$0] == label }
+            if !earlier.isEmpty {
+                issues.append(ValidationIssue(type: "duplicate-label", rowNumber: nil, fieldName: field.name, fieldNumber: i + 1, cell: label,
+                                              note: "at position \"\(earlier.map { String($0 + 1) }.joined(separator: ", "))\"", file: file, line: line))
+                continue
+            }
+            if label != field.name {
+                issues.append(ValidationIssue(type: "incorrect-label", rowNumber: nil, fieldName: field.name, fieldNumber: i + 1, cell: label, file: file, line: line))
+            }
+        }
+        return issues
+    }
+
+    @inline(__always)
+    func isMissing(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+        if onlyEmptyIsMissing { return cell.isEmpty }
+        for token in missing where CellParser.equal(token, cell) { return true }
+        return false
+    }
+
+    /// Checks every record of a chunk, and the blank lines between them.
+    package func check(_ work: ChunkWork, file: String) -> ChunkFindings {
+        var out = ChunkFindings()
+        out.uniqueKeys = Array(repeating: [], count: uniqueFields.count)
+        out.checks = checkPlan.makePartials(width: width)
+        let raw = work.raw, parsed = work.parsed
+        let recordCount = parsed.recordCount
+        var row = 0
+        var keyScratch: [CellValue?] = Array(repeating: nil, count: columns.count)
+        raw.bytes.withUnsafeBufferPointer { bytes in
+            for r in 0..<recordCount {
+                let blanks = Self.terminators(bytes, from: r == 0 ? 0 : Int(raw.recordEnds[r - 1]), to: Int(raw.recordStarts[r])) - (r == 0 ? 0 : 1)
+                let line = raw.line(ofRecord: r)
+                for b in 0..<max(0, blanks) { blankLine(row: row, line: line - blanks + b, file: file, into: &out); row += 1 }
+                checkRecord(parsed, r, row: row, line: line, file: file, keys: &keyScratch, into: &out)
+                row += 1
+            }
+            // Trailing blank lines, at the end of an input.
+            let tailStart = recordCount == 0 ? 0 : Int(raw.recordEnds[recordCount - 1])
+            let tail = Self.terminators(bytes, from: tailStart, to: bytes.count) - (recordCount == 0 ? 0 : 1)
+            if tail > 0 {
+                let firstLine = recordCount == 0 ? raw.startLine
+                    : raw.line(ofRecord: recordCount - 1) + Self.terminators(bytes, from: Int(raw.recordStarts[recordCount - 1]), to: tailStart) + 1
+                for b in 0..<tail { blankLine(row: row, line: firstLine + b, file: file, into: &out); row += 1 }
+            }
+        }
+        out.rows = row
+        out.checks.finish()
+        return out
+    }
+
+    /// Line terminators (LF, CRLF, lone CR) in bytes[from..<to].
+    static func terminators(_ b: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int {
+        var n = 0, i = from
+        while i < to {
+            if b[i] == 0x0A { n += 1 } else if b[i] == 0x0D { n += 1; if i + 1 < to, b[i + 1] == 0x0A { i += 1 } }
+            i += 1
+        }
+        return n
+    }
+
+    private func blankLine(row: Int, line: Int, file: String, into out: inout ChunkFindings) {
+        out.issues.append(ValidationIssue(type: "blank-row", rowNumber: row, file: file, line: line))
+        out.checks.observeBlankRow(plan: checkPlan)
+        if !primaryKey.isEmpty { out.primaryKeys.append((row, line, Array(repeating: nil, count: primaryKey.count))) }
+    }
+
+    private func checkRecord(_ parsed: ParsedChunk, _ r: Int, row: Int, line: Int, file: String,
+                             keys: inout [CellValue?], into out: inout ChunkFindings) {
+        let range = parsed.fieldRange(ofRecord: r)
+        let count = range.count
+        let first = out.issues.count
+        var blankCells = 0
+        let needKeys = !uniqueFields.isEmpty || !primaryKey.isEmpty
+        for i in 0..<width {
+            guard i < count else {
+                // An absent cell reads as missing: `required` still fails, as in frictionless.
+                blankCells += 1
+                if needKeys { keys[i] = nil }
+                if let field = columns[i], field.constraints.required {
+                    out.issues.append(constraintIssue(field, i, "required", cell: "None", row: row, line: line, file: file))
+                }
+                out.checks.observe(column: i, value: nil, cell: nil, plan: checkPlan)
+                continue
+            }
+            let cell = parsed.field(range.lowerBound + i)
+            if isMissing(cell) {
+                blankCells += 1
+                if needKeys { keys[i] = nil }
+                if let field = columns[i], field.constraints.required {
+                    out.issues.append(constraintIssue(field, i, "required", cell: String(decoding: cell, as: UTF8.self), row: row, line: line, file: file))
+                }
+                out.checks.observe(column: i, value: nil, cell: nil, plan: checkPlan)
+                continue
+            }
+            guard let field = columns[i], let parser = parsers[i] else {
+                out.checks.observe(column: i, value: nil, cell: cell, plan: checkPlan)
+                continue
+            }
+            let c = field.constraints
+            let materialize = !c.isEmpty || c.unique || (needKeys && (c.unique || primaryKey.contains(i))) || checkPlan.needsValue(i)
+            guard let value = parser.read(cell, materialize: materialize) else {
+                out.issues.append(ValidationIssue(type: "type-error", rowNumber: row, fieldName: field.name, fieldNumber: i + 1,
+                                                  cell: String(decoding: cell, as: UTF8.self), note: field.typeNote, file: file, line: line))
+                if needKeys { keys[i] = nil }
+                out.checks.observe(column: i, value: nil, cell: cell, plan: checkPlan)
+                continue
+            }
+            if needKeys { keys[i] = value }
+            out.checks.observe(column: i, value: value, cell: cell, plan: checkPlan)
+            if !c.isEmpty { checkConstraints(field, i, value, cell, row: row, line: line, file: file, into: &out) }
+        }
+        if count > width {
+            for n in width..<count {
+                out.issues.append(ValidationIssue(type: "extra-cell", rowNumber: row, fieldName: "", fieldNumber: n + 1,
+                                                  cell: String(decoding: parsed.field(range.lowerBound + n), as: UTF8.self), file: file, line: line))
+            }
+        } else if count < width {
+            for n in count..<width {
+                out.issues.append(ValidationIssue(type: "missing-cell", rowNumber: row, fieldName: columns[n]?.name ?? "", fieldNumber: n + 1,
+                                                  cell: "", file: file, line: line))
+            }
+        }
+        if blankCells == width {
+            out.issues.removeSubrange(first...)
+            out.issues.append(ValidationIssue(type: "blank-row", rowNumber: row, file: file, line: line))
+        }
+        if needKeys {
+            for (k, i) in uniqueFields.enumerated() { if let v = keys[i] { out.uniqueKeys[k].append((row, line, v)) } }
+            if !primaryKey.isEmpty { out.primaryKeys.append((row, line, primaryKey.map { keys[$0] })) }
+        }
+        out.checks.endRow()
+    }
+
+    private func constraintIssue(_ field: SchemaField, _ i: Int, _ name: String, cell: String, row: Int, line: Int, file: String) -> ValidationIssue {
+        ValidationIssue(type: "constraint-error", rowNumber: row, fieldName: field.name, fieldNumber: i + 1, cell: cell,
+                        note: "constraint \"\(name)\" is \"\(field.constraints.text(name))\"", file: file, line: line)
+    }
+
+    private func checkConstraints(_ field: SchemaField, _ i: Int, _ value: CellValue, _ cell: UnsafeBufferPointer<UInt8>,
+                                  row: Int, line: Int, file: String, into out: inout ChunkFindings) {
+        let c = field.constraints
+        var failed: [String] = []
+        if let bound = c.minimum, CellValue.less(value, bound) != false || Self.isNaN(value) { failed.append("minimum") }
+        if let bound = c.maximum, CellValue.less(bound, value) != false || Self.isNaN(value) { failed.append("maximum") }
+        if let bound = c.exclusiveMinimum, CellValue.less(bound, value) != true { failed.append("exclusiveMinimum") }
+        if let bound = c.exclusiveMaximum, CellValue.less(value, bound) != true { failed.append("exclusiveMaximum") }
+        if c.minLength != nil || c.maxLength != nil {
+            var length = 0
+            for b in cell where b & 0xC0 != 0x80 { length += 1 }
+            if let m = c.minLength, length < m { failed.append("minLength") }
+            if let m = c.maxLength, length > m { failed.append("maxLength") }
+        }
+        if let p = c.pattern, !p.matches(cell) { failed.append("pattern") }
+        if let allowed = c.enumValues, !allowed.contains(value) { failed.append("enum") }
+        for name in failed {
+            out.issues.append(constraintIssue(field, i, name, cell: String(decoding: cell, as: UTF8.self), row: row, line: line, file: file))
+        }
+    }
+
+    private static func isNaN(_ v: CellValue) -> Bool { if case .number(let x) = v { return x.isNaN }; return false }
+}
+
+/// The ordered fold of chunk findings: row numbers across chunks, unique and primary-key
+/// memories, counts, and the first `maxListed` issues.
+package struct ValidationLedger {
+    package var issues: [ValidationIssue] = []
+    package var errorCount = 0
+    package var countsByType: [String: Int] = [:]
+    package var rows = 0
+    package let maxListed: Int
+    private var uniqueSeen: [[CellValue: Int]]
+    private var keySeen: [[CellValue?]: Int] = [:]
+    private var currentInput = -1
+    /// Row number of the chunk's first row (the header is row 1).
+    private var rowBase = 1
+    package var checks: CheckPartials
+    let validator: SchemaValidator
+
+    package init(validator: SchemaValidator, maxListed: Int) {
+        self.validator = validator
+        self.maxListed = maxListed
+        uniqueSeen = Array(repeating: [:], count: validator.uniqueFields.count)
+        checks = validator.checkPlan.makePartials(width: validator.width)
+    }
+
+    package mutating func record(_ issue: ValidationIssue) {
+        errorCount += 1
+        countsByType[issue.type, default: 0] += 1
+        if issues.count < maxListed { issues.append(issue) }
+    }
+
+    package mutating func fold(_ findings: ChunkFindings, inputIndex: Int, file: String) {
+        if inputIndex != currentInput { currentInput = inputIndex; rowBase = 2 }
+        let base = rowBase
+        var integrity: [ValidationIssue] = []
+        for (k, column) in validator.uniqueFields.enumerated() {
+            let field = validator.columns[column]!
+            for key in findings.uniqueKeys[k] {
+                let row = base + key.row
+                if let earlier = uniqueSeen[k].updateValue(row, forKey: key.value) {
+                    integrity.append(ValidationIssue(type: "unique-error", rowNumber: row, fieldName: field.name, fieldNumber: column + 1,
+                                                     cell: Self.text(key.value), note: "the same as in the row at position \(earlier)", file: file, line: key.line))
+                }
+            }
+        }
+        for key in findings.primaryKeys {
+            let row = base + key.row
+            if key.key.allSatisfy({ $0 == nil }) {
+                integrity.append(ValidationIssue(type: "primary-key", rowNumber: row, note: "cells composing the primary keys are all \"None\"", file: file, line: key.line))
+            } else if let earlier = keySeen.updateValue(row, forKey: key.key) {
+                integrity.append(ValidationIssue(type: "primary-key", rowNumber: row, note: "the same as in the row at position \(earlier)", file: file, line: key.line))
+            }
+        }
+        integrity.sort { ($0.rowNumber ?? 0) < ($1.rowNumber ?? 0) }
+        // Merge by row: a row's own findings, then its integrity findings (frictionless' order).
+        var j = 0
+        for var issue in findings.issues {
+            issue.rowNumber = base + (issue.rowNumber ?? 0)
+            while j < integrity.count, integrity[j].rowNumber! < issue.rowNumber! { record(integrity[j]); j += 1 }
+            record(issue)
+        }
+        while j < integrity.count { record(integrity[j]); j += 1 }
+        checks.merge(findings.checks)
+        rows += findings.rows
+        rowBase += findings.rows
+    }
+
+    static func text(_ v: CellValue) -> String {
+        switch v {
+        case .text(let b): return String(decoding: b, as: UTF8.self)
+        case .number(let n): return n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : NumberText.format(n)
+        case .bool(let b): return b ? "True" : "False"
+        case .date(let d): return "\(d) days after 1970-01-01"
+        case .datetime(let s, _): return "\(s) s after 1970-01-01T00:00:00"
+        }
+    }
+}
