@@ -169,6 +169,31 @@ package struct SchemaValidator: Sendable {
         return n
     }
 
+    /// For `run`, `apply` and `fit`: marks each record that breaks the schema as a row-level
+    /// error (its first finding is the reason), so it follows `output.on_error` like any other.
+    /// Cross-row constraints (`unique`, `primaryKey`) are checked by `validate` only: rows are
+    /// transformed in parallel before every earlier key is known.
+    package func rejectBadRows(_ work: inout ChunkWork) {
+        var keys: [CellValue?] = Array(repeating: nil, count: columns.count)
+        var findings = ChunkFindings()
+        for r in 0..<work.parsed.recordCount where work.isGood(r) {
+            findings.issues.removeAll(keepingCapacity: true)
+            checkRecord(work.parsed, r, row: 0, line: 0, file: "", keys: &keys, into: &findings)
+            guard let issue = findings.issues.first else { continue }
+            var reason = "schema: "
+            if let name = issue.fieldName, !name.isEmpty { reason += "column '\(name)': " }
+            if let cell = issue.cell, issue.type == "type-error" || issue.type == "constraint-error" { reason += "'\(cell)': " }
+            reason += issue.note.isEmpty ? issue.type : "\(issue.type), \(issue.note)"
+            work.reject(record: r, reason: reason)
+        }
+    }
+
+    /// The row checker for `run`/`apply`/`fit`, nil without a schema.
+    package static func rowChecker(spec: Spec, header: DatasetHeader) -> SchemaValidator? {
+        guard let schema = spec.schema else { return nil }
+        return SchemaValidator(schema: schema, labels: header.names, checks: CheckPlan())
+    }
+
     private func blankLine(row: Int, line: Int, file: String, into out: inout ChunkFindings) {
         out.issues.append(ValidationIssue(type: "blank-row", rowNumber: row, file: file, line: line))
         out.checks.observeBlankRow(plan: checkPlan)

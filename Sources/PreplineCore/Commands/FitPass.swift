@@ -20,9 +20,13 @@ package enum FitPass {
                 plan = try ExecutionPlan(stageSpecs: spec.stages, header: header, dialect: spec.input, file: spec.file)
                 box.plan = plan
             },
-            makeProcessor: { _ in
+            makeProcessor: { [schema = spec.schema] header in
                 let plan = box.plan!
-                return { (work: inout ChunkWork) throws(PreplineError) -> [[ColumnProfile]] in plan.observe(&work) }
+                let rowChecker = schema.map { SchemaValidator(schema: $0, labels: header.names, checks: CheckPlan()) }
+                return { (work: inout ChunkWork) throws(PreplineError) -> [[ColumnProfile]] in
+                    rowChecker?.rejectBadRows(&work)
+                    return plan.observe(&work)
+                }
             },
             consume: { delivery throws(PreplineError) -> Bool in
                 if spec.output.onError == .fail, !delivery.issues.isEmpty {

@@ -126,10 +126,12 @@ package enum TransformCommand {
                     formatter.appendRecord(outputNames, into: &bytes)
                     pendingHeader = gzipOutput ? GzipMemberEncoder.compress(bytes, level: gzipLevel) : bytes
                 },
-                makeProcessor: { _ in
+                makeProcessor: { header in
                     var scratch: [UInt8] = []
                     let plan = planBox.plan
+                    let rowChecker = SchemaValidator.rowChecker(spec: spec, header: header)
                     return { (work: inout ChunkWork) throws(PreplineError) -> OutputChunk in
+                        rowChecker?.rejectBadRows(&work)
                         var out = outputPool.take(minimumCapacity: work.raw.bytes.count + work.raw.bytes.count / 8)
                         let rows = plan.map { $0.apply(&work, formatter: formatter, into: &out) } ?? formatter.appendRecords(of: work, into: &out)
                         if gzipOutput {
