@@ -93,7 +93,7 @@ package struct CheckPlan: Sendable {
         }
         func within(_ x: Double, _ c: DatasetCheck) -> Bool { !(x.isNaN) && (c.min.map { x >= $0 } ?? true) && (c.max.map { x <= $0 } ?? true) }
         func describe(_ c: DatasetCheck) -> String {
-            [c.min.map { "≥ \(NumberText.format($0))" }, c.max.map { "≤ \(NumberText.format($0))" }].compactMap { $0 }.joined(separator: " and ")
+            [c.min.map { "≥ \(TableSchema.pythonText(.number($0)))" }, c.max.map { "≤ \(TableSchema.pythonText(.number($0)))" }].compactMap { $0 }.joined(separator: " and ")
         }
         for check in checks {
             switch check.kind {
@@ -129,7 +129,8 @@ package struct CheckPlan: Sendable {
                     default:
                         let m = p.moments[i]
                         observed = m.count == 0 ? .nan : (check.stat == "mean" ? m.mean : (m.m2 / m.count).squareRoot())
-                        note = "\(check.stat) \(NumberText.format(observed)) over \(Int(m.count)) numeric values, expected \(describe(check))"
+                        note = m.count == 0 ? "no numeric values, expected a \(check.stat) \(describe(check))"
+                            : "\(check.stat) \(NumberText.format(observed)) over \(Int(m.count)) numeric values, expected \(describe(check))"
                     }
                     out.append(CheckOutcome(name: check.kind == .range ? "range.\(check.stat)" : check.kind.rawValue, column: column,
                                             passed: within(observed, check), observed: observed.isNaN ? .null : .number(observed),
@@ -170,8 +171,9 @@ package struct CheckPartials: Sendable {
         }
         if distinct[i] != nil { distinct[i]!.insert(Array(cell)) }
         if plan.momentColumns.contains(i) {
+            // A typed number, else the text read as a number (columns without a schema, strings).
             if case .number(let x)? = value { if !x.isNaN { pending[i].append(x) } }
-            else if value == nil, let x = NumberText.parse(cell) { pending[i].append(x) }
+            else if let x = NumberText.parse(cell) { pending[i].append(x) }
         }
     }
 
