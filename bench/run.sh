@@ -3,7 +3,7 @@
 # generated mixed CSV, timed with hyperfine, peak RSS with /usr/bin/time.
 #
 #   bench/run.sh [--rows 200000,1000000] [--rss-rows 4000000] [--runs N] [--threads 2]
-#                [--workloads passthrough[,tabular]] [--rss-target-mb 64] [--skip-build]
+#                [--workloads passthrough[,tabular][,validate]] [--rss-target-mb 64] [--skip-build]
 #                [--prepline PATH] [--keep-outputs]
 #
 # quick development run:   bench/run.sh --rows 20000 --runs 2 --rss-rows 0
@@ -304,6 +304,58 @@ check_tabular() { # ROWS DATA
     fi
 }
 
+# Workload "validate" (issue 5): check every row against a Table Schema covering
+# all 9 columns (bench/specs/validate.schema.json: types, required, bounds,
+# pattern, enum, lengths, a primary key) plus dataset checks, against
+# `frictionless validate` with the same schema. frictionless runs about 12k
+# rows/s here, so it is timed only up to FRICTIONLESS_MAX_ROWS rows (default
+# 200000); the report scales nothing, it compares sizes where both ran.
+FRICTIONLESS_MAX_ROWS=${FRICTIONLESS_MAX_ROWS:-200000}
+HAVE_FRICTIONLESS=0; command -v frictionless >/dev/null 2>&1 && HAVE_FRICTIONLESS=1
+workload_validate() { # ROWS DATA
+    local rows=$1 data=$2 spec=bench/specs/validate.json
+    if [[ -n $PREPLINE ]]; then
+        add_cmd prepline "prepline validate ($(thread_label "$THREADS"))" \
+            "$(q "$PREPLINE") validate $spec $(q "$data") -q --threads $THREADS --report json:$OUT_DIR/validate_prepline.json"
+        if ((THREADS != 1)); then
+            add_cmd prepline_t1 "prepline validate (1 thread)" \
+                "$(q "$PREPLINE") validate $spec $(q "$data") -q --threads 1"
+        fi
+    fi
+    if ((HAVE_FRICTIONLESS == 0)); then
+        note "frictionless is missing (pip install frictionless): skipping the frictionless peer"
+    elif ((rows <= FRICTIONLESS_MAX_ROWS)); then
+        add_cmd frictionless "frictionless validate" \
+            "frictionless validate $(q "$data") --schema bench/specs/validate.schema.json --json > $OUT_DIR/validate_frictionless.json"
+    else
+        note "frictionless is not timed at $rows rows (> FRICTIONLESS_MAX_ROWS=$FRICTIONLESS_MAX_ROWS)"
+    fi
+    return 0
+}
+
+# Both must reach the same verdict on the generated data (valid), with no errors.
+check_validate() { # ROWS DATA
+    local rows=$1 p=$OUT_DIR/validate_prepline.json f=$OUT_DIR/validate_frictionless.json msg
+    if [[ ! -f $p || ! -f $f ]]; then
+        add_check "$rows" note "validate: no prepline or frictionless report to compare"
+        return 0
+    fi
+    if msg=$(python3 - "$p" "$f" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1])); f = json.load(open(sys.argv[2]))
+t = f["tasks"][0]
+ok = p["valid"] == f["valid"] and p["stats"]["errors"] == t["stats"]["errors"] and p["stats"]["rows"] == t["stats"]["rows"]
+print(f"prepline valid={p['valid']} errors={p['stats']['errors']} rows={p['stats']['rows']}; "
+      f"frictionless valid={f['valid']} errors={t['stats']['errors']} rows={t['stats']['rows']}")
+sys.exit(0 if ok else 1)
+PY
+    ); then
+        add_check "$rows" ok "validate: same verdict as frictionless ($msg)"
+    else
+        add_check "$rows" WARNING "validate: verdicts differ ($msg)"
+    fi
+}
+
 # Later workloads (DESIGN.md "Performance targets"): add
 #   workload_full ROWS DATA  (register commands with add_cmd)
 #   check_full               (optional)
@@ -442,6 +494,7 @@ if ((RSS_ROWS > 0)); then
             spec=bench/specs/$w.json
             [[ -f $spec ]] || continue
             cmd="$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/prepline_rss.csv -q --threads $THREADS"
+            [[ $w == validate ]] && cmd="$(q "$PREPLINE") validate $spec $(q "$data") -q --threads $THREADS"
             log=$OUT_DIR/rss_${w}_$RSS_ROWS.log
             info "prepline $w @ $RSS_ROWS rows: 1 run for peak RSS and time"
             if measure_once "$cmd" "$log"; then

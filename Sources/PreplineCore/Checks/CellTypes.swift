@@ -38,7 +38,7 @@ func isPythonSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) |
 func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
 
 /// Reads cells of one field as frictionless-py 5 does (its `value_reader`s), from the bytes.
-package struct CellParser: Sendable {
+package final class CellParser: Sendable {
     let field: SchemaField
     private let trueValues: [[UInt8]]
     private let falseValues: [[UInt8]]
@@ -188,37 +188,23 @@ package struct CellParser: Sendable {
         var i = 0, end = cell.count
         while i < end, isPythonSpace(cell[i]) { i += 1 }
         while end > i, isPythonSpace(cell[end - 1]) { end -= 1 }
-        var clean: [CChar] = []
-        clean.reserveCapacity(end - i + 1)
-        for k in i..<end where cell[k] != UInt8(ascii: "_") { clean.append(CChar(bitPattern: cell[k])) }
-        let n = clean.count
-        guard n > 0 else { return nil }
+        guard i < end else { return nil }
+        let text = UnsafeBufferPointer(rebasing: cell[i..<end])
+        guard text.contains(UInt8(ascii: "_")) else { return plainDecimal(text) }
+        let clean = text.filter { $0 != UInt8(ascii: "_") }
+        return clean.withUnsafeBufferPointer { plainDecimal($0) }
+    }
+
+    /// Decimal's grammar without underscores: NumberText's (sign, digits with an optional
+    /// point, exponent), then the named values.
+    private static func plainDecimal(_ text: UnsafeBufferPointer<UInt8>) -> CellValue? {
+        guard !text.isEmpty, !isPythonSpace(text[0]), !isPythonSpace(text[text.count - 1]) else { return nil }
+        if let value = NumberText.parse(text) { return .number(value) }
         var p = 0
         var negative = false
-        if clean[0] == 0x2B || clean[0] == 0x2D { negative = clean[0] == 0x2D; p = 1 }
-        guard p < n else { return nil }
-        @inline(__always) func digit(_ k: Int) -> Bool { UInt8(bitPattern: clean[k]) &- 0x30 < 10 }
-        if !digit(p) && clean[p] != 0x2E {
-            return clean.withUnsafeBytes { special($0.bindMemory(to: UInt8.self), from: p, to: n, negative: negative) }
-        }
-        var digits = 0
-        while p < n, digit(p) { p += 1; digits += 1 }
-        if p < n, clean[p] == 0x2E {
-            p += 1
-            while p < n, digit(p) { p += 1; digits += 1 }
-        }
-        guard digits > 0 else { return nil }
-        if p < n, clean[p] == 0x65 || clean[p] == 0x45 {
-            p += 1
-            if p < n, clean[p] == 0x2B || clean[p] == 0x2D { p += 1 }
-            var expDigits = 0
-            while p < n, digit(p) { p += 1; expDigits += 1 }
-            guard expDigits > 0 else { return nil }
-        }
-        guard p == n else { return nil }
-        clean.append(0)
-        let value = clean.withUnsafeBufferPointer { strtod($0.baseAddress!, nil) }
-        return .number(value)
+        if text[0] == UInt8(ascii: "+") || text[0] == UInt8(ascii: "-") { negative = text[0] == UInt8(ascii: "-"); p = 1 }
+        guard p < text.count, !isDigit(text[p]), text[p] != UInt8(ascii: ".") else { return nil }
+        return special(text, from: p, to: text.count, negative: negative)
     }
 
     private static func special(_ cell: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, negative: Bool) -> CellValue? {

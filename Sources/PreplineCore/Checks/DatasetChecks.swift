@@ -36,6 +36,10 @@ package struct CheckPlan: Sendable {
     var missingColumns: Set<Int> = []
     var distinctColumns: Set<Int> = []
     var momentColumns: Set<Int> = []
+    /// The same sets as flags per column, for the per-cell path.
+    var countsMissing: [Bool] = []
+    var collectsMoments: [Bool] = []
+    var longestMissing = 0
     /// Tokens a check counts as missing: the schema's missingValues, or `input.missing` without a schema.
     var missingTokens: [[UInt8]] = [[]]
     var columnIndex: [String: Int] = [:]
@@ -60,24 +64,28 @@ package struct CheckPlan: Sendable {
                 }
             }
         }
+        countsMissing = labels.indices.map { missingColumns.contains($0) }
+        collectsMoments = labels.indices.map { momentColumns.contains($0) }
+        longestMissing = self.missingTokens.map(\.count).max() ?? 0
     }
 
     var isEmpty: Bool { checks.isEmpty }
 
-    @inline(__always) func needsValue(_ column: Int) -> Bool { !checks.isEmpty && momentColumns.contains(column) }
+    @inline(__always) func needsValue(_ column: Int) -> Bool { column < collectsMoments.count && collectsMoments[column] }
 
     func makePartials(width: Int) -> CheckPartials {
         var p = CheckPartials()
         guard !checks.isEmpty else { return p }
         p.active = true
         p.missing = Array(repeating: 0, count: width)
-        p.distinct = (0..<width).map { distinctColumns.contains($0) ? Set<[UInt8]>() : nil }
+        p.distinct = (0..<width).map { distinctColumns.contains($0) ? Set<String>() : nil }
         p.moments = Array(repeating: Moments(), count: width)
         p.pending = Array(repeating: [], count: width)
         return p
     }
 
     func isMissing(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+        if cell.count > longestMissing { return false }
         for token in missingTokens where CellParser.equal(token, cell) { return true }
         return false
     }
@@ -147,7 +155,8 @@ package struct CheckPartials: Sendable {
     var active = false
     var rows = 0
     var missing: [Int] = []
-    var distinct: [Set<[UInt8]>?] = []
+    /// Strings, not byte arrays: a value of up to 15 bytes is stored inline, with no allocation.
+    var distinct: [Set<String>?] = []
     /// Numeric values of `range` columns seen in this chunk, folded into `moments` by `finish()`
     /// with the fit pass' accurate two-pass sum.
     var pending: [[Double]] = []
@@ -164,13 +173,13 @@ package struct CheckPartials: Sendable {
     @inline(__always)
     mutating func observe(column i: Int, value: CellValue?, cell: UnsafeBufferPointer<UInt8>?, plan: CheckPlan) {
         guard active else { return }
-        guard let cell else { if plan.missingColumns.contains(i) { missing[i] += 1 }; return }
+        guard let cell else { if plan.countsMissing[i] { missing[i] += 1 }; return }
         if plan.isMissing(cell) {
-            if plan.missingColumns.contains(i) { missing[i] += 1 }
+            if plan.countsMissing[i] { missing[i] += 1 }
             return
         }
-        if distinct[i] != nil { distinct[i]!.insert(Array(cell)) }
-        if plan.momentColumns.contains(i) {
+        if distinct[i] != nil { distinct[i]!.insert(String(decoding: cell, as: UTF8.self)) }
+        if plan.collectsMoments[i] {
             // A typed number, else the text read as a number (columns without a schema, strings).
             if case .number(let x)? = value { if !x.isNaN { pending[i].append(x) } }
             else if let x = NumberText.parse(cell) { pending[i].append(x) }

@@ -56,6 +56,9 @@ package struct ChunkFindings: Sendable {
     var uniqueKeys: [[(row: Int, line: Int, value: CellValue)]] = []
     var primaryKeys: [(row: Int, line: Int, key: [CellValue?])] = []
     var checks = CheckPartials()
+    /// Pattern results per column for the values seen in this chunk (ICU regex calls cost about
+    /// a microsecond; real columns repeat values). Bounded: cleared at 4096 entries.
+    var patternMemo: [Int: [String: Bool]] = [:]
 }
 
 /// Checks rows against a Table Schema. `check(_:)` runs on worker threads, one chunk at a time,
@@ -66,27 +69,65 @@ package struct SchemaValidator: Sendable {
     /// Field per header position: the schema's field at that position, or nil (an extra label's
     /// column is read as `any`, as frictionless does).
     let columns: [SchemaField?]
-    let parsers: [CellParser?]
+    /// One per column (an `any` parser for columns without a field), read in place through a
+    /// buffer pointer: copying a parser per cell cost a retain and release per member.
+    let parsers: ContiguousArray<CellParser>
+    /// The longest missing token: longer cells are never missing (most cells, at no cost).
+    let longestMissing: Int
     let width: Int
     let uniqueFields: [Int]
     let primaryKey: [Int]
     let missing: [[UInt8]]
     let onlyEmptyIsMissing: Bool
     let checkPlan: CheckPlan
+    /// Per column, what the hot loop needs, as plain values: reading a whole `SchemaField` per
+    /// cell copied its strings and arrays (a quarter of the time went to retain/release).
+    let rules: [ColumnRule]
+    /// Each column's constraints (a reference, so reading them copies nothing).
+    let constraints: [ConstraintBox]
+
+    final class ConstraintBox: Sendable {
+        let required: Bool
+        let minimum, maximum, exclusiveMinimum, exclusiveMaximum: CellValue?
+        let minLength, maxLength: Int?
+        let pattern: CellPattern?
+        let enumValues: Set<CellValue>?
+        init(_ c: FieldConstraints) {
+            required = c.required; minimum = c.minimum; maximum = c.maximum
+            exclusiveMinimum = c.exclusiveMinimum; exclusiveMaximum = c.exclusiveMaximum
+            minLength = c.minLength; maxLength = c.maxLength; pattern = c.pattern; enumValues = c.enumValues
+        }
+    }
+
+    struct ColumnRule {
+        var typed = false
+        var required = false
+        var hasConstraints = false
+        var materialize = false
+    }
 
     package init(schema: TableSchema, labels: [String], checks: CheckPlan) {
         self.schema = schema
         width = labels.count
         let columns: [SchemaField?] = (0..<labels.count).map { $0 < schema.fields.count ? schema.fields[$0] : nil }
         self.columns = columns
-        parsers = columns.map { $0.map(CellParser.init) }
+        parsers = ContiguousArray(columns.map { CellParser(field: $0 ?? SchemaField(name: "", type: .any)) })
         uniqueFields = columns.indices.filter { columns[$0]?.constraints.unique == true }
         let keyNames = schema.primaryKey
         let keyIndexes = keyNames.compactMap { name in columns.firstIndex { $0?.name == name } }
         primaryKey = keyIndexes.count == keyNames.count ? keyIndexes : []
         missing = schema.missingValues.map { Array($0.utf8) }
         onlyEmptyIsMissing = schema.missingValues == [""]
+        longestMissing = schema.missingValues.map(\.utf8.count).max() ?? -1
         checkPlan = checks
+        constraints = columns.map { ConstraintBox($0?.constraints ?? FieldConstraints()) }
+        let keyColumns = Set(uniqueFields + primaryKey)
+        rules = columns.indices.map { i in
+            guard let field = columns[i] else { return ColumnRule() }
+            let c = field.constraints
+            return ColumnRule(typed: field.type != .any, required: c.required, hasConstraints: !c.isEmpty,
+                              materialize: !c.isEmpty || keyColumns.contains(i) || checks.needsValue(i))
+        }
     }
 
     /// Header findings (row 1), frictionless' "exact" field matching: by position.
@@ -124,6 +165,7 @@ package struct SchemaValidator: Sendable {
     @inline(__always)
     func isMissing(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
         if onlyEmptyIsMissing { return cell.isEmpty }
+        if cell.count > longestMissing { return false }
         for token in missing where CellParser.equal(token, cell) { return true }
         return false
     }
@@ -208,13 +250,12 @@ package struct SchemaValidator: Sendable {
         var blankCells = 0
         let needKeys = !uniqueFields.isEmpty || !primaryKey.isEmpty
         for i in 0..<width {
+            let rule = rules[i]
             guard i < count else {
                 // An absent cell reads as missing: `required` still fails, as in frictionless.
                 blankCells += 1
                 if needKeys { keys[i] = nil }
-                if let field = columns[i], field.constraints.required {
-                    out.issues.append(constraintIssue(field, i, "required", cell: "None", row: row, line: line, file: file))
-                }
+                if rule.required { out.issues.append(constraintIssue(i, "required", cell: "None", row: row, line: line, file: file)) }
                 out.checks.observe(column: i, value: nil, cell: nil, plan: checkPlan)
                 continue
             }
@@ -222,19 +263,18 @@ package struct SchemaValidator: Sendable {
             if isMissing(cell) {
                 blankCells += 1
                 if needKeys { keys[i] = nil }
-                if let field = columns[i], field.constraints.required {
-                    out.issues.append(constraintIssue(field, i, "required", cell: String(decoding: cell, as: UTF8.self), row: row, line: line, file: file))
+                if rule.required {
+                    out.issues.append(constraintIssue(i, "required", cell: String(decoding: cell, as: UTF8.self), row: row, line: line, file: file))
                 }
                 out.checks.observe(column: i, value: nil, cell: nil, plan: checkPlan)
                 continue
             }
-            guard let field = columns[i], let parser = parsers[i] else {
+            guard rule.typed else {
                 out.checks.observe(column: i, value: nil, cell: cell, plan: checkPlan)
                 continue
             }
-            let c = field.constraints
-            let materialize = !c.isEmpty || c.unique || (needKeys && (c.unique || primaryKey.contains(i))) || checkPlan.needsValue(i)
-            guard let value = parser.read(cell, materialize: materialize) else {
+            guard let value = parsers.withUnsafeBufferPointer({ $0[i].read(cell, materialize: rule.materialize) }) else {
+                let field = columns[i]!
                 out.issues.append(ValidationIssue(type: "type-error", rowNumber: row, fieldName: field.name, fieldNumber: i + 1,
                                                   cell: String(decoding: cell, as: UTF8.self), note: field.typeNote, file: file, line: line))
                 if needKeys { keys[i] = nil }
@@ -243,7 +283,7 @@ package struct SchemaValidator: Sendable {
             }
             if needKeys { keys[i] = value }
             out.checks.observe(column: i, value: value, cell: cell, plan: checkPlan)
-            if !c.isEmpty { checkConstraints(field, i, value, cell, row: row, line: line, file: file, into: &out) }
+            if rule.hasConstraints { checkConstraints(i, value, cell, row: row, line: line, file: file, into: &out) }
         }
         if count > width {
             for n in width..<count {
@@ -267,14 +307,15 @@ package struct SchemaValidator: Sendable {
         out.checks.endRow()
     }
 
-    private func constraintIssue(_ field: SchemaField, _ i: Int, _ name: String, cell: String, row: Int, line: Int, file: String) -> ValidationIssue {
-        ValidationIssue(type: "constraint-error", rowNumber: row, fieldName: field.name, fieldNumber: i + 1, cell: cell,
+    private func constraintIssue(_ i: Int, _ name: String, cell: String, row: Int, line: Int, file: String) -> ValidationIssue {
+        let field = columns[i]!
+        return ValidationIssue(type: "constraint-error", rowNumber: row, fieldName: field.name, fieldNumber: i + 1, cell: cell,
                         note: "constraint \"\(name)\" is \"\(field.constraints.text(name))\"", file: file, line: line)
     }
 
-    private func checkConstraints(_ field: SchemaField, _ i: Int, _ value: CellValue, _ cell: UnsafeBufferPointer<UInt8>,
+    private func checkConstraints(_ i: Int, _ value: CellValue, _ cell: UnsafeBufferPointer<UInt8>,
                                   row: Int, line: Int, file: String, into out: inout ChunkFindings) {
-        let c = field.constraints
+        let c = constraints[i]
         var failed: [String] = []
         if let bound = c.minimum, CellValue.less(value, bound) != false || Self.isNaN(value) { failed.append("minimum") }
         if let bound = c.maximum, CellValue.less(bound, value) != false || Self.isNaN(value) { failed.append("maximum") }
@@ -286,10 +327,19 @@ package struct SchemaValidator: Sendable {
             if let m = c.minLength, length < m { failed.append("minLength") }
             if let m = c.maxLength, length > m { failed.append("maxLength") }
         }
-        if let p = c.pattern, !p.matches(cell) { failed.append("pattern") }
+        if let p = c.pattern {
+            let key = String(decoding: cell, as: UTF8.self)
+            let matched: Bool
+            if let known = out.patternMemo[i]?[key] { matched = known } else {
+                matched = p.matches(cell)
+                if (out.patternMemo[i]?.count ?? 0) >= 4096 { out.patternMemo[i] = [:] }
+                out.patternMemo[i, default: [:]][key] = matched
+            }
+            if !matched { failed.append("pattern") }
+        }
         if let allowed = c.enumValues, !allowed.contains(value) { failed.append("enum") }
         for name in failed {
-            out.issues.append(constraintIssue(field, i, name, cell: String(decoding: cell, as: UTF8.self), row: row, line: line, file: file))
+            out.issues.append(constraintIssue(i, name, cell: String(decoding: cell, as: UTF8.self), row: row, line: line, file: file))
         }
     }
 
@@ -304,8 +354,8 @@ package struct ValidationLedger {
     package var countsByType: [String: Int] = [:]
     package var rows = 0
     package let maxListed: Int
-    private var uniqueSeen: [[CellValue: Int]]
-    private var keySeen: [[CellValue?]: Int] = [:]
+    private var uniqueSeen: [KeyMemory]
+    private var keySeen = KeyMemory()
     private var currentInput = -1
     /// Row number of the chunk's first row (the header is row 1).
     private var rowBase = 1
@@ -315,7 +365,7 @@ package struct ValidationLedger {
     package init(validator: SchemaValidator, maxListed: Int) {
         self.validator = validator
         self.maxListed = maxListed
-        uniqueSeen = Array(repeating: [:], count: validator.uniqueFields.count)
+        uniqueSeen = Array(repeating: KeyMemory(), count: validator.uniqueFields.count)
         checks = validator.checkPlan.makePartials(width: validator.width)
     }
 
@@ -333,7 +383,7 @@ package struct ValidationLedger {
             let field = validator.columns[column]!
             for key in findings.uniqueKeys[k] {
                 let row = base + key.row
-                if let earlier = uniqueSeen[k].updateValue(row, forKey: key.value) {
+                if let earlier = uniqueSeen[k].insert(key.value, row: row) {
                     integrity.append(ValidationIssue(type: "unique-error", rowNumber: row, fieldName: field.name, fieldNumber: column + 1,
                                                      cell: Self.text(key.value), note: "the same as in the row at position \(earlier)", file: file, line: key.line))
                 }
@@ -343,7 +393,7 @@ package struct ValidationLedger {
             let row = base + key.row
             if key.key.allSatisfy({ $0 == nil }) {
                 integrity.append(ValidationIssue(type: "primary-key", rowNumber: row, note: "cells composing the primary keys are all \"None\"", file: file, line: key.line))
-            } else if let earlier = keySeen.updateValue(row, forKey: key.key) {
+            } else if let earlier = keySeen.insert(key.key, row: row) {
                 integrity.append(ValidationIssue(type: "primary-key", rowNumber: row, note: "the same as in the row at position \(earlier)", file: file, line: key.line))
             }
         }
@@ -369,5 +419,27 @@ package struct ValidationLedger {
         case .date(let d): return "\(d) days after 1970-01-01"
         case .datetime(let s, _): return "\(s) s after 1970-01-01T00:00:00"
         }
+    }
+}
+
+/// Every key seen so far, with the row that last had it: the memory `unique` and `primaryKey`
+/// cost (O(distinct keys)). A number is kept as its 8-byte bit pattern, the common case of a
+/// numeric id, at about half the memory of a general value.
+struct KeyMemory {
+    private var numbers: [UInt64: Int] = [:]
+    private var values: [CellValue: Int] = [:]
+    private var tuples: [[CellValue?]: Int] = [:]
+
+    /// The earlier row with the same key, if any; remembers this row for it.
+    mutating func insert(_ value: CellValue, row: Int) -> Int? {
+        if case .number(let x) = value, !x.isNaN {
+            return numbers.updateValue(row, forKey: (x == 0 ? 0.0 : x).bitPattern)
+        }
+        return values.updateValue(row, forKey: value)
+    }
+
+    mutating func insert(_ key: [CellValue?], row: Int) -> Int? {
+        if key.count == 1, let value = key[0] { return insert(value, row: row) }
+        return tuples.updateValue(row, forKey: key)
     }
 }
