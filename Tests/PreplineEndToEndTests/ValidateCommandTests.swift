@@ -175,3 +175,35 @@ struct ValidateCommandTests {
         }
     }
 }
+
+@Suite("validate: the CI example")
+struct ValidateCIExampleTests {
+    @Test("pipelines/penguins-ci.json passes on the sample, and fails with named rules on a broken copy")
+    func penguinsCI() throws {
+        let root = E2E.packageRoot.path
+        let tmp = try TempDir()
+        let junit = tmp.file("ok.xml")
+        let ok = try prepline(["validate", "pipelines/penguins-ci.json", "samples/penguins.csv", "--report", "junit:\(junit)", "-q"], cwd: root)
+        #expect(ok.status == 0, "\(ok)")
+        let xml = String(decoding: try tmp.read("ok.xml"), as: UTF8.self)
+        #expect(xml.contains("<testsuites") && !xml.contains("<failure"), "\(xml)")
+
+        // Three broken cells: an unknown species, a body mass out of range, a year that is not one.
+        var lines = String(decoding: try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(root)/samples/penguins.csv"))), as: UTF8.self)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[1] = lines[1].replacingOccurrences(of: "Adelie", with: "Emperor")
+        lines[2] = lines[2].replacingOccurrences(of: ",3800,", with: ",38000,")
+        lines[3] = lines[3].replacingOccurrences(of: ",2007", with: ",07")
+        let broken = try tmp.write("broken.csv", lines.joined(separator: "\n"))
+        let bad = try prepline(["validate", "pipelines/penguins-ci.json", broken, "--report", "junit:\(tmp.file("bad.xml"))", "--report", "github", "-q"], cwd: root)
+        #expect(bad.status == 1, "\(bad)")
+        // The three cells, and the distinct check the new species breaks (4 species, 3 allowed).
+        #expect(bad.stdoutText.split(separator: "\n").count == 4, "\(bad)")
+        #expect(bad.stdoutText.contains("title=check-error::") && bad.stdoutText.contains("distinct(species)"), "\(bad)")
+        for line in [2, 3, 4] { #expect(bad.stdoutText.contains("line=\(line),"), "\(bad)") }
+        let failed = String(decoding: try tmp.read("bad.xml"), as: UTF8.self)
+        for name in ["species: enum", "body_mass_g: maximum", "year: type year", "distinct(species)"] {
+            #expect(failed.contains("name=\"\(name)\">"), "no failing test case \(name): \(failed)")
+        }
+    }
+}

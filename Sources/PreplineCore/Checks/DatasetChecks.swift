@@ -41,14 +41,14 @@ package struct CheckPlan: Sendable {
     var collectsMoments: [Bool] = []
     var longestMissing = 0
     /// Tokens a check counts as missing: the schema's missingValues, or `input.missing` without a schema.
-    var missingTokens: [[UInt8]] = [[]]
+    var missingTokens = TokenSet([""])
     var columnIndex: [String: Int] = [:]
 
     package init() {}
 
     package init(checks: [DatasetCheck], labels: [String], missingTokens: [String], file: String) throws(PreplineError) {
         self.checks = checks
-        self.missingTokens = missingTokens.map { Array($0.utf8) }
+        self.missingTokens = TokenSet(missingTokens)
         for (i, name) in labels.enumerated() where columnIndex[name] == nil { columnIndex[name] = i }
         for check in checks {
             for (k, column) in check.columns.enumerated() {
@@ -66,7 +66,7 @@ package struct CheckPlan: Sendable {
         }
         countsMissing = labels.indices.map { missingColumns.contains($0) }
         collectsMoments = labels.indices.map { momentColumns.contains($0) }
-        longestMissing = self.missingTokens.map(\.count).max() ?? 0
+        longestMissing = missingTokens.map(\.utf8.count).max() ?? 0
     }
 
     var isEmpty: Bool { checks.isEmpty }
@@ -86,8 +86,7 @@ package struct CheckPlan: Sendable {
 
     func isMissing(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
         if cell.count > longestMissing { return false }
-        for token in missingTokens where CellParser.equal(token, cell) { return true }
-        return false
+        return missingTokens.contains(cell)
     }
 
     /// Evaluates every check on the merged state.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One finding of `validate`, in Frictionless' report vocabulary (`type`, `rowNumber`, …).
 package struct ValidationIssue: Sendable, Equatable {
     /// Frictionless error type: type-error, constraint-error, unique-error, primary-key,
@@ -77,7 +83,7 @@ package struct SchemaValidator: Sendable {
     let width: Int
     let uniqueFields: [Int]
     let primaryKey: [Int]
-    let missing: [[UInt8]]
+    let missingTokens: TokenSet
     let onlyEmptyIsMissing: Bool
     let checkPlan: CheckPlan
     /// Per column, what the hot loop needs, as plain values: reading a whole `SchemaField` per
@@ -92,10 +98,19 @@ package struct SchemaValidator: Sendable {
         let minLength, maxLength: Int?
         let pattern: CellPattern?
         let enumValues: Set<CellValue>?
+        /// A string field's enum as Strings: a cell is tested without copying it into an array
+        /// (a String of up to 15 bytes lives inline).
+        let enumStrings: Set<String>?
         init(_ c: FieldConstraints) {
             required = c.required; minimum = c.minimum; maximum = c.maximum
             exclusiveMinimum = c.exclusiveMinimum; exclusiveMaximum = c.exclusiveMaximum
             minLength = c.minLength; maxLength = c.maxLength; pattern = c.pattern; enumValues = c.enumValues
+            enumStrings = c.enumValues.map { values in
+                Set(values.compactMap { value -> String? in
+                    if case .text(let bytes) = value { return String(decoding: bytes, as: UTF8.self) }
+                    return nil
+                })
+            }
         }
     }
 
@@ -116,7 +131,7 @@ package struct SchemaValidator: Sendable {
         let keyNames = schema.primaryKey
         let keyIndexes = keyNames.compactMap { name in columns.firstIndex { $0?.name == name } }
         primaryKey = keyIndexes.count == keyNames.count ? keyIndexes : []
-        missing = schema.missingValues.map { Array($0.utf8) }
+        missingTokens = TokenSet(schema.missingValues)
         onlyEmptyIsMissing = schema.missingValues == [""]
         longestMissing = schema.missingValues.map(\.utf8.count).max() ?? -1
         checkPlan = checks
@@ -125,8 +140,10 @@ package struct SchemaValidator: Sendable {
         rules = columns.indices.map { i in
             guard let field = columns[i] else { return ColumnRule() }
             let c = field.constraints
+            // A string's constraints read the cell's bytes; other types compare typed values.
+            let constraintsNeedValue = !c.isEmpty && field.type != .string && field.type != .any
             return ColumnRule(typed: field.type != .any, required: c.required, hasConstraints: !c.isEmpty,
-                              materialize: !c.isEmpty || keyColumns.contains(i) || checks.needsValue(i))
+                              materialize: constraintsNeedValue || keyColumns.contains(i) || checks.needsValue(i))
         }
     }
 
@@ -166,8 +183,7 @@ package struct SchemaValidator: Sendable {
     func isMissing(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
         if onlyEmptyIsMissing { return cell.isEmpty }
         if cell.count > longestMissing { return false }
-        for token in missing where CellParser.equal(token, cell) { return true }
-        return false
+        return missingTokens.contains(cell)
     }
 
     /// Checks every record of a chunk, and the blank lines between them.
@@ -330,14 +346,22 @@ package struct SchemaValidator: Sendable {
         if let p = c.pattern {
             let key = String(decoding: cell, as: UTF8.self)
             let matched: Bool
-            if let known = out.patternMemo[i]?[key] { matched = known } else {
+            // Looked up by String (canonical equivalence), confirmed by bytes (Python compares code points).
+            if let memo = out.patternMemo[i], let at = memo.index(forKey: key), memo[at].key.utf8.elementsEqual(cell) {
+                matched = memo[at].value
+            } else {
                 matched = p.matches(cell)
                 if (out.patternMemo[i]?.count ?? 0) >= 4096 { out.patternMemo[i] = [:] }
                 out.patternMemo[i, default: [:]][key] = matched
             }
             if !matched { failed.append("pattern") }
         }
-        if let allowed = c.enumValues, !allowed.contains(value) { failed.append("enum") }
+        if let allowed = c.enumStrings, case .text = value {
+            // Swift's String equality is canonical equivalence; Python's is code points: the
+            // bytes must match too.
+            let found = allowed.firstIndex(of: String(decoding: cell, as: UTF8.self))
+            if found == nil || !allowed[found!].utf8.elementsEqual(cell) { failed.append("enum") }
+        } else if let allowed = c.enumValues, !allowed.contains(value) { failed.append("enum") }
         for name in failed {
             out.issues.append(constraintIssue(i, name, cell: String(decoding: cell, as: UTF8.self), row: row, line: line, file: file))
         }
@@ -441,5 +465,33 @@ struct KeyMemory {
     mutating func insert(_ key: [CellValue?], row: Int) -> Int? {
         if key.count == 1, let value = key[0] { return insert(value, row: row) }
         return tuples.updateValue(row, forKey: key)
+    }
+}
+
+/// A few short byte strings (missing-value tokens) in one flat buffer: testing a cell against
+/// them touches no reference-counted array per token.
+struct TokenSet: Sendable {
+    private let bytes: [UInt8]
+    private let ends: [Int]
+
+    init(_ tokens: [String]) {
+        var bytes: [UInt8] = [], ends: [Int] = []
+        for token in tokens { bytes += token.utf8; ends.append(bytes.count) }
+        self.bytes = bytes
+        self.ends = ends
+    }
+
+    func contains(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.withUnsafeBufferPointer { flat in
+            ends.withUnsafeBufferPointer { ends in
+                var start = 0
+                for end in ends {
+                    defer { start = end }
+                    guard end - start == cell.count else { continue }
+                    if cell.isEmpty || memcmp(flat.baseAddress! + start, cell.baseAddress!, cell.count) == 0 { return true }
+                }
+                return false
+            }
+        }
     }
 }
