@@ -224,7 +224,8 @@ struct Validate: ParsableCommand {
             primaryKey. The header, wrong-width rows and blank rows are checked as frictionless \
             does, and rows are numbered as it numbers them (the header is row 1, a blank line is \
             a row). The spec's "checks" are dataset-level: missing_ratio, rows, columns, \
-            distinct, range (mean or std). Without a schema only the structure is checked.
+            distinct, range (mean or std). Without a schema only the structure is checked. \
+            --against adds drift checks from a fitted spec.
 
             COST: memory is constant, except for `unique` fields, `primaryKey` and `distinct` \
             checks, which remember every distinct key seen: O(distinct keys), about 60-100 bytes \
@@ -241,6 +242,8 @@ struct Validate: ParsableCommand {
               prepline validate spec.json data.csv
               prepline validate spec.json data.csv --report json:report.json --report junit:junit.xml
               zcat big.csv.gz | prepline validate spec.json --max-errors 5
+              prepline fit spec.json train.csv -o fitted.json
+              prepline validate spec.json today.csv --against fitted.json --drift-k 2
 
             \(exitCodesHelp)
             """
@@ -258,10 +261,17 @@ struct Validate: ParsableCommand {
     @Option(name: .customLong("report"), help: ArgumentHelp("text, json[:PATH], junit:PATH or github (repeatable).", valueName: "format[:path]"))
     var reports: [String] = []
 
+    @Option(help: ArgumentHelp("A fitted spec (prepline fit) to check drift against: categories of its one-hot columns never seen at fit time, and means of its z-scored columns moved by more than --drift-k fitted stds.", valueName: "fitted.json"))
+    var against: String?
+
+    @Option(help: ArgumentHelp("How many fitted standard deviations a z-scored column's mean may move (with --against).", valueName: "k"))
+    var driftK: Double = 3
+
     @OptionGroup var engineOptions: EngineOptionGroup
 
     func validate() throws {
         _ = try parsedReports()
+        guard driftK >= 0, driftK.isFinite else { throw ValidationError("--drift-k must be a non-negative number") }
     }
 
     func parsedReports() throws -> [(ReportFormat, String?)] {
@@ -281,6 +291,8 @@ struct Validate: ParsableCommand {
         options.maxErrors = max(0, maxErrors)
         options.engine = try engineOptions.engine
         options.progress = try engineOptions.progressMode
+        options.against = against
+        options.driftK = driftK
         let result = try ValidateCommand.execute(options)
         for (format, path) in try parsedReports() {
             let text: String

@@ -207,3 +207,57 @@ struct ValidateCIExampleTests {
         }
     }
 }
+
+@Suite("validate --against: drift from a fitted spec")
+struct ValidateDriftTests {
+    @Test("unseen categories and mean shifts equal pandas' on the same files; --drift-k decides")
+    func drift() throws {
+        let root = E2E.packageRoot.path
+        let tmp = try TempDir()
+        let fitted = tmp.file("fitted.json")
+        let fit = try prepline(["fit", "pipelines/penguins-features.json", "samples/penguins.csv", "-o", fitted, "-q"], cwd: root)
+        try #require(fit.status == 0, "\(fit)")
+        // New data: two unseen species, heavier penguins.
+        var lines = String(decoding: try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(root)/samples/penguins.csv"))), as: UTF8.self)
+            .split(separator: "\n").map(String.init)
+        lines[1] = lines[1].replacingOccurrences(of: "Adelie", with: "Emperor")
+        lines[2] = lines[2].replacingOccurrences(of: "Adelie", with: "King")
+        lines = lines.map { $0.replacingOccurrences(of: ",3750,", with: ",9750,") }
+        let data = try tmp.write("new.csv", lines.joined(separator: "\n") + "\n")
+
+        let script = """
+            import json, sys, pandas as pd
+            fitted = json.load(open(sys.argv[1])); d = pd.read_csv(sys.argv[2])
+            out = {}
+            for s in fitted["stages"]:
+                for col, p in (s.get("fitted") or {}).items():
+                    if s["stage"] == "onehot":
+                        out["drift.categories(" + col + ")"] = len(set(d[col].dropna()) - set(p["categories"]))
+                    if s["stage"] == "scale":
+                        out["drift.mean(" + col + ")"] = abs(d[col].mean() - p["mean"]) / p["scale"]
+            print(json.dumps(out))
+            """
+        let reference = try runProcess(try E2E.tool("env"), ["python3", "-c", script, fitted, data], timeout: 60)
+        let expected = try #require(try JSONSerialization.jsonObject(with: Data(reference.stdout)) as? [String: Double], "\(reference)")
+        #expect(expected.count == 7, "\(expected)")
+
+        for k in [0.05, 3.0] {
+            let result = try prepline(["validate", "pipelines/passthrough.json", data, "--against", fitted, "--drift-k", "\(k)",
+                                       "--report", "json", "-q"], cwd: root)
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any], "\(result)")
+            let checks = try #require(report["checks"] as? [[String: Any]])
+            #expect(checks.count == expected.count)
+            var failures = 0
+            for c in checks {
+                let name = "\(c["name"]!)(\(c["column"]!))"
+                let observed = (c["observed"] as? NSNumber)?.doubleValue ?? .nan
+                let want = try #require(expected[name], "\(name) not in pandas' list")
+                #expect(abs(observed - want) <= 1e-9 * max(1, abs(want)), "\(name): prepline \(observed), pandas \(want)")
+                let shouldPass = name.hasPrefix("drift.categories") ? want == 0 : want <= k
+                #expect(c["passed"] as? Bool == shouldPass, "\(name) at k=\(k): \(c)")
+                if !shouldPass { failures += 1 }
+            }
+            #expect(result.status == (failures > 0 ? 1 : 0), "\(result)")
+        }
+    }
+}

@@ -4,6 +4,12 @@
 package struct DatasetCheck: Sendable {
     package enum Kind: String, Sendable, CaseIterable {
         case missing_ratio, rows, columns, distinct, range
+        /// From `validate --against FITTED` only: values of a one-hot column never seen at fit
+        /// time, and a scaled column's mean moved by more than `max` fitted stds.
+        case drift_categories, drift_mean
+
+        /// The kinds a spec's `checks` list may name.
+        package static var inSpecs: [Kind] { [.missing_ratio, .rows, .columns, .distinct, .range] }
     }
     package var kind: Kind
     /// Columns the check applies to (missing_ratio, distinct, range), one result each.
@@ -17,6 +23,10 @@ package struct DatasetCheck: Sendable {
     package var stat = "mean"
     /// Spec path, for messages.
     package var path: String
+    /// Drift: the categories a fitted one-hot stage knows, or the fitted mean and scale.
+    package var fittedCategories: Set<String> = []
+    package var fittedMean = 0.0
+    package var fittedScale = 1.0
 }
 
 /// The outcome of one check on one column, for the reports.
@@ -58,8 +68,8 @@ package struct CheckPlan: Sendable {
                 }
                 switch check.kind {
                 case .missing_ratio: missingColumns.insert(i)
-                case .distinct: distinctColumns.insert(i)
-                case .range: momentColumns.insert(i)
+                case .distinct, .drift_categories: distinctColumns.insert(i)
+                case .range, .drift_mean: momentColumns.insert(i)
                 case .rows, .columns: break
                 }
             }
@@ -120,6 +130,25 @@ package struct CheckPlan: Sendable {
                     out.append(CheckOutcome(name: "columns", column: nil, passed: absent.isEmpty, observed: .array(labels.map(JSONValue.string)),
                                             bound: [("required", .array(required.map(JSONValue.string)))],
                                             note: absent.isEmpty ? "required columns present" : "required columns absent: \(absent.joined(separator: ", "))"))
+                }
+            case .drift_categories:
+                for column in check.columns {
+                    let seen = p.distinct[columnIndex[column]!] ?? []
+                    let unseen = seen.filter { !check.fittedCategories.contains($0) }.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+                    let listed = unseen.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (unseen.count > 10 ? ", …" : "")
+                    out.append(CheckOutcome(name: "drift.categories", column: column, passed: unseen.isEmpty, observed: .number(Double(unseen.count)),
+                                            bound: [("max", .number(0))],
+                                            note: unseen.isEmpty ? "every category was seen at fit time"
+                                                : "\(unseen.count) categories never seen at fit time: \(listed)"))
+                }
+            case .drift_mean:
+                for column in check.columns {
+                    let m = p.moments[columnIndex[column]!]
+                    let shift = m.count == 0 ? Double.nan : abs(m.mean - check.fittedMean) / (check.fittedScale == 0 ? 1 : check.fittedScale)
+                    out.append(CheckOutcome(name: "drift.mean", column: column, passed: within(shift, check), observed: shift.isNaN ? .null : .number(shift),
+                                            bound: bounds(check),
+                                            note: m.count == 0 ? "no numeric values"
+                                                : "mean \(NumberText.format(m.mean)) is \(NumberText.format(shift)) fitted stds from the fitted mean \(NumberText.format(check.fittedMean)), expected \(describe(check))"))
                 }
             case .missing_ratio, .distinct, .range:
                 for column in check.columns {
@@ -208,8 +237,8 @@ extension DatasetCheck {
     static func decode(_ value: JSONValue, index: Int, file: String) throws(PreplineError) -> DatasetCheck {
         let path = "checks[\(index)]"
         var reader = try SpecObjectReader(value, file: file, path: path)
-        guard let kindName = try reader.choice("check", Kind.allCases.map(\.rawValue)) else {
-            throw reader.fail("check", "every check needs \"check\": one of \(Kind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
+        guard let kindName = try reader.choice("check", Kind.inSpecs.map(\.rawValue)) else {
+            throw reader.fail("check", "every check needs \"check\": one of \(Kind.inSpecs.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
         }
         var check = DatasetCheck(kind: Kind(rawValue: kindName)!, path: path)
         check.min = try reader.number("min")
@@ -221,6 +250,8 @@ extension DatasetCheck {
             check.required = try reader.stringArray("required")
             check.exact = try reader.stringArray("exact")
             if check.required == nil && check.exact == nil { throw reader.fail("required", "a columns check needs \"required\" or \"exact\"") }
+        case .drift_categories, .drift_mean:
+            break
         case .missing_ratio, .distinct, .range:
             if let one = try reader.string("column") { check.columns = [one] }
             if let many = try reader.stringArray("columns") { check.columns += many }
@@ -233,5 +264,42 @@ extension DatasetCheck {
         if let lo = check.min, let hi = check.max, lo > hi { throw reader.fail("min", "min \(lo) is above max \(hi)") }
         try reader.finish()
         return check
+    }
+}
+
+extension DatasetCheck {
+    /// Drift checks against a fitted spec (`validate --against`): each fitted one-hot column
+    /// must show no category unseen at fit time; each fitted z-score column's mean must stay
+    /// within `k` fitted standard deviations of the fitted mean.
+    package static func drift(against fitted: Spec, k: Double) -> [DatasetCheck] {
+        var checks: [DatasetCheck] = []
+        for (position, stage) in fitted.stages.enumerated() {
+            guard case .object(let members) = stage,
+                  case .string(let kind)? = members.first(where: { $0.key == "stage" })?.value,
+                  case .object(let columns)? = members.first(where: { $0.key == "fitted" })?.value else { continue }
+            let path = "\(fitted.file): stages[\(position)].fitted"
+            for (column, parameters) in columns {
+                guard case .object(let values) = parameters else { continue }
+                func number(_ key: String) -> Double? {
+                    if case .number(let n)? = values.first(where: { $0.key == key })?.value { return n }
+                    return nil
+                }
+                if kind == "onehot", case .array(let list)? = values.first(where: { $0.key == "categories" })?.value {
+                    var check = DatasetCheck(kind: .drift_categories, path: path)
+                    check.columns = [column]
+                    check.fittedCategories = Set(list.compactMap { if case .string(let s) = $0 { return s }; return nil })
+                    checks.append(check)
+                }
+                if kind == "scale", let mean = number("mean"), let scale = number("scale") {
+                    var check = DatasetCheck(kind: .drift_mean, path: path)
+                    check.columns = [column]
+                    check.fittedMean = mean
+                    check.fittedScale = scale
+                    check.max = k
+                    checks.append(check)
+                }
+            }
+        }
+        return checks
     }
 }

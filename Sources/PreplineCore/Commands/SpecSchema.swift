@@ -245,7 +245,7 @@ package enum SpecSchema {
                 "type": .string("object"),
                 "required": SchemaPiece.strings(["check"]),
                 "properties": SchemaPiece.object([
-                    "check": SchemaPiece.object(["enum": SchemaPiece.strings(DatasetCheck.Kind.allCases.map(\.rawValue))]),
+                    "check": SchemaPiece.object(["enum": SchemaPiece.strings(DatasetCheck.Kind.inSpecs.map(\.rawValue))]),
                     "column": SchemaPiece.object(["type": .string("string")]), "columns": names,
                     "min": SchemaPiece.object(["type": .string("number")]), "max": SchemaPiece.object(["type": .string("number")]),
                     "required": names, "exact": names,

@@ -8,6 +8,9 @@ package struct ValidateOptions: Sendable {
     package var progress = ProgressMode.auto
     /// How many errors to list; all are counted.
     package var maxErrors = 20
+    /// A fitted spec to check drift against, and how many fitted stds a mean may move.
+    package var against: String?
+    package var driftK = 3.0
 
     package init(specPath: String) { self.specPath = specPath }
 }
@@ -39,7 +42,15 @@ package struct ValidationResult: Sendable {
 package enum ValidateCommand {
     package static func execute(_ options: ValidateOptions) throws(PreplineError) -> ValidationResult {
         let started = ContinuousClock.now
-        let spec = try Spec.load(path: options.specPath)
+        var spec = try Spec.load(path: options.specPath)
+        if let against = options.against {
+            let fitted = try Spec.load(path: against)
+            let drift = DatasetCheck.drift(against: fitted, k: options.driftK)
+            if drift.isEmpty {
+                throw PreplineError.usage("--against \(against): no fitted onehot or zscore stage to compare with (fit the spec first: prepline fit)")
+            }
+            spec.checks += drift
+        }
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
         let names = InputNames.display(inputs)
         let counters = EngineCounters()
@@ -52,7 +63,7 @@ package enum ValidateCommand {
         var plan = CheckPlan()
         let header = try StreamingEngine.run(
             inputs: inputs, dialect: spec.input, options: options.engine, counters: counters,
-            onHeader: { (header: DatasetHeader) throws(PreplineError) in
+            onHeader: { [spec] (header: DatasetHeader) throws(PreplineError) in
                 let schema = spec.schema ?? TableSchema(fields: header.names.map { SchemaField(name: $0, type: .any) }, source: "")
                 plan = try CheckPlan(checks: spec.checks, labels: header.names,
                                      missingTokens: spec.schema?.missingValues ?? spec.input.missing, file: spec.file)
@@ -66,7 +77,7 @@ package enum ValidateCommand {
                 result.fields = schema.fields
                 result.hasPrimaryKey = !schema.primaryKey.isEmpty
             },
-            makeProcessor: { (header: DatasetHeader) in
+            makeProcessor: { [spec] (header: DatasetHeader) in
                 // Built once per worker from the same inputs as the ledger's (the closure cannot
                 // capture the ledger, which lives on the consumer's thread).
                 let schema = spec.schema ?? TableSchema(fields: header.names.map { SchemaField(name: $0, type: .any) }, source: "")
