@@ -47,6 +47,15 @@ struct ValidateCommandTests {
             #expect(e["message"] is String && e["note"] is String && e["file"] as? String == input, "\(e)")
             #expect(e["line"] as? Int == e["rowNumber"] as? Int, "one line per row in this file: \(e)")
         }
+        // frictionless' own tooling reads the report: the same verdict and findings.
+        let reader = """
+            import json, sys, frictionless as f
+            r = f.Report.from_descriptor(json.load(sys.stdin))
+            print(json.dumps([r.valid, sorted(f"{t}@{n or '-'}:{c or '-'}" for n, c, t in r.flatten(["rowNumber", "fieldNumber", "type"]))]))
+            """
+        let read = try runProcess(try E2E.tool("env"), ["python3", "-c", reader], stdin: .pipe(all.stdout), timeout: 60)
+        let readBack = try #require(try JSONSerialization.jsonObject(with: Data(read.stdout)) as? [Any], "\(read)")
+        #expect(readBack.first as? Bool == false && Set(readBack.last as? [String] ?? []) == keys, "\(read)")
         let two = try prepline(["validate", spec, input, "--report", "json", "-q", "--max-errors", "2"])
         let limited = try json(two)
         #expect((limited["errors"] as? [Any])?.count == 2)

@@ -20,26 +20,61 @@ package enum ReportFormat: Sendable, Equatable {
 }
 
 package enum ValidationReport {
-    /// Frictionless' report shape: `valid`, `stats`, `errors` (each with `type`, `rowNumber`,
-    /// `fieldName`, `fieldNumber`, `cell`, `note`, `message`), plus prepline's `file`, `line`
-    /// and the dataset `checks`.
+    /// Frictionless' title, description and tags of each error type, so its tooling can read
+    /// the report (`frictionless.Report.from_descriptor`).
+    static let vocabulary: [String: (title: String, description: String, tags: [String])] = {
+        let cell = ["#table", "#row", "#cell"], row = ["#table", "#row"], label = ["#table", "#header", "#label"]
+        let width = " A key concept is that all the rows in tabular data must have the same number of columns."
+        return [
+            "type-error": ("Type Error", "The value does not match the schema type and format for this field.", cell),
+            "constraint-error": ("Constraint Error", "A field value does not conform to a constraint.", cell),
+            "unique-error": ("Unique Error", "This field is a unique field but it contains a value that has been used in another row.", cell),
+            "primary-key": ("PrimaryKey Error", "Values in the primary key fields should be unique for every row", row),
+            "missing-cell": ("Missing Cell", "This row has less values compared to the header row (the first row in the data source)." + width, cell),
+            "extra-cell": ("Extra Cell", "This row has more values compared to the header row (the first row in the data source)." + width, cell),
+            "blank-row": ("Blank Row", "This row is empty. A row should contain at least one value.", row),
+            "missing-label": ("Missing Label", "Based on the schema there should be a label that is missing in the data's header.", label),
+            "extra-label": ("Extra Label", "The header of the data source contains label that does not exist in the provided schema.", label),
+            "blank-label": ("Blank Label", "A label in the header row is missing a value. Label should be provided and not be blank.", label),
+            "duplicate-label": ("Duplicate Label", "Two columns in the header row have the same value. Column names should be unique.", label),
+            "incorrect-label": ("Incorrect Label", "One of the data source header does not match the field name defined in the schema.", label),
+            "check-error": ("Check Error", "Provided check is not valid", []),
+        ]
+    }()
+
+    /// Frictionless' report shape: `valid`, `stats`, `warnings`, `errors` (each with `type`,
+    /// `title`, `description`, `tags`, `rowNumber`, `fieldName`, `fieldNumber`, `cell`, `note`,
+    /// `message`), and one `tasks` entry holding the same errors, as frictionless writes them; plus
+    /// prepline's `file` and `line` on each error and the dataset `checks`. The row's other cells
+    /// are not kept (`cells` is empty).
     package static func json(_ r: ValidationResult) -> String {
+        let seconds = JSONValue.number((r.summary.seconds * 1000).rounded() / 1000)
+        let labels = JSONValue.array(r.labels.map(JSONValue.string))
         var stats: [(key: String, value: JSONValue)] = [
-            ("rows", .number(Double(r.rows))), ("errors", .number(Double(r.errorCount))),
-            ("listed", .number(Double(r.listed.count))), ("fields", .number(Double(r.labels.count))),
-            ("seconds", .number((r.summary.seconds * 1000).rounded() / 1000)),
+            ("tasks", .number(1)), ("errors", .number(Double(r.errorCount))), ("warnings", .number(0)), ("seconds", seconds),
+            ("rows", .number(Double(r.rows))), ("fields", .number(Double(r.labels.count))), ("listed", .number(Double(r.listed.count))),
         ]
         stats.append(("byType", .object(r.countsByType.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.number(Double($0.value))) })))
         let errors: [JSONValue] = r.listed.map { e in
+            let words = vocabulary[e.type]
             var m: [(key: String, value: JSONValue)] = [("type", .string(e.type))]
+            m.append(("title", .string(words?.title ?? e.type)))
+            m.append(("description", .string(words?.description ?? "")))
+            m.append(("tags", .array((words?.tags ?? []).map(JSONValue.string))))
+            m.append(("message", .string(e.message)))
+            m.append(("note", .string(e.note)))
+            if e.type.hasSuffix("-label") {
+                // Header findings, as frictionless writes them: the header's rows, no rowNumber.
+                m.append(("labels", labels))
+                m.append(("rowNumbers", .array([.number(1)])))
+                m.append(("label", .string(e.cell ?? "")))
+            } else if e.type != "check-error" {
+                m.append(("cells", .array([])))
+            }
             if let row = e.rowNumber { m.append(("rowNumber", .number(Double(row)))) }
-            // Header findings, as frictionless writes them: the header's rows, no rowNumber.
-            if e.type.hasSuffix("-label") { m.append(("rowNumbers", .array([.number(1)]))) }
+            if let cell = e.cell, !e.type.hasSuffix("-label") { m.append(("cell", .string(cell))) }
             if let name = e.fieldName { m.append(("fieldName", .string(name))) }
             if let number = e.fieldNumber { m.append(("fieldNumber", .number(Double(number)))) }
-            if let cell = e.cell { m.append(("cell", .string(cell))) }
-            m.append(("note", .string(e.note)))
-            m.append(("message", .string(e.message)))
             m.append(("file", .string(e.file)))
             if let line = e.line { m.append(("line", .number(Double(line)))) }
             return .object(m)
@@ -53,8 +88,16 @@ package enum ValidationReport {
             m.append(("note", .string(c.note)))
             return .object(m)
         }
+        let task: JSONValue = .object([
+            ("name", .string("prepline")), ("type", .string("table")), ("valid", .bool(r.valid)),
+            ("place", .string(r.files.joined(separator: ", "))), ("labels", labels),
+            ("stats", .object([("errors", .number(Double(r.errorCount))), ("warnings", .number(0)), ("seconds", seconds),
+                               ("rows", .number(Double(r.rows))), ("fields", .number(Double(r.labels.count)))])),
+            ("warnings", .array([])), ("errors", .array(errors)),
+        ])
         let root: JSONValue = .object([
-            ("valid", .bool(r.valid)), ("stats", .object(stats)), ("errors", .array(errors)), ("checks", .array(checks)),
+            ("valid", .bool(r.valid)), ("stats", .object(stats)), ("warnings", .array([])), ("errors", .array(errors)),
+            ("tasks", .array([task])), ("checks", .array(checks)),
         ])
         return root.serialized() + "\n"
     }
