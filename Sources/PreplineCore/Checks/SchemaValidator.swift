@@ -247,8 +247,8 @@ package struct SchemaValidator: Sendable {
     }
 
     /// The row checker for `run`/`apply`/`fit`, nil without a schema.
-    package static func rowChecker(spec: Spec, header: DatasetHeader) -> SchemaValidator? {
-        guard let schema = spec.schema else { return nil }
+    package static func rowChecker(schema: TableSchema?, header: DatasetHeader) -> SchemaValidator? {
+        guard let schema else { return nil }
         return SchemaValidator(schema: schema, labels: header.names, checks: CheckPlan())
     }
 

@@ -22,7 +22,7 @@ package enum FitPass {
             },
             makeProcessor: { [schema = spec.schema] header in
                 let plan = box.plan!
-                let rowChecker = schema.map { SchemaValidator(schema: $0, labels: header.names, checks: CheckPlan()) }
+                let rowChecker = SchemaValidator.rowChecker(schema: schema, header: header)
                 return { (work: inout ChunkWork) throws(PreplineError) -> [[ColumnProfile]] in
                     rowChecker?.rejectBadRows(&work)
                     return plan.observe(&work)

@@ -129,7 +129,7 @@ package enum TransformCommand {
                 makeProcessor: { header in
                     var scratch: [UInt8] = []
                     let plan = planBox.plan
-                    let rowChecker = SchemaValidator.rowChecker(spec: spec, header: header)
+                    let rowChecker = SchemaValidator.rowChecker(schema: spec.schema, header: header)
                     return { (work: inout ChunkWork) throws(PreplineError) -> OutputChunk in
                         rowChecker?.rejectBadRows(&work)
                         var out = outputPool.take(minimumCapacity: work.raw.bytes.count + work.raw.bytes.count / 8)

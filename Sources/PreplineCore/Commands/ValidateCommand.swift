@@ -40,6 +40,14 @@ package struct ValidationResult: Sendable {
 /// for any `--threads` and chunk size. Without a schema, the columns are the header's, of type
 /// `any`: only the structure is checked (widths, blank rows).
 package enum ValidateCommand {
+    /// The spec's schema (or `any` columns named by the header) and checks, bound to the header.
+    static func validator(spec: Spec, header: DatasetHeader) throws(PreplineError) -> SchemaValidator {
+        let schema = spec.schema ?? TableSchema(fields: header.names.map { SchemaField(name: $0, type: .any) }, source: "")
+        let plan = try CheckPlan(checks: spec.checks, labels: header.names,
+                                 missingTokens: spec.schema?.missingValues ?? spec.input.missing, file: spec.file)
+        return SchemaValidator(schema: schema, labels: header.names, checks: plan)
+    }
+
     package static func execute(_ options: ValidateOptions) throws(PreplineError) -> ValidationResult {
         let started = ContinuousClock.now
         var spec = try Spec.load(path: options.specPath)
@@ -64,10 +72,9 @@ package enum ValidateCommand {
         let header = try StreamingEngine.run(
             inputs: inputs, dialect: spec.input, options: options.engine, counters: counters,
             onHeader: { [spec] (header: DatasetHeader) throws(PreplineError) in
-                let schema = spec.schema ?? TableSchema(fields: header.names.map { SchemaField(name: $0, type: .any) }, source: "")
-                plan = try CheckPlan(checks: spec.checks, labels: header.names,
-                                     missingTokens: spec.schema?.missingValues ?? spec.input.missing, file: spec.file)
-                let validator = SchemaValidator(schema: schema, labels: header.names, checks: plan)
+                let validator = try validator(spec: spec, header: header)
+                plan = validator.checkPlan
+                let schema = validator.schema
                 var fold = ValidationLedger(validator: validator, maxListed: options.maxErrors)
                 if header.fromInput {
                     for issue in validator.headerIssues(labels: header.names, file: names[0], line: 1) { fold.record(issue) }
@@ -80,10 +87,9 @@ package enum ValidateCommand {
             makeProcessor: { [spec] (header: DatasetHeader) in
                 // Built once per worker from the same inputs as the ledger's (the closure cannot
                 // capture the ledger, which lives on the consumer's thread).
-                let schema = spec.schema ?? TableSchema(fields: header.names.map { SchemaField(name: $0, type: .any) }, source: "")
-                let plan = (try? CheckPlan(checks: spec.checks, labels: header.names,
-                                           missingTokens: spec.schema?.missingValues ?? spec.input.missing, file: spec.file)) ?? CheckPlan()
-                let validator = SchemaValidator(schema: schema, labels: header.names, checks: plan)
+                // onHeader has already thrown for a spec error this could raise.
+                let validator = (try? validator(spec: spec, header: header))
+                    ?? SchemaValidator(schema: TableSchema(fields: [], source: ""), labels: header.names, checks: CheckPlan())
                 return { (work: inout ChunkWork) throws(PreplineError) in validator.check(work, file: names[work.raw.inputIndex]) }
             },
             consume: { delivery in
