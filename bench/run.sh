@@ -177,6 +177,12 @@ add_cmd() { CMD_KEYS+=("$1"); CMD_NAMES+=("$2"); CMD_LINES+=("$3"); }
 reset_cmds() { CMD_KEYS=(); CMD_NAMES=(); CMD_LINES=(); }
 
 q() { printf '%q' "$1"; }
+# prepline on --threads $THREADS (key prepline) and, unless that is 1, on one thread (key
+# prepline_t1), for the speed-up line of the report.
+add_prepline_pair() { # LABEL COMMAND COMMAND_FOR_1_THREAD (both without --threads)
+    add_cmd prepline "$1 ($(thread_label "$THREADS"))" "$2 --threads $THREADS"
+    ((THREADS == 1)) || add_cmd prepline_t1 "$1 (1 thread)" "$3 --threads 1"
+}
 thread_label() { (($1 == 1)) && echo "1 thread" || echo "$1 threads"; }
 
 # Workload "passthrough": read the CSV and write it back unchanged.
@@ -243,14 +249,9 @@ check_passthrough() { # ROWS DATA
 # the same work, fit included, and writes the same columns (checked below).
 workload_tabular() { # ROWS DATA
     local rows=$1 data=$2 spec=bench/specs/tabular.json
-    if [[ -n $PREPLINE ]]; then
-        add_cmd prepline "prepline ($(thread_label "$THREADS"))" \
-            "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/tabular_prepline.csv -q --threads $THREADS"
-        if ((THREADS != 1)); then
-            add_cmd prepline_t1 "prepline (1 thread)" \
-                "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/tabular_prepline_t1.csv -q --threads 1"
-        fi
-    fi
+    [[ -z $PREPLINE ]] || add_prepline_pair "prepline" \
+        "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/tabular_prepline.csv -q" \
+        "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/tabular_prepline_t1.csv -q"
     # Two Polars versions, as fast as each other here (within noise): the report
     # holds prepline to the faster of the two in each run.
     if ((HAVE_POLARS)); then
@@ -307,21 +308,16 @@ check_tabular() { # ROWS DATA
 # Workload "validate" (issue 5): check every row against a Table Schema covering
 # all 9 columns (bench/specs/validate.schema.json: types, required, bounds,
 # pattern, enum, lengths, a primary key) plus dataset checks, against
-# `frictionless validate` with the same schema. frictionless runs about 12k
+# `frictionless validate` with the same schema. frictionless reads about 60k
 # rows/s here, so it is timed only up to FRICTIONLESS_MAX_ROWS rows (default
 # 200000); the report scales nothing, it compares sizes where both ran.
 FRICTIONLESS_MAX_ROWS=${FRICTIONLESS_MAX_ROWS:-200000}
 HAVE_FRICTIONLESS=0; command -v frictionless >/dev/null 2>&1 && HAVE_FRICTIONLESS=1
 workload_validate() { # ROWS DATA
     local rows=$1 data=$2 spec=bench/specs/validate.json
-    if [[ -n $PREPLINE ]]; then
-        add_cmd prepline "prepline validate ($(thread_label "$THREADS"))" \
-            "$(q "$PREPLINE") validate $spec $(q "$data") -q --threads $THREADS --report json:$OUT_DIR/validate_prepline.json"
-        if ((THREADS != 1)); then
-            add_cmd prepline_t1 "prepline validate (1 thread)" \
-                "$(q "$PREPLINE") validate $spec $(q "$data") -q --threads 1"
-        fi
-    fi
+    [[ -z $PREPLINE ]] || add_prepline_pair "prepline validate" \
+        "$(q "$PREPLINE") validate $spec $(q "$data") -q --report json:$OUT_DIR/validate_prepline.json" \
+        "$(q "$PREPLINE") validate $spec $(q "$data") -q"
     if ((HAVE_FRICTIONLESS == 0)); then
         note "frictionless is missing (pip install frictionless): skipping the frictionless peer"
     elif ((rows <= FRICTIONLESS_MAX_ROWS)); then
