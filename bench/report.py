@@ -261,11 +261,38 @@ def summary_full(sec: Section, meta: dict[str, str]) -> list[str]:
     return lines
 
 
+VALIDATE_VS_FRICTIONLESS = 50.0
+VALIDATE_ROWS_PER_S = 1_000_000
+
+
+def summary_validate(sec: Section, meta: dict[str, str]) -> list[str]:
+    threads = meta.get("threads", "?")
+    target_mb = rss_target("validate", meta)
+    pre, pre1, fr = (sec.get(k) for k in ("prepline", "prepline_t1", "frictionless"))
+    lines = []
+    r = ratio(fr.median if fr else None, pre.median if pre else None)
+    lines.append(f"- frictionless / prepline: **{times(r, 0)}** (median frictionless validate / median prepline "
+                 f"validate, same file and schema; target ≥ {VALIDATE_VS_FRICTIONLESS:g}×: "
+                 f"{verdict(None if r is None else r >= VALIDATE_VS_FRICTIONLESS)})")
+    rate = sec.rows / pre.median if pre and pre.median else None
+    lines.append(f"- prepline rows/s ({threads} threads): **{fmt(rate, 0)}** "
+                 f"(target ≥ {VALIDATE_ROWS_PER_S:,}: {verdict(None if rate is None else rate >= VALIDATE_ROWS_PER_S)})")
+    if pre and pre1:
+        lines.append(f"- prepline speedup {threads} threads vs 1 thread: {fmt(ratio(pre1.median, pre.median))}×")
+    if pre and pre.rss_mib is not None:
+        lines.append(f"- peak RSS prepline: {fmt(pre.rss_mib, 1)} MiB (target ≤ {target_mb:g} MiB: "
+                     f"{verdict(pre.rss_mib <= target_mb)}; the primary key keeps one entry per row)")
+    if fr and fr.rss_mib is not None:
+        lines.append(f"- peak RSS frictionless: {fmt(fr.rss_mib, 0)} MiB")
+    return lines
+
+
 # A workload without an entry here gets only its table.
 SUMMARIES = {
     "passthrough": summary_passthrough,
     "tabular": summary_tabular,
     "full": summary_full,
+    "validate": summary_validate,
 }
 
 

@@ -3,7 +3,7 @@
 # generated mixed CSV, timed with hyperfine, peak RSS with /usr/bin/time.
 #
 #   bench/run.sh [--rows 200000,1000000] [--rss-rows 4000000] [--runs N] [--threads 2]
-#                [--workloads passthrough[,tabular][,full]] [--rss-target-mb 64] [--skip-build]
+#                [--workloads passthrough[,tabular][,full][,validate]] [--rss-target-mb 64] [--skip-build]
 #                [--prepline PATH] [--keep-outputs]
 #
 # quick development run:   bench/run.sh --rows 20000 --runs 2 --rss-rows 0
@@ -177,6 +177,12 @@ add_cmd() { CMD_KEYS+=("$1"); CMD_NAMES+=("$2"); CMD_LINES+=("$3"); }
 reset_cmds() { CMD_KEYS=(); CMD_NAMES=(); CMD_LINES=(); }
 
 q() { printf '%q' "$1"; }
+# prepline on --threads $THREADS (key prepline) and, unless that is 1, on one thread (key
+# prepline_t1), for the speed-up line of the report.
+add_prepline_pair() { # LABEL COMMAND COMMAND_FOR_1_THREAD (both without --threads)
+    add_cmd prepline "$1 ($(thread_label "$THREADS"))" "$2 --threads $THREADS"
+    ((THREADS == 1)) || add_cmd prepline_t1 "$1 (1 thread)" "$3 --threads 1"
+}
 thread_label() { (($1 == 1)) && echo "1 thread" || echo "$1 threads"; }
 
 # Workload "passthrough": read the CSV and write it back unchanged.
@@ -243,14 +249,9 @@ check_passthrough() { # ROWS DATA
 # the same work, fit included, and writes the same columns (checked below).
 workload_tabular() { # ROWS DATA
     local rows=$1 data=$2 spec=bench/specs/tabular.json
-    if [[ -n $PREPLINE ]]; then
-        add_cmd prepline "prepline ($(thread_label "$THREADS"))" \
-            "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/tabular_prepline.csv -q --threads $THREADS"
-        if ((THREADS != 1)); then
-            add_cmd prepline_t1 "prepline (1 thread)" \
-                "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/tabular_prepline_t1.csv -q --threads 1"
-        fi
-    fi
+    [[ -z $PREPLINE ]] || add_prepline_pair "prepline" \
+        "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/tabular_prepline.csv -q" \
+        "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/tabular_prepline_t1.csv -q"
     # Two Polars versions, as fast as each other here (within noise): the report
     # holds prepline to the faster of the two in each run.
     if ((HAVE_POLARS)); then
@@ -321,14 +322,9 @@ check_agrees() { # ROWS WORKLOAD KEY OUT REF REF_NAME
 # scikit-learn's TfidfVectorizer, and pandas + scikit-learn.
 workload_full() { # ROWS DATA
     local rows=$1 data=$2 spec=bench/specs/full.json
-    if [[ -n $PREPLINE ]]; then
-        add_cmd prepline "prepline ($(thread_label "$THREADS"))" \
-            "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/full_prepline.csv -q --threads $THREADS"
-        if ((THREADS != 1)); then
-            add_cmd prepline_t1 "prepline (1 thread)" \
-                "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/full_prepline_t1.csv -q --threads 1"
-        fi
-    fi
+    [[ -z $PREPLINE ]] || add_prepline_pair "prepline" \
+        "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/full_prepline.csv -q" \
+        "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/full_prepline_t1.csv -q"
     ((HAVE_POLARS && HAVE_SKLEARN)) && add_cmd polars_sklearn "Polars + TfidfVectorizer" \
         "python3 bench/peers/polars_sklearn_full.py $(q "$data") $OUT_DIR/full_polars_sklearn.csv --threads $THREADS"
     if ((HAVE_SKLEARN)); then
@@ -336,6 +332,30 @@ workload_full() { # ROWS DATA
             "python3 bench/peers/pandas_sklearn_full.py $(q "$data") $OUT_DIR/full_pandas_sklearn.csv --threads $THREADS"
     else
         note "python modules pandas and scikit-learn are missing: skipping the scikit-learn peers"
+    fi
+    return 0
+}
+
+# Workload "validate" (issue 5): check every row against a Table Schema covering
+# all 9 columns (bench/specs/validate.schema.json: types, required, bounds,
+# pattern, enum, lengths, a primary key) plus dataset checks, against
+# `frictionless validate` with the same schema. frictionless reads about 60k
+# rows/s here, so it is timed only up to FRICTIONLESS_MAX_ROWS rows (default
+# 200000); the report scales nothing, it compares sizes where both ran.
+FRICTIONLESS_MAX_ROWS=${FRICTIONLESS_MAX_ROWS:-200000}
+HAVE_FRICTIONLESS=0; command -v frictionless >/dev/null 2>&1 && HAVE_FRICTIONLESS=1
+workload_validate() { # ROWS DATA
+    local rows=$1 data=$2 spec=bench/specs/validate.json
+    [[ -z $PREPLINE ]] || add_prepline_pair "prepline validate" \
+        "$(q "$PREPLINE") validate $spec $(q "$data") -q --report json:$OUT_DIR/validate_prepline.json" \
+        "$(q "$PREPLINE") validate $spec $(q "$data") -q"
+    if ((HAVE_FRICTIONLESS == 0)); then
+        note "frictionless is missing (pip install frictionless): skipping the frictionless peer"
+    elif ((rows <= FRICTIONLESS_MAX_ROWS)); then
+        add_cmd frictionless "frictionless validate" \
+            "frictionless validate $(q "$data") --schema bench/specs/validate.schema.json --json > $OUT_DIR/validate_frictionless.json"
+    else
+        note "frictionless is not timed at $rows rows (> FRICTIONLESS_MAX_ROWS=$FRICTIONLESS_MAX_ROWS)"
     fi
     return 0
 }
@@ -351,6 +371,29 @@ check_full() { # ROWS DATA
         [[ -f $out ]] && check_agrees "$rows" full "$key" "$out" "$ref" "pandas + scikit-learn"
     done
     check_threads_identical "$rows" full
+}
+
+# Both must reach the same verdict on the generated data (valid), with no errors.
+check_validate() { # ROWS DATA
+    local rows=$1 p=$OUT_DIR/validate_prepline.json f=$OUT_DIR/validate_frictionless.json msg
+    if [[ ! -f $p || ! -f $f ]]; then
+        add_check "$rows" note "validate: no prepline or frictionless report to compare"
+        return 0
+    fi
+    if msg=$(python3 - "$p" "$f" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1])); f = json.load(open(sys.argv[2]))
+t = f["tasks"][0]
+ok = p["valid"] == f["valid"] and p["stats"]["errors"] == t["stats"]["errors"] and p["stats"]["rows"] == t["stats"]["rows"]
+print(f"prepline valid={p['valid']} errors={p['stats']['errors']} rows={p['stats']['rows']}; "
+      f"frictionless valid={f['valid']} errors={t['stats']['errors']} rows={t['stats']['rows']}")
+sys.exit(0 if ok else 1)
+PY
+    ); then
+        add_check "$rows" ok "validate: same verdict as frictionless ($msg)"
+    else
+        add_check "$rows" WARNING "validate: verdicts differ ($msg)"
+    fi
 }
 
 # A further workload: add workload_NAME ROWS DATA (register commands with
@@ -489,6 +532,7 @@ if ((RSS_ROWS > 0)); then
             spec=bench/specs/$w.json
             [[ -f $spec ]] || continue
             cmd="$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/prepline_rss.csv -q --threads $THREADS"
+            [[ $w == validate ]] && cmd="$(q "$PREPLINE") validate $spec $(q "$data") -q --threads $THREADS"
             log=$OUT_DIR/rss_${w}_$RSS_ROWS.log
             info "prepline $w @ $RSS_ROWS rows: 1 run for peak RSS and time"
             if measure_once "$cmd" "$log"; then

@@ -215,15 +215,35 @@ struct Fit: ParsableCommand {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the data against the spec: exit 0 when every record passes, 1 when any fails.",
+        abstract: "Check the data against the spec's schema and checks: exit 0 when all pass, 1 when any fails.",
         discussion: """
-            Parses every record in parallel and writes no data. This version checks that the CSV \
-            is well-formed (exit 3 otherwise) and that every record has the header's number of \
-            fields; the spec's schema and checks come with a later version. Memory is constant.
+            One parallel streaming pass, writing no data. The spec's "schema" is a Frictionless \
+            Table Schema (inline, a path, or a datapackage.json resource): types string, number, \
+            integer, boolean, date, datetime, year; constraints required, minimum, maximum, \
+            exclusiveMinimum/Maximum, minLength, maxLength, pattern, enum, unique; missingValues; \
+            primaryKey. The header, wrong-width rows and blank rows are checked as frictionless \
+            does, and rows are numbered as it numbers them (the header is row 1, a blank line is \
+            a row). The spec's "checks" are dataset-level: missing_ratio, rows, columns, \
+            distinct, range (mean or std). Without a schema only the structure is checked. \
+            --against adds drift checks from a fitted spec.
+
+            COST: memory is constant, except for `unique` fields, `primaryKey` and `distinct` \
+            checks, which remember every distinct key seen: O(distinct keys), about 60-100 bytes \
+            per key plus the key's text.
+
+            REPORTS (--report, repeatable)
+              text          a table on stderr (the default)
+              json[:PATH]   Frictionless' report vocabulary (valid, stats, errors[type, rowNumber,
+                            fieldName, fieldNumber, cell, note, message], plus file, line, checks)
+              junit:PATH    JUnit XML: one test case per field type and constraint, and per check
+              github        ::error file=…,line=…:: annotations on stdout for GitHub Actions
 
             EXAMPLES
               prepline validate spec.json data.csv
+              prepline validate spec.json data.csv --report json:report.json --report junit:junit.xml
               zcat big.csv.gz | prepline validate spec.json --max-errors 5
+              prepline fit spec.json train.csv -o fitted.json
+              prepline validate spec.json today.csv --against fitted.json --drift-k 2
 
             \(exitCodesHelp)
             """
@@ -235,10 +255,35 @@ struct Validate: ParsableCommand {
     @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"))
     var inputs: [String] = []
 
-    @Option(help: ArgumentHelp("List at most this many errors (all are counted).", valueName: "n"))
+    @Option(help: ArgumentHelp("List at most this many errors (all are counted; the verdict and exit code count them all).", valueName: "n"))
     var maxErrors: Int = 20
 
+    @Option(name: .customLong("report"), help: ArgumentHelp("text, json[:PATH], junit:PATH or github (repeatable).", valueName: "format[:path]"))
+    var reports: [String] = []
+
+    @Option(help: ArgumentHelp("A fitted spec (prepline fit) to check drift against: categories of its one-hot columns never seen at fit time, and means of its z-scored columns moved by more than --drift-k fitted stds.", valueName: "fitted.json"))
+    var against: String?
+
+    @Option(help: ArgumentHelp("How many fitted standard deviations a z-scored column's mean may move (with --against).", valueName: "k"))
+    var driftK: Double = 3
+
     @OptionGroup var engineOptions: EngineOptionGroup
+
+    func validate() throws {
+        _ = try parsedReports()
+        guard driftK >= 0, driftK.isFinite else { throw ValidationError("--drift-k must be a non-negative number") }
+    }
+
+    func parsedReports() throws -> [(ReportFormat, String?)] {
+        let list = try reports.map { text -> (ReportFormat, String?) in
+            guard let parsed = ReportFormat.parse(text) else {
+                throw ValidationError("--report: expected text, json[:PATH], junit:PATH or github, got '\(text)'")
+            }
+            if parsed.0 == .junit && parsed.1 == nil { throw ValidationError("--report junit needs a path: junit:report.xml") }
+            return parsed
+        }
+        return list.isEmpty ? [(.text, nil)] : list
+    }
 
     func run() throws {
         var options = ValidateOptions(specPath: spec)
@@ -246,16 +291,30 @@ struct Validate: ParsableCommand {
         options.maxErrors = max(0, maxErrors)
         options.engine = try engineOptions.engine
         options.progress = try engineOptions.progressMode
+        options.against = against
+        options.driftK = driftK
         let result = try ValidateCommand.execute(options)
-        for error in result.listed {
-            FileHandle.standardError.write(Data("prepline: invalid: \(error)\n".utf8))
-        }
-        if result.errorCount > result.listed.count {
-            FileHandle.standardError.write(Data("prepline: invalid: and \(result.errorCount - result.listed.count) more\n".utf8))
+        for (format, path) in try parsedReports() {
+            let text: String
+            switch format {
+            case .text: text = ValidationReport.text(result)
+            case .json: text = ValidationReport.json(result)
+            case .junit: text = ValidationReport.junit(result)
+            case .github: text = ValidationReport.github(result)
+            }
+            if let path, path != "-" {
+                do { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) } catch {
+                    throw PreplineError.output(file: path, "\(error.localizedDescription)")
+                }
+            } else if format == .text || path == nil && format != .json && format != .github {
+                FileHandle.standardError.write(Data(text.utf8))
+            } else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
         }
         if !engineOptions.quiet {
             let verdict = result.valid ? "valid" : "INVALID"
-            FileHandle.standardError.write(Data("prepline: \(verdict): \(result.summary.rowsIn) rows checked, \(result.errorCount) failed; \(result.summary.timing)\n".utf8))
+            FileHandle.standardError.write(Data("prepline: \(verdict): \(result.summary.rowsIn) rows checked, \(result.errorCount) errors; \(result.summary.timing)\n".utf8))
         }
         if !result.valid { throw ExitCode(1) }
     }

@@ -57,7 +57,7 @@ struct SchemaTests {
         #expect(object["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
         #expect(object["additionalProperties"] as? Bool == false)
         let properties = try #require(object["properties"] as? [String: Any])
-        #expect(Set(properties.keys) == ["$schema", "prepline", "input", "stages", "output"], "schema and checks are refused, so left out; $schema is accepted for editors")
+        #expect(Set(properties.keys) == ["$schema", "prepline", "input", "stages", "output", "schema", "checks"], "$schema is accepted for editors")
         let defs = try #require(object["$defs"] as? [String: Any])
         for kind in ["fill", "scale", "onehot", "tokenize", "tfidf"] {
             let stage = try #require(defs["stage_\(kind)"] as? [String: Any], "no schema for stage \(kind)")
@@ -96,8 +96,10 @@ struct SchemaTests {
         ("unknown top-level key", #"{"prepline": 1, "stages": [], "extra": true}"#),
         ("no version", #"{"stages": []}"#),
         ("version 2", #"{"prepline": 2, "stages": []}"#),
-        ("schema is not available", #"{"prepline": 1, "schema": {"fields": []}, "stages": []}"#),
-        ("checks are not available", #"{"prepline": 1, "checks": [], "stages": []}"#),
+        ("unknown Table Schema key", #"{"prepline": 1, "schema": {"fields": [], "extra": 1}, "stages": []}"#),
+        ("unknown field type", #"{"prepline": 1, "schema": {"fields": [{"name": "a", "type": "time"}]}, "stages": []}"#),
+        ("checks is not an array", #"{"prepline": 1, "checks": {}, "stages": []}"#),
+        ("unknown check", #"{"prepline": 1, "checks": [{"check": "median"}], "stages": []}"#),
         ("stages is not an array", #"{"prepline": 1, "stages": {}}"#),
         ("unknown input key", #"{"prepline": 1, "input": {"sep": ","}, "stages": []}"#),
         ("two-character delimiter", #"{"prepline": 1, "input": {"delimiter": ";;"}, "stages": []}"#),

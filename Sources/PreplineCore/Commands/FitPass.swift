@@ -18,14 +18,20 @@ package enum FitPass {
         let carry = CarryBoard()
         let header = try StreamingEngine.run(
             inputs: inputs, displayNames: displayNames, dialect: spec.input, options: engine, counters: counters, carry: carry,
-            leadingColumnsRead: { _ in box.plan!.leadingInputColumnsRead },
+            // A schema checks every column of every row, so only a schema-less fit may split
+            // just the leading columns its stages read.
+            leadingColumnsRead: { [hasSchema = spec.schema != nil] _ in hasSchema ? nil : box.plan!.leadingInputColumnsRead },
             onHeader: { header throws(PreplineError) in
                 plan = try ExecutionPlan(stageSpecs: spec.stages, header: header, dialect: spec.input, file: spec.file)
                 box.plan = plan
             },
-            makeProcessor: { _ in
+            makeProcessor: { [schema = spec.schema] header in
                 let plan = box.plan!
-                return { (work: inout ChunkWork) throws(PreplineError) -> [[ColumnProfile]] in plan.observe(&work) }
+                let rowChecker = SchemaValidator.rowChecker(schema: schema, header: header)
+                return { (work: inout ChunkWork) throws(PreplineError) -> [[ColumnProfile]] in
+                    rowChecker?.rejectBadRows(&work)
+                    return plan.observe(&work)
+                }
             },
             consume: { delivery throws(PreplineError) -> Bool in
                 if spec.output.onError == .fail, !delivery.issues.isEmpty {

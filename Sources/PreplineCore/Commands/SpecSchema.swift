@@ -169,9 +169,91 @@ package enum SpecSchema {
                     "default": .array([]),
                 ]),
                 "output": output,
+                "schema": tableSchemaReference,
+                "checks": datasetChecks,
             ]),
             "additionalProperties": .bool(false),
             "$defs": .object(defs),
+        ])
+    }
+
+    /// The spec's `schema`: a Frictionless Table Schema inline, a path to one (or to a
+    /// datapackage.json), or a data package resource chosen by name. The Table Schema itself is
+    /// described loosely (its keys, the field types prepline reads); `validate` reports the rest.
+    static var tableSchemaReference: JSONValue {
+        let strings = SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["type": .string("string")])])
+        let field = SchemaPiece.object([
+            "type": .string("object"),
+            "required": SchemaPiece.strings(["name"]),
+            "properties": SchemaPiece.object([
+                "name": SchemaPiece.object(["type": .string("string")]),
+                "type": SchemaPiece.object(["enum": SchemaPiece.strings(FieldType.allCases.map(\.rawValue))]),
+                "format": SchemaPiece.object(["type": .string("string")]),
+                "title": SchemaPiece.object(["type": .string("string")]), "description": SchemaPiece.object(["type": .string("string")]),
+                "example": .object([]), "rdfType": SchemaPiece.object(["type": .string("string")]),
+                "constraints": SchemaPiece.object([
+                    "type": .string("object"),
+                    "properties": SchemaPiece.object([
+                        "required": SchemaPiece.object(["type": .string("boolean")]), "unique": SchemaPiece.object(["type": .string("boolean")]),
+                        "minimum": .object([]), "maximum": .object([]), "exclusiveMinimum": .object([]), "exclusiveMaximum": .object([]),
+                        "minLength": SchemaPiece.object(["type": .string("integer"), "minimum": .number(0)]),
+                        "maxLength": SchemaPiece.object(["type": .string("integer"), "minimum": .number(0)]),
+                        "pattern": SchemaPiece.object(["type": .string("string")]), "enum": SchemaPiece.object(["type": .string("array")]),
+                    ]),
+                    "additionalProperties": .bool(false),
+                ]),
+                "trueValues": strings, "falseValues": strings,
+                "decimalChar": SchemaPiece.object(["type": .string("string")]), "groupChar": SchemaPiece.object(["type": .string("string")]),
+                "bareNumber": SchemaPiece.object(["type": .string("boolean")]),
+            ]),
+            "additionalProperties": .bool(false),
+        ])
+        let inline = SchemaPiece.object([
+            "type": .string("object"),
+            "required": SchemaPiece.strings(["fields"]),
+            "properties": SchemaPiece.object([
+                "fields": SchemaPiece.object(["type": .string("array"), "items": field]),
+                "missingValues": strings,
+                "primaryKey": SchemaPiece.object(["type": .array([.string("string"), .string("array")])]),
+                "fieldsMatch": SchemaPiece.object(["const": .string("exact")]),
+                "$schema": SchemaPiece.object(["type": .string("string")]), "name": SchemaPiece.object(["type": .string("string")]),
+                "title": SchemaPiece.object(["type": .string("string")]), "description": SchemaPiece.object(["type": .string("string")]),
+            ]),
+            "additionalProperties": .bool(false),
+        ])
+        let resource = SchemaPiece.object([
+            "type": .string("object"),
+            "required": SchemaPiece.strings(["path"]),
+            "properties": SchemaPiece.object([
+                "path": SchemaPiece.string("A datapackage.json (or Table Schema JSON), relative to the spec."),
+                "resource": SchemaPiece.string("The resource's name (default: the first resource with a schema)."),
+            ]),
+            "additionalProperties": .bool(false),
+        ])
+        return SchemaPiece.object([
+            "description": .string("A Frictionless Table Schema that `validate` checks rows against: inline, a path to a Table Schema or datapackage.json (relative to the spec), or {\"path\", \"resource\"}."),
+            "oneOf": .array([SchemaPiece.string("Path to a Table Schema or datapackage.json, relative to the spec."), inline, resource]),
+        ])
+    }
+
+    /// The spec's `checks`: dataset-level checks `validate` computes in its one pass.
+    static var datasetChecks: JSONValue {
+        let names = SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["type": .string("string")])])
+        return SchemaPiece.object([
+            "description": .string("Dataset-level checks: missing_ratio (per column), rows, columns (required / exact), distinct (count per column), range (a column's mean or std)."),
+            "type": .string("array"),
+            "items": SchemaPiece.object([
+                "type": .string("object"),
+                "required": SchemaPiece.strings(["check"]),
+                "properties": SchemaPiece.object([
+                    "check": SchemaPiece.object(["enum": SchemaPiece.strings(DatasetCheck.Kind.inSpecs.map(\.rawValue))]),
+                    "column": SchemaPiece.object(["type": .string("string")]), "columns": names,
+                    "min": SchemaPiece.object(["type": .string("number")]), "max": SchemaPiece.object(["type": .string("number")]),
+                    "required": names, "exact": names,
+                    "stat": SchemaPiece.object(["enum": SchemaPiece.strings(["mean", "std"])]),
+                ]),
+                "additionalProperties": .bool(false),
+            ]),
         ])
     }
 

@@ -136,11 +136,13 @@ package enum TransformCommand {
                     formatter.appendRecord(outputNames, into: &bytes)
                     pendingHeader = gzipOutput ? GzipMemberEncoder.compress(bytes, level: gzipLevel) : bytes
                 },
-                makeProcessor: { _ in
+                makeProcessor: { header in
                     var scratch: [UInt8] = []
                     let plan = planBox.plan
                     let label = labelBox.label
+                    let rowChecker = SchemaValidator.rowChecker(schema: spec.schema, header: header)
                     return { (work: inout ChunkWork) throws(PreplineError) -> OutputChunk in
+                        rowChecker?.rejectBadRows(&work)
                         var out = outputPool.take(minimumCapacity: work.raw.bytes.count + work.raw.bytes.count / 8)
                         let rows = plan.map { $0.apply(&work, formatter: formatter, svmlightLabel: label, into: &out) } ?? formatter.appendRecords(of: work, into: &out)
                         if gzipOutput {

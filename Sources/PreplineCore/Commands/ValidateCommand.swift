@@ -8,26 +8,57 @@ package struct ValidateOptions: Sendable {
     package var progress = ProgressMode.auto
     /// How many errors to list; all are counted.
     package var maxErrors = 20
+    /// A fitted spec to check drift against, and how many fitted stds a mean may move.
+    package var against: String?
+    package var driftK = 3.0
 
     package init(specPath: String) { self.specPath = specPath }
 }
 
-/// The outcome of a validation: every row-level error counted, the first ones kept.
+/// The outcome of a validation: every finding counted, the first ones kept, every check's result.
 package struct ValidationResult: Sendable {
     package var summary = Summary()
     package var errorCount = 0
-    package var listed: [RowError] = []
+    package var countsByType: [String: Int] = [:]
+    package var listed: [ValidationIssue] = []
+    package var checks: [CheckOutcome] = []
+    package var rows = 0
+    package var labels: [String] = []
+    package var files: [String] = []
+    /// The schema's fields and their constraints, for one JUnit test case each.
+    package var fields: [SchemaField] = []
+    package var hasPrimaryKey = false
     package var valid: Bool { errorCount == 0 }
 }
 
-/// `validate`: one streaming pass that parses every record and checks it, writing no data.
+/// `validate`: one streaming pass that checks every record against the spec's Table Schema and
+/// computes its dataset checks, writing no data.
 ///
-/// Today it checks what the engine knows: well-formed CSV (exit 3 otherwise) and the width of
-/// every record. It is also the measure of the parser's throughput, since nothing is written.
+/// Workers check cells in parallel (types, constraints, widths, blank rows) and collect the keys
+/// of `unique` fields and the primary key; the ordered consumer numbers the rows, compares keys
+/// with every earlier row and merges the check states, so findings and their order are the same
+/// for any `--threads` and chunk size. Without a schema, the columns are the header's, of type
+/// `any`: only the structure is checked (widths, blank rows).
 package enum ValidateCommand {
+    /// The spec's schema (or `any` columns named by the header) and checks, bound to the header.
+    static func validator(spec: Spec, header: DatasetHeader) throws(PreplineError) -> SchemaValidator {
+        let schema = spec.schema ?? TableSchema(fields: header.names.map { SchemaField(name: $0, type: .any) }, source: "")
+        let plan = try CheckPlan(checks: spec.checks, labels: header.names,
+                                 missingTokens: spec.schema?.missingValues ?? spec.input.missing, file: spec.file)
+        return SchemaValidator(schema: schema, labels: header.names, checks: plan)
+    }
+
     package static func execute(_ options: ValidateOptions) throws(PreplineError) -> ValidationResult {
         let started = ContinuousClock.now
-        let spec = try Spec.load(path: options.specPath)
+        var spec = try Spec.load(path: options.specPath)
+        if let against = options.against {
+            let fitted = try Spec.load(path: against)
+            let drift = DatasetCheck.drift(against: fitted, k: options.driftK)
+            if drift.isEmpty {
+                throw PreplineError.usage("--against \(against): no fitted onehot or zscore stage to compare with (fit the spec first: prepline fit)")
+            }
+            spec.checks += drift
+        }
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
         let names = InputNames.display(inputs)
         let counters = EngineCounters()
@@ -35,21 +66,56 @@ package enum ValidateCommand {
         defer { progress?.stop() }
 
         var result = ValidationResult()
-        try StreamingEngine.run(
+        result.files = names
+        var ledger: ValidationLedger?
+        var plan = CheckPlan()
+        let header = try StreamingEngine.run(
             inputs: inputs, dialect: spec.input, options: options.engine, counters: counters,
-            onHeader: { _ in },
-            makeProcessor: { _ in { (_: inout ChunkWork) throws(PreplineError) in () } },
-            consume: { delivery in
-                result.summary.rowsIn += delivery.records
-                result.errorCount += delivery.issues.count
-                for (record, issue) in delivery.issues where result.listed.count < options.maxErrors {
-                    result.listed.append(RowError(position: InputPosition(file: names[delivery.inputIndex], line: issue.line),
-                                                  record: record, reason: issue.reason))
+            onHeader: { [spec] (header: DatasetHeader) throws(PreplineError) in
+                let validator = try validator(spec: spec, header: header)
+                plan = validator.checkPlan
+                let schema = validator.schema
+                var fold = ValidationLedger(validator: validator, maxListed: options.maxErrors)
+                if header.fromInput {
+                    for issue in validator.headerIssues(labels: header.names, file: names[0], line: 1) { fold.record(issue) }
                 }
+                ledger = fold
+                result.labels = header.names
+                result.fields = schema.fields
+                result.hasPrimaryKey = !schema.primaryKey.isEmpty
+            },
+            makeProcessor: { [spec] (header: DatasetHeader) in
+                // Built once per worker from the same inputs as the ledger's (the closure cannot
+                // capture the ledger, which lives on the consumer's thread).
+                // onHeader has already thrown for a spec error this could raise.
+                let validator = (try? validator(spec: spec, header: header))
+                    ?? SchemaValidator(schema: TableSchema(fields: [], source: ""), labels: header.names, checks: CheckPlan())
+                return { (work: inout ChunkWork) throws(PreplineError) in validator.check(work, file: names[work.raw.inputIndex]) }
+            },
+            consume: { delivery in
+                ledger!.fold(delivery.payload, inputIndex: delivery.inputIndex, file: names[delivery.inputIndex])
+                result.summary.rowsIn += delivery.records
                 return true
             })
-        result.summary.rowsOut = result.summary.rowsIn - result.errorCount
-        result.summary.rejected = result.errorCount
+        if var ledger {
+            let outcomes = plan.evaluate(ledger.checks, labels: header?.names ?? [])
+            for outcome in outcomes where !outcome.passed {
+                ledger.record(ValidationIssue(type: "check-error", fieldName: outcome.column, note: "\(outcome.label): \(outcome.note)", file: names[0]))
+            }
+            result.checks = outcomes
+            result.errorCount = ledger.errorCount
+            result.countsByType = ledger.countsByType
+            result.listed = ledger.issues
+            result.rows = ledger.rows
+        } else if !spec.checks.isEmpty {
+            // An empty input: only the checks that need no columns can say anything.
+            let empty = try CheckPlan(checks: spec.checks.filter { $0.columns.isEmpty }, labels: [], missingTokens: [], file: spec.file)
+            var partials = empty.makePartials(width: 0)
+            partials.active = true
+            result.checks = empty.evaluate(partials, labels: [])
+            result.errorCount = result.checks.filter { !$0.passed }.count
+        }
+        result.summary.rowsOut = result.summary.rowsIn
         result.summary.inputBytes = counters.bytesParsed.load(ordering: .relaxed)
         result.summary.seconds = Summary.seconds(since: started)
         return result

@@ -365,7 +365,9 @@ package final class RecordChunker {
             recordEnds.append(Int32(dataEnd))
             state = .recordStart
         }
-        guard !recordStarts.isEmpty else {
+        // Blank lines after the last cut still go out, as a chunk with no records: `validate`
+        // counts them as rows (frictionless does), and the others ignore an empty chunk.
+        guard !recordStarts.isEmpty || (dataEnd > 0 && !firstRecordPending) else {
             bytesConsumed += dataEnd
             return nil
         }

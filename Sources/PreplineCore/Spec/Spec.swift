@@ -48,6 +48,10 @@ package struct Spec: Sendable {
     package var output = OutputOptions()
     /// The stage list; empty means a faithful pass-through.
     package var stages: [JSONValue] = []
+    /// The Frictionless Table Schema rows are checked against (`validate`), if any.
+    package var schema: TableSchema?
+    /// Dataset-level checks (`validate`).
+    package var checks: [DatasetCheck] = []
     /// The whole spec as written, to write it back with learned parameters (`fit`).
     package var root: JSONValue = .object([])
     package var file = ""
@@ -120,9 +124,14 @@ package struct Spec: Sendable {
             spec.stages = list
         }
 
-        for unsupported in ["schema", "checks"] where reader.has(unsupported) {
-            _ = reader.value(unsupported)
-            throw PreplineError.spec(file: file, path: unsupported, message: "\"\(unsupported)\" is not available in this version of prepline")
+        if let schema = reader.value("schema") {
+            spec.schema = try TableSchema.decode(schema, specFile: file, path: "schema")
+        }
+        if let checks = reader.value("checks") {
+            guard case .array(let list) = checks else {
+                throw PreplineError.spec(file: file, path: "checks", message: "expected an array of checks, got \(checks.typeName)")
+            }
+            for (i, check) in list.enumerated() { spec.checks.append(try DatasetCheck.decode(check, index: i, file: file)) }
         }
 
         if var output = try reader.object("output") {

@@ -26,6 +26,9 @@ package struct SpecObjectReader {
 
     package func has(_ key: String) -> Bool { members.contains { $0.key == key } }
 
+    /// A member's value without marking it read (for messages that quote what was written).
+    package func peek(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
+
     /// The keys present, in order.
     package var keys: [String] { members.map(\.key) }
 
