@@ -261,17 +261,21 @@ struct Validate: ParsableCommand {
     @Option(name: .customLong("report"), help: ArgumentHelp("text, json[:PATH], junit:PATH or github (repeatable).", valueName: "format[:path]"))
     var reports: [String] = []
 
-    @Option(help: ArgumentHelp("A fitted spec (prepline fit) to check drift against: categories of its one-hot columns never seen at fit time, and means of its z-scored columns moved by more than --drift-k fitted stds.", valueName: "fitted.json"))
+    @Option(help: ArgumentHelp("A fitted spec (prepline fit) to check drift against: categories of its one-hot columns never seen at fit time, means of its z-scored columns moved by more than --drift-k fitted stds, and missing ratios grown by more than --drift-missing.", valueName: "fitted.json"))
     var against: String?
 
     @Option(help: ArgumentHelp("How many fitted standard deviations a z-scored column's mean may move (with --against).", valueName: "k"))
     var driftK: Double = 3
+
+    @Option(help: ArgumentHelp("How much a column's missing ratio may grow since fit time, as a share of rows (with --against; 0.05 = five more in a hundred).", valueName: "share"))
+    var driftMissing: Double = 0.05
 
     @OptionGroup var engineOptions: EngineOptionGroup
 
     func validate() throws {
         _ = try parsedReports()
         guard driftK >= 0, driftK.isFinite else { throw ValidationError("--drift-k must be a non-negative number") }
+        guard (0...1).contains(driftMissing) else { throw ValidationError("--drift-missing must be a share from 0 to 1") }
     }
 
     func parsedReports() throws -> [(ReportFormat, String?)] {
@@ -293,6 +297,7 @@ struct Validate: ParsableCommand {
         options.progress = try engineOptions.progressMode
         options.against = against
         options.driftK = driftK
+        options.driftMissing = driftMissing
         let result = try ValidateCommand.execute(options)
         for (format, path) in try parsedReports() {
             let text: String

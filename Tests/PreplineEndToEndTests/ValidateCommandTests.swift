@@ -219,40 +219,52 @@ struct ValidateCIExampleTests {
 
 @Suite("validate --against: drift from a fitted spec")
 struct ValidateDriftTests {
-    @Test("unseen categories and mean shifts equal pandas' on the same files; --drift-k decides")
+    @Test("unseen categories, mean shifts and missing-ratio growth equal pandas' on the same files; --drift-k and --drift-missing decide")
     func drift() throws {
         let root = E2E.packageRoot.path
         let tmp = try TempDir()
         let fitted = tmp.file("fitted.json")
         let fit = try prepline(["fit", "pipelines/penguins-features.json", "samples/penguins.csv", "-o", fitted, "-q"], cwd: root)
         try #require(fit.status == 0, "\(fit)")
-        // New data: two unseen species, heavier penguins.
+        // New data: two unseen species, heavier penguins, 30 more body masses missing.
         var lines = String(decoding: try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(root)/samples/penguins.csv"))), as: UTF8.self)
             .split(separator: "\n").map(String.init)
         lines[1] = lines[1].replacingOccurrences(of: "Adelie", with: "Emperor")
         lines[2] = lines[2].replacingOccurrences(of: "Adelie", with: "King")
         lines = lines.map { $0.replacingOccurrences(of: ",3750,", with: ",9750,") }
+        for i in 10..<40 {
+            var fields = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            try #require(fields.count == 8 && fields[5] != "NA", "penguins.csv line \(i + 1): \(lines[i])")
+            fields[5] = "NA"
+            lines[i] = fields.joined(separator: ",")
+        }
         let data = try tmp.write("new.csv", lines.joined(separator: "\n") + "\n")
 
         let script = """
             import json, sys, pandas as pd
-            fitted = json.load(open(sys.argv[1])); d = pd.read_csv(sys.argv[2])
+            fitted = json.load(open(sys.argv[1])); d = pd.read_csv(sys.argv[2]); train = pd.read_csv(sys.argv[3])
             out = {}
             for s in fitted["stages"]:
                 for col, p in (s.get("fitted") or {}).items():
+                    key = "drift.missing_ratio(" + col + ")"
+                    if "missing_ratio" in p and key not in out:
+                        # The fitted ratio is the training file's, as pandas counts it.
+                        assert abs(p["missing_ratio"] - train[col].isna().mean()) < 1e-15, (col, p, train[col].isna().mean())
+                        out[key] = d[col].isna().mean() - p["missing_ratio"]
                     if s["stage"] == "onehot":
                         out["drift.categories(" + col + ")"] = len(set(d[col].dropna()) - set(p["categories"]))
                     if s["stage"] == "scale":
                         out["drift.mean(" + col + ")"] = abs(d[col].mean() - p["mean"]) / p["scale"]
             print(json.dumps(out))
             """
-        let reference = try runProcess(try E2E.tool("env"), ["python3", "-c", script, fitted, data], timeout: 60)
+        let reference = try runProcess(try E2E.tool("env"), ["python3", "-c", script, fitted, data, "\(root)/samples/penguins.csv"], timeout: 60)
         let expected = try #require(try JSONSerialization.jsonObject(with: Data(reference.stdout)) as? [String: Double], "\(reference)")
-        #expect(expected.count == 7, "\(expected)")
+        #expect(expected.count == 14, "\(expected)")
+        #expect(try #require(expected["drift.missing_ratio(body_mass_g)"]) > 0.08, "\(expected)")
 
-        for k in [0.05, 3.0] {
+        for (k, growth) in [(0.05, 0.05), (3.0, 0.2)] {
             let result = try prepline(["validate", "pipelines/passthrough.json", data, "--against", fitted, "--drift-k", "\(k)",
-                                       "--report", "json", "-q"], cwd: root)
+                                       "--drift-missing", "\(growth)", "--report", "json", "-q"], cwd: root)
             let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any], "\(result)")
             let checks = try #require(report["checks"] as? [[String: Any]])
             #expect(checks.count == expected.count)
@@ -262,7 +274,8 @@ struct ValidateDriftTests {
                 let observed = (c["observed"] as? NSNumber)?.doubleValue ?? .nan
                 let want = try #require(expected[name], "\(name) not in pandas' list")
                 #expect(abs(observed - want) <= 1e-9 * max(1, abs(want)), "\(name): prepline \(observed), pandas \(want)")
-                let shouldPass = name.hasPrefix("drift.categories") ? want == 0 : want <= k
+                let shouldPass = name.hasPrefix("drift.categories") ? want == 0
+                    : name.hasPrefix("drift.missing_ratio") ? want <= growth : want <= k
                 #expect(c["passed"] as? Bool == shouldPass, "\(name) at k=\(k): \(c)")
                 if !shouldPass { failures += 1 }
             }

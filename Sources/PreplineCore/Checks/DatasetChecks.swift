@@ -5,8 +5,9 @@ package struct DatasetCheck: Sendable {
     package enum Kind: String, Sendable, CaseIterable {
         case missing_ratio, rows, columns, distinct, range
         /// From `validate --against FITTED` only: values of a one-hot column never seen at fit
-        /// time, and a scaled column's mean moved by more than `max` fitted stds.
-        case drift_categories, drift_mean
+        /// time, a scaled column's mean moved by more than `max` fitted stds, and a column's
+        /// missing ratio grown by more than `max` since fit time.
+        case drift_categories, drift_mean, drift_missing
 
         /// The kinds a spec's `checks` list may name.
         package static var inSpecs: [Kind] { [.missing_ratio, .rows, .columns, .distinct, .range] }
@@ -27,6 +28,7 @@ package struct DatasetCheck: Sendable {
     package var fittedCategories: Set<String> = []
     package var fittedMean = 0.0
     package var fittedScale = 1.0
+    package var fittedMissingRatio = 0.0
 }
 
 /// The outcome of one check on one column, for the reports.
@@ -67,7 +69,7 @@ package struct CheckPlan: Sendable {
                                              message: "no column \"\(column)\" in the input; columns: \(labels.joined(separator: ", "))")
                 }
                 switch check.kind {
-                case .missing_ratio: missingColumns.insert(i)
+                case .missing_ratio, .drift_missing: missingColumns.insert(i)
                 case .distinct, .drift_categories: distinctColumns.insert(i)
                 case .range, .drift_mean: momentColumns.insert(i)
                 case .rows, .columns: break
@@ -149,6 +151,15 @@ package struct CheckPlan: Sendable {
                                             bound: bounds(check),
                                             note: m.count == 0 ? "no numeric values"
                                                 : "mean \(NumberText.format(m.mean)) is \(NumberText.format(shift)) fitted stds from the fitted mean \(NumberText.format(check.fittedMean)), expected \(describe(check))"))
+                }
+            case .drift_missing:
+                for column in check.columns {
+                    let i = columnIndex[column]!
+                    let ratio = p.rows == 0 ? 0 : Double(p.missing[i]) / Double(p.rows)
+                    let growth = ratio - check.fittedMissingRatio
+                    out.append(CheckOutcome(name: "drift.missing_ratio", column: column, passed: within(growth, check), observed: .number(growth),
+                                            bound: bounds(check),
+                                            note: "missing ratio \(NumberText.format(ratio)) (\(p.missing[i]) of \(p.rows)) against \(NumberText.format(check.fittedMissingRatio)) at fit time: grown by \(NumberText.format(growth)), expected \(describe(check))"))
                 }
             case .missing_ratio, .distinct, .range:
                 for column in check.columns {
@@ -250,7 +261,7 @@ extension DatasetCheck {
             check.required = try reader.stringArray("required")
             check.exact = try reader.stringArray("exact")
             if check.required == nil && check.exact == nil { throw reader.fail("required", "a columns check needs \"required\" or \"exact\"") }
-        case .drift_categories, .drift_mean:
+        case .drift_categories, .drift_mean, .drift_missing:
             break
         case .missing_ratio, .distinct, .range:
             if let one = try reader.string("column") { check.columns = [one] }
@@ -270,9 +281,12 @@ extension DatasetCheck {
 extension DatasetCheck {
     /// Drift checks against a fitted spec (`validate --against`): each fitted one-hot column
     /// must show no category unseen at fit time; each fitted z-score column's mean must stay
-    /// within `k` fitted standard deviations of the fitted mean.
-    package static func drift(against fitted: Spec, k: Double) -> [DatasetCheck] {
+    /// within `k` fitted standard deviations of the fitted mean; each input column's missing
+    /// ratio (recorded by `fit` on the first stage that reads it) may grow by at most
+    /// `missingGrowth`.
+    package static func drift(against fitted: Spec, k: Double, missingGrowth: Double) -> [DatasetCheck] {
         var checks: [DatasetCheck] = []
+        var missingChecked: Set<String> = []
         for (position, stage) in fitted.stages.enumerated() {
             guard case .object(let members) = stage,
                   case .string(let kind)? = members.first(where: { $0.key == "stage" })?.value,
@@ -283,6 +297,13 @@ extension DatasetCheck {
                 func number(_ key: String) -> Double? {
                     if case .number(let n, _)? = values.first(where: { $0.key == key })?.value { return n }
                     return nil
+                }
+                if let ratio = number("missing_ratio"), missingChecked.insert(column).inserted {
+                    var check = DatasetCheck(kind: .drift_missing, path: path)
+                    check.columns = [column]
+                    check.fittedMissingRatio = ratio
+                    check.max = missingGrowth
+                    checks.append(check)
                 }
                 if kind == "onehot", case .array(let list)? = values.first(where: { $0.key == "categories" })?.value {
                     var check = DatasetCheck(kind: .drift_categories, path: path)

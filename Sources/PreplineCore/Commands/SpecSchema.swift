@@ -81,7 +81,10 @@ package enum SchemaPiece {
             "type": .string("object"),
             "additionalProperties": object([
                 "type": .string("object"),
-                "properties": object(properties),
+                "properties": .object(properties.map { (key: $0.key, value: $0.value) } + [("missing_ratio", object([
+                    "description": .string("The input column's share of missing values at fit time (on the first stage that reads it); `validate --against` compares it with the data's."),
+                    "type": .string("number"), "minimum": .number(0), "maximum": .number(1),
+                ]))]),
                 "required": strings(required),
                 "additionalProperties": .bool(false),
             ]),

@@ -11,6 +11,9 @@ package struct ValidateOptions: Sendable {
     /// A fitted spec to check drift against, and how many fitted stds a mean may move.
     package var against: String?
     package var driftK = 3.0
+    /// How much a column's missing ratio may grow since fit time (an absolute share: 0.05 is
+    /// five more missing values in a hundred).
+    package var driftMissing = 0.05
 
     package init(specPath: String) { self.specPath = specPath }
 }
@@ -53,9 +56,9 @@ package enum ValidateCommand {
         var spec = try Spec.load(path: options.specPath)
         if let against = options.against {
             let fitted = try Spec.load(path: against)
-            let drift = DatasetCheck.drift(against: fitted, k: options.driftK)
+            let drift = DatasetCheck.drift(against: fitted, k: options.driftK, missingGrowth: options.driftMissing)
             if drift.isEmpty {
-                throw PreplineError.usage("--against \(against): no fitted onehot or zscore stage to compare with (fit the spec first: prepline fit)")
+                throw PreplineError.usage("--against \(against): no fitted stage to compare with (fit the spec first: prepline fit)")
             }
             spec.checks += drift
         }

@@ -6,6 +6,10 @@ package struct ExecutionPlan: Sendable {
     /// Input columns read as numbers before any stage runs, with the stage that needs them,
     /// so a non-number is one row-level error whichever stage would meet it first.
     private let numericInputs: [(column: Int, stage: String)]
+    /// The share of missing values of each input column at fit time, by the position of the
+    /// first stage that reads it (the raw column, before any stage): written beside that stage's
+    /// fitted parameters, so `validate --against` can tell when more values go missing.
+    package private(set) var inputMissingRatios: [Int: [String: Double]] = [:]
 
     package init(stageSpecs: [JSONValue], header: DatasetHeader, dialect: InputDialect, file: String) throws(PreplineError) {
         self.header = header
@@ -90,6 +94,7 @@ package struct ExecutionPlan: Sendable {
         var fills: [String: [Int: FillValue]] = [:]
         for s in stages.indices {
             var stageProfiles = profiles?[s] ?? stages[s].columnNames.map { _ in ColumnProfile(needs: stages[s].profileNeeds) }
+            if profiles != nil { recordInputMissingRatios(stage: s, stageProfiles) }
             for (c, name) in stages[s].columnNames.enumerated() {
                 for earlier in stages[..<s] where earlier.columnNames.contains(name) {
                     if let value = fills[name]?[earlier.position] { stageProfiles[c].resolve(stage: earlier.position, value: value) }
@@ -100,6 +105,15 @@ package struct ExecutionPlan: Sendable {
             }
             let learned = try stages[s].learn(from: stageProfiles)
             for (name, value) in learned { fills[name, default: [:]][stages[s].position] = value }
+        }
+    }
+
+    private mutating func recordInputMissingRatios(stage s: Int, _ profiles: [ColumnProfile]) {
+        for (c, name) in stages[s].columnNames.enumerated()
+        where header.names.contains(name) && !stages[..<s].contains(where: { $0.columnNames.contains(name) }) {
+            let profile = profiles[c]
+            let seen = profile.observed + profile.missing + profile.placeholders.values.reduce(0, +)
+            if seen > 0 { inputMissingRatios[stages[s].position, default: [:]][name] = Double(profile.missing) / Double(seen) }
         }
     }
 
@@ -166,7 +180,15 @@ package struct ExecutionPlan: Sendable {
         for stage in stages {
             guard case .object(var stageMembers) = stageValues[stage.position] else { continue }
             stageMembers.removeAll { $0.key == "fitted" }
-            if let fitted = stage.fittedJSON { stageMembers.append(("fitted", fitted)) }
+            if var fitted = stage.fittedJSON {
+                if case .object(let columns) = fitted, let ratios = inputMissingRatios[stage.position] {
+                    fitted = .object(columns.map { name, parameters in
+                        guard case .object(let members) = parameters, let ratio = ratios[name] else { return (name, parameters) }
+                        return (name, .object(members + [("missing_ratio", .number(ratio))]))
+                    })
+                }
+                stageMembers.append(("fitted", fitted))
+            }
             stageValues[stage.position] = .object(stageMembers)
         }
         members[index].value = .array(stageValues)

@@ -204,12 +204,17 @@ extension SpecObjectReader {
         return (low, high)
     }
 
-    /// The stage's `fitted` object, keyed by column name.
+    /// The stage's `fitted` object, keyed by column name. Each column's `missing_ratio` (the
+    /// input column's share of missing values at fit time, for `validate --against`) is checked
+    /// here and read by the drift checks, not by the stage.
     package mutating func fittedColumns() throws(PreplineError) -> [(name: String, reader: SpecObjectReader)]? {
         guard var fitted = try object("fitted") else { return nil }
         var result: [(String, SpecObjectReader)] = []
         for key in fitted.keys {
-            guard let column = try fitted.object(key) else { continue }
+            guard var column = try fitted.object(key) else { continue }
+            if let ratio = try column.number("missing_ratio"), !(0...1).contains(ratio) {
+                throw column.fail("missing_ratio", "expected a number from 0 to 1, got \(NumberText.format(ratio))")
+            }
             result.append((key, column))
         }
         try fitted.finish()
