@@ -104,9 +104,11 @@ package struct OneHotStage: PipelineStage {
             drop = nil
         }
         handleUnknown = Unknown(rawValue: try reader.choice("handle_unknown", Unknown.allCases.map(\.rawValue)) ?? "error")!
-        minFrequency = try reader.number("min_frequency")
-        if let f = minFrequency, !(f >= 1 && f == f.rounded()) && !(f > 0 && f < 1) {
-            throw reader.fail("min_frequency", "expected an integer count >= 1 or a fraction between 0 and 1, got \(NumberText.format(f))")
+        // As in scikit-learn, the JSON text decides: `2` is a count, `0.2` a fraction, `2.0` neither.
+        let minFrequencyText = try reader.numberWithForm("min_frequency")
+        minFrequency = minFrequencyText?.value
+        if let (f, isFraction) = minFrequencyText, isFraction ? !(f > 0 && f < 1) : !(f >= 1) {
+            throw reader.fail("min_frequency", "expected an integer count >= 1 (e.g. 5) or a fraction strictly between 0 and 1 (e.g. 0.05), got \(reader.peek("min_frequency")!.serialized())")
         }
         maxCategories = try reader.integer("max_categories", in: 1...Int(Int32.max))
         if let fitted = try reader.fittedColumns() {
