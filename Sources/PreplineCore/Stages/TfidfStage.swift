@@ -212,7 +212,7 @@ package struct TfidfStage: PipelineStage {
             if useIDF {
                 let smooth = smoothIDF ? 1.0 : 0.0
                 idf = vocabulary.map { term in
-                    let df = term.withUnsafeBufferPointer { counts.terms.find($0) }.map { counts.documentFrequency[$0] } ?? 0
+                    let df = term.withUnsafeBufferPointer { counts.terms.find($0) }.map { counts.documentFrequency($0) } ?? 0
                     // scikit-learn: log(n_samples / df) + 1, both smoothed by one when smooth_idf.
                     return log((Double(documents) + smooth) / (Double(df) + smooth)) + 1
                 }
@@ -237,7 +237,7 @@ package struct TfidfStage: PipelineStage {
                                      message: "column '\(column)': max_df \(maxDF.text) corresponds to fewer documents than min_df \(minDF.text) over \(documents) documents (\(label))")
         }
         var kept = (0..<counts.terms.count).filter {
-            let df = Double(counts.documentFrequency[$0])
+            let df = Double(counts.documentFrequency($0))
             return df <= high && df >= low
         }
         guard !kept.isEmpty else {
@@ -248,7 +248,7 @@ package struct TfidfStage: PipelineStage {
         var order = Array(terms.indices).sorted { terms[$0].lexicographicallyPrecedes(terms[$1]) }
         if let maxFeatures, kept.count > maxFeatures {
             // With binary counts scikit-learn ranks by the binary matrix's sums: the df.
-            let rank = kept.map { binary ? counts.documentFrequency[$0] : counts.total[$0] }
+            let rank = kept.map { binary ? counts.documentFrequency($0) : counts.total($0) }
             let top = order.enumerated().sorted { a, b in rank[a.element] != rank[b.element] ? rank[a.element] > rank[b.element] : a.offset < b.offset }
             order = top.prefix(maxFeatures).map(\.element).sorted { terms[$0].lexicographicallyPrecedes(terms[$1]) }
         }

@@ -15,20 +15,23 @@ package struct TermTable: Sendable {
     /// Term `i` is `arena[ends[i - 1] ..< ends[i]]` (0 for the first).
     private var ends: [Int32] = []
     private var hashes: [UInt64] = []
-    /// Term index + 1 per slot; 0 is empty.
-    private var slots: [Int32]
+    /// Per slot: the term's index + 1 in the low 32 bits (0 is empty), the high 32 bits of its
+    /// hash above them, so a probe rejects most other terms without touching `hashes` or `arena`.
+    private var slots: [UInt64]
     private var mask: Int
 
     package init(capacity: Int = 64) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
     }
 
     /// A table of the given terms, indexed in the given order (a repeated term keeps its first index).
+    /// Lookup-only tables (stop words, a vocabulary) are kept at most 1/8 full: most tokens looked
+    /// up are not there, and a miss then usually ends at the first, empty slot.
     package init(_ terms: [[UInt8]]) {
-        self.init(capacity: terms.count)
+        self.init(capacity: terms.count * 4)
         for term in terms { term.withUnsafeBufferPointer { _ = insert($0) } }
     }
 
@@ -88,13 +91,20 @@ package struct TermTable: Sendable {
     }
 
     @inline(__always)
+    private static func slotTag(_ hash: UInt64) -> UInt64 { hash & 0xFFFF_FFFF_0000_0000 }
+
+    @inline(__always)
     package func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let entry = Int(slots[slot])
-            if entry == 0 { return nil }
-            if hashes[entry - 1] == hash && equals(entry - 1, bytes) { return entry - 1 }
-            slot = (slot + 1) & mask
+        let tag = Self.slotTag(hash)
+        return slots.withUnsafeBufferPointer { slots in
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { return nil }
+                let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                if entry & 0xFFFF_FFFF_0000_0000 == tag && equals(index, bytes) { return index }
+                slot = (slot + 1) & mask
+            }
         }
     }
 
@@ -107,29 +117,34 @@ package struct TermTable: Sendable {
     @inline(__always)
     package mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (index: Int, inserted: Bool) {
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let entry = Int(slots[slot])
-            if entry == 0 { break }
-            if hashes[entry - 1] == hash && equals(entry - 1, bytes) { return (entry - 1, false) }
-            slot = (slot + 1) & mask
+        let tag = Self.slotTag(hash)
+        let found: Int? = slots.withUnsafeBufferPointer { slots in
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { return nil }
+                let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                if entry & 0xFFFF_FFFF_0000_0000 == tag && equals(index, bytes) { return index }
+                slot = (slot + 1) & mask
+            }
         }
+        if let found { return (found, false) }
         let index = ends.count
         arena.append(contentsOf: bytes)
         ends.append(Int32(arena.count))
         hashes.append(hash)
-        slots[slot] = Int32(index + 1)
+        slots[slot] = tag | UInt64(index + 1)
         if ends.count * 2 > slots.count { grow() }
         return (index, true)
     }
 
     private mutating func grow() {
         let size = slots.count * 2
-        var fresh = [Int32](repeating: 0, count: size)
+        var fresh = [UInt64](repeating: 0, count: size)
         let newMask = size - 1
         for (index, hash) in hashes.enumerated() {
             var slot = Int(truncatingIfNeeded: hash) & newMask
             while fresh[slot] != 0 { slot = (slot + 1) & newMask }
-            fresh[slot] = Int32(index + 1)
+            fresh[slot] = Self.slotTag(hash) | UInt64(index + 1)
         }
         slots = fresh
         mask = newMask
@@ -152,13 +167,21 @@ package struct TermTable: Sendable {
 /// merged in input order, so the table's internal order is the same for any `--threads`.
 package struct TermCounts: Sendable {
     package var terms = TermTable(capacity: 1024)
-    /// Documents containing each term.
-    package var documentFrequency: [Int] = []
-    /// Occurrences of each term in the corpus (scikit-learn's `max_features` ranks by these).
-    package var total: [Int] = []
-    /// The last document that counted towards each term's frequency (within one chunk).
-    private var lastDocument: [Int32] = []
+    /// Per term, in one array so counting a token touches one place: documents containing it,
+    /// occurrences in the corpus (scikit-learn's `max_features` ranks by these), and the last
+    /// document that counted towards its document frequency (within one chunk).
+    private struct Tally: Sendable {
+        var documents: Int
+        var occurrences: Int
+        var lastDocument: Int32
+    }
+    private var tallies: [Tally] = []
     private var document: Int32 = 0
+
+    /// Documents containing term `index`.
+    package func documentFrequency(_ index: Int) -> Int { tallies[index].documents }
+    /// Occurrences of term `index` in the corpus.
+    package func total(_ index: Int) -> Int { tallies[index].occurrences }
 
     package init() {}
 
@@ -169,15 +192,16 @@ package struct TermCounts: Sendable {
     package mutating func add(_ term: UnsafeBufferPointer<UInt8>, hash: UInt64) {
         let (index, inserted) = terms.insert(term, hash: hash)
         if inserted {
-            documentFrequency.append(1)
-            total.append(1)
-            lastDocument.append(document)
+            tallies.append(Tally(documents: 1, occurrences: 1, lastDocument: document))
             return
         }
-        total[index] += 1
-        if lastDocument[index] != document {
-            lastDocument[index] = document
-            documentFrequency[index] += 1
+        let document = self.document
+        tallies.withUnsafeMutableBufferPointer { tallies in
+            tallies[index].occurrences += 1
+            if tallies[index].lastDocument != document {
+                tallies[index].lastDocument = document
+                tallies[index].documents += 1
+            }
         }
     }
 
@@ -186,15 +210,11 @@ package struct TermCounts: Sendable {
         for i in 0..<other.terms.count {
             let index = other.terms.withTerm(i) { bytes in
                 let (index, inserted) = terms.insert(bytes, hash: other.terms.hash(at: i))
-                if inserted {
-                    documentFrequency.append(0)
-                    total.append(0)
-                    lastDocument.append(-1)
-                }
+                if inserted { tallies.append(Tally(documents: 0, occurrences: 0, lastDocument: -1)) }
                 return index
             }
-            documentFrequency[index] += other.documentFrequency[i] * copies
-            total[index] += other.total[i] * copies
+            tallies[index].documents += other.tallies[i].documents * copies
+            tallies[index].occurrences += other.tallies[i].occurrences * copies
         }
     }
 }
