@@ -12,7 +12,6 @@ columns put back in input order (review_<term> in place of review), to_csv.
 and this pipeline are single-threaded anyway.
 """
 import peer_args
-import os
 import sys
 
 import pandas_sklearn_tabular
@@ -22,9 +21,7 @@ MISSING = pandas_sklearn_tabular.MISSING
 
 def main() -> int:
     a = peer_args.parse(__doc__)
-    if a.threads:
-        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ[var] = str(a.threads)
+    peer_args.cap_blas_threads(a.threads)
 
     import pandas as pd
     from sklearn.compose import ColumnTransformer

@@ -24,7 +24,6 @@ SimpleImputer(strategy="mean") raises, and "?" becomes a city category.
 and this pipeline are single-threaded anyway.
 """
 import peer_args
-import os
 import sys
 
 MISSING = ["", "NA", "null", "?"]
@@ -48,9 +47,7 @@ def tabular_transformers():
 
 def main() -> int:
     a = peer_args.parse(__doc__)
-    if a.threads:
-        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ[var] = str(a.threads)
+    peer_args.cap_blas_threads(a.threads)
 
     import pandas as pd
     from sklearn.compose import ColumnTransformer

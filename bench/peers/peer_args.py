@@ -1,5 +1,6 @@
 """The command line every peer takes: INPUT OUTPUT [--threads N] [--eager]."""
 import argparse
+import os
 
 
 def parse(doc: str, eager: bool = False) -> argparse.Namespace:
@@ -11,3 +12,10 @@ def parse(doc: str, eager: bool = False) -> argparse.Namespace:
     if eager:
         ap.add_argument("--eager", action="store_true", help="the eager variant")
     return ap.parse_args()
+
+
+def cap_blas_threads(threads: "int | None") -> None:
+    """Caps numpy's BLAS/OpenMP pools at --threads (before numpy is imported)."""
+    if threads:
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = str(threads)

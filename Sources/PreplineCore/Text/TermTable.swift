@@ -93,19 +93,26 @@ package struct TermTable: Sendable {
     @inline(__always)
     private static func slotTag(_ hash: UInt64) -> UInt64 { hash & 0xFFFF_FFFF_0000_0000 }
 
+    /// Linear probing from the hash's slot: the term's index when present, else the empty slot
+    /// where it would go.
     @inline(__always)
-    package func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+    private func probe(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (index: Int?, slot: Int) {
         var slot = Int(truncatingIfNeeded: hash) & mask
         let tag = Self.slotTag(hash)
         return slots.withUnsafeBufferPointer { slots in
             while true {
                 let entry = slots[slot]
-                if entry == 0 { return nil }
+                if entry == 0 { return (nil, slot) }
                 let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                if entry & 0xFFFF_FFFF_0000_0000 == tag && equals(index, bytes) { return index }
+                if entry & 0xFFFF_FFFF_0000_0000 == tag && equals(index, bytes) { return (index, slot) }
                 slot = (slot + 1) & mask
             }
         }
+    }
+
+    @inline(__always)
+    package func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+        probe(bytes, hash: hash).index
     }
 
     /// The index of `bytes`, adding it when new.
@@ -116,23 +123,13 @@ package struct TermTable: Sendable {
 
     @inline(__always)
     package mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (index: Int, inserted: Bool) {
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        let tag = Self.slotTag(hash)
-        let found: Int? = slots.withUnsafeBufferPointer { slots in
-            while true {
-                let entry = slots[slot]
-                if entry == 0 { return nil }
-                let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                if entry & 0xFFFF_FFFF_0000_0000 == tag && equals(index, bytes) { return index }
-                slot = (slot + 1) & mask
-            }
-        }
+        let (found, slot) = probe(bytes, hash: hash)
         if let found { return (found, false) }
         let index = ends.count
         arena.append(contentsOf: bytes)
         ends.append(Int32(arena.count))
         hashes.append(hash)
-        slots[slot] = tag | UInt64(index + 1)
+        slots[slot] = Self.slotTag(hash) | UInt64(index + 1)
         if ends.count * 2 > slots.count { grow() }
         return (index, true)
     }
