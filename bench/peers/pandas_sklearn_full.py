@@ -53,12 +53,9 @@ def main() -> int:
             names += list(transformer.get_feature_names_out(columns))
     out = pd.DataFrame(matrix, columns=names)
 
-    expanded = {col: list(ct.named_transformers_[col].get_feature_names_out([col])) for col in ("city", "device")}
+    expanded = pandas_sklearn_tabular.onehot_names(ct)
     expanded["review"] = tfidf_names
-    order = []
-    for col in df.columns:
-        order += expanded.get(col, [col])
-    out[order].to_csv(a.output, index=False)
+    pandas_sklearn_tabular.write_in_source_order(out, df.columns, expanded, a.output)
     return 0
 
 

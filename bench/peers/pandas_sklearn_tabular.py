@@ -61,15 +61,22 @@ def main() -> int:
     ).set_output(transform="pandas")
     out = ct.fit_transform(df)
 
-    # ColumnTransformer emits its transformers' columns first and the remainder
-    # last; put every output column back at its source column's position.
-    expanded = {col: list(ct.named_transformers_[col].get_feature_names_out([col]))
-                for col in ("city", "device")}
-    order = []
-    for col in df.columns:
-        order += expanded.get(col, [col])
-    out[order].to_csv(a.output, index=False)
+    write_in_source_order(out, df.columns, onehot_names(ct), a.output)
     return 0
+
+
+def onehot_names(ct) -> dict:
+    """The one-hot output columns of city and device, by source column."""
+    return {col: list(ct.named_transformers_[col].get_feature_names_out([col])) for col in ("city", "device")}
+
+
+def write_in_source_order(out, source_columns, expanded: dict, path: str) -> None:
+    """ColumnTransformer emits its transformers' columns first and the remainder last; this
+    writes every output column back at its source column's position, as prepline does."""
+    order = []
+    for col in source_columns:
+        order += expanded.get(col, [col])
+    out[order].to_csv(path, index=False)
 
 
 if __name__ == "__main__":

@@ -86,9 +86,7 @@ package struct FillStage: PipelineStage {
     }
 
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
-        bound = try columns.resolve(selectors, path: "stages[\(position)].columns")
-        boundNames = bound.map { columns.names[$0] }
-        try columns.checkFitted(fittedNames, bound: boundNames, position: position)
+        (bound, boundNames) = try columns.bindStage(selectors, position: position, fittedNames: fittedNames)
         if indicator {
             // Each indicator column goes right after its column; later columns shift.
             for index in bound.sorted(by: >) { columns.names.insert("\(columns.names[index])_missing", at: index + 1) }

@@ -160,9 +160,7 @@ package struct OneHotStage: PipelineStage {
     package var profileNeeds: ColumnProfile.Needs { .textCounts }
 
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
-        bound = try columns.resolve(selectors, path: "stages[\(position)].columns")
-        boundNames = bound.map { columns.names[$0] }
-        try columns.checkFitted(fittedNames, bound: boundNames, position: position)
+        (bound, boundNames) = try columns.bindStage(selectors, position: position, fittedNames: fittedNames)
         for key in givenCategories.keys.sorted() where !boundNames.contains(key) {
             throw PreplineError.spec(file: file, path: "stages[\(position)].categories.\(key)",
                                      message: "'\(key)' is not one of this stage's columns (\(boundNames.joined(separator: ", ")))")

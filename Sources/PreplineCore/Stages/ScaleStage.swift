@@ -118,9 +118,7 @@ package struct ScaleStage: PipelineStage {
     }
 
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
-        bound = try columns.resolve(selectors, path: "stages[\(position)].columns")
-        boundNames = bound.map { columns.names[$0] }
-        try columns.checkFitted(fittedNames, bound: boundNames, position: position)
+        (bound, boundNames) = try columns.bindStage(selectors, position: position, fittedNames: fittedNames)
 
     }
 

@@ -76,6 +76,15 @@ package struct PlanColumns: Sendable {
         }
     }
 
+    /// The columns a stage at `position` names, as indexes and names, checked against its
+    /// fitted block (`fittedNames`, empty when not fitted): the start of every stage's `bind`.
+    package func bindStage(_ selectors: [String], position: Int, fittedNames: [String] = []) throws(PreplineError) -> (indexes: [Int], names: [String]) {
+        let indexes = try resolve(selectors, path: "stages[\(position)].columns")
+        let bound = indexes.map { names[$0] }
+        try checkFitted(fittedNames, bound: bound, position: position)
+        return (indexes, bound)
+    }
+
     /// Indexes of the columns a stage names (globs `*` and `?` allowed), in spec order.
     package func resolve(_ selectors: [String], path: String) throws(PreplineError) -> [Int] {
         var result: [Int] = []

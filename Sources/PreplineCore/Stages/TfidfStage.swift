@@ -136,9 +136,7 @@ package struct TfidfStage: PipelineStage {
     package var profileNeeds: ColumnProfile.Needs { .terms }
 
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
-        bound = try columns.resolve(selectors, path: "stages[\(position)].columns")
-        boundNames = bound.map { columns.names[$0] }
-        try columns.checkFitted(fittedNames, bound: boundNames, position: position)
+        (bound, boundNames) = try columns.bindStage(selectors, position: position, fittedNames: fittedNames)
         tokenizers = []
         for name in boundNames {
             if let (stage, tokenizer) = columns.tokenized.removeValue(forKey: name) {

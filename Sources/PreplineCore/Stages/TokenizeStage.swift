@@ -34,8 +34,7 @@ package struct TokenizeStage: PipelineStage {
     }
 
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
-        bound = try columns.resolve(selectors, path: "stages[\(position)].columns")
-        boundNames = bound.map { columns.names[$0] }
+        (bound, boundNames) = try columns.bindStage(selectors, position: position)
         for name in boundNames { columns.tokenized[name] = (position, tokenizer) }
     }
 
