@@ -26,11 +26,13 @@ package struct TfidfStage: PipelineStage {
         package var vocabulary: [[UInt8]]
         package var idf: [Double]?
         package var lookup: TermTable
+        package var filter: TermFilter
 
         init(vocabulary: [[UInt8]], idf: [Double]?) {
             self.vocabulary = vocabulary
             self.idf = idf
             lookup = TermTable(vocabulary)
+            filter = TermFilter(vocabulary)
         }
     }
 
@@ -168,6 +170,9 @@ package struct TfidfStage: PipelineStage {
         let only = givenVocabulary.map { TermTable($0) }
         for (i, c) in bound.enumerated() {
             let text = batch.textColumn(c)
+            // With unigrams, stop words may as well be counted and dropped when the vocabulary is
+            // chosen (selectVocabulary): no other term's counts change, and a lookup per token is saved.
+            let tokenizer = tokenizers[i].withoutStopWords(forVocabulary: givenVocabulary ?? [])
             var sink = CountingSink(only: only)
             for r in 0..<batch.rowCount where batch.work.isGood(r) {
                 let ref = text.refs[r]
@@ -180,8 +185,8 @@ package struct TfidfStage: PipelineStage {
                     continue
                 }
                 sink.counts.nextDocument()
-                if let bad = tokenizers[i].terms(of: bytes, scratch: &scratch, into: &sink) {
-                    batch.work.reject(record: r, reason: TokenizeStage.invalidUTF8(column: boundNames[i], offset: bad, label: tokenizers[i].label))
+                if let bad = tokenizer.terms(of: bytes, scratch: &scratch, into: &sink) {
+                    batch.work.reject(record: r, reason: TokenizeStage.invalidUTF8(column: boundNames[i], offset: bad, label: tokenizer.label))
                     continue
                 }
                 profiles[i].observed += 1
@@ -205,7 +210,7 @@ package struct TfidfStage: PipelineStage {
             }
             let documents = profiles[i].observed + profiles[i].missing
             let vocabulary: [[UInt8]]
-            if let givenVocabulary { vocabulary = givenVocabulary } else { vocabulary = try selectVocabulary(counts, documents: documents, column: name) }
+            if let givenVocabulary { vocabulary = givenVocabulary } else { vocabulary = try selectVocabulary(counts, documents: documents, column: name, tokenizer: tokenizers[i]) }
             var idf: [Double]?
             if useIDF {
                 let smooth = smoothIDF ? 1.0 : 0.0
@@ -223,8 +228,10 @@ package struct TfidfStage: PipelineStage {
     /// CountVectorizer's `_limit_features`: keep terms with min_df <= df <= max_df, then the
     /// `max_features` with the highest corpus counts (ties: the earlier term in code-point
     /// order), sorted by code point.
-    private func selectVocabulary(_ counts: TermCounts, documents: Int, column: String) throws(PreplineError) -> [[UInt8]] {
-        guard counts.terms.count > 0 else {
+    /// Stop words the fit pass counted (see `observe`) are dropped first, as if never counted.
+    private func selectVocabulary(_ counts: TermCounts, documents: Int, column: String, tokenizer: Tokenizer) throws(PreplineError) -> [[UInt8]] {
+        let candidates = (0..<counts.terms.count).filter { !tokenizer.isStopWord(counts.terms.term($0)) }
+        guard !candidates.isEmpty else {
             throw PreplineError.spec(file: file, path: "stages[\(position)]",
                                      message: "column '\(column)': empty vocabulary; perhaps the documents only contain stop words (\(label))")
         }
@@ -234,7 +241,7 @@ package struct TfidfStage: PipelineStage {
             throw PreplineError.spec(file: file, path: "stages[\(position)]",
                                      message: "column '\(column)': max_df \(maxDF.text) corresponds to fewer documents than min_df \(minDF.text) over \(documents) documents (\(label))")
         }
-        var kept = (0..<counts.terms.count).filter {
+        var kept = candidates.filter {
             let df = Double(counts.documentFrequency($0))
             return df <= high && df >= low
         }
@@ -257,8 +264,11 @@ package struct TfidfStage: PipelineStage {
     /// Counts a document's vocabulary terms into a row.
     private struct WeightSink: TermSink {
         let lookup: TermTable
+        let filter: TermFilter
         let row: UnsafeMutablePointer<Double>
         var touched: [Int] = []
+
+        func mayTake(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { filter.mayContain(bytes) }
 
         mutating func term(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) {
             guard let j = lookup.find(bytes, hash: hash) else { return }
@@ -304,11 +314,11 @@ package struct TfidfStage: PipelineStage {
             var values = [Double](repeating: 0, count: output == .dense ? rows * width : width)
             var sparse = TextColumn(refs: [Int32](repeating: TextColumn.missing, count: output == .sparse ? rows : 0))
             values.withUnsafeMutableBufferPointer { buffer in
-                var sink = WeightSink(lookup: fit.lookup, row: buffer.baseAddress!)
+                var sink = WeightSink(lookup: fit.lookup, filter: fit.filter, row: buffer.baseAddress!)
                 for r in 0..<rows where batch.work.isGood(r) {
                     let row = output == .dense ? buffer.baseAddress! + r * width : buffer.baseAddress!
                     if let bytes = batch.bytes(of: text.refs[r], in: text) {
-                        sink = WeightSink(lookup: fit.lookup, row: row, touched: sink.touched)
+                        sink = WeightSink(lookup: fit.lookup, filter: fit.filter, row: row, touched: sink.touched)
                         sink.touched.removeAll(keepingCapacity: true)
                         if let bad = tokenizer.terms(of: bytes, scratch: &scratch, into: &sink) {
                             batch.work.reject(record: r, reason: TokenizeStage.invalidUTF8(column: name, offset: bad, label: tokenizer.label))

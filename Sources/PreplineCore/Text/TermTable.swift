@@ -215,3 +215,29 @@ package struct TermCounts: Sendable {
         }
     }
 }
+
+/// A one-sided test for "not one of these terms" that needs no hash: one bit per (length,
+/// first byte, last byte) class of the terms. A vocabulary of a few dozen terms fills a few
+/// dozen of its 16,384 classes, so most tokens of a document are set aside after three loads.
+package struct TermFilter: Sendable {
+    private var bits = [UInt64](repeating: 0, count: 256)
+
+    package init(_ terms: [[UInt8]]) {
+        for term in terms { term.withUnsafeBufferPointer { set(Self.key($0)) } }
+    }
+
+    @inline(__always)
+    private static func key(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let first = bytes.first, let last = bytes.last else { return 0 }
+        return (Int(first & 0x3F) << 8) | (Int(last & 0x0F) << 4) | (bytes.count & 0x0F)
+    }
+
+    private mutating func set(_ key: Int) { bits[key >> 6] |= 1 << UInt64(key & 63) }
+
+    /// False only when `bytes` is none of the terms.
+    @inline(__always)
+    package func mayContain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let key = Self.key(bytes)
+        return bits.withUnsafeBufferPointer { $0[key >> 6] & (1 << UInt64(key & 63)) != 0 }
+    }
+}

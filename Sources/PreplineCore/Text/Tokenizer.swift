@@ -29,6 +29,14 @@ package struct TokenizerOptions: Sendable, Equatable {
 /// with the term's `TermTable.hash`, computed once per term for every table it is looked up in.
 package protocol TermSink {
     mutating func term(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64)
+    /// False when the sink would ignore this unigram whatever it is: the tokenizer then skips
+    /// hashing it (with unigrams only, where a dropped token changes no other term).
+    func mayTake(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool
+}
+
+extension TermSink {
+    @inline(__always)
+    package func mayTake(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { true }
 }
 
 /// Per-thread working memory of a tokenizer, reused from document to document.
@@ -70,6 +78,12 @@ package final class Tokenizer: Sendable {
         self.stopWords = stopWords
         self.regexSource = regexSource
         self.takesGroup = takesGroup
+    }
+
+    /// True when `term` is one of the analyzer's stop words.
+    package func isStopWord(_ term: [UInt8]) -> Bool {
+        guard let stopWords else { return false }
+        return term.withUnsafeBufferPointer { stopWords.find($0) != nil }
     }
 
     /// The same analyzer without its stop-word lookups, for applying a vocabulary that holds
@@ -381,6 +395,7 @@ package final class Tokenizer: Sendable {
                 for end in ends {
                     let token = UnsafeBufferPointer(rebasing: bytes[start..<end])
                     start = end
+                    guard sink.mayTake(token) else { continue }
                     let hash = TermTable.hash(token)
                     if let stopWords, stopWords.find(token, hash: hash) != nil { continue }
                     sink.term(token, hash: hash)
