@@ -36,6 +36,53 @@ struct TextTableTests {
         #expect(differences.isEmpty, "code points that differ: \(differences.prefix(20))")
     }
 
+    @Test("ASCII fast path (eight bytes at a time) tokenizes as Python's re.findall(r\"(?u)\\b\\w\\w+\\b\") on random ASCII text")
+    func asciiTokens() throws {
+        // Lengths around the eight-byte steps, every ASCII byte, words of 1 to 20 bytes.
+        var generator = SplitMix64(seed: 2026)
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_".utf8)
+        var documents: [[UInt8]] = []
+        for d in 0..<4000 {
+            var document: [UInt8] = []
+            let length = d < 40 ? d : Int(generator.next() % 90)
+            while document.count < length {
+                switch generator.next() % 10 {
+                case 0: document.append(UInt8(generator.next() % 128))
+                case 1, 2: document.append(0x20)
+                default:
+                    for _ in 0..<(1 + Int(generator.next() % 20)) { document.append(alphabet[Int(generator.next() % UInt64(alphabet.count))]) }
+                }
+            }
+            documents.append(Array(document.prefix(length)))
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("prepline-ascii-tokens-\(getpid()).json")
+        try JSONSerialization.data(withJSONObject: documents.map { $0.map(Int.init) }).write(to: path)
+        defer { try? FileManager.default.removeItem(at: path) }
+        let output = try Self.python("""
+            import json, re
+            docs = ["".join(map(chr, d)) for d in json.load(open("\(path.path)"))]
+            for lower in (True, False):
+                for d in docs:
+                    print(" ".join(re.findall(r"(?u)\\b\\w\\w+\\b", d.lower() if lower else d)))
+            """)
+        let expected = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        try #require(expected.count == 2 * documents.count + 1, "python printed \(expected.count) lines")
+        var differences: [String] = []
+        for (pass, lower) in [true, false].enumerated() {
+            var options = TokenizerOptions()
+            options.lowercase = lower
+            let tokenizer = try Tokenizer(options, label: "test")
+            var scratch = TokenScratch()
+            for (d, document) in documents.enumerated() {
+                var sink = JoinedTerms()
+                _ = document.withUnsafeBufferPointer { tokenizer.terms(of: $0, scratch: &scratch, into: &sink) }
+                let ours = String(decoding: sink.bytes, as: UTF8.self)
+                if ours != expected[pass * documents.count + d] { differences.append("lower=\(lower) \(document): \(ours) vs \(expected[pass * documents.count + d])") }
+            }
+        }
+        #expect(differences.isEmpty, "\(differences.count) documents differ, e.g. \(differences.prefix(3))")
+    }
+
     @Test("stopwords \"english\" is scikit-learn's ENGLISH_STOP_WORDS")
     func stopWords() throws {
         let output = try Self.python("""
