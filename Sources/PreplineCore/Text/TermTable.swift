@@ -37,15 +37,17 @@ package struct TermTable: Sendable {
 
     package var count: Int { ends.count }
 
+    /// A term's hash. Its steps are public so a tokenizer can hash a token while it copies it
+    /// (`Tokenizer.asciiTokens`): `hashStart` with the length, `hashWord` per eight bytes
+    /// (little-endian), `hashTail` on the last one to seven bytes, `hashEnd`.
     @inline(__always)
     package static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-        guard let base = bytes.baseAddress else { return h }
+        var h = hashStart(count: bytes.count)
+        guard let base = bytes.baseAddress else { return hashEnd(h) }
         let raw = UnsafeRawPointer(base)
         var i = 0
         while i + 8 <= bytes.count {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-            h ^= h >> 31
+            h = hashWord(h, UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
             i += 8
         }
         if i < bytes.count {
@@ -56,11 +58,28 @@ package struct TermTable: Sendable {
                 shift += 8
                 i += 1
             }
-            h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
-            h ^= h >> 29
+            h = hashTail(h, tail)
         }
-        return h &* 0xBF58_476D_1CE4_E5B9 ^ (h >> 32)
+        return hashEnd(h)
     }
+
+    @inline(__always)
+    package static func hashStart(count: Int) -> UInt64 { 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: count) }
+
+    @inline(__always)
+    package static func hashWord(_ h: UInt64, _ word: UInt64) -> UInt64 {
+        let m = (h ^ word) &* 0xBF58_476D_1CE4_E5B9
+        return m ^ (m >> 31)
+    }
+
+    @inline(__always)
+    package static func hashTail(_ h: UInt64, _ tail: UInt64) -> UInt64 {
+        let m = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        return m ^ (m >> 29)
+    }
+
+    @inline(__always)
+    package static func hashEnd(_ h: UInt64) -> UInt64 { h &* 0xBF58_476D_1CE4_E5B9 ^ (h >> 32) }
 
     @inline(__always)
     private func equals(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -45,6 +45,9 @@ package struct TokenScratch {
     var tokenBytes: [UInt8] = []
     /// Token ends in `tokenBytes` (for n-grams).
     var tokenEnds: [Int] = []
+    /// Each token's `TermTable.hash` when the tokenizer computed it while copying the token
+    /// (the ASCII path); empty otherwise.
+    var tokenHashes: [UInt64] = []
     var gram: [UInt8] = []
     var scalars: [Unicode.Scalar] = []
     var lowered: [Unicode.Scalar] = []
@@ -192,6 +195,7 @@ package final class Tokenizer: Sendable {
     package func terms<Sink: TermSink>(of document: UnsafeBufferPointer<UInt8>, scratch: inout TokenScratch, into sink: inout Sink) -> Int? {
         scratch.tokenBytes.removeAll(keepingCapacity: true)
         scratch.tokenEnds.removeAll(keepingCapacity: true)
+        scratch.tokenHashes.removeAll(keepingCapacity: true)
         let ascii = Self.isASCII(document)
         if ascii && regexSource == nil {
             asciiTokens(document, scratch: &scratch)
@@ -265,15 +269,21 @@ package final class Tokenizer: Sendable {
                 }
                 i = end
                 guard end - start >= 2 else { continue }
+                // Copy, lowercase and hash (TermTable.hash's steps) each eight bytes in one go.
+                var hash = TermTable.hashStart(count: end - start)
                 var k = start
                 while k < end {
                     var word = load(k)
                     if lower { word |= ASCIIWordBytes.upper(word) >> 2 }
                     outRaw.storeBytes(of: word.littleEndian, toByteOffset: used + (k - start), as: UInt64.self)
+                    let remaining = end - k
+                    hash = remaining >= 8 ? TermTable.hashWord(hash, word)
+                        : TermTable.hashTail(hash, word & (UInt64.max >> UInt64(64 - 8 * remaining)))
                     k += 8
                 }
                 used += end - start
                 scratch.tokenEnds.append(used)
+                scratch.tokenHashes.append(TermTable.hashEnd(hash))
             }
         }
         scratch.tokenBytes.removeLast(n + 8 - used)
@@ -412,13 +422,15 @@ package final class Tokenizer: Sendable {
         if maxN == 1 {
             // Unigrams: one hash per token, for the stop words and the sink alike.
             let ends = scratch.tokenEnds
+            let hashes = scratch.tokenHashes
+            let hashed = hashes.count == ends.count
             scratch.tokenBytes.withUnsafeBufferPointer { bytes in
                 var start = 0
-                for end in ends {
+                for (k, end) in ends.enumerated() {
                     let token = UnsafeBufferPointer(rebasing: bytes[start..<end])
                     start = end
                     guard sink.mayTake(token) else { continue }
-                    let hash = TermTable.hash(token)
+                    let hash = hashed ? hashes[k] : TermTable.hash(token)
                     if let stopWords, stopWords.find(token, hash: hash) != nil { continue }
                     sink.term(token, hash: hash)
                 }
