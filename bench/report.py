@@ -169,6 +169,26 @@ def table(sec: Section) -> list[str]:
 
 # ---- per-workload summaries -------------------------------------------------------
 
+def common_lines(sec: Section, meta: dict[str, str], pre, pre1, target_mb: float, peers=()) -> list[str]:
+    """The lines every workload ends with: thread speed-up, prepline's peak RSS against its target
+    (which applies at 1M rows), the peers' peak RSS, and a warning when prepline was not measured."""
+    lines = []
+    if pre and pre1:
+        lines.append(f"- prepline speedup {meta.get('threads', '?')} threads vs 1 thread: {fmt(ratio(pre1.median, pre.median))}×")
+    if pre and pre.rss_mib is not None:
+        if sec.rows >= 1_000_000:
+            lines.append(f"- peak RSS prepline: {fmt(pre.rss_mib, 1)} MiB "
+                         f"(target ≤ {target_mb:g} MiB at 1M rows: {verdict(pre.rss_mib <= target_mb)})")
+        else:
+            lines.append(f"- peak RSS prepline: {fmt(pre.rss_mib, 1)} MiB "
+                         f"(target ≤ {target_mb:g} MiB applies at 1M rows)")
+    measured = [c for c in peers if c and c.rss_mib is not None]
+    if measured:
+        lines.append("- peak RSS of the peers: " + ", ".join(f"{c.name} {fmt(c.rss_mib, 0)} MiB" for c in measured))
+    if not pre:
+        lines.append("- prepline was not measured (binary missing or failing): ratios are n/a")
+    return lines
+
 def summary_passthrough(sec: Section, meta: dict[str, str]) -> list[str]:
     threads = meta.get("threads", "?")
     target_mb = float(meta.get("rss_target_mb", "64"))
@@ -185,24 +205,11 @@ def summary_passthrough(sec: Section, meta: dict[str, str]) -> list[str]:
     r = ratio(floor.median if floor else None, pre.median if pre else None)
     lines.append(f"- whole pass-through (parse + write) vs libcsv floor: {fmt(r)} "
                  f"(median floor / median prepline run; informative, it also formats and writes every byte)")
-
-    if pre and pre1:
-        lines.append(f"- prepline speedup {threads} threads vs 1 thread: {fmt(ratio(pre1.median, pre.median))}×")
-    if pre and pre.rss_mib is not None:
-        if sec.rows >= 1_000_000:
-            ok = pre.rss_mib <= target_mb
-            lines.append(f"- peak RSS prepline: {fmt(pre.rss_mib, 1)} MiB "
-                         f"(target ≤ {target_mb:g} MiB at 1M rows: {verdict(ok)})")
-        else:
-            lines.append(f"- peak RSS prepline: {fmt(pre.rss_mib, 1)} MiB "
-                         f"(target ≤ {target_mb:g} MiB applies at 1M rows)")
-    if not pre:
-        lines.append("- prepline was not measured (binary missing or failing): ratios are n/a")
+    lines += common_lines(sec, meta, pre, pre1, target_mb)
     return lines
 
 
 def summary_tabular(sec: Section, meta: dict[str, str]) -> list[str]:
-    threads = meta.get("threads", "?")
     target_mb = rss_target("tabular", meta)
     pre, pre1, duck, pdsk = (sec.get(k) for k in ("prepline", "prepline_t1", "duckdb", "pandas_sklearn"))
     # Polars runs in two versions (lazy, eager); the target is against the faster one.
@@ -219,25 +226,11 @@ def summary_tabular(sec: Section, meta: dict[str, str]) -> list[str]:
                  f"{verdict(None if r is None else r >= TABULAR_VS_PANDAS)})")
     r = ratio(duck.median if duck else None, pre.median if pre else None)
     lines.append(f"- DuckDB / prepline: {times(r)} (median DuckDB / median prepline; informative)")
-    if pre and pre1:
-        lines.append(f"- prepline speedup {threads} threads vs 1 thread: {fmt(ratio(pre1.median, pre.median))}×")
-    if pre and pre.rss_mib is not None:
-        if sec.rows >= 1_000_000:
-            lines.append(f"- peak RSS prepline: {fmt(pre.rss_mib, 1)} MiB "
-                         f"(target ≤ {target_mb:g} MiB at 1M rows: {verdict(pre.rss_mib <= target_mb)})")
-        else:
-            lines.append(f"- peak RSS prepline: {fmt(pre.rss_mib, 1)} MiB "
-                         f"(target ≤ {target_mb:g} MiB applies at 1M rows)")
-    peers = [c for c in (*pols, duck, pdsk) if c and c.rss_mib is not None]
-    if peers:
-        lines.append("- peak RSS of the peers: " + ", ".join(f"{c.name} {fmt(c.rss_mib, 0)} MiB" for c in peers))
-    if not pre:
-        lines.append("- prepline was not measured (binary missing or failing): ratios are n/a")
+    lines += common_lines(sec, meta, pre, pre1, target_mb, (*pols, duck, pdsk))
     return lines
 
 
 def summary_full(sec: Section, meta: dict[str, str]) -> list[str]:
-    threads = meta.get("threads", "?")
     target_mb = rss_target("full", meta)
     pre, pre1, pol, pdsk = (sec.get(k) for k in ("prepline", "prepline_t1", "polars_sklearn", "pandas_sklearn"))
     lines = []
@@ -247,17 +240,7 @@ def summary_full(sec: Section, meta: dict[str, str]) -> list[str]:
     r = ratio(pdsk.median if pdsk else None, pre.median if pre else None)
     lines.append(f"- pandas + scikit-learn / prepline: **{times(r, 1)}** "
                  f"(target ≥ {FULL_VS_PANDAS:g}×: {verdict(None if r is None else r >= FULL_VS_PANDAS)})")
-    if pre and pre1:
-        lines.append(f"- prepline speedup {threads} threads vs 1 thread: {fmt(ratio(pre1.median, pre.median))}×")
-    if pre and pre.rss_mib is not None:
-        applies = "" if sec.rows >= 1_000_000 else " applies at 1M rows"
-        ok = f": {verdict(pre.rss_mib <= target_mb)}" if sec.rows >= 1_000_000 else ""
-        lines.append(f"- peak RSS prepline: {fmt(pre.rss_mib, 1)} MiB (target ≤ {target_mb:g} MiB{applies}{ok})")
-    peers = [c for c in (pol, pdsk) if c and c.rss_mib is not None]
-    if peers:
-        lines.append("- peak RSS of the peers: " + ", ".join(f"{c.name} {fmt(c.rss_mib, 0)} MiB" for c in peers))
-    if not pre:
-        lines.append("- prepline was not measured (binary missing or failing): ratios are n/a")
+    lines += common_lines(sec, meta, pre, pre1, target_mb, (pol, pdsk))
     return lines
 
 
