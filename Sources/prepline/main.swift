@@ -41,6 +41,9 @@ struct EngineOptionGroup: ParsableArguments {
     @Option(help: ArgumentHelp("Bytes of CSV handed to a worker at once (K/M suffixes). Memory is about threads × 2 × this; output never depends on it.", valueName: "size"))
     var chunkSize: String = "1M"
 
+    @Option(help: ArgumentHelp("Who splits records into fields: fast (prepline's splitter, checked against libcsv in the tests) or libcsv (the reference parser, about 4× slower to parse). Output is the same either way.", valueName: "parser"))
+    var parser: String = "fast"
+
     @Option(help: ArgumentHelp("Progress bar on stderr: auto (only on a terminal), always, never.", valueName: "when"))
     var progress: String = "auto"
 
@@ -54,19 +57,24 @@ struct EngineOptionGroup: ParsableArguments {
     }
 
     var engine: EngineOptions {
-        get throws { try Self.engineOptions(threads: threads, chunkSize: chunkSize) }
+        get throws { try Self.engineOptions(threads: threads, chunkSize: chunkSize, parser: parser) }
     }
 
     var progressMode: ProgressMode {
         get throws { try Self.progressMode(progress, quiet: quiet) }
     }
 
-    static func engineOptions(threads: Int?, chunkSize: String) throws -> EngineOptions {
+    static func engineOptions(threads: Int?, chunkSize: String, parser: String) throws -> EngineOptions {
         guard let size = parseSize(chunkSize), size > 0 else {
             throw ValidationError("--chunk-size: expected a positive byte count such as 65536, 512K or 4M, got '\(chunkSize)'")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        return EngineOptions(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, chunkSize: size)
+        guard let fieldParser = FieldParser(rawValue: parser) else {
+            throw ValidationError("--parser: expected fast or libcsv, got '\(parser)'")
+        }
+        var options = EngineOptions(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, chunkSize: size)
+        options.parser = fieldParser
+        return options
     }
 
     static func progressMode(_ text: String, quiet: Bool) throws -> ProgressMode {

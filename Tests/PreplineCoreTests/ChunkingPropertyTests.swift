@@ -104,10 +104,12 @@ import Testing
         defer { files.remove() }
         var dialect = InputDialect()
         dialect.header = false
-        for chunkSize in [1, 2, 3, 7, 64, 4096, 1 << 20] {
-            for threads in 1...4 {
-                let (_, records) = try readRecords([files.input], dialect: dialect, threads: threads, chunkSize: chunkSize)
-                #expect(records == testCase.records, "seed \(seed), chunk \(chunkSize), threads \(threads)")
+        for parser in FieldParser.allCases {
+            for chunkSize in [1, 2, 3, 7, 64, 4096, 1 << 20] {
+                for threads in 1...4 {
+                    let (_, records) = try readRecords([files.input], dialect: dialect, threads: threads, chunkSize: chunkSize, parser: parser)
+                    #expect(records == testCase.records, "seed \(seed), \(parser) parser, chunk \(chunkSize), threads \(threads)")
+                }
             }
         }
     }
@@ -153,7 +155,8 @@ import Testing
         var dialect = InputDialect()
         dialect.header = false
         for chunkSize in [1, 7, 4096] {
-            let chunker = RecordChunker(inputs: [input], dialect: dialect, chunkSize: chunkSize)
+          for tracksEdgeBlanks in [true, false] {
+            let chunker = RecordChunker(inputs: [input], dialect: dialect, chunkSize: chunkSize, tracksEdgeBlanks: tracksEdgeBlanks)
             var lines: [Int] = []
             var originals: [String] = []
             while let chunk = try chunker.next() {
@@ -162,13 +165,14 @@ import Testing
                     originals.append(String(decoding: chunk.originalBytes(ofRecord: r), as: UTF8.self))
                 }
             }
-            #expect(lines == testCase.lines, "seed \(500 + seed), chunk \(chunkSize)")
+            #expect(lines == testCase.lines, "seed \(500 + seed), chunk \(chunkSize), edge blanks tracked: \(tracksEdgeBlanks)")
             // A record's original bytes are exactly what a reject file must reproduce.
             #expect(originals.count == testCase.records.count)
             for (original, record) in zip(originals, testCase.records) {
                 let reparsed = LibCSVParser(delimiter: 0x2C, quote: 0x22).parse(Array(original.utf8), expectedRecords: 1)
                 #expect(reparsed.recordCount == 1 && reparsed.strings(ofRecord: 0) == record)
             }
+          }
         }
     }
 

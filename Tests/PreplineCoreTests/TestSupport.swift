@@ -15,10 +15,13 @@ enum TestPaths {
 }
 
 /// Reads every data record of `inputs` through the engine, as strings, in output order.
-func readRecords(_ inputs: [String], dialect: InputDialect, threads: Int, chunkSize: Int) throws -> (header: DatasetHeader?, records: [[String]]) {
+func readRecords(_ inputs: [String], dialect: InputDialect, threads: Int, chunkSize: Int,
+                 parser: FieldParser = .fast) throws -> (header: DatasetHeader?, records: [[String]]) {
     var records: [[String]] = []
+    var options = EngineOptions(threads: threads, chunkSize: chunkSize)
+    options.parser = parser
     let header = try StreamingEngine.run(
-        inputs: inputs, dialect: dialect, options: EngineOptions(threads: threads, chunkSize: chunkSize),
+        inputs: inputs, dialect: dialect, options: options,
         counters: EngineCounters(), onHeader: { _ in },
         makeProcessor: { _ in
             { (work: inout ChunkWork) throws(PreplineError) -> [[String]] in

@@ -90,7 +90,7 @@ package struct CheckPlan: Sendable {
         guard !checks.isEmpty else { return p }
         p.active = true
         p.missing = Array(repeating: 0, count: width)
-        p.distinct = (0..<width).map { distinctColumns.contains($0) ? Set<String>() : nil }
+        p.distinct = (0..<width).map { distinctColumns.contains($0) ? TermTable() : nil }
         p.moments = Array(repeating: Moments(), count: width)
         p.pending = Array(repeating: [], count: width)
         return p
@@ -135,7 +135,8 @@ package struct CheckPlan: Sendable {
                 }
             case .drift_categories:
                 for column in check.columns {
-                    let seen = p.distinct[columnIndex[column]!] ?? []
+                    let values = p.distinct[columnIndex[column]!] ?? TermTable()
+                    let seen = (0..<values.count).map { String(decoding: values.term($0), as: UTF8.self) }
                     let unseen = seen.filter { !check.fittedCategories.contains($0) }.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
                     let listed = unseen.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (unseen.count > 10 ? ", …" : "")
                     out.append(CheckOutcome(name: "drift.categories", column: column, passed: unseen.isEmpty, observed: .number(Double(unseen.count)),
@@ -194,8 +195,9 @@ package struct CheckPartials: Sendable {
     var active = false
     var rows = 0
     var missing: [Int] = []
-    /// Strings, not byte arrays: a value of up to 15 bytes is stored inline, with no allocation.
-    var distinct: [Set<String>?] = []
+    /// Values by their bytes (as Python compares strings), looked up without making a `String`
+    /// per cell: a `Set<String>` cost a String, a hash and a probe per cell.
+    var distinct: [TermTable?] = []
     /// Numeric values of `range` columns seen in this chunk, folded into `moments` by `finish()`
     /// with the fit pass' accurate two-pass sum.
     var pending: [[Double]] = []
@@ -217,7 +219,7 @@ package struct CheckPartials: Sendable {
             if plan.countsMissing[i] { missing[i] += 1 }
             return
         }
-        if distinct[i] != nil { distinct[i]!.insert(String(decoding: cell, as: UTF8.self)) }
+        if distinct[i] != nil { _ = distinct[i]!.insert(cell) }
         if plan.collectsMoments[i] {
             // A typed number, else the text read as a number (columns without a schema, strings).
             if case .number(let x)? = value { if !x.isNaN { pending[i].append(x) } }
@@ -238,7 +240,10 @@ package struct CheckPartials: Sendable {
         guard active, o.active else { return }
         rows += o.rows
         for i in missing.indices { missing[i] += o.missing[i] }
-        for i in distinct.indices where distinct[i] != nil { distinct[i]!.formUnion(o.distinct[i]!) }
+        for i in distinct.indices where distinct[i] != nil {
+            let other = o.distinct[i]!
+            for t in 0..<other.count { other.withTerm(t) { _ = distinct[i]!.insert($0, hash: other.hash(at: t)) } }
+        }
         for i in moments.indices { moments[i].merge(o.moments[i]) }
     }
 }

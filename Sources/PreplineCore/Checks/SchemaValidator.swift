@@ -64,7 +64,25 @@ package struct ChunkFindings: Sendable {
     var checks = CheckPartials()
     /// Pattern results per column for the values seen in this chunk (ICU regex calls cost about
     /// a microsecond; real columns repeat values). Bounded: cleared at 4096 entries.
-    var patternMemo: [Int: [String: Bool]] = [:]
+    var patternMemo: [PatternMemo?] = []
+}
+
+/// One column's pattern results by cell bytes (the same bytes always match the same way).
+struct PatternMemo {
+    var values = TermTable()
+    var matched: [Bool] = []
+
+    /// Mutating, so the caller reaches the memo in place: a copy of the table per cell cost a
+    /// retain and release per array in it.
+    mutating func matches(_ cell: UnsafeBufferPointer<UInt8>, _ pattern: CellPattern) -> Bool {
+        let hash = TermTable.hash(cell)
+        if let known = values.find(cell, hash: hash) { return matched[known] }
+        if matched.count >= 4096 { self = PatternMemo() }
+        let result = pattern.matches(cell)
+        _ = values.insert(cell, hash: hash)
+        matched.append(result)
+        return result
+    }
 }
 
 /// Checks rows against a Table Schema. `check(_:)` runs on worker threads, one chunk at a time,
@@ -103,19 +121,20 @@ package struct SchemaValidator: Sendable {
         let minLength, maxLength: Int?
         let pattern: CellPattern?
         let enumValues: Set<CellValue>?
-        /// A string field's enum as Strings: a cell is tested without copying it into an array
-        /// (a String of up to 15 bytes lives inline).
-        let enumStrings: Set<String>?
+        /// A string field's enum by bytes: Python compares strings by code points, so equal
+        /// UTF-8 bytes, and a cell is looked up without making a String.
+        let enumStrings: TermTable
+        /// Not an optional table: unwrapping one copied it, a retain and release per array in it.
+        let hasEnumStrings: Bool
         init(_ c: FieldConstraints) {
             required = c.required; minimum = c.minimum; maximum = c.maximum
             exclusiveMinimum = c.exclusiveMinimum; exclusiveMaximum = c.exclusiveMaximum
             minLength = c.minLength; maxLength = c.maxLength; pattern = c.pattern; enumValues = c.enumValues
-            enumStrings = c.enumValues.map { values in
-                Set(values.compactMap { value -> String? in
-                    if case .text(let bytes) = value { return String(decoding: bytes, as: UTF8.self) }
-                    return nil
-                })
-            }
+            hasEnumStrings = c.enumValues != nil
+            enumStrings = TermTable((c.enumValues ?? []).compactMap { value -> [UInt8]? in
+                if case .text(let bytes) = value { return Array(bytes) }
+                return nil
+            })
         }
     }
 
@@ -193,11 +212,18 @@ package struct SchemaValidator: Sendable {
         return missingTokens.contains(cell)
     }
 
-    /// Checks every record of a chunk, and the blank lines between them.
-    package func check(_ work: ChunkWork, file: String) -> ChunkFindings {
+    /// Findings for a chunk not yet checked, sized for this validator's columns.
+    private func emptyFindings() -> ChunkFindings {
         var out = ChunkFindings()
         out.uniqueKeys = Array(repeating: [], count: uniqueFields.count)
+        out.patternMemo = Array(repeating: nil, count: width)
         out.checks = checkPlan.makePartials(width: width)
+        return out
+    }
+
+    /// Checks every record of a chunk, and the blank lines between them.
+    package func check(_ work: ChunkWork, file: String) -> ChunkFindings {
+        var out = emptyFindings()
         let raw = work.raw, parsed = work.parsed
         let recordCount = parsed.recordCount
         var row = 0
@@ -240,7 +266,7 @@ package struct SchemaValidator: Sendable {
     /// transformed in parallel before every earlier key is known.
     package func rejectBadRows(_ work: inout ChunkWork) {
         var keys: [CellValue?] = Array(repeating: nil, count: columns.count)
-        var findings = ChunkFindings()
+        var findings = emptyFindings()
         for r in 0..<work.parsed.recordCount where work.isGood(r) {
             findings.issues.removeAll(keepingCapacity: true)
             checkRecord(work.parsed, r, row: 0, line: 0, file: "", keys: &keys, into: &findings)
@@ -350,24 +376,12 @@ package struct SchemaValidator: Sendable {
                 if let m = c.minLength, length < m { failed.append("minLength") }
                 if let m = c.maxLength, length > m { failed.append("maxLength") }
             }
-            if let p = c.pattern {
-                let key = String(decoding: cell, as: UTF8.self)
-                let matched: Bool
-                // Looked up by String (canonical equivalence), confirmed by bytes (Python compares code points).
-                if let memo = out.patternMemo[i], let at = memo.index(forKey: key), memo[at].key.utf8.elementsEqual(cell) {
-                    matched = memo[at].value
-                } else {
-                    matched = p.matches(cell)
-                    if (out.patternMemo[i]?.count ?? 0) >= 4096 { out.patternMemo[i] = [:] }
-                    out.patternMemo[i, default: [:]][key] = matched
-                }
-                if !matched { failed.append("pattern") }
+            if c.pattern != nil {
+                if out.patternMemo[i] == nil { out.patternMemo[i] = PatternMemo() }
+                if !out.patternMemo[i]!.matches(cell, c.pattern!) { failed.append("pattern") }
             }
-            if let allowed = c.enumStrings, case .text = value {
-                // Swift's String equality is canonical equivalence; Python's is code points: the
-                // bytes must match too.
-                let found = allowed.firstIndex(of: String(decoding: cell, as: UTF8.self))
-                if found == nil || !allowed[found!].utf8.elementsEqual(cell) { failed.append("enum") }
+            if c.hasEnumStrings, case .text = value {
+                if c.enumStrings.find(cell) == nil { failed.append("enum") }
             } else if let allowed = c.enumValues, !allowed.contains(value) { failed.append("enum") }
         }
         for name in failed {

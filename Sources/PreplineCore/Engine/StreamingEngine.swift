@@ -5,6 +5,7 @@ import Synchronization
 package struct EngineOptions: Sendable {
     package var threads: Int
     package var chunkSize: Int
+    package var parser: FieldParser = .fast
 
     /// Chunks between the reader and the writer at once: the bound on memory.
     package static func maxChunksInFlight(threads: Int) -> Int { threads * 2 + 2 }
@@ -111,8 +112,8 @@ package enum StreamingEngine {
     /// - `consume` is called on this thread, in input order; returning false stops the run early
     ///   (a closed output pipe).
     /// - `leadingColumnsRead`, asked once the header is known: when the processor reads only the
-    ///   first N columns (the fit pass), fields after them are counted but not parsed
-    ///   (`ProjectedSplitter`); nil means every field is read, through libcsv.
+    ///   first N columns (the fit pass), fields after them are counted but not copied; nil means
+    ///   every field is read. `options.parser` says who splits (`ChunkParser`).
     /// Returns the header (nil for an empty input).
     @discardableResult
     package static func run<Payload: Sendable>(
@@ -133,7 +134,8 @@ package enum StreamingEngine {
         // arenas fragmented the heap (RSS crept from 43 to 58 MB over 4M rows).
         let rawPool = BufferPool(limit: maxInFlight + 1)
         let names = displayNames ?? InputNames.display(inputs)
-        let chunker = RecordChunker(inputs: inputs, displayNames: names, dialect: dialect, chunkSize: options.chunkSize, pool: rawPool)
+        let chunker = RecordChunker(inputs: inputs, displayNames: names, dialect: dialect, chunkSize: options.chunkSize, pool: rawPool,
+                                    tracksEdgeBlanks: options.parser == .libcsv)
 
         // The first record is read here, before any worker starts, so every worker knows the columns.
         guard let first = try chunker.next() else { return nil }
@@ -183,7 +185,7 @@ package enum StreamingEngine {
 
         for _ in 0..<options.threads {
             let worker = Thread {
-                let parser = ChunkParser(dialect: dialect, leadingColumns: leadingColumnsRead(header))
+                let parser = ChunkParser(dialect: dialect, parser: options.parser, leadingColumns: leadingColumnsRead(header))
                 let process = makeProcessor(header)
                 while let (sequence, chunk, error) = queue.pop() {
                     if cancelled.isCancelled { carry.forward(sequence); board.put(sequence, .nothing); continue }
@@ -242,7 +244,7 @@ package enum StreamingEngine {
         counters.bytesParsed.add(chunk.bytes.count, ordering: .relaxed)
         guard parsed.recordCount == chunk.recordCount else {
             return .failure(.malformedInput(InputPosition(file: names[chunk.inputIndex], line: chunk.startLine),
-                                            "internal error: the chunker found \(chunk.recordCount) records, libcsv \(parsed.recordCount); please report this input"))
+                                            "internal error: the chunker found \(chunk.recordCount) records, the parser \(parsed.recordCount); please report this input"))
         }
         if chunk.isHeader {
             let found = parsed.strings(ofRecord: 0)
@@ -271,21 +273,35 @@ package enum StreamingEngine {
     }
 }
 
-/// A worker's parser: libcsv for every field, or the projected splitter when only the leading
-/// columns are read (a header record is always parsed whole, to compare it).
+/// Who splits the records of a chunk into fields.
+///
+/// libcsv is the reference parser. The fast splitter reads the same fields from the chunks the
+/// chunker hands out (proved well-formed), jumping over plain bytes with `memchr` where libcsv
+/// runs its state machine on each; `ProjectedSplitterTests` checks it against libcsv itself on
+/// random ragged input and on csv-spectrum. libcsv stays one option away, for the parse-floor
+/// benchmark and for anyone who wants the reference on their data.
+package enum FieldParser: String, Sendable, CaseIterable {
+    /// `ProjectedSplitter`: about 4× libcsv's throughput on the benchmark data.
+    case fast
+    /// libcsv 3.0.3, every field through its state machine.
+    case libcsv
+}
+
+/// A worker's parser. A header record is always parsed whole by libcsv, to compare it.
 struct ChunkParser {
     let libcsv: LibCSVParser
-    let projected: ProjectedSplitter?
-    let leadingColumns: Int
+    let splitter: ProjectedSplitter?
+    /// Fields the splitter copies in each record; the rest are only counted.
+    let copiedColumns: Int
 
-    init(dialect: InputDialect, leadingColumns: Int?) {
+    init(dialect: InputDialect, parser: FieldParser, leadingColumns: Int?) {
         libcsv = LibCSVParser(delimiter: dialect.delimiter, quote: dialect.quote)
-        projected = leadingColumns.map { _ in ProjectedSplitter(delimiter: dialect.delimiter, quote: dialect.quote) }
-        self.leadingColumns = leadingColumns ?? 0
+        splitter = parser == .fast ? ProjectedSplitter(delimiter: dialect.delimiter, quote: dialect.quote) : nil
+        copiedColumns = leadingColumns ?? Int.max
     }
 
     func parse(_ chunk: RawChunk) -> ParsedChunk {
-        if let projected, !chunk.isHeader { return projected.split(chunk, columns: leadingColumns) }
+        if let splitter, !chunk.isHeader { return splitter.split(chunk, columns: copiedColumns) }
         return libcsv.parse(chunk.bytes, expectedRecords: chunk.recordCount, keepBlanks: chunk.hasEdgeBlanks)
     }
 }
