@@ -30,7 +30,7 @@ build: deps
 	swift build
 
 release: deps
-	swift build -c release
+	swift build -c release --static-swift-stdlib
 
 ## bench: the benchmark suite (see bench/README.md)
 bench: release
