@@ -119,17 +119,17 @@ build_prepline() {
         return
     fi
     if ((SKIP_BUILD == 0)); then
-        info "building prepline (swift build -c release; log: $OUT_DIR/build.log)"
-        if ! swift build -c release >"$OUT_DIR/build.log" 2>&1; then
-            note "swift build -c release failed; last lines of $OUT_DIR/build.log:"
+        info "building prepline (swift build -c release --static-swift-stdlib; log: $OUT_DIR/build.log)"
+        if ! swift build -c release --static-swift-stdlib >"$OUT_DIR/build.log" 2>&1; then
+            note "swift build -c release --static-swift-stdlib failed; last lines of $OUT_DIR/build.log:"
             tail -n 15 "$OUT_DIR/build.log" | sed 's/^/    /' >&2
             note "skipping prepline (peers and floor still run)"
-            PREPLINE_STATUS="not measured: swift build -c release failed (see $OUT_DIR/build.log)"
+            PREPLINE_STATUS="not measured: swift build -c release --static-swift-stdlib failed (see $OUT_DIR/build.log)"
             return
         fi
     fi
     local bin_dir
-    bin_dir=$(swift build -c release --show-bin-path 2>/dev/null) || true
+    bin_dir=$(swift build -c release --static-swift-stdlib --show-bin-path 2>/dev/null) || true
     if [[ -n $bin_dir && -x $bin_dir/prepline ]]; then
         snapshot_prepline "$bin_dir/prepline"
     else
@@ -191,9 +191,12 @@ workload_passthrough() { # ROWS DATA
     if [[ -n $PREPLINE ]]; then
         add_cmd prepline "prepline ($(thread_label "$THREADS"))" \
             "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/prepline.csv -q --threads $THREADS"
-        # Parse throughput: validate parses and checks every record and writes nothing.
+        # Parse throughput: validate parses and checks every record and writes nothing. With
+        # --parser libcsv it is DESIGN's parse floor (libcsv on parallel chunks).
         add_cmd prepline_parse "prepline validate, parse only ($(thread_label "$THREADS"))" \
             "$(q "$PREPLINE") validate $spec $(q "$data") -q --threads $THREADS"
+        add_cmd prepline_parse_libcsv "prepline validate --parser libcsv, parse only ($(thread_label "$THREADS"))" \
+            "$(q "$PREPLINE") validate $spec $(q "$data") -q --threads $THREADS --parser libcsv"
         if ((THREADS != 1)); then
             add_cmd prepline_t1 "prepline (1 thread)" \
                 "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/prepline_t1.csv -q --threads 1"
