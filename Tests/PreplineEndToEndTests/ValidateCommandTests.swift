@@ -101,7 +101,9 @@ struct ValidateCommandTests {
     @Test("dataset checks: observed values equal pandas', bounds decide pass or fail, json and exit code follow")
     func checks() throws {
         let tmp = try TempDir()
-        let input = try tmp.write("data.csv", "a,b,c\n1,x,2.5\n,y,3.5\n3,x,\n4,z,10\n,,1\n5,x,0.25\n")
+        // b holds é twice, precomposed and as e + a combining accent: distinct values by code
+        // points, as pandas' nunique counts them (Swift's String equality would merge them).
+        let input = try tmp.write("data.csv", "a,b,c\n1,x,2.5\n,\u{E9},3.5\n3,x,\n4,e\u{301},10\n,,1\n5,x,0.25\n")
         let spec = try tmp.write("spec.json", #"""
             {"prepline": 1, "input": {"missing": [""]},
              "checks": [{"check": "missing_ratio", "columns": ["a", "b"], "max": 0.2},

@@ -25,7 +25,7 @@ package struct DatasetCheck: Sendable {
     /// Spec path, for messages.
     package var path: String
     /// Drift: the categories a fitted one-hot stage knows, or the fitted mean and scale.
-    package var fittedCategories: Set<String> = []
+    package var fittedCategories: [String] = []
     package var fittedMean = 0.0
     package var fittedScale = 1.0
     package var fittedMissingRatio = 0.0
@@ -136,8 +136,11 @@ package struct CheckPlan: Sendable {
             case .drift_categories:
                 for column in check.columns {
                     let values = p.distinct[columnIndex[column]!] ?? TermTable()
-                    let seen = (0..<values.count).map { String(decoding: values.term($0), as: UTF8.self) }
-                    let unseen = seen.filter { !check.fittedCategories.contains($0) }.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+                    // By bytes, as the values were collected (Python compares code points).
+                    let fitted = TermTable(check.fittedCategories.map { Array($0.utf8) })
+                    let unseen = (0..<values.count).filter { t in values.withTerm(t) { fitted.find($0) == nil } }
+                        .map { String(decoding: values.term($0), as: UTF8.self) }
+                        .sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
                     let listed = unseen.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (unseen.count > 10 ? ", …" : "")
                     out.append(CheckOutcome(name: "drift.categories", column: column, passed: unseen.isEmpty, observed: .number(Double(unseen.count)),
                                             bound: [("max", .number(0))],
@@ -313,7 +316,7 @@ extension DatasetCheck {
                 if kind == "onehot", case .array(let list)? = values.first(where: { $0.key == "categories" })?.value {
                     var check = DatasetCheck(kind: .drift_categories, path: path)
                     check.columns = [column]
-                    check.fittedCategories = Set(list.compactMap { if case .string(let s) = $0 { return s }; return nil })
+                    check.fittedCategories = list.compactMap { if case .string(let s) = $0 { return s }; return nil }
                     checks.append(check)
                 }
                 if kind == "scale", let mean = number("mean"), let scale = number("scale") {

@@ -375,9 +375,11 @@ package struct SchemaValidator: Sendable {
             if let bound = c.exclusiveMinimum, CellValue.less(bound, value) != true { failed.append("exclusiveMinimum") }
             if let bound = c.exclusiveMaximum, CellValue.less(value, bound) != true { failed.append("exclusiveMaximum") }
             if c.minLength != nil || c.maxLength != nil {
-                // A cell of n bytes has between ⌈n/4⌉ and n characters: count only when a bound
-                // falls in that range (rare: most text is well inside its bounds).
-                let most = cell.count, least = (cell.count + 3) / 4
+                // A cell of n bytes has at most n characters, and at least one when its first byte
+                // starts one (stray continuation bytes of invalid UTF-8 count as none): count only
+                // when a bound is in doubt (rare: most text is well inside `maxLength`, and most
+                // `minLength`s are 1).
+                let most = cell.count, least = cell.isEmpty || cell[0] & 0xC0 == 0x80 ? 0 : 1
                 if (c.minLength.map { $0 > least } ?? false) || (c.maxLength.map { $0 < most } ?? false) {
                     let length = Self.characterCount(cell)
                     if let m = c.minLength, length < m { failed.append("minLength") }

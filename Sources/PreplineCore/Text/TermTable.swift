@@ -12,8 +12,9 @@ import Darwin
 /// arena; only a new term is copied. Open addressing, linear probing, power-of-two slots.
 package struct TermTable: Sendable {
     private var arena: [UInt8] = []
-    /// Term `i` is `arena[ends[i - 1] ..< ends[i]]` (0 for the first).
-    private var ends: [Int32] = []
+    /// Term `i` is `arena[ends[i - 1] ..< ends[i]]` (0 for the first). Full-width offsets: a
+    /// `distinct` check on a free-text column may intern more than 2 GiB.
+    private var ends: [Int] = []
     private var hashes: [UInt64] = []
     /// Per slot: the term's index + 1 in the low 32 bits (0 is empty), the high 32 bits of its
     /// hash above them, so a probe rejects most other terms without touching `hashes` or `arena`.
@@ -83,8 +84,8 @@ package struct TermTable: Sendable {
 
     @inline(__always)
     private func equals(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = index == 0 ? 0 : Int(ends[index - 1])
-        let length = Int(ends[index]) - start
+        let start = index == 0 ? 0 : ends[index - 1]
+        let length = ends[index] - start
         guard length == bytes.count else { return false }
         if length == 0 { return true }
         // Terms are short: compare eight bytes at a time inline (a libc memcmp call cost more).
@@ -146,7 +147,7 @@ package struct TermTable: Sendable {
         if let found { return (found, false) }
         let index = ends.count
         arena.append(contentsOf: bytes)
-        ends.append(Int32(arena.count))
+        ends.append(arena.count)
         hashes.append(hash)
         slots[slot] = Self.slotTag(hash) | UInt64(index + 1)
         if ends.count * 2 > slots.count { grow() }
@@ -168,8 +169,8 @@ package struct TermTable: Sendable {
 
     /// Term `index`'s bytes, valid inside `body`.
     package func withTerm<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let start = index == 0 ? 0 : Int(ends[index - 1])
-        return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<Int(ends[index])])) }
+        let start = index == 0 ? 0 : ends[index - 1]
+        return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<ends[index]])) }
     }
 
     package func term(_ index: Int) -> [UInt8] { withTerm(index) { Array($0) } }
