@@ -134,8 +134,7 @@ package enum StreamingEngine {
         // arenas fragmented the heap (RSS crept from 43 to 58 MB over 4M rows).
         let rawPool = BufferPool(limit: maxInFlight + 1)
         let names = displayNames ?? InputNames.display(inputs)
-        let chunker = RecordChunker(inputs: inputs, displayNames: names, dialect: dialect, chunkSize: options.chunkSize, pool: rawPool,
-                                    tracksEdgeBlanks: options.parser == .libcsv)
+        let chunker = RecordChunker(inputs: inputs, displayNames: names, dialect: dialect, chunkSize: options.chunkSize, pool: rawPool)
 
         // The first record is read here, before any worker starts, so every worker knows the columns.
         guard let first = try chunker.next() else { return nil }
@@ -302,6 +301,6 @@ struct ChunkParser {
 
     func parse(_ chunk: RawChunk) -> ParsedChunk {
         if let splitter, !chunk.isHeader { return splitter.split(chunk, columns: copiedColumns) }
-        return libcsv.parse(chunk.bytes, expectedRecords: chunk.recordCount, keepBlanks: chunk.hasEdgeBlanks)
+        return libcsv.parse(chunk.bytes, expectedRecords: chunk.recordCount)
     }
 }

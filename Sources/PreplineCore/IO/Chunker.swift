@@ -17,9 +17,6 @@ package struct RawChunk: Sendable {
     package var inputIndex: Int
     /// The chunk holds exactly the header record of its input.
     package var isHeader: Bool
-    /// Some unquoted field starts or ends with a space or tab: libcsv must be told to keep them
-    /// (it trims them by default, and its keep-them mode costs a call per byte).
-    package var hasEdgeBlanks = true
 
     package var recordCount: Int { recordStarts.count }
 
@@ -44,7 +41,6 @@ package final class RecordChunker {
     private static let other: UInt8 = 0, delimiterClass: UInt8 = 1, quoteClass: UInt8 = 2, lf: UInt8 = 3, cr: UInt8 = 4
 
     private let inputs: [String]
-    private let alwaysKeepBlanks: Bool
     private let headerInEachInput: Bool
     private let chunkSize: Int
     private let maxRecordBytes: Int
@@ -70,14 +66,11 @@ package final class RecordChunker {
     /// Buffer offsets of the open quote and of the start of its line (for a column in characters).
     private var quoteOpenOffset = 0
     private var quoteOpenLineStart = 0
-    private var hasEdgeBlanks = false
+    /// In an unquoted field the scan jumps to the next quote or line end, over delimiters: a
+    /// quote right after a delimiter opens a quoted field, elsewhere it is data. About nine stops
+    /// per record of the benchmark data became two.
     private let unquotedStops: ByteScan
     private let quotedStops: ByteScan
-    /// Without edge-blank tracking an unquoted field's delimiters need no stop: the scan jumps
-    /// to the next quote or line end, and a quote right after a delimiter opens a quoted field.
-    /// About nine stops per record of the benchmark data become two.
-    private let tracksEdgeBlanks: Bool
-    private let recordStops: ByteScan
     private let delimiter: UInt8
     private var recordStarts: [Int32] = []
     private var recordEnds: [Int32] = []
@@ -102,15 +95,9 @@ package final class RecordChunker {
     /// Where chunk byte arrays come from; workers give them back when done.
     package let pool: BufferPool
 
-    /// `tracksEdgeBlanks`: find the chunks where no unquoted field starts or ends with a blank
-    /// (`RawChunk.hasEdgeBlanks`), which libcsv parses faster; it costs a stop at every
-    /// delimiter, so a chunker feeding the fast splitter leaves it off (every chunk then says it
-    /// may have edge blanks).
     package init(inputs: [String], displayNames: [String]? = nil, dialect: InputDialect, chunkSize: Int,
-                 pool: BufferPool = BufferPool(limit: 0), maxRecordBytes: Int = 256 << 20, tracksEdgeBlanks: Bool = true) {
-        self.tracksEdgeBlanks = tracksEdgeBlanks
+                 pool: BufferPool = BufferPool(limit: 0), maxRecordBytes: Int = 256 << 20) {
         self.delimiter = dialect.delimiter
-        recordStops = ByteScan(dialect.quote, 0x0A, 0x0D, 0x0D)
         self.inputs = inputs
         self.displayNames = displayNames ?? InputNames.display(inputs)
         self.pool = pool
@@ -119,10 +106,8 @@ package final class RecordChunker {
         self.maxRecordBytes = maxRecordBytes
         capacity = max(1 << 16, min(self.chunkSize * 2, 1 << 26))
         buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
-        unquotedStops = ByteScan(dialect.delimiter, 0x0A, 0x0D, 0x0D)
+        unquotedStops = ByteScan(dialect.quote, 0x0A, 0x0D, 0x0D)
         quotedStops = ByteScan(dialect.quote, 0x0A, 0x0D, 0x0D)
-        // With a blank as delimiter or quote, libcsv's trimming rules interact with it: always keep blanks.
-        alwaysKeepBlanks = [0x20, 0x09].contains(dialect.delimiter) || [0x20, 0x09].contains(dialect.quote)
         classes[Int(dialect.delimiter)] = Self.delimiterClass
         classes[Int(dialect.quote)] = Self.quoteClass
         classes[0x0A] = Self.lf
@@ -217,9 +202,7 @@ package final class RecordChunker {
         var line = self.line
         var lineStart = self.lineStart
         var cutAt = -1
-        var edgeBlanks = self.hasEdgeBlanks
-        let unquotedStops = self.unquotedStops, quotedStops = self.quotedStops, recordStops = self.recordStops
-        let tracksEdgeBlanks = self.tracksEdgeBlanks, delimiter = self.delimiter
+        let unquotedStops = self.unquotedStops, quotedStops = self.quotedStops, delimiter = self.delimiter
         let chunkStartLine = self.chunkStartLine
         let cutAfterFirst = firstRecordPending
         let chunkSize = self.chunkSize
@@ -266,14 +249,13 @@ package final class RecordChunker {
                         state = .recordStart
                         if cutAfterFirst || pos >= chunkSize { cutAt = pos; break scanning }
                     } else {
-                        if p[pos] == 0x20 || p[pos] == 0x09 { edgeBlanks = true }
                         state = .unquoted
                         pos += 1
                     }
-                case .unquoted where !tracksEdgeBlanks:
+                case .unquoted:
                     // Hot loop: plain bytes and delimiters, skipped eight at a time. A quote is
                     // literal inside an unquoted field and opens a quoted one right after a delimiter.
-                    pos = recordStops.firstMatch(p, from: pos, end: end)
+                    pos = unquotedStops.firstMatch(p, from: pos, end: end)
                     if pos == end { break scanning }
                     let c = table[Int(p[pos])]
                     if c == Self.quoteClass {
@@ -283,23 +265,6 @@ package final class RecordChunker {
                             quoteOpenOffset = pos
                             quoteOpenLineStart = lineStart
                         }
-                        pos += 1
-                    } else {
-                        if c == Self.cr && pos + 1 == end && !eof { break scanning }
-                        ends.append(Int32(pos))
-                        pos += (c == Self.cr && pos + 1 < end && p[pos + 1] == 0x0A) ? 2 : 1
-                        line += 1; lineStart = pos
-                        state = .recordStart
-                        if cutAfterFirst || pos >= chunkSize { cutAt = pos; break scanning }
-                    }
-                case .unquoted:
-                    // Hot loop: plain field bytes (a quote here is literal), skipped eight at a time.
-                    pos = unquotedStops.firstMatch(p, from: pos, end: end)
-                    if pos == end { break scanning }
-                    let c = table[Int(p[pos])]
-                    if p[pos - 1] == 0x20 || p[pos - 1] == 0x09 { edgeBlanks = true }
-                    if c == Self.delimiterClass {
-                        state = .fieldStart
                         pos += 1
                     } else {
                         if c == Self.cr && pos + 1 == end && !eof { break scanning }
@@ -351,7 +316,6 @@ package final class RecordChunker {
             }
         }
         self.state = state
-        self.hasEdgeBlanks = edgeBlanks
         self.line = line
         self.lineStart = lineStart
         self.scanPos = pos
@@ -365,11 +329,9 @@ package final class RecordChunker {
         bytes.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: at))
         let chunk = RawChunk(bytes: bytes, recordStarts: starts, recordEnds: ends, recordLines: lines,
                              startLine: chunkStartLine, inputIndex: inputIndex,
-                             isHeader: firstRecordPending && headerInEachInput,
-                             hasEdgeBlanks: hasEdgeBlanks || alwaysKeepBlanks || !tracksEdgeBlanks)
+                             isHeader: firstRecordPending && headerInEachInput)
         if !chunk.isHeader { dataRecordsCut += chunk.recordCount }
         firstRecordPending = false
-        hasEdgeBlanks = false
         starts = []; ends = []; lines = []
         starts.reserveCapacity(chunk.recordCount)
         ends.reserveCapacity(chunk.recordCount)
@@ -394,10 +356,6 @@ package final class RecordChunker {
         case .recordStart:
             break
         case .fieldStart, .unquoted, .afterQuote:
-            if state == .unquoted, dataEnd > 0 {
-                let last = buffer.load(fromByteOffset: dataEnd - 1, as: UInt8.self)
-                if last == 0x20 || last == 0x09 { hasEdgeBlanks = true }
-            }
             recordEnds.append(Int32(dataEnd))
             state = .recordStart
         }

@@ -134,41 +134,28 @@ package final class LibCSVParser {
     private let parser: UnsafeMutablePointer<csv_parser>
     private var storage = FieldStorage()
 
-    /// Same settings, but libcsv's own inline blank test: for chunks with no edge blanks.
-    private let fastParser: UnsafeMutablePointer<csv_parser>
-
+    /// Keeps leading and trailing blanks, which libcsv trims unless told nothing is a space. (The
+    /// chunker once found the chunks with no blanks at field edges, for libcsv's faster built-in
+    /// test; that cost a stop at every delimiter and made the whole libcsv pass 5–7% slower.)
     package init(delimiter: UInt8, quote: UInt8) {
-        parser = Self.makeParser(delimiter: delimiter, quote: quote)
-        // Keep leading and trailing blanks: libcsv trims them unless told nothing is a space.
-        csv_set_space_func(parser, prepline_csv_no_space)
-        fastParser = Self.makeParser(delimiter: delimiter, quote: quote)
-    }
-
-    private static func makeParser(delimiter: UInt8, quote: UInt8) -> UnsafeMutablePointer<csv_parser> {
-        let parser = UnsafeMutablePointer<csv_parser>.allocate(capacity: 1)
+        parser = UnsafeMutablePointer<csv_parser>.allocate(capacity: 1)
         let status = csv_init(parser, 0)
         precondition(status == 0, "csv_init failed")
         csv_set_delim(parser, delimiter)
         csv_set_quote(parser, quote)
         // Grow the field buffer in large steps: long text fields otherwise grow 128 bytes at a time.
         csv_set_blk_size(parser, 1 << 16)
-        return parser
+        csv_set_space_func(parser, prepline_csv_no_space)
     }
 
     deinit {
-        for p in [parser, fastParser] {
-            csv_free(p)
-            p.deallocate()
-        }
+        csv_free(parser)
+        parser.deallocate()
     }
 
     /// Parses whole records (a chunk from `RecordChunker`, so structurally valid). The storage
     /// is reused when no earlier `ParsedChunk` still holds it.
-    /// `keepBlanks: false` is only for bytes where no unquoted field starts or ends with a space
-    /// or tab (`RawChunk.hasEdgeBlanks`): libcsv would trim them, and skipping the per-byte
-    /// callback that prevents it saves an eighth of the parse.
-    package func parse(_ bytes: [UInt8], expectedRecords: Int, keepBlanks: Bool = true) -> ParsedChunk {
-        let parser = keepBlanks ? self.parser : fastParser
+    package func parse(_ bytes: [UInt8], expectedRecords: Int) -> ParsedChunk {
         if !isKnownUniquelyReferenced(&storage) { storage = FieldStorage() }
         let table = storage.table
         // Unescaped field bytes never outnumber the raw bytes.
