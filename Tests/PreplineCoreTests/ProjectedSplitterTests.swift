@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import PreplineCore
 
-/// The fit pass's projected splitter must read exactly what libcsv reads: the same record
-/// widths, and the same bytes in every field it copies.
+/// The fast splitter (the default parser, and the fit pass's projection) must read exactly what
+/// libcsv reads: the same record widths, and the same bytes in every field it copies.
 @Suite struct ProjectedSplitterTests {
     /// Field pieces that stress the rules: blanks at the edges, quotes (literal in an unquoted
     /// field), doubled quotes, line breaks and delimiters inside quotes, multi-byte text.
@@ -32,17 +32,27 @@ import Testing
         return Array(text.utf8)
     }
 
+    /// The same CSV in another dialect: the delimiter and quote swap places with `,` and `"`
+    /// byte for byte, a permutation that keeps every field and record as it was.
+    static func inDialect(_ bytes: [UInt8], delimiter: UInt8, quote: UInt8) -> [UInt8] {
+        func swap(_ b: UInt8, _ x: UInt8, _ y: UInt8) -> UInt8 { b == x ? y : b == y ? x : b }
+        return bytes.map { swap(swap($0, 0x2C, delimiter), 0x22, quote) }
+    }
+
     /// Splits `bytes` both ways, chunk by chunk, and compares every record.
-    static func compare(_ bytes: [UInt8], columns: Int, chunkSize: Int, label: String) throws {
+    static func compare(_ bytes: [UInt8], columns: Int, chunkSize: Int, label: String,
+                        delimiter: UInt8 = 0x2C, quote: UInt8 = 0x22) throws {
         let directory = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("in.csv").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         var dialect = InputDialect()
         dialect.header = false
+        dialect.delimiter = delimiter
+        dialect.quote = quote
         let chunker = RecordChunker(inputs: [path], dialect: dialect, chunkSize: chunkSize)
-        let libcsv = LibCSVParser(delimiter: 0x2C, quote: 0x22)
-        let projected = ProjectedSplitter(delimiter: 0x2C, quote: 0x22)
+        let libcsv = LibCSVParser(delimiter: delimiter, quote: quote)
+        let projected = ProjectedSplitter(delimiter: delimiter, quote: quote)
         while let chunk = try chunker.next() {
             let expected = libcsv.parse(chunk.bytes, expectedRecords: chunk.recordCount)
             let found = projected.split(chunk, columns: columns)
@@ -65,6 +75,22 @@ import Testing
         for columns in [0, 1, 2, 3, 8, Int.max] {
             for chunkSize in [1, 64, 1 << 20] {
                 try Self.compare(bytes, columns: columns, chunkSize: chunkSize, label: "seed \(9000 + seed), columns \(columns), chunk \(chunkSize)")
+            }
+        }
+    }
+
+    /// Tab, semicolon and space delimiters, a single-quote quote: the splitter and the chunker
+    /// take both bytes from the dialect.
+    @Test(arguments: 0..<12)
+    func readsWhatLibCSVReadsInOtherDialects(seed: Int) throws {
+        let bytes = Self.makeBytes(seed: UInt64(9500 + seed))
+        for (delimiter, quote) in [(UInt8(ascii: "\t"), UInt8(ascii: "\"")), (UInt8(ascii: ";"), UInt8(ascii: "'")),
+                                   (UInt8(ascii: " "), UInt8(ascii: "\"")), (UInt8(ascii: ","), UInt8(ascii: "'"))] {
+            let dialectBytes = Self.inDialect(bytes, delimiter: delimiter, quote: quote)
+            for chunkSize in [1, 64, 1 << 20] {
+                try Self.compare(dialectBytes, columns: Int.max, chunkSize: chunkSize,
+                                 label: "seed \(9500 + seed), delimiter \(delimiter), quote \(quote), chunk \(chunkSize)",
+                                 delimiter: delimiter, quote: quote)
             }
         }
     }
