@@ -126,6 +126,7 @@ struct CommandLineTests {
         ["--chunk-size", "12Q"],
         ["--chunk-size", "K"],
         ["--progress", "sometimes"],
+        ["--parser", "pandas"],
         ["--gzip-level", "0"],
         ["--gzip-level", "10"],
         ["-o"],
@@ -152,6 +153,7 @@ struct CommandLineTests {
     @Test("valid option spellings are accepted", arguments: [
         ["--threads", "1"], ["--chunk-size", "512K"], ["--chunk-size", "2m"], ["--chunk-size", "100"],
         ["--progress", "never"], ["--progress", "auto"], ["--gzip-level", "1"],
+        ["--parser", "fast"], ["--parser", "libcsv"],
     ])
     func validOptions(_ extra: [String]) throws {
         let tmp = try TempDir()

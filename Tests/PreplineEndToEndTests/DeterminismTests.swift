@@ -10,18 +10,21 @@ struct DeterminismTests {
     /// 2,000 records with every quoting and line-ending case the generator knows (about 100 KB).
     static let data = GeneratedCSV(records: 2_000, seed: 20_240_601)
 
-    @Test("pass-through output equals the model for every chunk size", arguments: 1...4)
+    @Test("pass-through output equals the model for every chunk size, with either parser", arguments: 1...4)
     func passThrough(threads: Int) throws {
         let tmp = try TempDir()
         try tmp.write("spec.json", passthroughSpec)
         try tmp.write("in.csv", Self.data.input)
         let expected = Self.data.expectedOutput
-        for size in Self.chunkSizes {
-            let result = try prepline(["run", "spec.json", "in.csv", "-q", "--threads", "\(threads)", "--chunk-size", size],
-                                      cwd: tmp.path)
-            #expect(result.status == 0, "threads \(threads), chunk \(size): \(result)")
-            #expect(result.stderr.isEmpty, "threads \(threads), chunk \(size): \(result)")
-            expectSameBytes(result.stdout, expected, "threads \(threads), chunk \(size)")
+        for parser in ["fast", "libcsv"] {
+            for size in Self.chunkSizes {
+                let label = "threads \(threads), chunk \(size), parser \(parser)"
+                let result = try prepline(["run", "spec.json", "in.csv", "-q", "--threads", "\(threads)", "--chunk-size", size,
+                                           "--parser", parser], cwd: tmp.path)
+                #expect(result.status == 0, "\(label): \(result)")
+                #expect(result.stderr.isEmpty, "\(label): \(result)")
+                expectSameBytes(result.stdout, expected, label)
+            }
         }
     }
 
