@@ -291,7 +291,7 @@ def memory_lines(sections: list[Section], rss_runs: list[RssRun], meta: dict[str
         big = run.rss_kb / 1024
         mbps = run.bytes / 1e6 / run.wall if run.wall else None
         lines.append(f"- {run.name} {run.workload} at {run.rows:,} rows ({run.bytes / 1e6:,.0f} MB): "
-                     f"{run.wall:.2f} s wall (one run, {fmt(mbps, 0)} MB/s), peak RSS {big:.1f} MiB")
+                     f"{run.wall:.2f} s wall ({rss_runs_phrase(meta)}, {fmt(mbps, 0)} MB/s), peak RSS {big:.1f} MiB")
         base = [s for s in sections if s.workload == run.workload and s.get("prepline")
                 and s.get("prepline").rss_kb is not None]
         base_sec = next((s for s in base if s.rows == 1_000_000), max(base, key=lambda s: s.rows, default=None))
@@ -308,6 +308,11 @@ def memory_lines(sections: list[Section], rss_runs: list[RssRun], meta: dict[str
     return lines
 
 
+def rss_runs_phrase(meta: dict[str, str]) -> str:
+    n = int(meta.get("rss_runs", "1"))
+    return "one run" if n == 1 else f"median of {n} runs"
+
+
 def human_rows(n: int) -> str:
     if n % 1_000_000 == 0:
         return f"{n // 1_000_000}M"
@@ -322,7 +327,7 @@ def render(meta, sections, rss_runs, checks) -> str:
         if key in meta:
             out.append(f"- {key}: {meta[key]}")
     out += ["", "Medians from hyperfine (`--warmup 1`); MB/s = input bytes / 10^6 / median; "
-            "peak RSS = one run under `/usr/bin/time -f %M`; \"vs Polars\" = median / Polars median "
+            f"peak RSS under `/usr/bin/time -f %M`: prepline {rss_runs_phrase(meta)}, peers one run; \"vs Polars\" = median / Polars median "
             "(< 1 is faster; where two Polars versions run, the faster one).", ""]
 
     for sec in sections:

@@ -4,7 +4,7 @@
 #
 #   bench/run.sh [--rows 200000,1000000] [--rss-rows 4000000] [--runs N] [--threads 2]
 #                [--workloads passthrough[,tabular][,full][,validate]] [--rss-target-mb 64] [--skip-build]
-#                [--prepline PATH] [--keep-outputs]
+#                [--rss-runs 3] [--prepline PATH] [--keep-outputs]
 #
 # quick development run:   bench/run.sh --rows 20000 --runs 2 --rss-rows 0
 #
@@ -29,6 +29,7 @@ INDEX=$OUT_DIR/run.tsv
 ROWS_LIST=200000,1000000
 RSS_ROWS=4000000
 RUNS=""            # empty: 5 below 1M rows, 3 from 1M rows
+RSS_RUNS=3         # prepline's peak RSS is the median of this many runs (a single peak varies by ~±5%)
 THREADS=2
 WORKLOADS=passthrough
 RSS_TARGET_MB=64
@@ -50,6 +51,8 @@ while (($#)); do
         --rss-rows=*) RSS_ROWS=${1#*=}; shift ;;
         --runs) RUNS=${2:?--runs needs a value}; shift 2 ;;
         --runs=*) RUNS=${1#*=}; shift ;;
+        --rss-runs) RSS_RUNS=${2:?--rss-runs needs a value}; shift 2 ;;
+        --rss-runs=*) RSS_RUNS=${1#*=}; shift ;;
         --threads) THREADS=${2:?--threads needs a value}; shift 2 ;;
         --threads=*) THREADS=${1#*=}; shift ;;
         --workloads) WORKLOADS=${2:?--workloads needs a value}; shift 2 ;;
@@ -71,6 +74,7 @@ for n in "${SIZES[@]}"; do is_uint "$n" && ((n > 0)) || die "--rows: '$n' is not
 mapfile -t SIZES < <(printf '%s\n' "${SIZES[@]}" | sort -n -u) # smallest first: it gets the correctness checks
 is_uint "$RSS_ROWS" || die "--rss-rows: '$RSS_ROWS' is not a non-negative integer"
 [[ -z $RUNS ]] || { is_uint "$RUNS" && ((RUNS >= 1)); } || die "--runs: '$RUNS' is not a positive integer"
+is_uint "$RSS_RUNS" && ((RSS_RUNS >= 1)) || die "--rss-runs: '$RSS_RUNS' is not a positive integer"
 is_uint "$THREADS" && ((THREADS >= 1)) || die "--threads: '$THREADS' is not a positive integer"
 is_uint "$RSS_TARGET_MB" || die "--rss-target-mb: '$RSS_TARGET_MB' is not an integer"
 IFS=, read -r -a WORKLOAD_LIST <<<"$WORKLOADS" # checked against the workload_* functions below
@@ -432,6 +436,20 @@ measure_once() { # COMMAND LOG
     return "$status"
 }
 
+# Run a command RUNS times under /usr/bin/time: sets RUN_WALL and RUN_RSS_KB to the medians
+# and RUN_RSS_ALL to every peak (KB, in run order). Returns the first failing status.
+measure_median() { # RUNS COMMAND LOG
+    local runs=$1 cmd=$2 log=$3 k walls=() peaks=()
+    for ((k = 0; k < runs; k++)); do
+        measure_once "$cmd" "$log" || return
+        walls+=("$RUN_WALL"); peaks+=("$RUN_RSS_KB")
+    done
+    RUN_RSS_ALL="${peaks[*]}"
+    RUN_WALL=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')
+    [[ -n ${peaks[0]} ]] && RUN_RSS_KB=$(printf '%s\n' "${peaks[@]}" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : int((v[NR/2]+v[NR/2+1])/2)}')
+    return 0
+}
+
 runs_for() { # ROWS
     if [[ -n $RUNS ]]; then echo "$RUNS"; elif (($1 >= 1000000)); then echo 3; else echo 5; fi
 }
@@ -445,13 +463,16 @@ run_section() { # WORKLOAD ROWS CHECK(0/1)
     "workload_$w" "$rows" "$data"
     if ((${#CMD_KEYS[@]} == 0)); then note "$w @ $rows rows: no command to run"; return; fi
 
-    info "$w @ $rows rows: peak RSS (1 run each; a failing command is dropped)"
-    local manifest=$OUT_DIR/$tag.tsv i keep=()
+    info "$w @ $rows rows: peak RSS (prepline: median of $RSS_RUNS runs, peers: 1 run; a failing command is dropped)"
+    local manifest=$OUT_DIR/$tag.tsv i keep=() n
     : >"$manifest"
     for i in "${!CMD_KEYS[@]}"; do
         local log=$OUT_DIR/$tag.${CMD_KEYS[$i]}.log
-        if measure_once "${CMD_LINES[$i]}" "$log"; then
-            printf '    %-26s %6s s  %8s KB\n' "${CMD_NAMES[$i]}" "${RUN_WALL:-?}" "${RUN_RSS_KB:-n/a}" >&2
+        n=1; [[ ${CMD_KEYS[$i]} == prepline* ]] && n=$RSS_RUNS
+        RUN_RSS_ALL=""
+        if measure_median "$n" "${CMD_LINES[$i]}" "$log"; then
+            printf '    %-26s %6s s  %8s KB%s\n' "${CMD_NAMES[$i]}" "${RUN_WALL:-?}" "${RUN_RSS_KB:-n/a}" \
+                "$( ((n > 1)) && printf ' (median of %s)' "${RUN_RSS_ALL// /, }")" >&2
             printf '%s\t%s\t%s\t%s\n' "${CMD_KEYS[$i]}" "${CMD_NAMES[$i]}" "${CMD_LINES[$i]}" "${RUN_RSS_KB:-}" >>"$manifest"
             keep+=("$i")
         else
@@ -494,6 +515,7 @@ index meta load "1-min load average at start: $LOAD1 (other work on the machine 
     && note "1-min load average is $LOAD1: other work on the machine will skew the timings"
 index meta threads "$THREADS"
 index meta rss_target_mb "$RSS_TARGET_MB"
+index meta rss_runs "$RSS_RUNS"
 if [[ -n $PREPLINE ]]; then
     index meta prepline "$PREPLINE_SOURCE ($(date -u -r "$PREPLINE_SOURCE" +%Y-%m-%dT%H:%M:%SZ), sha256 $(sha256sum "$PREPLINE" | cut -c1-12)), timed as $PREPLINE"
 else
@@ -521,7 +543,7 @@ for rows in "${SIZES[@]}"; do
     first=0
 done
 
-# Memory at a larger size: prepline only, one run per selected workload that
+# Memory at a larger size: prepline only, --rss-runs runs per selected workload that
 # has a spec (RSS must not grow with rows).
 if ((RSS_ROWS > 0)); then
     if [[ -z $PREPLINE ]]; then
@@ -537,9 +559,9 @@ if ((RSS_ROWS > 0)); then
             cmd="$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/prepline_rss.csv -q --threads $THREADS"
             [[ $w == validate ]] && cmd="$(q "$PREPLINE") validate $spec $(q "$data") -q --threads $THREADS"
             log=$OUT_DIR/rss_${w}_$RSS_ROWS.log
-            info "prepline $w @ $RSS_ROWS rows: 1 run for peak RSS and time"
-            if measure_once "$cmd" "$log"; then
-                printf '    %s s, %s KB\n' "$RUN_WALL" "$RUN_RSS_KB" >&2
+            info "prepline $w @ $RSS_ROWS rows: $RSS_RUNS runs for peak RSS and time (medians)"
+            if measure_median "$RSS_RUNS" "$cmd" "$log"; then
+                printf '    %s s, %s KB (median of %s)\n' "$RUN_WALL" "$RUN_RSS_KB" "${RUN_RSS_ALL// /, }" >&2
                 index rss "$RSS_ROWS" "$data" "$(file_bytes "$data")" prepline "prepline ($(thread_label "$THREADS"))" "$RUN_WALL" "$RUN_RSS_KB" "$cmd" "$w"
             else
                 note "prepline $w failed at $RSS_ROWS rows (see $log)"
