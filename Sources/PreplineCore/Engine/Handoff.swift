@@ -47,9 +47,11 @@ final class ReorderBoard<Outcome>: @unchecked Sendable {
     private var ready: [Int: Outcome] = [:]
     private var total: Int?
 
-    func put(_ sequence: Int, _ outcome: Outcome) {
+    /// Takes ownership of `outcome`: the worker keeps no reference that would make the consumer's
+    /// copy of a payload buffer shared (and copied on write when a pool takes it back).
+    func put(_ sequence: Int, _ outcome: consuming Outcome) {
         condition.lock()
-        ready[sequence] = outcome
+        ready[sequence] = consume outcome
         condition.broadcast()
         condition.unlock()
     }
@@ -96,6 +98,8 @@ package final class BufferPool: @unchecked Sendable {
     private let lock = NSLock()
     private var idle: [[UInt8]] = []
     private let limit: Int
+    private var returns = 0
+    private var shared = 0
 
     package init(limit: Int) { self.limit = limit }
 
@@ -117,11 +121,22 @@ package final class BufferPool: @unchecked Sendable {
         var recycled: [UInt8] = []
         swap(&recycled, &buffer)
         guard recycled.capacity > 0 else { return }
+        let address = recycled.withUnsafeBufferPointer { $0.baseAddress }
         recycled.removeAll(keepingCapacity: true)
+        // Still referenced elsewhere, the buffer was just copied on write: the pool saves nothing.
+        let wasShared = recycled.withUnsafeBufferPointer { $0.baseAddress } != address
         lock.withLock {
+            returns += 1
+            if wasShared { shared += 1 }
             if idle.count < limit { idle.append(recycled) }
         }
     }
+
+    /// Buffers given back, and those of them that were still referenced elsewhere (each cost a
+    /// fresh allocation; across threads that fragmented the heap): the engine hands payloads
+    /// over by move, so a test holds `sharedReturns` to zero.
+    package var returnCount: Int { lock.withLock { returns } }
+    package var sharedReturns: Int { lock.withLock { shared } }
 }
 
 /// Carries a value from one chunk to the next for stages that depend on input order (`ffill`):

@@ -126,7 +126,7 @@ package enum StreamingEngine {
         leadingColumnsRead: @escaping @Sendable (DatasetHeader) -> Int? = { _ in nil },
         onHeader: (DatasetHeader) throws(PreplineError) -> Void,
         makeProcessor: @escaping @Sendable (DatasetHeader) -> (inout ChunkWork) throws(PreplineError) -> Payload,
-        consume: (ChunkDelivery<Payload>) throws(PreplineError) -> Bool
+        consume: (consuming ChunkDelivery<Payload>) throws(PreplineError) -> Bool
     ) throws(PreplineError) -> DatasetHeader? {
         let maxInFlight = EngineOptions.maxChunksInFlight(threads: options.threads)
         // Never more raw buffers exist than chunks in flight plus the one being cut, so a pool
@@ -197,7 +197,7 @@ package enum StreamingEngine {
                     case .data: break
                     }
                     rawPool.give(&chunk.bytes)
-                    board.put(sequence, outcome)
+                    board.put(sequence, consume outcome)
                 }
             }
             worker.name = "prepline-worker"
@@ -219,14 +219,16 @@ package enum StreamingEngine {
             carry.release(through: sequence)
             sequence += 1
             inFlight.signal()
-            switch outcome {
+            // Consumed, not copied: the payload's buffers reach `consume` uniquely referenced, so
+            // a pool can take them back without copy-on-write allocating a fresh one per chunk.
+            switch consume outcome {
             case .nothing: continue
             case .failure(let error): throw error
             case .data(var delivery):
                 for i in delivery.issues.indices { delivery.issues[i].record = recordsBefore + delivery.issues[i].issue.recordIndex + 1 }
                 recordsBefore += delivery.records
                 counters.recordsRead.store(recordsBefore, ordering: .relaxed)
-                guard try consume(delivery) else { return header }
+                guard try consume(consume delivery) else { return header }
             }
         }
         completed = true
