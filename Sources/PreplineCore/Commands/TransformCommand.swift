@@ -138,13 +138,14 @@ package enum TransformCommand {
                 },
                 makeProcessor: { header in
                     var scratch: [UInt8] = []
+                    var weightBuffers = WeightBuffers()
                     let plan = planBox.plan
                     let label = labelBox.label
                     let rowChecker = SchemaValidator.rowChecker(schema: spec.schema, header: header)
                     return { (work: inout ChunkWork) throws(PreplineError) -> OutputChunk in
                         rowChecker?.rejectBadRows(&work)
                         var out = outputPool.take(minimumCapacity: work.raw.bytes.count + work.raw.bytes.count / 8)
-                        let rows = plan.map { $0.apply(&work, formatter: formatter, svmlightLabel: label, into: &out) } ?? formatter.appendRecords(of: work, into: &out)
+                        let rows = plan.map { $0.apply(&work, formatter: formatter, svmlightLabel: label, weightBuffers: &weightBuffers, into: &out) } ?? formatter.appendRecords(of: work, into: &out)
                         if gzipOutput {
                             swap(&out, &scratch)
                             GzipMemberEncoder.compress(scratch, level: gzipLevel, into: &out)

@@ -26,6 +26,30 @@ package enum ColumnValues {
     case weights(names: [String], values: [Double])
 }
 
+/// Buffers for dense weight blocks (TF-IDF: rows × terms doubles, megabytes per chunk), kept by
+/// each worker from chunk to chunk. Allocating a fresh block per chunk, each a slightly different
+/// size, fragmented the heap: the full workload's peak RSS grew with the number of rows.
+package struct WeightBuffers {
+    private var spare: [[Double]] = []
+
+    package init() {}
+
+    /// `count` zeros, in a recycled buffer when there is one (it grows to the largest chunk's size).
+    package mutating func zeros(count: Int) -> [Double] {
+        guard var values = spare.popLast() else { return [Double](repeating: 0, count: count) }
+        values.removeAll(keepingCapacity: true)
+        values.append(contentsOf: repeatElement(0, count: count))
+        return values
+    }
+
+    /// Takes back the weight blocks of a finished batch, leaving `columns` empty.
+    package mutating func recycle(_ columns: inout [ColumnValues]) {
+        while let column = columns.popLast() {
+            if case .weights(_, let values) = consume column { spare.append(values) }
+        }
+    }
+}
+
 /// Decides which field texts are missing values (the spec's `input.missing` tokens).
 package struct MissingTokens: Sendable {
     private let tokens: [[UInt8]]
@@ -59,6 +83,8 @@ package struct Batch {
     package var columns: [ColumnValues]
     package var work: ChunkWork
     package let missing: MissingTokens
+    /// The worker's recycled buffers for dense weight blocks, lent to this batch.
+    package var weightBuffers = WeightBuffers()
 
     package var rowCount: Int { work.parsed.recordCount }
 

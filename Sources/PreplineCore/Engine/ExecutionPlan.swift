@@ -120,8 +120,10 @@ package struct ExecutionPlan: Sendable {
     /// Apply pass, per chunk.
     /// `svmlightLabel`: the label's index among the final columns (`svmlightLabel(named:)`) for
     /// svmlight output; nil writes CSV.
-    package func apply(_ work: inout ChunkWork, formatter: CSVFormatter, svmlightLabel: Int? = nil, into out: inout [UInt8]) -> Int {
+    package func apply(_ work: inout ChunkWork, formatter: CSVFormatter, svmlightLabel: Int? = nil,
+                       weightBuffers: inout WeightBuffers, into out: inout [UInt8]) -> Int {
         var batch = makeBatch(work)
+        swap(&batch.weightBuffers, &weightBuffers)
         for stage in stages { stage.apply(&batch) }
         let rows: Int
         if let label = svmlightLabel {
@@ -130,6 +132,8 @@ package struct ExecutionPlan: Sendable {
         } else {
             rows = batch.format(with: formatter, into: &out)
         }
+        batch.weightBuffers.recycle(&batch.columns)
+        swap(&batch.weightBuffers, &weightBuffers)
         work = batch.work
         return rows
     }

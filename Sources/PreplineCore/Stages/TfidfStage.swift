@@ -311,7 +311,7 @@ package struct TfidfStage: PipelineStage {
             let text = batch.textColumn(c)
             let rows = batch.rowCount
             let tokenizer = tokenizers[i].withoutStopWords(forVocabulary: fit.vocabulary)
-            var values = [Double](repeating: 0, count: output == .dense ? rows * width : width)
+            var values = output == .dense ? batch.weightBuffers.zeros(count: rows * width) : [Double](repeating: 0, count: width)
             var sparse = TextColumn(refs: [Int32](repeating: TextColumn.missing, count: output == .sparse ? rows : 0))
             values.withUnsafeMutableBufferPointer { buffer in
                 var sink = WeightSink(lookup: fit.lookup, filter: fit.filter, row: buffer.baseAddress!)
