@@ -21,7 +21,7 @@ struct Prepline: ParsableCommand {
         commandName: "prepline",
         abstract: "Preprocess CSV data with a declarative JSON pipeline spec, streaming and in parallel.",
         discussion: """
-            A spec chains stages (fill, scale, onehot) over CSV, with scikit-learn's numbers; prepline \
+            A spec chains stages (\(StageRegistry.kinds.map { $0.kind }.joined(separator: ", "))) over CSV, with scikit-learn's numbers; prepline \
             runs them as a concurrent streaming pipeline in constant memory. `fit` learns the \
             parameters into a fitted spec, `apply` streams data through a fitted spec, `run` does both. \
             An empty stage list is a faithful, fast CSV pass-through.
@@ -38,14 +38,14 @@ struct EngineOptionGroup: ParsableArguments {
     @Option(help: ArgumentHelp("Worker threads. Output is byte-identical for any value. (default: all cores)", valueName: "n"))
     var threads: Int?
 
-    @Option(help: ArgumentHelp("Bytes of CSV handed to a worker at once (K/M suffixes). Memory is about threads × 2 × this; output never depends on it.", valueName: "size"))
+    @Option(help: ArgumentHelp("Bytes of CSV handed to a worker at once (K/M suffixes). At most 2 × threads + 2 chunks are in flight, each with its bytes, parsed fields and output: memory is a small multiple of that many chunks; output never depends on it.", valueName: "size"))
     var chunkSize: String = "1M"
 
     @Option(help: ArgumentHelp("Who splits records into fields: fast (prepline's splitter, checked against libcsv in the tests) or libcsv (the reference parser, about 4× slower to parse). Output is the same either way.", valueName: "parser"))
-    var parser: String = "fast"
+    var parser: FieldParser = .fast
 
     @Option(help: ArgumentHelp("Progress bar on stderr: auto (only on a terminal), always, never.", valueName: "when"))
-    var progress: String = "auto"
+    var progress: ProgressMode = .auto
 
     @Flag(name: .shortAndLong, help: "No summary line on stderr (errors are still printed).")
     var quiet = false
@@ -64,24 +64,18 @@ struct EngineOptionGroup: ParsableArguments {
         get throws { try Self.progressMode(progress, quiet: quiet) }
     }
 
-    static func engineOptions(threads: Int?, chunkSize: String, parser: String) throws -> EngineOptions {
+    static func engineOptions(threads: Int?, chunkSize: String, parser: FieldParser) throws -> EngineOptions {
         guard let size = parseSize(chunkSize), size > 0 else {
             throw ValidationError("--chunk-size: expected a positive byte count such as 65536, 512K or 4M, got '\(chunkSize)'")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        guard let fieldParser = FieldParser(rawValue: parser) else {
-            throw ValidationError("--parser: expected fast or libcsv, got '\(parser)'")
-        }
         var options = EngineOptions(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, chunkSize: size)
-        options.parser = fieldParser
+        options.parser = parser
         return options
     }
 
-    static func progressMode(_ text: String, quiet: Bool) throws -> ProgressMode {
-        guard let mode = ProgressMode(rawValue: text) else {
-            throw ValidationError("--progress: expected auto, always or never, got '\(text)'")
-        }
-        return quiet && mode == .auto ? .never : mode
+    static func progressMode(_ mode: ProgressMode, quiet: Bool) throws -> ProgressMode {
+        quiet && mode == .auto ? .never : mode
     }
 
     private static func parseSize(_ text: String) -> Int? {
@@ -90,6 +84,58 @@ struct EngineOptionGroup: ParsableArguments {
             return Int(text.dropLast()).map { $0 * multiplier }
         }
         return Int(text)
+    }
+}
+
+extension FieldParser: ExpressibleByArgument {}
+extension ProgressMode: ExpressibleByArgument {}
+extension OnError: ExpressibleByArgument {}
+
+/// The help of a command's first positional: the spec, which `--spec-json` replaces.
+func specHelp(_ what: String, name: String = "spec") -> ArgumentHelp {
+    ArgumentHelp("\(what): a file, '-' for stdin (when the data is not read from stdin), or a FIFO such as <(…). Omitted with --spec-json, where every positional is an input.", valueName: name)
+}
+
+/// Where the spec comes from and the one-run overrides of its input block.
+struct SpecOptionGroup: ParsableArguments {
+    @Option(name: .customLong("spec-json"), help: ArgumentHelp("The spec inline, as JSON text; then there is no SPEC argument and every positional argument is an input. Messages name it --spec-json.", valueName: "json"))
+    var specJSON: String?
+
+    @Option(help: ArgumentHelp("The input's delimiter for this run, one byte ('\\t' or tab for a tab); overrides input.delimiter (the output keeps output.delimiter, or follows this).", valueName: "char"))
+    var delimiter: String?
+
+    @Flag(name: .customLong("no-header"), help: "The input has no header record (overrides input.header; columns are named column_1, column_2…).")
+    var noHeader = false
+
+    var overrides: SpecOverrides {
+        var overrides = SpecOverrides()
+        overrides.delimiter = delimiter.flatMap(SpecOverrides.delimiterByte)
+        overrides.noHeader = noHeader
+        return overrides
+    }
+
+    /// The spec's source and the data inputs, from the positionals: with --spec-json every
+    /// positional is an input. The spec may be stdin only when no data comes from stdin.
+    func resolve(_ positionals: (String?, [String]), dataFromStdin: Bool = true) throws -> (SpecSource, [String]) {
+        if let delimiter, SpecOverrides.delimiterByte(delimiter) == nil {
+            throw ValidationError("--delimiter: expected one byte such as ';' or '\\t', got '\(delimiter)'")
+        }
+        let (first, rest) = positionals
+        let source: SpecSource
+        var inputs = rest
+        if let specJSON {
+            source = .inline(specJSON)
+            if let first { inputs.insert(first, at: 0) }
+        } else {
+            guard let first else {
+                throw ValidationError("missing the spec: give a spec file ('-' for stdin) or --spec-json '{…}'")
+            }
+            source = SpecSource(path: first)
+        }
+        if dataFromStdin && source == .stdin && (inputs.isEmpty || inputs.contains("-")) {
+            throw ValidationError("the spec is read from stdin ('-'), so the data cannot be: name the input files, or pass the spec as a file, <(…) or --spec-json")
+        }
+        return (source, inputs)
     }
 }
 
@@ -107,12 +153,19 @@ struct OutputOptionGroup: ParsableArguments {
     @Option(help: ArgumentHelp("Gzip level for a .gz output, 1 (fast) to 9 (small). Chunks are compressed in parallel.", valueName: "n"))
     var gzipLevel: Int = 6
 
+    @Option(help: ArgumentHelp("What a row-level error does, for this run (overrides output.on_error): fail (stop, exit 1), skip (drop and count), reject (write to the rejects file).", valueName: "mode"))
+    var onError: OnError?
+
     func validate() throws {
         guard (1...9).contains(gzipLevel) else { throw ValidationError("--gzip-level must be from 1 to 9") }
     }
 
-    func transformOptions(spec: String, inputs: [String], engine: EngineOptionGroup) throws -> TransformOptions {
-        var options = TransformOptions(specPath: spec)
+    func transformOptions(spec: SpecOptionGroup, positionals: (String?, [String]), engine: EngineOptionGroup) throws -> TransformOptions {
+        let (source, inputs) = try spec.resolve(positionals)
+        var options = TransformOptions(specPath: "-")
+        options.spec = source
+        options.overrides = spec.overrides
+        options.overrides.onError = onError
         options.inputs = inputs
         options.output = output
         options.engine = try engine.engine
@@ -139,17 +192,20 @@ struct Run: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The JSON pipeline spec.", valueName: "spec"))
-    var spec: String
+    @Argument(help: specHelp("The JSON pipeline spec"), completion: .file())
+    var spec: String?
 
-    @Argument(help: ArgumentHelp("Input CSV files (gzip detected by content); '-' or none reads stdin. Several inputs are one dataset with one header.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Input CSV files (gzip detected by content); '-' or none reads stdin. Several inputs are one dataset with one header.", valueName: "input"), completion: .file())
     var inputs: [String] = []
 
+    @OptionGroup var specOptions: SpecOptionGroup
     @OptionGroup var outputOptions: OutputOptionGroup
     @OptionGroup var engineOptions: EngineOptionGroup
 
+    func validate() throws { _ = try specOptions.resolve((spec, inputs)) }
+
     func run() throws {
-        try execute(outputOptions.transformOptions(spec: spec, inputs: inputs, engine: engineOptions), quiet: engineOptions.quiet)
+        try execute(outputOptions.transformOptions(spec: specOptions, positionals: (spec, inputs), engine: engineOptions), quiet: engineOptions.quiet)
     }
 }
 
@@ -165,17 +221,20 @@ struct Apply: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("A fitted spec (every learned parameter frozen in it).", valueName: "fitted"))
-    var fitted: String
+    @Argument(help: specHelp("A fitted spec (every learned parameter frozen in it)", name: "fitted"), completion: .file())
+    var fitted: String?
 
-    @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"), completion: .file())
     var inputs: [String] = []
 
+    @OptionGroup var specOptions: SpecOptionGroup
     @OptionGroup var outputOptions: OutputOptionGroup
     @OptionGroup var engineOptions: EngineOptionGroup
 
+    func validate() throws { _ = try specOptions.resolve((fitted, inputs)) }
+
     func run() throws {
-        var options = try outputOptions.transformOptions(spec: fitted, inputs: inputs, engine: engineOptions)
+        var options = try outputOptions.transformOptions(spec: specOptions, positionals: (fitted, inputs), engine: engineOptions)
         options.requireFitted = true
         try execute(options, quiet: engineOptions.quiet)
     }
@@ -197,19 +256,29 @@ struct Fit: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The JSON pipeline spec.", valueName: "spec"))
-    var spec: String
+    @Argument(help: specHelp("The JSON pipeline spec"), completion: .file())
+    var spec: String?
 
-    @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"), completion: .file())
     var inputs: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the fitted spec; '-' is stdout. Written to a temporary file and renamed on success.", valueName: "fitted"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the fitted spec; '-' is stdout. Written to a temporary file and renamed on success.", valueName: "fitted"), completion: .file())
     var output: String = "-"
 
+    @Option(help: ArgumentHelp("What a row-level error does, for this run (overrides output.on_error): fail (stop, exit 1); skip or reject (the row is left out of the statistics; fit writes no rejects).", valueName: "mode"))
+    var onError: OnError?
+
+    @OptionGroup var specOptions: SpecOptionGroup
     @OptionGroup var engineOptions: EngineOptionGroup
 
+    func validate() throws { _ = try specOptions.resolve((spec, inputs)) }
+
     func run() throws {
-        var options = FitOptions(specPath: spec)
+        let (source, inputs) = try specOptions.resolve((spec, inputs))
+        var options = FitOptions(specPath: "-")
+        options.spec = source
+        options.overrides = specOptions.overrides
+        options.overrides.onError = onError
         options.inputs = inputs
         options.output = output
         options.engine = try engineOptions.engine
@@ -257,19 +326,20 @@ struct Validate: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The JSON pipeline spec (its input block says how to read the CSV).", valueName: "spec"))
-    var spec: String
+    @Argument(help: specHelp("The JSON pipeline spec (its input block says how to read the CSV)"), completion: .file())
+    var spec: String?
 
-    @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"), completion: .file())
     var inputs: [String] = []
 
     @Option(help: ArgumentHelp("List at most this many errors (all are counted; the verdict and exit code count them all).", valueName: "n"))
     var maxErrors: Int = 20
 
-    @Option(name: .customLong("report"), help: ArgumentHelp("text, json[:PATH], junit:PATH or github (repeatable).", valueName: "format[:path]"))
+    @Option(name: .customLong("report"), help: ArgumentHelp("text, json[:PATH], junit:PATH or github (repeatable).", valueName: "format[:path]"),
+            completion: .list(["text", "json", "json:", "junit:", "github"]))
     var reports: [String] = []
 
-    @Option(help: ArgumentHelp("A fitted spec (prepline fit) to check drift against: categories of its one-hot columns never seen at fit time, means of its z-scored columns moved by more than --drift-k fitted stds, and missing ratios grown by more than --drift-missing.", valueName: "fitted.json"))
+    @Option(help: ArgumentHelp("A fitted spec (prepline fit) to check drift against: categories of its one-hot columns never seen at fit time, means of its z-scored columns moved by more than --drift-k fitted stds, and missing ratios grown by more than --drift-missing.", valueName: "fitted.json"), completion: .file())
     var against: String?
 
     @Option(help: ArgumentHelp("How many fitted standard deviations a z-scored column's mean may move (with --against).", valueName: "k"))
@@ -278,9 +348,11 @@ struct Validate: ParsableCommand {
     @Option(help: ArgumentHelp("How much a column's missing ratio may grow since fit time, as a share of rows (with --against; 0.05 = five more in a hundred).", valueName: "share"))
     var driftMissing: Double = 0.05
 
+    @OptionGroup var specOptions: SpecOptionGroup
     @OptionGroup var engineOptions: EngineOptionGroup
 
     func validate() throws {
+        _ = try specOptions.resolve((spec, inputs))
         _ = try parsedReports()
         guard driftK >= 0, driftK.isFinite else { throw ValidationError("--drift-k must be a non-negative number") }
         guard (0...1).contains(driftMissing) else { throw ValidationError("--drift-missing must be a share from 0 to 1") }
@@ -298,7 +370,10 @@ struct Validate: ParsableCommand {
     }
 
     func run() throws {
-        var options = ValidateOptions(specPath: spec)
+        let (source, inputs) = try specOptions.resolve((spec, inputs))
+        var options = ValidateOptions(specPath: "-")
+        options.spec = source
+        options.overrides = specOptions.overrides
         options.inputs = inputs
         options.maxErrors = max(0, maxErrors)
         options.engine = try engineOptions.engine
@@ -354,14 +429,38 @@ struct Explain: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The JSON pipeline spec (fitted or not).", valueName: "spec"))
-    var spec: String
+    @Argument(help: specHelp("The JSON pipeline spec (fitted or not)"), completion: .file())
+    var spec: String?
 
-    @Option(help: ArgumentHelp("A CSV (gzip detected by content; '-' is stdin) whose header resolves the columns. Only the first record is read.", valueName: "file"))
+    @Argument(help: ArgumentHelp("A CSV whose header resolves the columns, as --input.", valueName: "input"), completion: .file())
+    var positionalInputs: [String] = []
+
+    @Option(help: ArgumentHelp("A CSV (gzip detected by content; '-' is stdin) whose header resolves the columns. Only the first record is read.", valueName: "file"), completion: .file())
     var input: String?
 
+    @OptionGroup var specOptions: SpecOptionGroup
+
+    /// The spec and the one input whose header is read (positional or --input, not both).
+    func resolved() throws -> (SpecSource, String?) {
+        let (source, inputs) = try specOptions.resolve((spec, positionalInputs), dataFromStdin: false)
+        if inputs.count > 1 || (!inputs.isEmpty && input != nil) {
+            throw ValidationError("explain reads one input's header: give one INPUT or --input FILE")
+        }
+        let chosen = input ?? inputs.first
+        if source == .stdin && chosen == "-" {
+            throw ValidationError("the spec is read from stdin ('-'), so the input cannot be: name the input file")
+        }
+        return (source, chosen)
+    }
+
+    func validate() throws { _ = try resolved() }
+
     func run() throws {
-        try StdoutText.write(ExplainCommand.execute(ExplainOptions(specPath: spec, input: input)))
+        let (source, input) = try resolved()
+        var options = ExplainOptions(specPath: "-", input: input)
+        options.spec = source
+        options.overrides = specOptions.overrides
+        try StdoutText.write(ExplainCommand.execute(options))
     }
 }
 
@@ -404,6 +503,21 @@ func execute(_ options: TransformOptions, quiet: Bool) throws {
 
 // A closed pipe must surface as EPIPE on write (and end the run quietly), not kill the process.
 signal(SIGPIPE, SIG_IGN)
+
+/// An unknown subcommand (`prepline valdate`, `prepline help valdate`) is a usage error with a
+/// suggestion, not "3 unexpected arguments" or the top help with exit 0.
+func checkSubcommand(_ arguments: [String]) {
+    let names = Prepline.configuration.subcommands.map { $0._commandName }
+    var words = arguments.prefix(2).map { $0 }
+    if words.first == "help" { words.removeFirst() } else { words = Array(words.prefix(1)) }
+    guard let word = words.first, !word.hasPrefix("-"), !names.contains(word), word != "help" else { return }
+    let message = "prepline: error: unknown command '\(word)'\(Suggestion.didYouMean(word, in: names)); commands: \(names.joined(separator: ", "))\n"
+        + "See 'prepline --help'.\n"
+    FileHandle.standardError.write(Data(message.utf8))
+    exit(2)
+}
+
+checkSubcommand(Array(CommandLine.arguments.dropFirst()))
 
 do {
     var command = try Prepline.parseAsRoot()

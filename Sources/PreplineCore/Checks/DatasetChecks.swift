@@ -24,6 +24,9 @@ package struct DatasetCheck: Sendable {
     package var stat = "mean"
     /// Spec path, for messages.
     package var path: String
+    /// The spec path of each entry of `columns` as the user wrote it (`checks[0].column` for the
+    /// single-column form, `checks[0].columns[1]` for the list), so a typo is reported there.
+    package var columnPaths: [String] = []
     /// Drift: the categories a fitted one-hot stage knows, or the fitted mean and scale.
     package var fittedCategories: [String] = []
     package var fittedMean = 0.0
@@ -65,8 +68,9 @@ package struct CheckPlan: Sendable {
         for check in checks {
             for (k, column) in check.columns.enumerated() {
                 guard let i = columnIndex[column] else {
-                    throw PreplineError.spec(file: file, path: "\(check.path).columns[\(k)]",
-                                             message: "no column \"\(column)\" in the input; columns: \(labels.joined(separator: ", "))")
+                    let path = k < check.columnPaths.count ? check.columnPaths[k] : "\(check.path).columns[\(k)]"
+                    throw PreplineError.spec(file: file, path: path,
+                                             message: "no column \"\(column)\" in the input\(Suggestion.didYouMean(column, in: labels)); columns: \(Suggestion.shortList(labels))")
                 }
                 switch check.kind {
                 case .missing_ratio, .drift_missing: missingColumns.insert(i)
@@ -272,8 +276,14 @@ extension DatasetCheck {
         case .drift_categories, .drift_mean, .drift_missing:
             break
         case .missing_ratio, .distinct, .range:
-            if let one = try reader.string("column") { check.columns = [one] }
-            if let many = try reader.stringArray("columns") { check.columns += many }
+            if let one = try reader.string("column") {
+                check.columns = [one]
+                check.columnPaths = [reader.childPath("column")]
+            }
+            if let many = try reader.stringArray("columns") {
+                check.columns += many
+                check.columnPaths += many.indices.map { "\(reader.childPath("columns"))[\($0)]" }
+            }
             if check.columns.isEmpty { throw reader.fail("columns", "this check needs \"columns\" (a list of column names) or \"column\"") }
             if check.kind == .range { check.stat = try reader.choice("stat", ["mean", "std"]) ?? "mean" }
         }

@@ -1,11 +1,16 @@
 /// Options of `prepline explain`.
 package struct ExplainOptions: Sendable {
-    package var specPath: String
+    /// Where the spec comes from (a path, `-`, a FIFO, or `--spec-json`).
+    package var spec: SpecSource
+    /// The command line's one-run overrides of the spec (`--delimiter`, `--no-header`, `--on-error`).
+    package var overrides = SpecOverrides()
+    /// The spec's name in messages.
+    package var specPath: String { spec.displayName }
     /// A CSV whose header resolves the stages' columns (globs expanded); only its header is read.
     package var input: String?
 
     package init(specPath: String, input: String? = nil) {
-        self.specPath = specPath
+        spec = SpecSource(path: specPath)
         self.input = input
     }
 }
@@ -19,7 +24,7 @@ package struct ExplainOptions: Sendable {
 package enum ExplainCommand {
     /// The explanation, as printed (it ends with a newline).
     package static func execute(_ options: ExplainOptions) throws(PreplineError) -> String {
-        let spec = try Spec.load(path: options.specPath)
+        let spec = try Spec.load(options.spec, overrides: options.overrides)
         var stages: [any PipelineStage] = []
         for (position, value) in spec.stages.enumerated() {
             stages.append(try StageRegistry.decode(value, position: position, file: spec.file))
