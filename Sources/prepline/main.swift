@@ -526,9 +526,7 @@ do {
 } catch let error as PreplineError {
     let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false)
     for line in lines { FileHandle.standardError.write(Data("prepline: error: \(line)\n".utf8)) }
-    if case .rowsFailed = error {
-        FileHandle.standardError.write(Data("prepline: hint: set output.on_error to \"skip\" or \"reject\" to go on past bad rows\n".utf8))
-    }
+    for hint in error.hints { FileHandle.standardError.write(Data("prepline: hint: \(hint)\n".utf8)) }
     exit(error.exitCode)
 } catch let code as ExitCode {
     exit(code.rawValue)

@@ -164,10 +164,7 @@ package enum TransformCommand {
                     if !delivery.issues.isEmpty {
                         switch onError {
                         case .fail:
-                            throw PreplineError.rowsFailed(delivery.issues.prefix(10).map {
-                                RowError(position: InputPosition(file: names[delivery.inputIndex], line: $0.issue.line),
-                                         record: $0.record, reason: $0.issue.reason)
-                            })
+                            throw PreplineError.rowsFailed(delivery.issues, file: names[delivery.inputIndex], recordsRead: summary.rowsIn)
                         case .skip:
                             summary.skipped += delivery.issues.count
                         case .reject:
