@@ -471,11 +471,13 @@ struct SchemaCommand: ParsableCommand {
         discussion: """
             The schema is generated from the spec decoder and the stage registry of this \
             version: every key, every stage's options with their types, allowed values, defaults \
-            and descriptions, and the "fitted" block that `prepline fit` writes. Every object is \
-            closed, so a misspelt key is flagged as prepline would refuse it; keys this version \
-            refuses ("schema", "checks") are not in it. What needs the data (column names, globs \
-            that match nothing) and a few rules between values (range low < high, a quote that \
-            differs from the delimiter) are checked by prepline only; `prepline explain SPEC \
+            and descriptions, the "fitted" block that `prepline fit` writes, the Table Schema of \
+            "schema" and the "checks". Every object is closed and a stage's options are chosen \
+            by its "stage", so a misspelt key is flagged in its stage as prepline would refuse \
+            it; svmlight output without "label", "label" with csv output and Table Schema \
+            formats prepline cannot check are refused too. What needs the data (column names, \
+            globs that match nothing) and a few rules between values (range low < high, a quote \
+            that differs from the delimiter) are checked by prepline only; `prepline explain SPEC \
             --input FILE` checks a spec against a file's header without reading its data. \
             Editors use the schema through their settings (VS Code: "json.schemas", with \
             "fileMatch" patterns for your spec files).
