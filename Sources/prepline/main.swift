@@ -141,13 +141,13 @@ struct SpecOptionGroup: ParsableArguments {
 
 /// Where and how `run` and `apply` write.
 struct OutputOptionGroup: ParsableArguments {
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output file; '-' is stdout. Gzip when the name ends in .gz. Written to a temporary file and renamed on success.", valueName: "out"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output file; '-' is stdout. Gzip when the name ends in .gz. Written to a temporary file and renamed on success.", valueName: "out"), completion: .file())
     var output: String = "-"
 
     @Flag(help: "End output records with CRLF instead of LF.")
     var crlf = false
 
-    @Option(help: ArgumentHelp("Where on_error \"reject\" writes rejected records (CSV: file,line,reason,record). Overrides output.rejects.", valueName: "file"))
+    @Option(help: ArgumentHelp("Where on_error \"reject\" writes rejected records (CSV: file,line,reason,record). Overrides output.rejects.", valueName: "file"), completion: .file())
     var rejects: String?
 
     @Option(help: ArgumentHelp("Gzip level for a .gz output, 1 (fast) to 9 (small). Chunks are compressed in parallel.", valueName: "n"))
