@@ -38,7 +38,7 @@ struct EngineOptionGroup: ParsableArguments {
     @Option(help: ArgumentHelp("Worker threads. Output is byte-identical for any value. (default: all cores)", valueName: "n"))
     var threads: Int?
 
-    @Option(help: ArgumentHelp("Bytes of CSV handed to a worker at once (K/M suffixes). At most 2 × threads + 2 chunks are in flight, each with its bytes, parsed fields and output: memory is a small multiple of that many chunks; output never depends on it.", valueName: "size"))
+    @Option(help: ArgumentHelp("Bytes of CSV handed to a worker at once (K/M suffixes). At most 2 × threads + 2 chunks are in flight; with their input and output buffers memory is bounded by about (5 × threads + 5) × this, more when stages widen the rows, plus the stages' state. Output never depends on it.", valueName: "size"))
     var chunkSize: String = "1M"
 
     @Option(help: ArgumentHelp("Who splits records into fields: fast (prepline's splitter, checked against libcsv in the tests) or libcsv (the reference parser, about 4× slower to parse). Output is the same either way.", valueName: "parser"))
@@ -310,14 +310,17 @@ struct Validate: ParsableCommand {
 
             REPORTS (--report, repeatable)
               text          a table on stderr (the default)
-              json[:PATH]   Frictionless' report vocabulary (valid, stats, errors[type, rowNumber,
-                            fieldName, fieldNumber, cell, note, message], plus file, line, checks)
-              junit:PATH    JUnit XML: one test case per field type and constraint, and per check
-              github        ::error file=…,line=…:: annotations on stdout for GitHub Actions
+              json[:PATH]   Frictionless' report vocabulary: valid, stats, errors (type,
+                            rowNumber, fieldName, fieldNumber, cell, note, message),
+                            plus file, line and checks
+              junit:PATH    JUnit XML: one test case per field type and constraint,
+                            and one per check
+              github        ::error file=…,line=…:: annotations on stdout (GitHub Actions)
 
             EXAMPLES
               prepline validate spec.json data.csv
-              prepline validate spec.json data.csv --report json:report.json --report junit:junit.xml
+              prepline validate spec.json data.csv --report json:report.json
+              prepline validate spec.json data.csv --report junit:junit.xml --report github
               zcat big.csv.gz | prepline validate spec.json --max-errors 5
               prepline fit spec.json train.csv -o fitted.json
               prepline validate spec.json today.csv --against fitted.json --drift-k 2
@@ -412,8 +415,8 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the plan: the stages, what they learn, the data passes, the output columns.",
         discussion: """
-            Reads no data. Without --input the columns are the spec's names and globs; with \
-            --input, only that file's header is read, the globs are resolved against it as `run` \
+            Reads no data. Without an input the columns are the spec's names and globs; with \
+            one (INPUT or --input), only that file's header is read, the globs are resolved against it as `run` \
             resolves them (an unknown column is the same spec error, exit 2), and the output \
             columns are listed in order. One-hot columns show as `city_<category>…` until their \
             categories are known (a fitted spec, or "categories" given). Nothing is printed on \
@@ -421,7 +424,7 @@ struct Explain: ParsableCommand {
 
             EXAMPLES
               prepline explain spec.json
-              prepline explain spec.json --input data.csv
+              prepline explain spec.json data.csv
               prepline fit spec.json train.csv -o fitted.json
               prepline explain fitted.json --input test.csv
 

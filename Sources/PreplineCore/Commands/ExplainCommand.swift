@@ -44,8 +44,15 @@ package enum ExplainCommand {
             out += "input: \(InputNames.display([input])[0]): \(found.names.count) columns (\(origin)): \(found.names.joined(separator: ", "))\n"
         }
 
+        if let schema = spec.schema {
+            // run, fit and apply check every row against the schema before the stages see it.
+            out += "\nschema: \(schema.fields.count) fields; run, fit and apply check every row against it first: a row that breaks it follows output.on_error (\"\(spec.output.onError.rawValue)\")\n"
+        }
         out += "\nstages:\n"
-        if stages.isEmpty { out += "  none: the CSV passes through as it is\n" }
+        if stages.isEmpty {
+            out += spec.schema == nil ? "  none: the CSV passes through as it is\n"
+                : "  none: the rows the schema accepts pass through as they are\n"
+        }
         for (i, stage) in stages.enumerated() {
             out += describe(stage, spec: spec.stages[i], bound: binding?.stages[i], binding: binding)
         }
@@ -189,7 +196,7 @@ package enum ExplainCommand {
                 let names = stage?.expandedNames(of: name) ?? ["\(name)_…"]
                 if names.contains(where: { $0.hasSuffix("…") }) {
                     complete = false
-                    lines += names.map { "\($0)  (one per category, learned by \(label))" }
+                    lines += names.map { "\($0)  (\(stage?.expandedUnit ?? "one per category"), learned by \(label))" }
                 } else {
                     lines += names
                 }

@@ -22,10 +22,14 @@ package protocol StageDescribing: PipelineStage {
     /// names once known (fitted, or categories given), else a placeholder such as
     /// `city_<category>…`. Nil when the stage does not expand the column.
     func expandedNames(of column: String) -> [String]?
+
+    /// What each placeholder column stands for until fitted ("one per category").
+    var expandedUnit: String { get }
 }
 
 extension StageDescribing {
     package func expandedNames(of column: String) -> [String]? { nil }
+    package var expandedUnit: String { "one per category" }
     package var columnEffect: String? { nil }
 }
 
