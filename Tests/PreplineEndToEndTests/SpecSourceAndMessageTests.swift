@@ -116,7 +116,8 @@ struct SpecSourceAndMessageTests {
         try tmp.write("in.csv", "a,bill_length_mm\n1,2\n")
         // validate binds the checks, run binds the stages.
         let command = spec.contains("checks") ? "validate" : "run"
-        let result = try prepline([command, "--spec-json", spec, "in.csv", "-q"], cwd: tmp.path)
+        try tmp.write("spec.json", spec)
+        let result = try prepline([command, "spec.json", "in.csv", "-q"], cwd: tmp.path)
         #expect(result.status == 2, "\(result)")
         #expect(result.stderr.contains(expected), "\(result)")
     }
@@ -134,7 +135,8 @@ struct SpecSourceAndMessageTests {
         let tmp = try TempDir()
         let names = (0..<1000).map { "column_number_\($0)" }
         try tmp.write("in.csv", names.joined(separator: ",") + "\n" + names.map { _ in "1" }.joined(separator: ",") + "\n")
-        let result = try prepline(["run", "--spec-json", #"{"prepline": 1, "stages": [{"stage": "scale", "columns": ["nope"]}]}"#, "in.csv"], cwd: tmp.path)
+        try tmp.write("spec.json", #"{"prepline": 1, "stages": [{"stage": "scale", "columns": ["nope"]}]}"#)
+        let result = try prepline(["run", "spec.json", "in.csv"], cwd: tmp.path)
         #expect(result.status == 2, "\(result)")
         #expect(result.stderr.utf8.count < 400, "\(result.stderr.utf8.count) bytes: \(result.stderr.prefix(500))")
         #expect(result.stderr.contains("column_number_9, … and 990 more"), "\(result)")
@@ -151,7 +153,8 @@ struct SpecSourceAndMessageTests {
         let tmp = try TempDir()
         try tmp.write("in.csv", "text\nhello world\n")
         let spec = #"{"prepline": 1, "stages": [{"stage": "tokenize", "columns": ["text"], "pattern": ""# + pattern + #""}]}"#
-        let result = try prepline(["run", "--spec-json", spec, "in.csv"], cwd: tmp.path)
+        try tmp.write("spec.json", spec)
+        let result = try prepline(["run", "spec.json", "in.csv"], cwd: tmp.path)
         #expect(result.status == 2, "\(result)")
         #expect(result.stderr.contains("stages[0].pattern: not a valid regular expression " + expected), "\(result)")
         #expect(result.stderr.utf8.count < 300, "\(result.stderr.utf8.count) bytes: \(result.stderr.prefix(400))")
@@ -163,7 +166,8 @@ struct SpecSourceAndMessageTests {
     func failTotal(command: String) throws {
         let tmp = try TempDir()
         try tmp.write("in.csv", Self.badNumbers)
-        let result = try prepline([command, "--spec-json", #"{"prepline": 1, "stages": [{"stage": "scale", "columns": ["a"]}]}"#, "in.csv", "-q"], cwd: tmp.path)
+        try tmp.write("spec.json", #"{"prepline": 1, "stages": [{"stage": "scale", "columns": ["a"]}]}"#)
+        let result = try prepline([command, "spec.json", "in.csv", "-q"], cwd: tmp.path)
         #expect(result.status == 1, "\(result)")
         #expect(result.stderrLines.filter { $0.contains("is not a number") }.count == 10, "\(result)")
         #expect(result.stderr.contains("… 34 rows failed in all in the 100 records read"), "\(result)")
@@ -175,7 +179,8 @@ struct SpecSourceAndMessageTests {
         let tmp = try TempDir()
         try tmp.write("in.csv", Self.badNumbers)
         let spec = #"{"prepline": 1, "stages": [{"stage": "onehot", "columns": ["city"], "categories": {"city": ["c1", "c2"]}}]}"#
-        let result = try prepline(["run", "--spec-json", spec, "in.csv", "-q"], cwd: tmp.path)
+        try tmp.write("spec.json", spec)
+        let result = try prepline(["run", "spec.json", "in.csv", "-q"], cwd: tmp.path)
         #expect(result.status == 1, "\(result)")
         #expect(result.stderr.contains(#"hint: set stages[0].handle_unknown to "ignore""#), "\(result)")
         #expect(!result.stderr.contains("\"skip\""), "\(result)")
