@@ -355,7 +355,10 @@ struct Validate: ParsableCommand {
     @OptionGroup var engineOptions: EngineOptionGroup
 
     func validate() throws {
-        _ = try specOptions.resolve((spec, inputs))
+        let (source, inputs) = try specOptions.resolve((spec, inputs))
+        if against == "-" && (source == .stdin || inputs.isEmpty || inputs.contains("-")) {
+            throw ValidationError("--against -: stdin is already read for the spec or the data; name the fitted spec's file")
+        }
         _ = try parsedReports()
         guard driftK >= 0, driftK.isFinite else { throw ValidationError("--drift-k must be a non-negative number") }
         guard (0...1).contains(driftMissing) else { throw ValidationError("--drift-missing must be a share from 0 to 1") }
@@ -364,7 +367,8 @@ struct Validate: ParsableCommand {
     func parsedReports() throws -> [(ReportFormat, String?)] {
         let list = try reports.map { text -> (ReportFormat, String?) in
             guard let parsed = ReportFormat.parse(text) else {
-                throw ValidationError("--report: expected text, json[:PATH], junit:PATH or github, got '\(text)'")
+                let format = String(text.prefix { $0 != ":" })
+                throw ValidationError("--report: expected text, json[:PATH], junit:PATH or github, got '\(text)'\(Suggestion.didYouMean(format, in: ["text", "json", "junit", "github"]))")
             }
             if parsed.0 == .junit && parsed.1 == nil { throw ValidationError("--report junit needs a path: junit:report.xml") }
             return parsed

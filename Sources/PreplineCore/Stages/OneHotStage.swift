@@ -163,7 +163,7 @@ package struct OneHotStage: PipelineStage {
         (bound, boundNames) = try columns.bindStage(selectors, position: position, fittedNames: fittedNames)
         for key in givenCategories.keys.sorted() where !boundNames.contains(key) {
             throw PreplineError.spec(file: file, path: "stages[\(position)].categories.\(key)",
-                                     message: "'\(key)' is not one of this stage's columns (\(boundNames.joined(separator: ", ")))")
+                                     message: "'\(key)' is not one of this stage's columns\(Suggestion.didYouMean(key, in: boundNames)) (\(Suggestion.shortList(boundNames)))")
         }
         for name in boundNames { columns.expandedBy[name] = label }
         if encodings.isEmpty && isFitted {

@@ -69,7 +69,7 @@ package struct PlanColumns: Sendable {
         guard !fittedNames.isEmpty else { return }
         let path = "stages[\(position)].fitted"
         if let stray = fittedNames.first(where: { !bound.contains($0) }) {
-            throw PreplineError.spec(file: file, path: "\(path).\(stray)", message: "'\(stray)' is not one of this stage's columns (\(bound.joined(separator: ", ")))")
+            throw PreplineError.spec(file: file, path: "\(path).\(stray)", message: "'\(stray)' is not one of this stage's columns\(Suggestion.didYouMean(stray, in: bound)) (\(Suggestion.shortList(bound)))")
         }
         if let missing = bound.first(where: { !fittedNames.contains($0) }) {
             throw PreplineError.spec(file: file, path: path, message: "no learned parameters for column '\(missing)'; refit the spec with `prepline fit`")
