@@ -142,6 +142,22 @@ struct SpecSourceAndMessageTests {
         #expect(result.stderr.contains("column_number_9, … and 990 more"), "\(result)")
     }
 
+    @Test("a columns check on a 200-column file: the first difference, not both headers in full")
+    func exactColumnsShort() throws {
+        let tmp = try TempDir()
+        var names = (0..<200).map { "column_number_\($0)" }
+        try tmp.write("in.csv", names.joined(separator: ",") + "\n" + names.map { _ in "1" }.joined(separator: ",") + "\n")
+        names[57] = "renamed"
+        let exact = names.map { "\"\($0)\"" }.joined(separator: ", ")
+        let missing = (0..<30).map { "\"absent_\($0)\"" }.joined(separator: ", ")
+        try tmp.write("spec.json", #"{"prepline": 1, "checks": [{"check": "columns", "exact": ["# + exact + #"]}, {"check": "columns", "required": ["# + missing + #"]}]}"#)
+        let result = try prepline(["validate", "spec.json", "in.csv", "-q"], cwd: tmp.path)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr.contains("columns differ from column 58: 'column_number_57' where 'renamed' was expected (200 columns, 200 expected)"), "\(result)")
+        #expect(result.stderr.contains("absent_9, … and 20 more"), "\(result)")
+        #expect(result.stderrLines.allSatisfy { $0.utf8.count < 300 }, "\(result.stderr.prefix(600))")
+    }
+
     @Test("a bad tokenize pattern says where, in the user's own pattern, briefly", arguments: [
         (#"(\\w+))"#, #"at character 6 of "(\w+))": ")" closes no group"#),
         (#"[\\w"#, #"at character 1 of "[\w": "[" opens a character set"#),

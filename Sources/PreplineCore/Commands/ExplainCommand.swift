@@ -41,7 +41,7 @@ package enum ExplainCommand {
             header = found
             binding = try Binding(spec: spec, header: found)
             let origin = found.fromInput ? "from its header" : "no header: numbered"
-            out += "input: \(InputNames.display([input])[0]): \(found.names.count) columns (\(origin)): \(found.names.joined(separator: ", "))\n"
+            out += "input: \(InputNames.display([input])[0]): \(found.names.count) columns (\(origin)): \(Suggestion.shortList(found.names))\n"
         }
 
         if let schema = spec.schema {
