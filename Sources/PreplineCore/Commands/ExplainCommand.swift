@@ -78,7 +78,7 @@ package enum ExplainCommand {
             }
             out += "output columns: the input's columns in their order, each stage rewriting its columns in place"
             out += effects.isEmpty ? ".\n" : "; except:\n" + effects.joined()
-            out += "  (give --input FILE to list them)\n"
+            out += "  (give an input, INPUT or --input FILE, to list them)\n"
         }
         return out
     }
