@@ -76,6 +76,13 @@ struct SpecSourceAndMessageTests {
         let tabs = try prepline(["run", "spec.json", "tabs.csv", "--delimiter", "\\t", "-q"], cwd: tmp.path)
         #expect(tabs.stdoutText == "a\tb\n1\t2\n", "\(tabs)")
 
+        // The override is checked as the spec's own delimiter is: never the quote character.
+        let quote = try prepline(["run", "spec.json", "semi.csv", "--delimiter", "\"", "-q"], cwd: tmp.path)
+        #expect(quote.status == 2 && quote.stderr.contains("must differ"), "\(quote)")
+        try tmp.write("outquote.json", #"{"prepline": 1, "output": {"quote": ";"}}"#)
+        let outputQuote = try prepline(["run", "outquote.json", "semi.csv", "--delimiter", ";", "-q"], cwd: tmp.path)
+        #expect(outputQuote.status == 2 && outputQuote.stderr.contains("output.quote"), "\(outputQuote)")
+
         try tmp.write("plain.csv", "1,2\n3,4\n")
         let noHeader = try prepline(["run", "spec.json", "plain.csv", "--no-header", "-q"], cwd: tmp.path)
         #expect(noHeader.status == 0 && noHeader.stdoutText == "column_1,column_2\n1,2\n3,4\n", "\(noHeader)")

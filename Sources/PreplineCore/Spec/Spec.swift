@@ -260,6 +260,9 @@ package struct SpecOverrides: Sendable, Equatable {
             if delimiter == spec.input.quote {
                 throw PreplineError.usage("--delimiter: \"\(String(decoding: [delimiter], as: UTF8.self))\" is the spec's quote character (input.quote); the two must differ")
             }
+            if spec.output.delimiter == nil, delimiter == spec.output.quote {
+                throw PreplineError.usage("--delimiter: \"\(String(decoding: [delimiter], as: UTF8.self))\" is the spec's output.quote, and the output uses the input's delimiter; the two must differ")
+            }
             spec.input.delimiter = delimiter
         }
         if noHeader { spec.input.header = false }
