@@ -526,6 +526,22 @@ func checkSubcommand(_ arguments: [String]) {
     exit(2)
 }
 
+/// ArgumentParser's "The value 'skp' is invalid for '--on-error <mode>'" with a did-you-mean
+/// from the option's cases, added to the first line.
+func withSuggestion(_ message: String) -> String {
+    let values: [String: [String]] = [
+        "--parser": FieldParser.allCases.map(\.rawValue), "--progress": ProgressMode.allCases.map(\.rawValue),
+        "--on-error": OnError.allCases.map(\.rawValue),
+    ]
+    guard let start = message.range(of: "The value '"), let end = message[start.upperBound...].range(of: "' is invalid for '") else { return message }
+    let value = String(message[start.upperBound..<end.lowerBound])
+    let option = String(message[end.upperBound...].prefix { $0 != " " && $0 != "'" })
+    guard let allowed = values[option] else { return message }
+    let hint = Suggestion.didYouMean(value, in: allowed)
+    guard !hint.isEmpty, let lineEnd = message.firstIndex(of: "\n") else { return hint.isEmpty ? message : message + hint }
+    return String(message[..<lineEnd]) + hint + String(message[lineEnd...])
+}
+
 checkSubcommand(Array(CommandLine.arguments.dropFirst()))
 
 do {
@@ -547,6 +563,6 @@ do {
         print(message)
         exit(0)
     }
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    FileHandle.standardError.write(Data((withSuggestion(message) + "\n").utf8))
     exit(2)
 }

@@ -100,6 +100,7 @@ struct SpecSourceAndMessageTests {
     @Test("enumerated options refuse a bad value with the allowed values, exit 2", arguments: [
         ["--parser", "fats", "'fast' and 'libcsv'"], ["--progress", "sometimes", "'auto', 'always' or 'never'"],
         ["--on-error", "skp", "'fail', 'skip' or 'reject'"], ["--delimiter", "ab", "expected one byte"],
+        ["--on-error", "skp", #"(did you mean "skip"?)"#], ["--parser", "libcvs", #"(did you mean "libcsv"?)"#],
     ])
     func badEnumeratedValue(option: [String]) throws {
         let tmp = try TempDir()
