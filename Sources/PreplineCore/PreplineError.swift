@@ -34,8 +34,10 @@ package enum PreplineError: Error, Sendable, CustomStringConvertible {
     case unreadableInput(file: String, String)
     /// The output (or rejects file) cannot be written: exit 4.
     case output(file: String, String)
-    /// Row-level errors under `on_error: fail`: exit 1. Carries the first errors, in input order.
-    case rowsFailed([RowError])
+    /// Row-level errors under `on_error: fail`: exit 1. Carries the first errors, in input order,
+    /// how many rows failed in all and how many records were read when the run stopped (it stops
+    /// after the first chunk with a failing row, so the total covers the records read so far).
+    case rowsFailed([RowError], failed: Int = 0, recordsRead: Int = 0)
 
     package var exitCode: Int32 {
         switch self {
@@ -56,8 +58,12 @@ package enum PreplineError: Error, Sendable, CustomStringConvertible {
         case .malformedInput(let position, let message): return "\(position): \(message)"
         case .unreadableInput(let file, let message): return "\(file): \(message)"
         case .output(let file, let message): return "\(file): cannot write output: \(message)"
-        case .rowsFailed(let errors):
-            return errors.map(\.description).joined(separator: "\n")
+        case .rowsFailed(let errors, let failed, let recordsRead):
+            var lines = errors.map(\.description)
+            if failed > errors.count {
+                lines.append("… \(failed) rows failed in all in the \(recordsRead) records read (a run stops after the first chunk with a failure, so later records, if any, were not checked); the first \(errors.count) are above")
+            }
+            return lines.joined(separator: "\n")
         }
     }
 }
@@ -68,6 +74,31 @@ package struct RowError: Sendable, Equatable, CustomStringConvertible {
     /// 1-based data record number across all inputs (the header is not a record).
     package var record: Int
     package var reason: String
+    /// The stage option that would accept the row, if any (see `RecordIssue.fix`).
+    package var fix: String? = nil
 
     package var description: String { "\(position): record \(record): \(reason)" }
+}
+
+extension PreplineError {
+    /// The `on_error: fail` error for a delivered chunk: its first 10 issues, the total.
+    static func rowsFailed(_ issues: [(record: Int, issue: RecordIssue)], file: String, recordsRead: Int) -> PreplineError {
+        let listed = issues.prefix(Suggestion.listLimit).map {
+            RowError(position: InputPosition(file: file, line: $0.issue.line),
+                     record: $0.record, reason: $0.issue.reason, fix: $0.issue.fix)
+        }
+        return .rowsFailed(Array(listed), failed: issues.count, recordsRead: recordsRead)
+    }
+
+    /// What to say after a `rowsFailed`: the stage option that accepts every listed row when
+    /// there is one (skipping them would lose rows an option keeps), else skip/reject.
+    package var hints: [String] {
+        guard case .rowsFailed(let errors, _, _) = self else { return [] }
+        let fixes = errors.compactMap(\.fix)
+        if !errors.isEmpty && fixes.count == errors.count {
+            var seen: Set<String> = []
+            return fixes.filter { seen.insert($0).inserted }
+        }
+        return ["set output.on_error (or --on-error) to \"skip\" or \"reject\" to go on past bad rows"]
+    }
 }

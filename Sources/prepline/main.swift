@@ -21,7 +21,7 @@ struct Prepline: ParsableCommand {
         commandName: "prepline",
         abstract: "Preprocess CSV data with a declarative JSON pipeline spec, streaming and in parallel.",
         discussion: """
-            A spec chains stages (fill, scale, onehot) over CSV, with scikit-learn's numbers; prepline \
+            A spec chains stages (\(StageRegistry.kinds.map { $0.kind }.joined(separator: ", "))) over CSV, with scikit-learn's numbers; prepline \
             runs them as a concurrent streaming pipeline in constant memory. `fit` learns the \
             parameters into a fitted spec, `apply` streams data through a fitted spec, `run` does both. \
             An empty stage list is a faithful, fast CSV pass-through.
@@ -38,14 +38,14 @@ struct EngineOptionGroup: ParsableArguments {
     @Option(help: ArgumentHelp("Worker threads. Output is byte-identical for any value. (default: all cores)", valueName: "n"))
     var threads: Int?
 
-    @Option(help: ArgumentHelp("Bytes of CSV handed to a worker at once (K/M suffixes). Memory is about threads × 2 × this; output never depends on it.", valueName: "size"))
+    @Option(help: ArgumentHelp("Bytes of CSV handed to a worker at once (K/M suffixes). At most 2 × threads + 2 chunks are in flight; with their input and output buffers memory is bounded by about (5 × threads + 5) × this, more when stages widen the rows, plus the stages' state. Output never depends on it.", valueName: "size"))
     var chunkSize: String = "1M"
 
     @Option(help: ArgumentHelp("Who splits records into fields: fast (prepline's splitter, checked against libcsv in the tests) or libcsv (the reference parser, about 4× slower to parse). Output is the same either way.", valueName: "parser"))
-    var parser: String = "fast"
+    var parser: FieldParser = .fast
 
     @Option(help: ArgumentHelp("Progress bar on stderr: auto (only on a terminal), always, never.", valueName: "when"))
-    var progress: String = "auto"
+    var progress: ProgressMode = .auto
 
     @Flag(name: .shortAndLong, help: "No summary line on stderr (errors are still printed).")
     var quiet = false
@@ -64,24 +64,18 @@ struct EngineOptionGroup: ParsableArguments {
         get throws { try Self.progressMode(progress, quiet: quiet) }
     }
 
-    static func engineOptions(threads: Int?, chunkSize: String, parser: String) throws -> EngineOptions {
+    static func engineOptions(threads: Int?, chunkSize: String, parser: FieldParser) throws -> EngineOptions {
         guard let size = parseSize(chunkSize), size > 0 else {
             throw ValidationError("--chunk-size: expected a positive byte count such as 65536, 512K or 4M, got '\(chunkSize)'")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        guard let fieldParser = FieldParser(rawValue: parser) else {
-            throw ValidationError("--parser: expected fast or libcsv, got '\(parser)'")
-        }
         var options = EngineOptions(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, chunkSize: size)
-        options.parser = fieldParser
+        options.parser = parser
         return options
     }
 
-    static func progressMode(_ text: String, quiet: Bool) throws -> ProgressMode {
-        guard let mode = ProgressMode(rawValue: text) else {
-            throw ValidationError("--progress: expected auto, always or never, got '\(text)'")
-        }
-        return quiet && mode == .auto ? .never : mode
+    static func progressMode(_ mode: ProgressMode, quiet: Bool) throws -> ProgressMode {
+        quiet && mode == .auto ? .never : mode
     }
 
     private static func parseSize(_ text: String) -> Int? {
@@ -93,26 +87,85 @@ struct EngineOptionGroup: ParsableArguments {
     }
 }
 
+extension FieldParser: ExpressibleByArgument {}
+extension ProgressMode: ExpressibleByArgument {}
+extension OnError: ExpressibleByArgument {}
+
+/// The help of a command's first positional: the spec, which `--spec-json` replaces.
+func specHelp(_ what: String, name: String = "spec") -> ArgumentHelp {
+    ArgumentHelp("\(what): a file, '-' for stdin (when the data is not read from stdin), or a FIFO such as <(…). Omitted with --spec-json, where every positional is an input.", valueName: name)
+}
+
+/// Where the spec comes from and the one-run overrides of its input block.
+struct SpecOptionGroup: ParsableArguments {
+    @Option(name: .customLong("spec-json"), help: ArgumentHelp("The spec inline, as JSON text; then there is no SPEC argument and every positional argument is an input. Messages name it --spec-json.", valueName: "json"))
+    var specJSON: String?
+
+    @Option(help: ArgumentHelp("The input's delimiter for this run, one byte ('\\t' or tab for a tab); overrides input.delimiter (the output keeps output.delimiter, or follows this).", valueName: "char"))
+    var delimiter: String?
+
+    @Flag(name: .customLong("no-header"), help: "The input has no header record (overrides input.header; columns are named column_1, column_2…).")
+    var noHeader = false
+
+    var overrides: SpecOverrides {
+        var overrides = SpecOverrides()
+        overrides.delimiter = delimiter.flatMap(SpecOverrides.delimiterByte)
+        overrides.noHeader = noHeader
+        return overrides
+    }
+
+    /// The spec's source and the data inputs, from the positionals: with --spec-json every
+    /// positional is an input. The spec may be stdin only when no data comes from stdin.
+    func resolve(_ positionals: (String?, [String]), dataFromStdin: Bool = true) throws -> (SpecSource, [String]) {
+        if let delimiter, SpecOverrides.delimiterByte(delimiter) == nil {
+            throw ValidationError("--delimiter: expected one byte such as ';' or '\\t', got '\(delimiter)'")
+        }
+        let (first, rest) = positionals
+        let source: SpecSource
+        var inputs = rest
+        if let specJSON {
+            source = .inline(specJSON)
+            if let first { inputs.insert(first, at: 0) }
+        } else {
+            guard let first else {
+                throw ValidationError("missing the spec: give a spec file ('-' for stdin) or --spec-json '{…}'")
+            }
+            source = SpecSource(path: first)
+        }
+        if dataFromStdin && source == .stdin && (inputs.isEmpty || inputs.contains("-")) {
+            throw ValidationError("the spec is read from stdin ('-'), so the data cannot be: name the input files, or pass the spec as a file, <(…) or --spec-json")
+        }
+        return (source, inputs)
+    }
+}
+
 /// Where and how `run` and `apply` write.
 struct OutputOptionGroup: ParsableArguments {
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output file; '-' is stdout. Gzip when the name ends in .gz. Written to a temporary file and renamed on success.", valueName: "out"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output file; '-' is stdout. Gzip when the name ends in .gz. Written to a temporary file and renamed on success.", valueName: "out"), completion: .file())
     var output: String = "-"
 
     @Flag(help: "End output records with CRLF instead of LF.")
     var crlf = false
 
-    @Option(help: ArgumentHelp("Where on_error \"reject\" writes rejected records (CSV: file,line,reason,record). Overrides output.rejects.", valueName: "file"))
+    @Option(help: ArgumentHelp("Where on_error \"reject\" writes rejected records (CSV: file,line,reason,record). Overrides output.rejects.", valueName: "file"), completion: .file())
     var rejects: String?
 
     @Option(help: ArgumentHelp("Gzip level for a .gz output, 1 (fast) to 9 (small). Chunks are compressed in parallel.", valueName: "n"))
     var gzipLevel: Int = 6
 
+    @Option(help: ArgumentHelp("What a row-level error does, for this run (overrides output.on_error): fail (stop, exit 1), skip (drop and count), reject (write to the rejects file).", valueName: "mode"))
+    var onError: OnError?
+
     func validate() throws {
         guard (1...9).contains(gzipLevel) else { throw ValidationError("--gzip-level must be from 1 to 9") }
     }
 
-    func transformOptions(spec: String, inputs: [String], engine: EngineOptionGroup) throws -> TransformOptions {
-        var options = TransformOptions(specPath: spec)
+    func transformOptions(spec: SpecOptionGroup, positionals: (String?, [String]), engine: EngineOptionGroup) throws -> TransformOptions {
+        let (source, inputs) = try spec.resolve(positionals)
+        var options = TransformOptions(specPath: "-")
+        options.spec = source
+        options.overrides = spec.overrides
+        options.overrides.onError = onError
         options.inputs = inputs
         options.output = output
         options.engine = try engine.engine
@@ -139,17 +192,20 @@ struct Run: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The JSON pipeline spec.", valueName: "spec"))
-    var spec: String
+    @Argument(help: specHelp("The JSON pipeline spec"), completion: .file())
+    var spec: String?
 
-    @Argument(help: ArgumentHelp("Input CSV files (gzip detected by content); '-' or none reads stdin. Several inputs are one dataset with one header.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Input CSV files (gzip detected by content); '-' or none reads stdin. Several inputs are one dataset with one header.", valueName: "input"), completion: .file())
     var inputs: [String] = []
 
+    @OptionGroup var specOptions: SpecOptionGroup
     @OptionGroup var outputOptions: OutputOptionGroup
     @OptionGroup var engineOptions: EngineOptionGroup
 
+    func validate() throws { _ = try specOptions.resolve((spec, inputs)) }
+
     func run() throws {
-        try execute(outputOptions.transformOptions(spec: spec, inputs: inputs, engine: engineOptions), quiet: engineOptions.quiet)
+        try execute(outputOptions.transformOptions(spec: specOptions, positionals: (spec, inputs), engine: engineOptions), quiet: engineOptions.quiet)
     }
 }
 
@@ -165,17 +221,20 @@ struct Apply: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("A fitted spec (every learned parameter frozen in it).", valueName: "fitted"))
-    var fitted: String
+    @Argument(help: specHelp("A fitted spec (every learned parameter frozen in it)", name: "fitted"), completion: .file())
+    var fitted: String?
 
-    @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"), completion: .file())
     var inputs: [String] = []
 
+    @OptionGroup var specOptions: SpecOptionGroup
     @OptionGroup var outputOptions: OutputOptionGroup
     @OptionGroup var engineOptions: EngineOptionGroup
 
+    func validate() throws { _ = try specOptions.resolve((fitted, inputs)) }
+
     func run() throws {
-        var options = try outputOptions.transformOptions(spec: fitted, inputs: inputs, engine: engineOptions)
+        var options = try outputOptions.transformOptions(spec: specOptions, positionals: (fitted, inputs), engine: engineOptions)
         options.requireFitted = true
         try execute(options, quiet: engineOptions.quiet)
     }
@@ -197,19 +256,29 @@ struct Fit: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The JSON pipeline spec.", valueName: "spec"))
-    var spec: String
+    @Argument(help: specHelp("The JSON pipeline spec"), completion: .file())
+    var spec: String?
 
-    @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"), completion: .file())
     var inputs: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the fitted spec; '-' is stdout. Written to a temporary file and renamed on success.", valueName: "fitted"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the fitted spec; '-' is stdout. Written to a temporary file and renamed on success.", valueName: "fitted"), completion: .file())
     var output: String = "-"
 
+    @Option(help: ArgumentHelp("What a row-level error does, for this run (overrides output.on_error): fail (stop, exit 1); skip or reject (the row is left out of the statistics; fit writes no rejects).", valueName: "mode"))
+    var onError: OnError?
+
+    @OptionGroup var specOptions: SpecOptionGroup
     @OptionGroup var engineOptions: EngineOptionGroup
 
+    func validate() throws { _ = try specOptions.resolve((spec, inputs)) }
+
     func run() throws {
-        var options = FitOptions(specPath: spec)
+        let (source, inputs) = try specOptions.resolve((spec, inputs))
+        var options = FitOptions(specPath: "-")
+        options.spec = source
+        options.overrides = specOptions.overrides
+        options.overrides.onError = onError
         options.inputs = inputs
         options.output = output
         options.engine = try engineOptions.engine
@@ -241,14 +310,17 @@ struct Validate: ParsableCommand {
 
             REPORTS (--report, repeatable)
               text          a table on stderr (the default)
-              json[:PATH]   Frictionless' report vocabulary (valid, stats, errors[type, rowNumber,
-                            fieldName, fieldNumber, cell, note, message], plus file, line, checks)
-              junit:PATH    JUnit XML: one test case per field type and constraint, and per check
-              github        ::error file=…,line=…:: annotations on stdout for GitHub Actions
+              json[:PATH]   Frictionless' report vocabulary: valid, stats, errors (type,
+                            rowNumber, fieldName, fieldNumber, cell, note, message),
+                            plus file, line and checks
+              junit:PATH    JUnit XML: one test case per field type and constraint,
+                            and one per check
+              github        ::error file=…,line=…:: annotations on stdout (GitHub Actions)
 
             EXAMPLES
               prepline validate spec.json data.csv
-              prepline validate spec.json data.csv --report json:report.json --report junit:junit.xml
+              prepline validate spec.json data.csv --report json:report.json
+              prepline validate spec.json data.csv --report junit:junit.xml --report github
               zcat big.csv.gz | prepline validate spec.json --max-errors 5
               prepline fit spec.json train.csv -o fitted.json
               prepline validate spec.json today.csv --against fitted.json --drift-k 2
@@ -257,19 +329,20 @@ struct Validate: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The JSON pipeline spec (its input block says how to read the CSV).", valueName: "spec"))
-    var spec: String
+    @Argument(help: specHelp("The JSON pipeline spec (its input block says how to read the CSV)"), completion: .file())
+    var spec: String?
 
-    @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"), completion: .file())
     var inputs: [String] = []
 
     @Option(help: ArgumentHelp("List at most this many errors (all are counted; the verdict and exit code count them all).", valueName: "n"))
     var maxErrors: Int = 20
 
-    @Option(name: .customLong("report"), help: ArgumentHelp("text, json[:PATH], junit:PATH or github (repeatable).", valueName: "format[:path]"))
+    @Option(name: .customLong("report"), help: ArgumentHelp("text, json[:PATH], junit:PATH or github (repeatable).", valueName: "format[:path]"),
+            completion: .list(["text", "json", "json:", "junit:", "github"]))
     var reports: [String] = []
 
-    @Option(help: ArgumentHelp("A fitted spec (prepline fit) to check drift against: categories of its one-hot columns never seen at fit time, means of its z-scored columns moved by more than --drift-k fitted stds, and missing ratios grown by more than --drift-missing.", valueName: "fitted.json"))
+    @Option(help: ArgumentHelp("A fitted spec (prepline fit) to check drift against: categories of its one-hot columns never seen at fit time, means of its z-scored columns moved by more than --drift-k fitted stds, and missing ratios grown by more than --drift-missing.", valueName: "fitted.json"), completion: .file())
     var against: String?
 
     @Option(help: ArgumentHelp("How many fitted standard deviations a z-scored column's mean may move (with --against).", valueName: "k"))
@@ -278,9 +351,14 @@ struct Validate: ParsableCommand {
     @Option(help: ArgumentHelp("How much a column's missing ratio may grow since fit time, as a share of rows (with --against; 0.05 = five more in a hundred).", valueName: "share"))
     var driftMissing: Double = 0.05
 
+    @OptionGroup var specOptions: SpecOptionGroup
     @OptionGroup var engineOptions: EngineOptionGroup
 
     func validate() throws {
+        let (source, inputs) = try specOptions.resolve((spec, inputs))
+        if against == "-" && (source == .stdin || inputs.isEmpty || inputs.contains("-")) {
+            throw ValidationError("--against -: stdin is already read for the spec or the data; name the fitted spec's file")
+        }
         _ = try parsedReports()
         guard driftK >= 0, driftK.isFinite else { throw ValidationError("--drift-k must be a non-negative number") }
         guard (0...1).contains(driftMissing) else { throw ValidationError("--drift-missing must be a share from 0 to 1") }
@@ -289,7 +367,8 @@ struct Validate: ParsableCommand {
     func parsedReports() throws -> [(ReportFormat, String?)] {
         let list = try reports.map { text -> (ReportFormat, String?) in
             guard let parsed = ReportFormat.parse(text) else {
-                throw ValidationError("--report: expected text, json[:PATH], junit:PATH or github, got '\(text)'")
+                let format = String(text.prefix { $0 != ":" })
+                throw ValidationError("--report: expected text, json[:PATH], junit:PATH or github, got '\(text)'\(Suggestion.didYouMean(format, in: ["text", "json", "junit", "github"]))")
             }
             if parsed.0 == .junit && parsed.1 == nil { throw ValidationError("--report junit needs a path: junit:report.xml") }
             return parsed
@@ -298,7 +377,10 @@ struct Validate: ParsableCommand {
     }
 
     func run() throws {
-        var options = ValidateOptions(specPath: spec)
+        let (source, inputs) = try specOptions.resolve((spec, inputs))
+        var options = ValidateOptions(specPath: "-")
+        options.spec = source
+        options.overrides = specOptions.overrides
         options.inputs = inputs
         options.maxErrors = max(0, maxErrors)
         options.engine = try engineOptions.engine
@@ -337,8 +419,8 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the plan: the stages, what they learn, the data passes, the output columns.",
         discussion: """
-            Reads no data. Without --input the columns are the spec's names and globs; with \
-            --input, only that file's header is read, the globs are resolved against it as `run` \
+            Reads no data. Without an input the columns are the spec's names and globs; with \
+            one (INPUT or --input), only that file's header is read, the globs are resolved against it as `run` \
             resolves them (an unknown column is the same spec error, exit 2), and the output \
             columns are listed in order. One-hot columns show as `city_<category>…` until their \
             categories are known (a fitted spec, or "categories" given). Nothing is printed on \
@@ -346,7 +428,7 @@ struct Explain: ParsableCommand {
 
             EXAMPLES
               prepline explain spec.json
-              prepline explain spec.json --input data.csv
+              prepline explain spec.json data.csv
               prepline fit spec.json train.csv -o fitted.json
               prepline explain fitted.json --input test.csv
 
@@ -354,14 +436,38 @@ struct Explain: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The JSON pipeline spec (fitted or not).", valueName: "spec"))
-    var spec: String
+    @Argument(help: specHelp("The JSON pipeline spec (fitted or not)"), completion: .file())
+    var spec: String?
 
-    @Option(help: ArgumentHelp("A CSV (gzip detected by content; '-' is stdin) whose header resolves the columns. Only the first record is read.", valueName: "file"))
+    @Argument(help: ArgumentHelp("A CSV whose header resolves the columns, as --input.", valueName: "input"), completion: .file())
+    var positionalInputs: [String] = []
+
+    @Option(help: ArgumentHelp("A CSV (gzip detected by content; '-' is stdin) whose header resolves the columns. Only the first record is read.", valueName: "file"), completion: .file())
     var input: String?
 
+    @OptionGroup var specOptions: SpecOptionGroup
+
+    /// The spec and the one input whose header is read (positional or --input, not both).
+    func resolved() throws -> (SpecSource, String?) {
+        let (source, inputs) = try specOptions.resolve((spec, positionalInputs), dataFromStdin: false)
+        if inputs.count > 1 || (!inputs.isEmpty && input != nil) {
+            throw ValidationError("explain reads one input's header: give one INPUT or --input FILE")
+        }
+        let chosen = input ?? inputs.first
+        if source == .stdin && chosen == "-" {
+            throw ValidationError("the spec is read from stdin ('-'), so the input cannot be: name the input file")
+        }
+        return (source, chosen)
+    }
+
+    func validate() throws { _ = try resolved() }
+
     func run() throws {
-        try StdoutText.write(ExplainCommand.execute(ExplainOptions(specPath: spec, input: input)))
+        let (source, input) = try resolved()
+        var options = ExplainOptions(specPath: "-", input: input)
+        options.spec = source
+        options.overrides = specOptions.overrides
+        try StdoutText.write(ExplainCommand.execute(options))
     }
 }
 
@@ -372,11 +478,13 @@ struct SchemaCommand: ParsableCommand {
         discussion: """
             The schema is generated from the spec decoder and the stage registry of this \
             version: every key, every stage's options with their types, allowed values, defaults \
-            and descriptions, and the "fitted" block that `prepline fit` writes. Every object is \
-            closed, so a misspelt key is flagged as prepline would refuse it; keys this version \
-            refuses ("schema", "checks") are not in it. What needs the data (column names, globs \
-            that match nothing) and a few rules between values (range low < high, a quote that \
-            differs from the delimiter) are checked by prepline only; `prepline explain SPEC \
+            and descriptions, the "fitted" block that `prepline fit` writes, the Table Schema of \
+            "schema" and the "checks". Every object is closed and a stage's options are chosen \
+            by its "stage", so a misspelt key is flagged in its stage as prepline would refuse \
+            it; svmlight output without "label", "label" with csv output and Table Schema \
+            formats prepline cannot check are refused too. What needs the data (column names, \
+            globs that match nothing) and a few rules between values (range low < high, a quote \
+            that differs from the delimiter) are checked by prepline only; `prepline explain SPEC \
             --input FILE` checks a spec against a file's header without reading its data. \
             Editors use the schema through their settings (VS Code: "json.schemas", with \
             "fileMatch" patterns for your spec files).
@@ -405,6 +513,37 @@ func execute(_ options: TransformOptions, quiet: Bool) throws {
 // A closed pipe must surface as EPIPE on write (and end the run quietly), not kill the process.
 signal(SIGPIPE, SIG_IGN)
 
+/// An unknown subcommand (`prepline valdate`, `prepline help valdate`) is a usage error with a
+/// suggestion, not "3 unexpected arguments" or the top help with exit 0.
+func checkSubcommand(_ arguments: [String]) {
+    let names = Prepline.configuration.subcommands.map { $0._commandName }
+    var words = arguments.prefix(2).map { $0 }
+    if words.first == "help" { words.removeFirst() } else { words = Array(words.prefix(1)) }
+    guard let word = words.first, !word.hasPrefix("-"), !names.contains(word), word != "help" else { return }
+    let message = "prepline: error: unknown command '\(word)'\(Suggestion.didYouMean(word, in: names)); commands: \(names.joined(separator: ", "))\n"
+        + "See 'prepline --help'.\n"
+    FileHandle.standardError.write(Data(message.utf8))
+    exit(2)
+}
+
+/// ArgumentParser's "The value 'skp' is invalid for '--on-error <mode>'" with a did-you-mean
+/// from the option's cases, added to the first line.
+func withSuggestion(_ message: String) -> String {
+    let values: [String: [String]] = [
+        "--parser": FieldParser.allCases.map(\.rawValue), "--progress": ProgressMode.allCases.map(\.rawValue),
+        "--on-error": OnError.allCases.map(\.rawValue),
+    ]
+    guard let start = message.range(of: "The value '"), let end = message[start.upperBound...].range(of: "' is invalid for '") else { return message }
+    let value = String(message[start.upperBound..<end.lowerBound])
+    let option = String(message[end.upperBound...].prefix { $0 != " " && $0 != "'" })
+    guard let allowed = values[option] else { return message }
+    let hint = Suggestion.didYouMean(value, in: allowed)
+    guard !hint.isEmpty, let lineEnd = message.firstIndex(of: "\n") else { return hint.isEmpty ? message : message + hint }
+    return String(message[..<lineEnd]) + hint + String(message[lineEnd...])
+}
+
+checkSubcommand(Array(CommandLine.arguments.dropFirst()))
+
 do {
     var command = try Prepline.parseAsRoot()
     try command.run()
@@ -412,9 +551,7 @@ do {
 } catch let error as PreplineError {
     let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false)
     for line in lines { FileHandle.standardError.write(Data("prepline: error: \(line)\n".utf8)) }
-    if case .rowsFailed = error {
-        FileHandle.standardError.write(Data("prepline: hint: set output.on_error to \"skip\" or \"reject\" to go on past bad rows\n".utf8))
-    }
+    for hint in error.hints { FileHandle.standardError.write(Data("prepline: hint: \(hint)\n".utf8)) }
     exit(error.exitCode)
 } catch let code as ExitCode {
     exit(code.rawValue)
@@ -426,6 +563,6 @@ do {
         print(message)
         exit(0)
     }
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    FileHandle.standardError.write(Data((withSuggestion(message) + "\n").utf8))
     exit(2)
 }

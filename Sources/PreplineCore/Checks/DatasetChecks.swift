@@ -24,6 +24,9 @@ package struct DatasetCheck: Sendable {
     package var stat = "mean"
     /// Spec path, for messages.
     package var path: String
+    /// The spec path of each entry of `columns` as the user wrote it (`checks[0].column` for the
+    /// single-column form, `checks[0].columns[1]` for the list), so a typo is reported there.
+    package var columnPaths: [String] = []
     /// Drift: the categories a fitted one-hot stage knows, or the fitted mean and scale.
     package var fittedCategories: [String] = []
     package var fittedMean = 0.0
@@ -65,8 +68,9 @@ package struct CheckPlan: Sendable {
         for check in checks {
             for (k, column) in check.columns.enumerated() {
                 guard let i = columnIndex[column] else {
-                    throw PreplineError.spec(file: file, path: "\(check.path).columns[\(k)]",
-                                             message: "no column \"\(column)\" in the input; columns: \(labels.joined(separator: ", "))")
+                    let path = k < check.columnPaths.count ? check.columnPaths[k] : "\(check.path).columns[\(k)]"
+                    throw PreplineError.spec(file: file, path: path,
+                                             message: "no column \"\(column)\" in the input\(Suggestion.didYouMean(column, in: labels)); columns: \(Suggestion.shortList(labels))")
                 }
                 switch check.kind {
                 case .missing_ratio, .drift_missing: missingColumns.insert(i)
@@ -125,13 +129,13 @@ package struct CheckPlan: Sendable {
                     let ok = exact == labels
                     out.append(CheckOutcome(name: "columns", column: nil, passed: ok, observed: .array(labels.map(JSONValue.string)),
                                             bound: [("exact", .array(exact.map(JSONValue.string)))],
-                                            note: ok ? "columns as expected" : "columns are \(labels.joined(separator: ",")), expected exactly \(exact.joined(separator: ","))"))
+                                            note: ok ? "columns as expected" : Self.exactColumnsNote(labels, exact)))
                 }
                 if let required = check.required {
                     let absent = required.filter { !labels.contains($0) }
                     out.append(CheckOutcome(name: "columns", column: nil, passed: absent.isEmpty, observed: .array(labels.map(JSONValue.string)),
                                             bound: [("required", .array(required.map(JSONValue.string)))],
-                                            note: absent.isEmpty ? "required columns present" : "required columns absent: \(absent.joined(separator: ", "))"))
+                                            note: absent.isEmpty ? "required columns present" : "required columns absent: \(Suggestion.shortList(absent))"))
                 }
             case .drift_categories:
                 for column in check.columns {
@@ -141,7 +145,7 @@ package struct CheckPlan: Sendable {
                     let unseen = (0..<values.count).filter { t in values.withTerm(t) { fitted.find($0) == nil } }
                         .map { String(decoding: values.term($0), as: UTF8.self) }
                         .sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
-                    let listed = unseen.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (unseen.count > 10 ? ", …" : "")
+                    let listed = Suggestion.shortList(unseen.map { "'\($0)'" })
                     out.append(CheckOutcome(name: "drift.categories", column: column, passed: unseen.isEmpty, observed: .number(Double(unseen.count)),
                                             bound: [("max", .number(0))],
                                             note: unseen.isEmpty ? "every category was seen at fit time"
@@ -272,8 +276,14 @@ extension DatasetCheck {
         case .drift_categories, .drift_mean, .drift_missing:
             break
         case .missing_ratio, .distinct, .range:
-            if let one = try reader.string("column") { check.columns = [one] }
-            if let many = try reader.stringArray("columns") { check.columns += many }
+            if let one = try reader.string("column") {
+                check.columns = [one]
+                check.columnPaths = [reader.childPath("column")]
+            }
+            if let many = try reader.stringArray("columns") {
+                check.columns += many
+                check.columnPaths += many.indices.map { "\(reader.childPath("columns"))[\($0)]" }
+            }
             if check.columns.isEmpty { throw reader.fail("columns", "this check needs \"columns\" (a list of column names) or \"column\"") }
             if check.kind == .range { check.stat = try reader.choice("stat", ["mean", "std"]) ?? "mean" }
         }
@@ -330,5 +340,19 @@ extension DatasetCheck {
             }
         }
         return checks
+    }
+}
+
+extension CheckPlan {
+    /// Where a header differs from the `exact` list, briefly: a 1000-column header is not
+    /// printed twice in full (the first difference and the two lengths, lists cut after 10).
+    static func exactColumnsNote(_ labels: [String], _ exact: [String]) -> String {
+        if labels.count + exact.count <= 2 * Suggestion.listLimit {
+            return "columns are \(labels.joined(separator: ",")), expected exactly \(exact.joined(separator: ","))"
+        }
+        let first = (0..<min(labels.count, exact.count)).first { labels[$0] != exact[$0] } ?? min(labels.count, exact.count)
+        let found = first < labels.count ? "'\(labels[first])'" : "nothing"
+        let wanted = first < exact.count ? "'\(exact[first])'" : "nothing"
+        return "columns differ from column \(first + 1): \(found) where \(wanted) was expected (\(labels.count) columns, \(exact.count) expected)"
     }
 }

@@ -190,7 +190,7 @@ extension TableSchema {
             default: throw reader.fail("primaryKey", "expected a field name or an array of field names")
             }
             for name in schema.primaryKey where !seen.contains(name) {
-                throw reader.fail("primaryKey", "\"\(name)\" is not a field of the schema; fields: \(schema.fields.map(\.name).joined(separator: ", "))")
+                throw reader.fail("primaryKey", "\"\(name)\" is not a field of the schema\(Suggestion.didYouMean(name, in: schema.fields.map(\.name))); fields: \(Suggestion.shortList(schema.fields.map(\.name)))")
             }
         }
         if reader.has("foreignKeys") { _ = reader.value("foreignKeys"); throw reader.fail("foreignKeys", "foreign keys are not checked by prepline") }

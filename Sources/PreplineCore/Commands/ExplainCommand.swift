@@ -1,11 +1,16 @@
 /// Options of `prepline explain`.
 package struct ExplainOptions: Sendable {
-    package var specPath: String
+    /// Where the spec comes from (a path, `-`, a FIFO, or `--spec-json`).
+    package var spec: SpecSource
+    /// The command line's one-run overrides of the spec (`--delimiter`, `--no-header`, `--on-error`).
+    package var overrides = SpecOverrides()
+    /// The spec's name in messages.
+    package var specPath: String { spec.displayName }
     /// A CSV whose header resolves the stages' columns (globs expanded); only its header is read.
     package var input: String?
 
     package init(specPath: String, input: String? = nil) {
-        self.specPath = specPath
+        spec = SpecSource(path: specPath)
         self.input = input
     }
 }
@@ -19,7 +24,7 @@ package struct ExplainOptions: Sendable {
 package enum ExplainCommand {
     /// The explanation, as printed (it ends with a newline).
     package static func execute(_ options: ExplainOptions) throws(PreplineError) -> String {
-        let spec = try Spec.load(path: options.specPath)
+        let spec = try Spec.load(options.spec, overrides: options.overrides)
         var stages: [any PipelineStage] = []
         for (position, value) in spec.stages.enumerated() {
             stages.append(try StageRegistry.decode(value, position: position, file: spec.file))
@@ -36,11 +41,18 @@ package enum ExplainCommand {
             header = found
             binding = try Binding(spec: spec, header: found)
             let origin = found.fromInput ? "from its header" : "no header: numbered"
-            out += "input: \(InputNames.display([input])[0]): \(found.names.count) columns (\(origin)): \(found.names.joined(separator: ", "))\n"
+            out += "input: \(InputNames.display([input])[0]): \(found.names.count) columns (\(origin)): \(Suggestion.shortList(found.names))\n"
         }
 
+        if let schema = spec.schema {
+            // run, fit and apply check every row against the schema before the stages see it.
+            out += "\nschema: \(schema.fields.count) fields; run, fit and apply check every row against it first: a row that breaks it follows output.on_error (\"\(spec.output.onError.rawValue)\")\n"
+        }
         out += "\nstages:\n"
-        if stages.isEmpty { out += "  none: the CSV passes through as it is\n" }
+        if stages.isEmpty {
+            out += spec.schema == nil ? "  none: the CSV passes through as it is\n"
+                : "  none: the rows the schema accepts pass through as they are\n"
+        }
         for (i, stage) in stages.enumerated() {
             out += describe(stage, spec: spec.stages[i], bound: binding?.stages[i], binding: binding)
         }
@@ -66,7 +78,7 @@ package enum ExplainCommand {
             }
             out += "output columns: the input's columns in their order, each stage rewriting its columns in place"
             out += effects.isEmpty ? ".\n" : "; except:\n" + effects.joined()
-            out += "  (give --input FILE to list them)\n"
+            out += "  (give an input, INPUT or --input FILE, to list them)\n"
         }
         return out
     }
@@ -184,7 +196,7 @@ package enum ExplainCommand {
                 let names = stage?.expandedNames(of: name) ?? ["\(name)_…"]
                 if names.contains(where: { $0.hasSuffix("…") }) {
                     complete = false
-                    lines += names.map { "\($0)  (one per category, learned by \(label))" }
+                    lines += names.map { "\($0)  (\(stage?.expandedUnit ?? "one per category"), learned by \(label))" }
                 } else {
                     lines += names
                 }

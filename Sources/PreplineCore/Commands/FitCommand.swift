@@ -2,13 +2,18 @@ import Foundation
 
 /// Options of `prepline fit`.
 package struct FitOptions: Sendable {
-    package var specPath: String
+    /// Where the spec comes from (a path, `-`, a FIFO, or `--spec-json`).
+    package var spec: SpecSource
+    /// The command line's one-run overrides of the spec (`--delimiter`, `--no-header`, `--on-error`).
+    package var overrides = SpecOverrides()
+    /// The spec's name in messages.
+    package var specPath: String { spec.displayName }
     package var inputs: [String] = ["-"]
     package var output = "-"
     package var engine = EngineOptions()
     package var progress = ProgressMode.auto
 
-    package init(specPath: String) { self.specPath = specPath }
+    package init(specPath: String) { spec = SpecSource(path: specPath) }
 }
 
 /// `fit`: learns every stage's parameters in one parallel pass and writes the fitted spec,
@@ -16,7 +21,7 @@ package struct FitOptions: Sendable {
 package enum FitCommand {
     package static func execute(_ options: FitOptions) throws(PreplineError) -> Summary {
         let started = ContinuousClock.now
-        let spec = try Spec.load(path: options.specPath)
+        let spec = try Spec.load(options.spec, overrides: options.overrides)
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
         let counters = EngineCounters()
         let progress = options.progress.enabled ? ProgressBar(counters: counters, totalBytes: nil) : nil

@@ -14,6 +14,7 @@ package enum FitPass {
         var plan: ExecutionPlan?
         var total: [[ColumnProfile]]?
         var rowsLeftOut = 0
+        var recordsSeen = 0
         let box = PlanBox()
         let carry = CarryBoard()
         let header = try StreamingEngine.run(
@@ -34,12 +35,10 @@ package enum FitPass {
                 }
             },
             consume: { delivery throws(PreplineError) -> Bool in
+                recordsSeen += delivery.records
                 if spec.output.onError == .fail, !delivery.issues.isEmpty {
                     // Rows that break a stage stop the run before anything is written.
-                    throw PreplineError.rowsFailed(delivery.issues.prefix(10).map {
-                        RowError(position: InputPosition(file: displayNames[delivery.inputIndex], line: $0.issue.line),
-                                 record: $0.record, reason: $0.issue.reason)
-                    })
+                    throw PreplineError.rowsFailed(delivery.issues, file: displayNames[delivery.inputIndex], recordsRead: recordsSeen)
                 }
                 rowsLeftOut += delivery.issues.count
                 ExecutionPlan.merge(&total, delivery.payload)

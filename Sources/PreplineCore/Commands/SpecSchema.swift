@@ -22,10 +22,14 @@ package protocol StageDescribing: PipelineStage {
     /// names once known (fitted, or categories given), else a placeholder such as
     /// `city_<category>…`. Nil when the stage does not expand the column.
     func expandedNames(of column: String) -> [String]?
+
+    /// What each placeholder column stands for until fitted ("one per category").
+    var expandedUnit: String { get }
 }
 
 extension StageDescribing {
     package func expandedNames(of column: String) -> [String]? { nil }
+    package var expandedUnit: String { "one per category" }
     package var columnEffect: String? { nil }
 }
 
@@ -96,10 +100,11 @@ package enum SchemaPiece {
 ///
 /// Built here from the decoder's own choices and from each stage's `optionsSchema`, driven by
 /// `StageRegistry.kinds`, so a new stage is covered by adding its piece. It describes what this
-/// version's decoder accepts and no more: keys it refuses (`schema`, `checks`, stages not
-/// available yet) are left out, and every object is closed (`additionalProperties: false`), so
-/// an editor flags them as the decoder would. What needs the data (column names, globs that
-/// match nothing) cannot be checked here.
+/// version's decoder accepts and no more: keys it refuses are left out, every object is closed
+/// (`additionalProperties: false`), a stage's branch is chosen by its `"stage"`, and rules
+/// between keys that JSON Schema can say (svmlight needs `label`) are in it, so an editor flags
+/// what the decoder would. What needs the data (column names, globs that match nothing) cannot
+/// be checked here.
 package enum SpecSchema {
     /// One ASCII character that is not a line break: what the decoder's single-byte delimiter
     /// and quote allow (with minLength/maxLength 1, as Python's `$` also matches before "\n").
@@ -144,8 +149,31 @@ package enum SpecSchema {
                 "rejects": SchemaPiece.string("Where on_error \"reject\" writes rejected records (CSV: file,line,reason,record); --rejects overrides it."),
             ]),
             "additionalProperties": .bool(false),
+            // As the decoder: svmlight output needs its label column, and csv output has none.
+            "allOf": .array([SchemaPiece.object([
+                "if": SchemaPiece.object(["properties": SchemaPiece.object(["format": SchemaPiece.object(["const": .string("svmlight")])]),
+                                          "required": SchemaPiece.strings(["format"])]),
+                "then": SchemaPiece.object(["required": SchemaPiece.strings(["label"])]),
+                "else": SchemaPiece.object(["properties": SchemaPiece.object(["label": .bool(false)])]),
+            ])]),
         ])
-        let stageRefs = StageRegistry.kinds.map { SchemaPiece.object(["$ref": .string("#/$defs/stage_\($0.kind)")]) }
+        // The branch is picked by "stage" (if/then on its const), not by a bare oneOf: a typo in
+        // a scale stage is then reported as that key in that stage ("'methd' was unexpected"),
+        // not as "valid under none of the given schemas".
+        let kinds = StageRegistry.kinds.map { $0.kind }
+        let stageBranches = kinds.map { kind in
+            SchemaPiece.object([
+                "if": SchemaPiece.object(["properties": SchemaPiece.object(["stage": SchemaPiece.object(["const": .string(kind)])]),
+                                          "required": SchemaPiece.strings(["stage"])]),
+                "then": SchemaPiece.object(["$ref": .string("#/$defs/stage_\(kind)")]),
+            ])
+        }
+        let stageItem = SchemaPiece.object([
+            "type": .string("object"),
+            "required": SchemaPiece.strings(["stage"]),
+            "properties": SchemaPiece.object(["stage": SchemaPiece.object(["description": .string("The stage kind."), "enum": SchemaPiece.strings(kinds)])]),
+            "allOf": .array(stageBranches),
+        ])
         var defs: [(key: String, value: JSONValue)] = [
             ("columns", SchemaPiece.object([
                 "description": .string("The columns the stage rewrites, in order: names, or globs (* any run, ? one character, [abc] one of a set) over the columns at that point of the pipeline."),
@@ -168,7 +196,7 @@ package enum SpecSchema {
                 "stages": SchemaPiece.object([
                     "description": .string("The stages, run in order; an empty list is a faithful CSV pass-through."),
                     "type": .string("array"),
-                    "items": SchemaPiece.object(["oneOf": .array(stageRefs)]),
+                    "items": stageItem,
                     "default": .array([]),
                 ]),
                 "output": output,
@@ -210,6 +238,14 @@ package enum SpecSchema {
                 "bareNumber": SchemaPiece.object(["type": .string("boolean")]),
             ]),
             "additionalProperties": .bool(false),
+            // Formats prepline checks: date and datetime patterns ("%d/%m/%Y"; not dateutil's
+            // "any"); every other type only "default" (email, uri, uuid… are not checked, so refused).
+            "allOf": .array([SchemaPiece.object([
+                "if": SchemaPiece.object(["properties": SchemaPiece.object(["type": SchemaPiece.object(["enum": SchemaPiece.strings(["date", "datetime"])])]),
+                                          "required": SchemaPiece.strings(["type"])]),
+                "then": SchemaPiece.object(["properties": SchemaPiece.object(["format": SchemaPiece.object(["not": SchemaPiece.object(["const": .string("any")])])])]),
+                "else": SchemaPiece.object(["properties": SchemaPiece.object(["format": SchemaPiece.object(["const": .string("default")])])]),
+            ])]),
         ])
         let inline = SchemaPiece.object([
             "type": .string("object"),

@@ -2,7 +2,12 @@ import Foundation
 
 /// Options shared by `run` and `apply`, filled in by the executable's argument parser.
 package struct TransformOptions: Sendable {
-    package var specPath: String
+    /// Where the spec comes from (a path, `-`, a FIFO, or `--spec-json`).
+    package var spec: SpecSource
+    /// The command line's one-run overrides of the spec (`--delimiter`, `--no-header`, `--on-error`).
+    package var overrides = SpecOverrides()
+    /// The spec's name in messages.
+    package var specPath: String { spec.displayName }
     package var inputs: [String] = ["-"]
     package var output = "-"
     package var engine = EngineOptions()
@@ -13,7 +18,7 @@ package struct TransformOptions: Sendable {
     /// `apply`: every stage must already be fitted (no fit pass, one streaming read).
     package var requireFitted = false
 
-    package init(specPath: String) { self.specPath = specPath }
+    package init(specPath: String) { spec = SpecSource(path: specPath) }
 }
 
 /// Hands the svmlight label's column index, found on the header, to the workers.
@@ -39,7 +44,7 @@ package enum TransformCommand {
 
     package static func execute(_ options: TransformOptions) throws(PreplineError) -> TransformResult {
         let started = ContinuousClock.now
-        let spec = try Spec.load(path: options.specPath)
+        let spec = try Spec.load(options.spec, overrides: options.overrides)
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
         if inputs.filter({ $0 == "-" }).count > 1 {
             throw PreplineError.usage("stdin ('-') can be given only once as an input")
@@ -159,10 +164,7 @@ package enum TransformCommand {
                     if !delivery.issues.isEmpty {
                         switch onError {
                         case .fail:
-                            throw PreplineError.rowsFailed(delivery.issues.prefix(10).map {
-                                RowError(position: InputPosition(file: names[delivery.inputIndex], line: $0.issue.line),
-                                         record: $0.record, reason: $0.issue.reason)
-                            })
+                            throw PreplineError.rowsFailed(delivery.issues, file: names[delivery.inputIndex], recordsRead: summary.rowsIn)
                         case .skip:
                             summary.skipped += delivery.issues.count
                         case .reject:

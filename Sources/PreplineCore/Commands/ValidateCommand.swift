@@ -2,7 +2,12 @@ import Foundation
 
 /// Options of `prepline validate`.
 package struct ValidateOptions: Sendable {
-    package var specPath: String
+    /// Where the spec comes from (a path, `-`, a FIFO, or `--spec-json`).
+    package var spec: SpecSource
+    /// The command line's one-run overrides of the spec (`--delimiter`, `--no-header`, `--on-error`).
+    package var overrides = SpecOverrides()
+    /// The spec's name in messages.
+    package var specPath: String { spec.displayName }
     package var inputs: [String] = ["-"]
     package var engine = EngineOptions()
     package var progress = ProgressMode.auto
@@ -15,7 +20,7 @@ package struct ValidateOptions: Sendable {
     /// five more missing values in a hundred).
     package var driftMissing = 0.05
 
-    package init(specPath: String) { self.specPath = specPath }
+    package init(specPath: String) { spec = SpecSource(path: specPath) }
 }
 
 /// The outcome of a validation: every finding counted, the first ones kept, every check's result.
@@ -53,7 +58,7 @@ package enum ValidateCommand {
 
     package static func execute(_ options: ValidateOptions) throws(PreplineError) -> ValidationResult {
         let started = ContinuousClock.now
-        var spec = try Spec.load(path: options.specPath)
+        var spec = try Spec.load(options.spec, overrides: options.overrides)
         if let against = options.against {
             let fitted = try Spec.load(path: against)
             let drift = DatasetCheck.drift(against: fitted, k: options.driftK, missingGrowth: options.driftMissing)

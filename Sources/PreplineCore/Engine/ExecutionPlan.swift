@@ -160,7 +160,7 @@ package struct ExecutionPlan: Sendable {
         for stage in stages { stage.apply(&batch) }
         guard let index = batch.names.firstIndex(of: label) else {
             throw PreplineError.spec(file: file, path: "output.label",
-                                     message: "unknown column '\(label)'; columns: \(Batch.outputNames(names: batch.names, columns: batch.columns).joined(separator: ", "))")
+                                     message: "unknown column '\(label)'\(Suggestion.didYouMean(label, in: batch.names)); columns: \(Suggestion.shortList(Batch.outputNames(names: batch.names, columns: batch.columns)))")
         }
         switch batch.columns[index] {
         case .oneHot, .weights:

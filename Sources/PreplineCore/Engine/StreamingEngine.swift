@@ -35,6 +35,9 @@ package struct RecordIssue: Sendable {
     package var line: Int
     package var reason: String
     package var originalBytes: [UInt8]
+    /// The stage option that would accept the row, when there is one (an unknown category under
+    /// `handle_unknown: "error"`): the hint then names it rather than skip/reject.
+    package var fix: String? = nil
 }
 
 /// What a worker sees of one chunk: the raw records, their parsed fields, and the records the
@@ -68,10 +71,10 @@ package struct ChunkWork {
     consuming func rawChunk() -> RawChunk { raw }
 
     /// Marks record `index` as a row-level error; only its first reason is kept.
-    package mutating func reject(record index: Int, reason: String) {
+    package mutating func reject(record index: Int, reason: String, fix: String? = nil) {
         guard badRecords.insert(index).inserted else { return }
         issues.append(RecordIssue(recordIndex: index, line: raw.line(ofRecord: index), reason: reason,
-                                  originalBytes: Array(raw.originalBytes(ofRecord: index))))
+                                  originalBytes: Array(raw.originalBytes(ofRecord: index)), fix: fix))
     }
 
     package func isGood(_ record: Int) -> Bool { badRecords.isEmpty || !badRecords.contains(record) }

@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// How the input CSV is spelled. Defaults follow RFC 4180 and pandas' missing-value tokens.
 package struct InputDialect: Sendable, Equatable {
@@ -74,13 +79,17 @@ package struct Spec: Sendable {
         }
     }
 
-    /// Reads a spec file ("-" is not allowed: stdin carries the data).
+    /// Reads a spec file, a FIFO or process substitution (`<(…)`), or `-` (stdin).
     package static func load(path: String) throws(PreplineError) -> Spec {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
-            throw PreplineError.usage("\(path): cannot open the spec: \(reason)")
-        }
-        return try parse(bytes: [UInt8](data), file: path)
+        try load(SpecSource(path: path))
+    }
+
+    /// Reads and decodes a spec from where the command line says, then applies the one-run
+    /// overrides (`--delimiter`, `--no-header`, `--on-error`) as if the spec said them.
+    package static func load(_ source: SpecSource, overrides: SpecOverrides = SpecOverrides()) throws(PreplineError) -> Spec {
+        var spec = try parse(bytes: source.contents(), file: source.displayName)
+        try overrides.apply(to: &spec)
+        return spec
     }
 
     package static func parse(bytes: [UInt8], file: String) throws(PreplineError) -> Spec {
@@ -168,5 +177,95 @@ package struct Spec: Sendable {
         if delimiter == quote {
             throw PreplineError.spec(file: file, path: "\(path).quote", message: "the quote must differ from the delimiter")
         }
+    }
+}
+
+/// Where a spec comes from: a path (a regular file, a FIFO, `/dev/fd/N` from `<(…)`), stdin
+/// (`-`), or the text of `--spec-json`. Messages name it as the user gave it.
+package enum SpecSource: Sendable, Equatable {
+    case file(String)
+    case stdin
+    case inline(String)
+
+    /// `-` is stdin; anything else is a path.
+    package init(path: String) { self = path == "-" ? .stdin : .file(path) }
+
+    /// The name messages use: the path, `stdin` or `--spec-json`.
+    package var displayName: String {
+        switch self {
+        case .file(let path): return path
+        case .stdin: return "stdin"
+        case .inline: return "--spec-json"
+        }
+    }
+
+    /// The spec's bytes. A FIFO is read to its end with read(2): Foundation's
+    /// `contents(atPath:)` refuses anything that is not a regular file.
+    func contents() throws(PreplineError) -> [UInt8] {
+        switch self {
+        case .inline(let text):
+            return Array(text.utf8)
+        case .stdin:
+            return try Self.readAll(fd: 0, name: "stdin")
+        case .file(let path):
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                let reason = errno == ENOENT ? "no such file" : String(cString: strerror(errno))
+                throw PreplineError.usage("\(path): cannot open the spec: \(reason)")
+            }
+            defer { close(fd) }
+            return try Self.readAll(fd: fd, name: path)
+        }
+    }
+
+    private static func readAll(fd: Int32, name: String) throws(PreplineError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n == 0 { return bytes }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = errno == EISDIR ? "it is a directory" : String(cString: strerror(errno))
+                throw PreplineError.usage("\(name): cannot read the spec: \(reason)")
+            }
+            bytes += buffer[0..<n]
+            // A spec is small; a runaway stream (a data file given as the spec) is cut short.
+            if bytes.count > 256 << 20 { throw PreplineError.usage("\(name): cannot read the spec: larger than 256 MiB") }
+        }
+    }
+}
+
+/// Command-line options that override the spec's blocks for one run.
+package struct SpecOverrides: Sendable, Equatable {
+    /// `--delimiter`: the input's delimiter (the output's too, unless `output.delimiter` is set).
+    package var delimiter: UInt8?
+    /// `--no-header`: the input has no header record (columns are named `column_1`…).
+    package var noHeader = false
+    /// `--on-error`: replaces `output.on_error`.
+    package var onError: OnError?
+
+    package init() {}
+
+    /// The byte a `--delimiter` value names: one byte, or `\t` / `tab` for a tab.
+    package static func delimiterByte(_ text: String) -> UInt8? {
+        if text == "\\t" || text == "tab" { return 0x09 }
+        let bytes = Array(text.utf8)
+        return bytes.count == 1 ? bytes[0] : nil
+    }
+
+    func apply(to spec: inout Spec) throws(PreplineError) {
+        if let delimiter {
+            if delimiter == 0x0A || delimiter == 0x0D { throw PreplineError.usage("--delimiter: a line break cannot be the delimiter") }
+            if delimiter == spec.input.quote {
+                throw PreplineError.usage("--delimiter: \"\(String(decoding: [delimiter], as: UTF8.self))\" is the spec's quote character (input.quote); the two must differ")
+            }
+            if spec.output.delimiter == nil, delimiter == spec.output.quote {
+                throw PreplineError.usage("--delimiter: \"\(String(decoding: [delimiter], as: UTF8.self))\" is the spec's output.quote, and the output uses the input's delimiter; the two must differ")
+            }
+            spec.input.delimiter = delimiter
+        }
+        if noHeader { spec.input.header = false }
+        if let onError { spec.output.onError = onError }
     }
 }

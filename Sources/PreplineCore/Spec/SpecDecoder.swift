@@ -88,7 +88,7 @@ package struct SpecObjectReader {
     package mutating func choice(_ key: String, _ allowed: [String]) throws(PreplineError) -> String? {
         guard let s = try string(key) else { return nil }
         guard allowed.contains(s) else {
-            throw fail(key, "expected one of \(allowed.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(s)\"")
+            throw fail(key, "expected one of \(Suggestion.quoted(allowed)), got \"\(s)\"\(Suggestion.didYouMean(s, in: allowed))")
         }
         return s
     }
@@ -109,9 +109,9 @@ package struct SpecObjectReader {
     /// Rejects keys that no one read, naming the allowed ones.
     package func finish() throws(PreplineError) {
         for member in members where !consumed.contains(member.key) {
-            let allowed = consumed.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
+            let allowed = consumed.sorted()
             throw PreplineError.spec(file: file, path: childPath(member.key),
-                                     message: "unknown key; allowed keys here: \(allowed)")
+                                     message: "unknown key\(Suggestion.didYouMean(member.key, in: allowed)); allowed keys here: \(Suggestion.quoted(allowed, limit: 40))")
         }
     }
 }

@@ -163,7 +163,7 @@ package struct OneHotStage: PipelineStage {
         (bound, boundNames) = try columns.bindStage(selectors, position: position, fittedNames: fittedNames)
         for key in givenCategories.keys.sorted() where !boundNames.contains(key) {
             throw PreplineError.spec(file: file, path: "stages[\(position)].categories.\(key)",
-                                     message: "'\(key)' is not one of this stage's columns (\(boundNames.joined(separator: ", ")))")
+                                     message: "'\(key)' is not one of this stage's columns\(Suggestion.didYouMean(key, in: boundNames)) (\(Suggestion.shortList(boundNames)))")
         }
         for name in boundNames { columns.expandedBy[name] = label }
         if encodings.isEmpty && isFitted {
@@ -183,13 +183,18 @@ package struct OneHotStage: PipelineStage {
                 for r in 0..<batch.rowCount where batch.work.isGood(r) && Placeholder.stage(ofRef: text.refs[r]) == nil {
                     let value = batch.bytes(of: text.refs[r], in: text).map { Array($0) }
                     if !known.contains(value) {
-                        batch.work.reject(record: r, reason: "column '\(boundNames[i])': \(value.map { "unknown category '\(String(decoding: $0, as: UTF8.self))'" } ?? "missing value, not a known category") (\(label))")
+                        batch.work.reject(record: r, reason: "column '\(boundNames[i])': \(value.map { "unknown category '\(String(decoding: $0, as: UTF8.self))'" } ?? "missing value, not a known category") (\(label))", fix: unknownFix)
                     }
                 }
             }
             profiles[i].observe(text: text, in: batch, where: batch.work.isGood)
             batch.columns[c] = .text(text)
         }
+    }
+
+    /// The option that accepts a category the stage does not know (the hint of a failed run).
+    private var unknownFix: String {
+        "set stages[\(position)].handle_unknown to \"ignore\" to encode categories the stage does not know as all zeros"
     }
 
     package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) -> [String: FillValue] {
@@ -263,7 +268,7 @@ package struct OneHotStage: PipelineStage {
                     hot[r] = encoding.infrequentColumn
                 case .error:
                     let shown = batch.bytes(of: text.refs[r], in: text).map { String(decoding: $0, as: UTF8.self) }
-                    batch.work.reject(record: r, reason: "column '\(name)': \(shown.map { "unknown category '\($0)'" } ?? "missing value, not a known category") (\(label))")
+                    batch.work.reject(record: r, reason: "column '\(name)': \(shown.map { "unknown category '\($0)'" } ?? "missing value, not a known category") (\(label))", fix: unknownFix)
                 }
             }
             batch.columns[c] = .oneHot(names: encoding.names, hot: hot)

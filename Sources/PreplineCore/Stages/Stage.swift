@@ -69,7 +69,7 @@ package struct PlanColumns: Sendable {
         guard !fittedNames.isEmpty else { return }
         let path = "stages[\(position)].fitted"
         if let stray = fittedNames.first(where: { !bound.contains($0) }) {
-            throw PreplineError.spec(file: file, path: "\(path).\(stray)", message: "'\(stray)' is not one of this stage's columns (\(bound.joined(separator: ", ")))")
+            throw PreplineError.spec(file: file, path: "\(path).\(stray)", message: "'\(stray)' is not one of this stage's columns\(Suggestion.didYouMean(stray, in: bound)) (\(Suggestion.shortList(bound)))")
         }
         if let missing = bound.first(where: { !fittedNames.contains($0) }) {
             throw PreplineError.spec(file: file, path: path, message: "no learned parameters for column '\(missing)'; refit the spec with `prepline fit`")
@@ -97,12 +97,12 @@ package struct PlanColumns: Sendable {
             if Glob.isPattern(selector) && !names.contains(selector) {
                 let matches = names.indices.filter { Glob.matches(selector, names[$0]) && expandedBy[names[$0]] == nil }
                 guard !matches.isEmpty else {
-                    throw PreplineError.spec(file: file, path: itemPath, message: "'\(selector)' matches no column; columns: \(names.joined(separator: ", "))")
+                    throw PreplineError.spec(file: file, path: itemPath, message: "'\(selector)' matches no column; columns: \(Suggestion.shortList(names))")
                 }
                 result += matches.filter { !result.contains($0) }
             } else {
                 guard let index = names.firstIndex(of: selector) else {
-                    throw PreplineError.spec(file: file, path: itemPath, message: "unknown column '\(selector)'; columns: \(names.joined(separator: ", "))")
+                    throw PreplineError.spec(file: file, path: itemPath, message: "unknown column '\(selector)'\(Suggestion.didYouMean(selector, in: names)); columns: \(Suggestion.shortList(names))")
                 }
                 if !result.contains(index) { result.append(index) }
             }
@@ -186,7 +186,7 @@ package enum StageRegistry {
         case TokenizeStage.kind: return try TokenizeStage(&reader, position: position)
         case TfidfStage.kind: return try TfidfStage(&reader, position: position)
         default:
-            throw PreplineError.spec(file: file, path: "\(path).stage", message: "unknown stage \"\(kind)\"; expected one of \(kinds.map { "\"\($0.kind)\"" }.joined(separator: ", "))")
+            throw PreplineError.spec(file: file, path: "\(path).stage", message: "unknown stage \"\(kind)\"\(Suggestion.didYouMean(kind, in: kinds.map { $0.kind })); expected one of \(kinds.map { "\"\($0.kind)\"" }.joined(separator: ", "))")
         }
     }
 }

@@ -404,4 +404,6 @@ extension TfidfStage: StageDescribing {
         guard output == .dense, columnNames.contains(column) else { return nil }
         return fits[column].map { $0.vocabulary.map { "\(column)_\(String(decoding: $0, as: UTF8.self))" } } ?? ["\(column)_<term>…"]
     }
+
+    package var expandedUnit: String { "one per vocabulary term" }
 }

@@ -95,7 +95,9 @@ extension TokenizerOptions {
                 }
                 stopWords = words
             default:
-                throw reader.fail("stopwords", "expected \"english\" (scikit-learn's list), an array of words, or null, got \(value.serialized())")
+                let typo: String
+                if case .string(let name) = value { typo = Suggestion.didYouMean(name, in: ["english"]) } else { typo = "" }
+                throw reader.fail("stopwords", "expected \"english\" (scikit-learn's list), an array of words, or null, got \(value.serialized())\(typo)")
             }
         }
         if let value = reader.value("ngrams") {

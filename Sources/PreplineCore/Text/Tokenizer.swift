@@ -113,7 +113,8 @@ package final class Tokenizer: Sendable {
             do {
                 _ = try Self.compile(source)
             } catch {
-                throw TokenizerPatternError(message: "not a valid regular expression: \(error)")
+                // ICU's error is about the translated pattern: say where the user's own is wrong.
+                throw TokenizerPatternError(message: PatternDiagnosis.message(for: options.pattern))
             }
             // scikit-learn tokenizes with the capturing group when there is one.
             takesGroup = groups == 1
