@@ -157,4 +157,19 @@ struct EncodingTests {
         let result = try prepline(["run", "spec.json", "-"], cwd: tmp.path)
         #expect(result.status == 2 && result.stderr.contains("input.encoding"), "\(result)")
     }
+
+    @Test("a UTF-8 BOM is stripped from every input; latin-1 and cp1252 have no BOM: its bytes are the text ï»¿, as Python decodes them",
+          arguments: ["utf-8", "latin-1", "cp1252"])
+    func byteOrderMark(_ encoding: String) throws {
+        let tmp = try TempDir()
+        try tmp.write("spec.json", #"{"prepline": 1, "input": {"encoding": "\#(encoding)"}, "stages": []}"#)
+        try tmp.write("a.csv", [0xEF, 0xBB, 0xBF] + Array("id,b\n1,2\n".utf8))
+        try tmp.write("b.csv", [0xEF, 0xBB, 0xBF] + Array("id,b\n3,4\n".utf8))
+        let script = "import sys; sys.stdout.buffer.write(open('a.csv', encoding=sys.argv[1].replace('utf-8', 'utf-8-sig'), newline='').read().encode('utf-8'))"
+        let python = try runProcess(try E2E.tool("env"), ["python3", "-c", script, encoding], cwd: tmp.path, timeout: 60)
+        try #require(python.status == 0, "\(python)")
+        let result = try prepline(["run", "spec.json", "a.csv", "b.csv", "-q"], cwd: tmp.path)
+        #expect(result.status == 0, "\(result)")
+        expectSameBytes(result.stdout, python.stdout + Array("3,4\n".utf8), "\(encoding): \(result)")
+    }
 }

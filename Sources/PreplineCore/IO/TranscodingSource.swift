@@ -80,7 +80,33 @@ package final class TranscodingSource: ByteSource {
         let end = rawEnd
         let capacity = buffer.count
         table.withUnsafeBufferPointer { table in
-            while i < end && written < capacity {
+            // Fast loop while 32 more output bytes fit (8 characters of up to 3 bytes, and a 4-byte
+            // store past the last): ASCII eight bytes at a time, and a
+            // character's UTF-8 stored as one 4-byte word (its unused bytes are overwritten next).
+            fast: while i + 8 <= end && written + 32 <= capacity {
+                let word = UnsafeRawPointer(input + i).loadUnaligned(as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0 {
+                    UnsafeMutableRawPointer(out + written).storeBytes(of: word, as: UInt64.self)
+                    written += 8
+                    i += 8
+                    continue
+                }
+                let stop = i + 8
+                while i < stop {
+                    let byte = input[i]
+                    if byte < 0x80 {
+                        out[written] = byte
+                        written += 1
+                    } else {
+                        let packed = table[Int(byte) - 0x80]
+                        if packed == 0 { undefinedByte = byte; break fast }
+                        UnsafeMutableRawPointer(out + written).storeBytes(of: (packed >> 8).littleEndian, as: UInt32.self)
+                        written += Int(packed & 3)
+                    }
+                    i += 1
+                }
+            }
+            while undefinedByte == nil && i < end && written < capacity {
                 let byte = input[i]
                 if byte < 0x80 {
                     out[written] = byte
