@@ -49,6 +49,21 @@ struct EncodingTests {
         expectSameBytes(apply.stdout, run.stdout, "\(apply)")
     }
 
+    @Test("validate --against a spec fitted on categories that are not UTF-8 sees no unseen category in the same data")
+    func driftOnFittedBytes() throws {
+        let tmp = try TempDir()
+        try tmp.write("in.csv", Self.latinHeader)
+        try tmp.write("spec.json", #"{"prepline": 1, "stages": [{"stage": "onehot", "columns": ["b"]}]}"#)
+        try tmp.write("pass.json", passthroughSpec)
+        let fit = try prepline(["fit", "spec.json", "in.csv", "-o", "fitted.json", "-q"], cwd: tmp.path)
+        #expect(fit.status == 0, "\(fit)")
+        let validate = try prepline(["validate", "pass.json", "in.csv", "--against", "fitted.json"], cwd: tmp.path)
+        #expect(validate.status == 0 && !validate.stderr.contains("unseen"), "\(validate)")
+        try tmp.write("new.csv", Array("Gr".utf8) + [0xF6, 0xDF] + Array("e,b\nx,t".utf8) + [0xEA, 0x0A])
+        let drifted = try prepline(["validate", "pass.json", "new.csv", "--against", "fitted.json"], cwd: tmp.path)
+        #expect(drifted.status == 1 && drifted.stderr.contains("'t\\xEA'"), "\(drifted)")
+    }
+
     // MARK: input.encoding
 
     /// Random records whose fields are any byte but the structural ones (and, for cp1252, its
