@@ -64,6 +64,17 @@ struct EncodingTests {
         #expect(drifted.status == 1 && drifted.stderr.contains("'t\\xEA'"), "\(drifted)")
     }
 
+    @Test("explain prints a column name that is not UTF-8 as its bytes")
+    func explainKeepsBytes() throws {
+        let tmp = try TempDir()
+        try tmp.write("in.csv", Self.latinHeader)
+        try tmp.write("spec.json", #"{"prepline": 1, "stages": [{"stage": "onehot", "columns": ["Gr*"]}]}"#)
+        let explain = try prepline(["explain", "spec.json", "--input", "in.csv"], cwd: tmp.path)
+        let grosse = Array("Gr".utf8) + [0xF6, 0xDF] + Array("e".utf8)
+        #expect(explain.status == 0 && explain.stdout.firstRange(of: grosse) != nil, "\(explain)")
+        #expect(explain.stdout.firstRange(of: [0xF4, 0x8F]) == nil, "no escape scalar may reach the output: \(explain)")
+    }
+
     // MARK: input.encoding
 
     /// Random records whose fields are any byte but the structural ones (and, for cp1252, its
