@@ -141,9 +141,9 @@ package struct CheckPlan: Sendable {
                 for column in check.columns {
                     let values = p.distinct[columnIndex[column]!] ?? TermTable()
                     // By bytes, as the values were collected (Python compares code points).
-                    let fitted = TermTable(check.fittedCategories.map { Array($0.utf8) })
+                    let fitted = TermTable(check.fittedCategories.map { LosslessText.bytes($0) })
                     let unseen = (0..<values.count).filter { t in values.withTerm(t) { fitted.find($0) == nil } }
-                        .map { String(decoding: values.term($0), as: UTF8.self) }
+                        .map { LosslessText.display(LosslessText.string(values.term($0))) }
                         .sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
                     let listed = Suggestion.shortList(unseen.map { "'\($0)'" })
                     out.append(CheckOutcome(name: "drift.categories", column: column, passed: unseen.isEmpty, observed: .number(Double(unseen.count)),

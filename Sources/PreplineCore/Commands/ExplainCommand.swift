@@ -223,7 +223,7 @@ package enum StdoutText {
     package static func write(_ text: String) throws(PreplineError) {
         let sink = try OutputSink(path: "-")
         do {
-            try sink.write(Array(text.utf8))
+            try sink.write(LosslessText.bytes(text))
         } catch is BrokenPipe {
             return
         } catch let error as PreplineError {

@@ -131,6 +131,8 @@ package enum SpecSchema {
                     "type": .string("array"), "items": SchemaPiece.object(["type": .string("string")]),
                     "default": SchemaPiece.strings(defaults.missing),
                 ]),
+                "encoding": SchemaPiece.choice(TextEncoding.allCases.map(\.rawValue), default: defaults.encoding.rawValue,
+                                               "The input's character encoding, decoded to UTF-8 output: utf-8 (bytes kept as they are), latin-1 (ISO-8859-1) or cp1252 (Windows-1252)."),
             ]),
             "additionalProperties": .bool(false),
         ])

@@ -149,6 +149,7 @@ package enum StreamingEngine {
         } else {
             header = DatasetHeader(names: (1...firstFields.fieldCount(ofRecord: 0)).map { "column_\($0)" }, fromInput: false)
         }
+        try HeaderCheck.checkAhead(inputs: inputs, displayNames: names, after: first.inputIndex, header: header, dialect: dialect)
         try onHeader(header)
         counters.rawBytesRead.store(chunker.rawBytesRead, ordering: .relaxed)
 
@@ -251,10 +252,11 @@ package enum StreamingEngine {
                                             "internal error: the chunker found \(chunk.recordCount) records, the parser \(parsed.recordCount); please report this input"))
         }
         if chunk.isHeader {
-            let found = parsed.strings(ofRecord: 0)
-            guard found == header.names else {
-                return .failure(.malformedInput(InputPosition(file: names[chunk.inputIndex], line: chunk.line(ofRecord: 0)),
-                                                "header differs from \(names[0])'s: expected \(header.names.joined(separator: ",")), found \(found.joined(separator: ","))"))
+            do throws(PreplineError) {
+                try HeaderCheck.check(parsed.strings(ofRecord: 0), against: header, file: names[chunk.inputIndex],
+                                      line: chunk.line(ofRecord: 0), firstFile: names[0])
+            } catch {
+                return .failure(error)
             }
             return .nothing
         }

@@ -72,9 +72,10 @@ package struct CSVFormatter: Sendable {
         out.append(quote)
     }
 
+    /// Appends a name or text as the bytes it stands for (`LosslessText`: a header's invalid
+    /// UTF-8 is written back as it was read).
     package func appendField(_ text: String, fieldCount: Int, into out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { appendField(UnsafeRawBufferPointer($0), fieldCount: fieldCount, into: &out) }
+        LosslessText.bytes(text).withUnsafeBytes { appendField($0, fieldCount: fieldCount, into: &out) }
     }
 
     /// Appends a whole record of strings (headers, rejects: not the hot path).

@@ -71,6 +71,8 @@ package final class RecordChunker {
     /// elsewhere it is data): about nine stops per record of the benchmark data became two.
     private let stops: ByteScan
     private let delimiter: UInt8
+    /// Inputs in another encoding are transcoded to UTF-8 as they are read.
+    private let encoding: TextEncoding
     private var recordStarts: [Int32] = []
     private var recordEnds: [Int32] = []
     private var recordLines: [Int32] = []
@@ -97,6 +99,7 @@ package final class RecordChunker {
     package init(inputs: [String], displayNames: [String]? = nil, dialect: InputDialect, chunkSize: Int,
                  pool: BufferPool = BufferPool(limit: 0), maxRecordBytes: Int = 256 << 20) {
         self.delimiter = dialect.delimiter
+        self.encoding = dialect.encoding
         self.inputs = inputs
         self.displayNames = displayNames ?? InputNames.display(inputs)
         self.pool = pool
@@ -144,7 +147,7 @@ package final class RecordChunker {
         inputIndex += 1
         guard inputIndex < inputs.count else { return false }
         let opened = try InputOpener.open(inputs[inputIndex])
-        source = opened.source
+        source = encoding == .utf8 ? opened.source : TranscodingSource(base: opened.source, encoding: encoding)
         knownSizes.append(opened.knownSize)
         dataEnd = 0
         scanPos = 0
@@ -175,7 +178,15 @@ package final class RecordChunker {
         }
         // A gzip error names the compressed byte: zlib inflates ahead of the scan (a small file in
         // one read), so no line or record number would be truthful there.
-        let n = try source!.read(into: UnsafeMutableRawBufferPointer(start: buffer + dataEnd, count: capacity - dataEnd))
+        let n: Int
+        do {
+            n = try source!.read(into: UnsafeMutableRawBufferPointer(start: buffer + dataEnd, count: capacity - dataEnd))
+        } catch {
+            if let transcoding = source as? TranscodingSource, let byte = transcoding.undefinedByte {
+                throw PreplineError.malformedInput(positionAtDataEnd(), TranscodingSource.undefinedMessage(byte, transcoding.encoding))
+            }
+            throw error
+        }
         if n == 0 { endOfInput = true }
         dataEnd += n
         if atInputStart, dataEnd >= 3 || endOfInput {
@@ -366,6 +377,18 @@ package final class RecordChunker {
         var starts = recordStarts, ends = recordEnds, lines = recordLines
         recordStarts = []; recordEnds = []; recordLines = []
         return cut(at: dataEnd, starts: &starts, ends: &ends, lines: &lines, line: line)
+    }
+
+    /// The line and column of the byte that would follow the buffered data (every byte before it
+    /// is in the buffer; those past `scanPos` are not scanned yet).
+    private func positionAtDataEnd() -> InputPosition {
+        let p = buffer.assumingMemoryBound(to: UInt8.self)
+        var line = self.line, lineStart = self.lineStart, i = scanPos
+        while i < dataEnd {
+            if p[i] == 0x0A || (p[i] == 0x0D && (i + 1 == dataEnd || p[i + 1] != 0x0A)) { line += 1; lineStart = i + 1 }
+            i += 1
+        }
+        return InputPosition(file: displayName, line: line, column: Self.column(p, from: lineStart, to: dataEnd))
     }
 
     private static func column(_ p: UnsafeMutablePointer<UInt8>, from start: Int, to pos: Int) -> Int {

@@ -120,9 +120,10 @@ package struct ParsedChunk {
 
     package func field(_ f: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: fieldBytes[byteRange(ofField: f)]) }
 
-    /// The fields of record `r` as strings (for headers and messages, not for hot paths).
+    /// The fields of record `r` as strings (for headers and messages, not for hot paths), each
+    /// standing for its bytes exactly (`LosslessText`), invalid UTF-8 included.
     package func strings(ofRecord r: Int) -> [String] {
-        fieldRange(ofRecord: r).map { String(decoding: field($0), as: UTF8.self) }
+        fieldRange(ofRecord: r).map { LosslessText.string(field($0)) }
     }
 }
 

@@ -12,8 +12,21 @@ package struct InputDialect: Sendable, Equatable {
     package var header = true
     /// Tokens read as a missing value (stages use them; a pass-through keeps the text as it is).
     package var missing: [String] = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"]
+    /// The input's character encoding; output is always UTF-8.
+    package var encoding = TextEncoding.utf8
 
     package init() {}
+}
+
+/// An input character encoding (`input.encoding`). Single-byte encodings are transcoded to UTF-8
+/// before records are cut (`TranscodingSource`); UTF-8 input is read as bytes, untouched.
+package enum TextEncoding: String, Sendable, CaseIterable {
+    case utf8 = "utf-8"
+    /// ISO-8859-1: every byte is the code point of its value.
+    case latin1 = "latin-1"
+    /// Windows-1252: Latin-1 with printable characters in 0x80–0x9F; 0x81, 0x8D, 0x8F, 0x90 and
+    /// 0x9D are undefined and a malformed-input error, as Python's `cp1252` codec decides.
+    case cp1252
 }
 
 /// What to do with a row-level error (DESIGN.md, "Bad input").
@@ -119,6 +132,7 @@ package struct Spec: Sendable {
             if let q = try input.singleByte("quote") { spec.input.quote = q }
             if let h = try input.bool("header") { spec.input.header = h }
             if let m = try input.stringArray("missing") { spec.input.missing = m }
+            if let e = try input.choice("encoding", TextEncoding.allCases.map(\.rawValue)) { spec.input.encoding = TextEncoding(rawValue: e)! }
             try input.finish()
             try checkDialect(delimiter: spec.input.delimiter, quote: spec.input.quote, file: file, path: "input")
         }

@@ -46,7 +46,7 @@ package struct FillStage: PipelineStage {
                 guard let learned = entry.value("value") else { throw entry.fail("value", "missing: the learned fill value") }
                 switch learned {
                 case .number(let x, _): values[column] = .number(x)
-                case .string(let s): values[column] = .text(Array(s.utf8))
+                case .string(let s): values[column] = .text(LosslessText.bytes(s))
                 default: throw entry.fail("value", "expected a string or a number, got \(learned.typeName)")
                 }
                 try entry.finish()
@@ -67,7 +67,7 @@ package struct FillStage: PipelineStage {
             guard let value = values[name] else { return nil }
             switch value {
             case .number(let x): return (name, .object([("value", .number(x))]))
-            case .text(let bytes): return (name, .object([("value", .string(String(decoding: bytes, as: UTF8.self)))]))
+            case .text(let bytes): return (name, .object([("value", .string(LosslessText.string(bytes)))]))
             }
         })
     }

@@ -24,7 +24,7 @@ package struct OneHotStage: PipelineStage {
             self.infrequent = infrequent
             var grouped: [(name: String, members: [[UInt8]?])] = []
             for category in categories where !infrequent.contains(category) {
-                grouped.append(("\(column)_\(category.map { String(decoding: $0, as: UTF8.self) } ?? "nan")", [category]))
+                grouped.append(("\(column)_\(category.map { LosslessText.string($0) } ?? "nan")", [category]))
             }
             if !infrequent.isEmpty {
                 grouped.append(("\(column)_infrequent", categories.filter { infrequent.contains($0) }))
@@ -75,7 +75,7 @@ package struct OneHotStage: PipelineStage {
                 var list: [[UInt8]?] = []
                 for (i, item) in items.enumerated() {
                     switch item {
-                    case .string(let s): list.append(Array(s.utf8))
+                    case .string(let s): list.append(LosslessText.bytes(s))
                     case .null: list.append(nil)
                     default:
                         throw PreplineError.spec(file: reader.file, path: "\(categories.childPath(key))[\(i)]",
@@ -84,7 +84,7 @@ package struct OneHotStage: PipelineStage {
                 }
                 if let repeated = list.enumerated().first(where: { i, c in list[..<i].contains(c) }) {
                     throw PreplineError.spec(file: reader.file, path: "\(categories.childPath(key))[\(repeated.offset)]",
-                                             message: "category \(repeated.element.map { "\"\(String(decoding: $0, as: UTF8.self))\"" } ?? "null") is given twice")
+                                             message: "category \(repeated.element.map { "\"\(LosslessText.display(LosslessText.string($0)))\"" } ?? "null") is given twice")
                 }
                 if let null = list.firstIndex(where: { $0 == nil }), null != list.count - 1 {
                     throw PreplineError.spec(file: reader.file, path: "\(categories.childPath(key))[\(null)]",
@@ -120,7 +120,7 @@ package struct OneHotStage: PipelineStage {
                     var result: [[UInt8]?] = []
                     for item in items {
                         switch item {
-                        case .string(let s): result.append(Array(s.utf8))
+                        case .string(let s): result.append(LosslessText.bytes(s))
                         case .null: result.append(nil)
                         default: throw entry.fail(key, "expected strings (or null for missing), got \(item.typeName)")
                         }
@@ -146,7 +146,7 @@ package struct OneHotStage: PipelineStage {
     package var fittedJSON: JSONValue? {
         guard !encodings.isEmpty else { return nil }
         func list(_ categories: [[UInt8]?]) -> JSONValue {
-            .array(categories.map { $0.map { .string(String(decoding: $0, as: UTF8.self)) } ?? .null })
+            .array(categories.map { $0.map { .string(LosslessText.string($0)) } ?? .null })
         }
         return .object(boundNames.compactMap { name in
             guard let e = encodings[name] else { return nil }

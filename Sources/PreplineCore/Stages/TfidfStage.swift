@@ -115,7 +115,7 @@ package struct TfidfStage: PipelineStage {
                 }
                 if useIDF && idf == nil { throw entry.fail("idf", "missing: the learned idf of column '\(column)' (use_idf is true)") }
                 try entry.finish()
-                fits[column] = Fit(vocabulary: words.map { Array($0.utf8) }, idf: useIDF ? idf : nil)
+                fits[column] = Fit(vocabulary: words.map { LosslessText.bytes($0) }, idf: useIDF ? idf : nil)
             }
         }
         try reader.finish()
@@ -128,7 +128,7 @@ package struct TfidfStage: PipelineStage {
         guard !fits.isEmpty else { return nil }
         return .object(boundNames.compactMap { name in
             guard let fit = fits[name] else { return nil }
-            var members: [(key: String, value: JSONValue)] = [("vocabulary", .array(fit.vocabulary.map { .string(String(decoding: $0, as: UTF8.self)) }))]
+            var members: [(key: String, value: JSONValue)] = [("vocabulary", .array(fit.vocabulary.map { .string(LosslessText.string($0)) }))]
             if let idf = fit.idf { members.append(("idf", .array(idf.map { .number($0) }))) }
             return (name, .object(members))
         })
@@ -344,7 +344,7 @@ package struct TfidfStage: PipelineStage {
                 }
             }
             if output == .dense {
-                batch.columns[c] = .weights(names: fit.vocabulary.map { "\(name)_\(String(decoding: $0, as: UTF8.self))" }, values: values)
+                batch.columns[c] = .weights(names: fit.vocabulary.map { "\(name)_\(LosslessText.string($0))" }, values: values)
             } else {
                 batch.columns[c] = .text(sparse)
             }
@@ -402,7 +402,7 @@ extension TfidfStage: StageDescribing {
 
     package func expandedNames(of column: String) -> [String]? {
         guard output == .dense, columnNames.contains(column) else { return nil }
-        return fits[column].map { $0.vocabulary.map { "\(column)_\(String(decoding: $0, as: UTF8.self))" } } ?? ["\(column)_<term>…"]
+        return fits[column].map { $0.vocabulary.map { "\(column)_\(LosslessText.string($0))" } } ?? ["\(column)_<term>…"]
     }
 
     package var expandedUnit: String { "one per vocabulary term" }
