@@ -38,15 +38,16 @@ enum AdversarialRunner {
     ///
     /// The outcome keeps a signal apart from an exit code (SIGILL from a Swift trap is 4, the
     /// same number as exit code 4).
+    /// With `stdoutPath` (such as /dev/full) stdout goes there and is not captured.
     static func run(_ executable: String, _ arguments: [String], cwd: String, stdinPath: String = "/dev/null",
-                    timeout: Double = timeout) throws -> AdversarialOutcome {
+                    stdoutPath: String? = nil, timeout: Double = timeout) throws -> AdversarialOutcome {
         E2E.ignoreSIGPIPE
         let id = UUID().uuidString
         let outPath = cwd + "/.stdout-\(id)", errPath = cwd + "/.stderr-\(id)"
         defer { unlink(outPath); unlink(errPath) }
         try #require(FileManager.default.createFile(atPath: outPath, contents: nil))
         try #require(FileManager.default.createFile(atPath: errPath, contents: nil))
-        let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath ?? outPath))
         let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         let inHandle = try FileHandle(forReadingFrom: URL(fileURLWithPath: stdinPath))
         defer { try? outHandle.close(); try? errHandle.close(); try? inHandle.close() }
@@ -438,6 +439,12 @@ enum KnownDefect: String, Sendable {
     /// `fit` writes a non-finite fitted value as null, which `apply` refuses (issue 12, "A fitted
     /// spec that apply refuses").
     case fittedSpecDoesNotApply = "a fitted spec that apply refuses"
+    /// `--report json:PATH` / `junit:PATH` write the file in place and leave it truncated on a
+    /// full disk (issue 12, "Report files are written in place").
+    case reportWrittenInPlace = "report files written in place"
+    /// A failed write on stdout/stderr traps in FileHandle (`try!`) instead of exiting 4 (issue 12,
+    /// "`try!` on failed writes").
+    case crashOnFailedWrite = "crash on a failed write"
 
     static var strict: Bool { ProcessInfo.processInfo.environment["PREPLINE_ADVERSARIAL_STRICT"] == "1" }
 }
