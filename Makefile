@@ -45,6 +45,13 @@ fuzz: deps
 	@status=0; for pair in $(FUZZ_TARGETS); do \
 	    target=$${pair%%:*}; corpus=$${pair#*:}; \
 	    mkdir -p Fuzz/.corpus/$$corpus; \
+	    if ls Fuzz/regressions/$$corpus/* >/dev/null 2>&1; then \
+	        echo "--- $$target: replaying Fuzz/regressions/$$corpus"; \
+	        for input in Fuzz/regressions/$$corpus/*; do \
+	            Fuzz/.build/release/$$target -timeout=10 -rss_limit_mb=2048 $$input >/dev/null 2>&1 \
+	                && echo "ok    $$input" || { echo "FAILS $$input"; status=1; }; \
+	        done; \
+	    fi; \
 	    echo "--- $$target for $(FUZZ_SECONDS) s (new inputs: Fuzz/.corpus/$$corpus, seeds: Fuzz/corpus/$$corpus)"; \
 	    Fuzz/.build/release/$$target -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	        -artifact_prefix=Fuzz/artifacts/$$target- -print_final_stats=1 \

@@ -135,6 +135,15 @@ struct AdversarialCSVTests {
             for name in ["out.csv", "rejects.csv"] { try? FileManager.default.removeItem(atPath: dir.file(name)) }
         }
         violations += Self.compare(runs, passThrough: profile.passThrough, outputDelimiter: profile.outputDelimiter)
+
+        // fit + apply on the same input is run: the fitted spec applies, and gives run's bytes.
+        if !profile.passThrough && rng.next() % 4 == 0 {
+            violations += try Self.fitThenApply(binary: binary, dir: dir, input: input, baseline: runs[0], onError: onError)
+        }
+        // validate reads the same CSV: the same properties of exit codes and located errors.
+        if rng.next() % 4 == 0 {
+            violations += try Self.validate(binary: binary, dir: dir, input: input, profile: profile, rng: &rng)
+        }
         if !violations.isEmpty {
             let context = """
                 seed \(seed) (case \(index); rerun: PREPLINE_ADVERSARIAL_SEED=\(seed) PREPLINE_ADVERSARIAL_CASES=1 swift test --filter AdversarialCSV)
@@ -258,8 +267,7 @@ struct AdversarialCSVTests {
                 continue
             }
             if reject.fields[3] != original.original {
-                let known: KnownDefect? = String(validatingCString: original.original.map { CChar(bitPattern: $0) } + [0]) == nil || original.original.contains(0)
-                    ? .rejectsNotOriginalBytes : nil
+                let known: KnownDefect? = isValidUTF8(original.original) ? nil : .rejectsNotOriginalBytes
                 violation("a rejects record holds the original bytes",
                           "line \(line): input \(escaped(original.original, limit: 120)), rejects \(escaped(reject.fields[3], limit: 120))", known: known)
             }
@@ -270,7 +278,7 @@ struct AdversarialCSVTests {
             if profile.header && profile.outputHeader, let inHeader = input.first {
                 let outHeader = run.output.isEmpty ? nil : (try? ReferenceCSV.read(run.output, delimiter: profile.outputDelimiter).get())?.first
                 if let outHeader, outHeader.fields != inHeader.fields {
-                    let invalid = inHeader.fields.contains { String(validatingCString: $0.map { CChar(bitPattern: $0) } + [0]) == nil }
+                    let invalid = inHeader.fields.contains { !isValidUTF8($0) }
                     violation("a pass-through keeps the header's bytes",
                               "in \(inHeader.fields.map { escaped($0, limit: 60) }), out \(outHeader.fields.map { escaped($0, limit: 60) })",
                               known: invalid ? .headerBytesRewritten : nil)
@@ -343,5 +351,84 @@ struct AdversarialCSVTests {
             }
         }
         return true
+    }
+
+    // MARK: - fit + apply, validate
+
+    static func fitThenApply(binary: String, dir: TempDir, input: [UInt8], baseline: RunRecord, onError: String) throws -> [Violation] {
+        var found: [Violation] = []
+        let fitArguments = ["fit", "spec.json", "in.csv", "-o", "fitted.json", "--threads", "2", "--chunk-size", "1K"]
+        let fit = try AdversarialRunner.run(binary, fitArguments, cwd: dir.path)
+        defer { try? FileManager.default.removeItem(atPath: dir.file("fitted.json")) }
+        found += basics(fit, command: "prepline " + fitArguments.joined(separator: " "))
+        guard fit.exitCode == 0 else { return found }
+        var applyArguments = ["apply", "fitted.json", "in.csv", "--threads", "1", "--parser", "libcsv"]
+        if onError == "reject" { applyArguments += ["--rejects", "rejects.csv"] }
+        let apply = try AdversarialRunner.run(binary, applyArguments, cwd: dir.path)
+        try? FileManager.default.removeItem(atPath: dir.file("rejects.csv"))
+        let command = "prepline " + applyArguments.joined(separator: " ")
+        found += basics(apply, command: command)
+        if apply.exitCode == 2 {
+            let fitted = (try? dir.read("fitted.json")) ?? []
+            found.append(Violation(property: "every fitted spec fit writes applies", detail: "apply exits 2: \(apply.stderr.prefix(400))",
+                                   command: command, known: fitted.contains(Array("null".utf8)) ? .fittedSpecDoesNotApply : nil))
+        } else if apply.exitCode == 0 && baseline.outcome.exitCode == 0 && apply.stdout != baseline.output {
+            // fit learns at chunk size 1K, run at the default: equal within 1e-12, not to the bit.
+            if !numericallyEqual(apply.stdout, baseline.output, delimiter: 0x2C) {
+                found.append(Violation(property: "apply(fit(x), x) gives run(x)",
+                                       detail: "\(apply.stdout.count) vs \(baseline.output.count) bytes", command: command,
+                                       known: isValidUTF8(input) ? nil : .invalidUTF8CategoryLost))
+            }
+        }
+        return found
+    }
+
+    static func validate(binary: String, dir: TempDir, input: [UInt8], profile: Profile, rng: inout SplitMix64) throws -> [Violation] {
+        var found: [Violation] = []
+        var outcomes: [(String, AdversarialOutcome)] = []
+        for config in [["--threads", "1"], ["--threads", String(2 + rng.next() % 2), "--chunk-size", ["1", "7", "1K"][Int(rng.next() % 3)],
+                                            "--parser", rng.next() % 2 == 0 ? "fast" : "libcsv"]] {
+            let arguments = ["validate", "spec.json", "in.csv", "--report", "json:report.json"] + config
+            let command = "prepline " + arguments.joined(separator: " ")
+            let outcome = try AdversarialRunner.run(binary, arguments, cwd: dir.path)
+            try? FileManager.default.removeItem(atPath: dir.file("report.json"))
+            found += basics(outcome, command: command)
+            if outcome.exitCode == 3 {
+                switch ReferenceCSV.read(input, delimiter: profile.delimiter) {
+                case .failure(let malformed):
+                    if outcome.stderr.firstMatch(of: try! Regex("in\\.csv:\(malformed.line)(:|\\D|$)")) == nil {
+                        found.append(Violation(property: "malformed CSV is located",
+                                               detail: "reference: \(malformed.what) at line \(malformed.line); validate: \(outcome.stderr.prefix(300))",
+                                               command: command))
+                    }
+                case .success:
+                    found.append(Violation(property: "well-formed CSV is not refused", detail: "validate exit 3: \(outcome.stderr.prefix(300))",
+                                           command: command))
+                }
+            } else if case .failure(let malformed) = ReferenceCSV.read(input, delimiter: profile.delimiter), outcome.exitCode == 0 {
+                found.append(Violation(property: "malformed CSV is never accepted",
+                                       detail: "validate exit 0 on \(malformed.what) at line \(malformed.line)", command: command))
+            }
+            outcomes.append((command, outcome))
+        }
+        if let a = outcomes[0].1.exitCode, let b = outcomes[1].1.exitCode, a != b {
+            found.append(Violation(property: "validate: exit code identical for any threads/chunk size/parser",
+                                   detail: "exit \(a) vs \(b): \(outcomes[0].1.stderr.prefix(300)) | \(outcomes[1].1.stderr.prefix(300))",
+                                   command: outcomes[1].0, known: Set([a, b]) == [1, 3] ? .firstErrorNotInInputOrder : nil))
+        }
+        return found
+    }
+
+    /// No signal, no hang, exit 0-4.
+    static func basics(_ outcome: AdversarialOutcome, command: String) -> [Violation] {
+        if outcome.timedOut { return [Violation(property: "no hang", detail: "still running after \(AdversarialRunner.timeout) s", command: command)] }
+        if outcome.signal != nil {
+            return [Violation(property: "no exit by a signal", detail: "\(outcome.summary); stderr: \(outcome.stderr.prefix(600))", command: command,
+                              known: outcome.stderr.contains("prepline: error") ? .signalOnEarlyStop : nil)]
+        }
+        if let code = outcome.exitCode, !(0...4).contains(code) {
+            return [Violation(property: "exit codes 0-4", detail: "exit \(code): \(outcome.stderr.prefix(600))", command: command)]
+        }
+        return []
     }
 }
