@@ -182,7 +182,7 @@ struct AdversarialCSVTests {
         }
         if outcome.signal != nil {
             violation("no exit by a signal", "\(outcome.summary); stderr: \(outcome.stderr.prefix(600))",
-                      known: outcome.stderr.contains("prepline: error") ? .signalOnEarlyStop : nil)
+                      known: KnownDefect.isEarlyStopSignal(stderr: outcome.stderr) ? .signalOnEarlyStop : nil)
             return found
         }
         let code = outcome.exitCode!
@@ -424,7 +424,7 @@ struct AdversarialCSVTests {
         if outcome.timedOut { return [Violation(property: "no hang", detail: "still running after \(AdversarialRunner.timeout) s", command: command)] }
         if outcome.signal != nil {
             return [Violation(property: "no exit by a signal", detail: "\(outcome.summary); stderr: \(outcome.stderr.prefix(600))", command: command,
-                              known: outcome.stderr.contains("prepline: error") ? .signalOnEarlyStop : nil)]
+                              known: KnownDefect.isEarlyStopSignal(stderr: outcome.stderr) ? .signalOnEarlyStop : nil)]
         }
         if let code = outcome.exitCode, !(0...4).contains(code) {
             return [Violation(property: "exit codes 0-4", detail: "exit \(code): \(outcome.stderr.prefix(600))", command: command)]

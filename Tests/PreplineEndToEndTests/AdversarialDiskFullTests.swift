@@ -72,7 +72,8 @@ struct AdversarialDiskFullTests {
             Issue.record("mount failed although the probe succeeded: \(problem)")
             return
         }
-        defer { SmallTmpfs.unmount(mount) }
+        // Unmount before the directory is removed (the tmpfs is inside it).
+        defer { withExtendedLifetime(dir) { SmallTmpfs.unmount(mount) } }
         if testCase.prefill { try SmallTmpfs.fill(mount) }
         let before = try FileManager.default.contentsOfDirectory(atPath: mount).sorted()
         let arguments = testCase.arguments.map { $0.replacingOccurrences(of: "MNT", with: mount).replacingOccurrences(of: "DIR", with: dir.path) }

@@ -78,7 +78,7 @@ struct AdversarialSpecTests {
             if outcome.timedOut { violation("no hang", "still running after \(AdversarialRunner.timeout) s") }
             if outcome.signal != nil {
                 violation("no exit by a signal", "\(outcome.summary); stderr: \(outcome.stderr.prefix(600))",
-                          known: outcome.stderr.contains("prepline: error") ? .signalOnEarlyStop : nil)
+                          known: KnownDefect.isEarlyStopSignal(stderr: outcome.stderr) ? .signalOnEarlyStop : nil)
             }
             if let code = outcome.exitCode {
                 if !(0...4).contains(code) { violation("exit codes 0-4", "exit \(code): \(outcome.stderr.prefix(600))") }

@@ -451,6 +451,13 @@ enum KnownDefect: String, Sendable {
     /// "`try!` on failed writes").
     case crashOnFailedWrite = "crash on a failed write"
 
+    /// A signal matches `signalOnEarlyStop` when the run had reported an error, or died where
+    /// that defect dies: libdispatch traps when the engine's in-flight semaphore is released
+    /// below its initial value (the error unwinds out of StreamingEngine.run before main prints).
+    static func isEarlyStopSignal(stderr: String) -> Bool {
+        stderr.contains("prepline: error") || stderr.contains("_dispatch_semaphore_dispose")
+    }
+
     static var strict: Bool { ProcessInfo.processInfo.environment["PREPLINE_ADVERSARIAL_STRICT"] == "1" }
 }
 
