@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_ROOT_USER_ACTION := ignore
 
 .DEFAULT_GOAL := build
-.PHONY: setup test build release bench clean deps pydeps
+.PHONY: setup test build release bench fuzz clean deps pydeps
 
 ## setup: install what is missing, build the release binary, run a sample pipeline
 setup: release
@@ -35,6 +35,28 @@ release: deps
 ## bench: the benchmark suite (see bench/README.md)
 bench: release
 	bash bench/run.sh
+
+## fuzz: each libFuzzer target (Fuzz/) for FUZZ_SECONDS (default 300); crashes land in Fuzz/artifacts/
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS := FuzzChunkSplit:chunk-split FuzzSpecDecode:spec-decode
+fuzz: deps
+	cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -enable-testing
+	@mkdir -p Fuzz/artifacts
+	@status=0; for pair in $(FUZZ_TARGETS); do \
+	    target=$${pair%%:*}; corpus=$${pair#*:}; \
+	    mkdir -p Fuzz/.corpus/$$corpus; \
+	    if ls Fuzz/regressions/$$corpus/* >/dev/null 2>&1; then \
+	        echo "--- $$target: replaying Fuzz/regressions/$$corpus"; \
+	        for input in Fuzz/regressions/$$corpus/*; do \
+	            Fuzz/.build/release/$$target -timeout=10 -rss_limit_mb=2048 $$input >/dev/null 2>&1 \
+	                && echo "ok    $$input" || { echo "FAILS $$input"; status=1; }; \
+	        done; \
+	    fi; \
+	    echo "--- $$target for $(FUZZ_SECONDS) s (new inputs: Fuzz/.corpus/$$corpus, seeds: Fuzz/corpus/$$corpus)"; \
+	    Fuzz/.build/release/$$target -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	        -artifact_prefix=Fuzz/artifacts/$$target- -print_final_stats=1 \
+	        Fuzz/.corpus/$$corpus Fuzz/corpus/$$corpus || status=1; \
+	done; exit $$status
 
 clean:
 	rm -rf .build $(DEMO_OUT)

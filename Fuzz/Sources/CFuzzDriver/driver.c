@@ -1,0 +1,1 @@
+// Only the header is needed; libFuzzer itself comes from `-sanitize=fuzzer`.
