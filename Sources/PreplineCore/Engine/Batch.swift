@@ -167,7 +167,7 @@ package struct Batch {
     /// A field that must be a number: its value, or NaN after rejecting the record.
     private mutating func number(_ field: UnsafeBufferPointer<UInt8>, record r: Int, column c: Int, stage: String) -> Double {
         if let value = NumberText.parse(field) { return value }
-        work.reject(record: r, reason: "column '\(names[c])': '\(String(decoding: field, as: UTF8.self))' is not a number (\(stage))")
+        work.reject(record: r, reason: "column '\(names[c])': '\(String(decoding: field, as: UTF8.self))' is not \(NumberText.expectation(for: field)) (\(stage))")
         return .nan
     }
 

@@ -272,8 +272,11 @@ package struct ColumnProfile: Sendable {
         histogram.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key
     }
 
-    /// The most frequent text; ties go to the smallest number when every value is a number
-    /// (scikit-learn then sees a float column), else the smallest by code point.
+    /// The most frequent text. When every value is a number, values are compared as numbers, as
+    /// scikit-learn sees a float column: `1.0` and `1` are one value (their counts add up), and
+    /// ties go to the smallest number. The fill is then written in the data's own spelling of
+    /// that value (its most frequent spelling, ties by code point), so a later onehot finds it
+    /// among the categories it counted. Otherwise ties go to the smallest text by code point.
     package func mostFrequentText() -> [UInt8]? {
         var numbers: [[UInt8]: Double] = [:]
         for text in textCounts.keys {
@@ -281,9 +284,18 @@ package struct ColumnProfile: Sendable {
             numbers[text] = x
         }
         if !numbers.isEmpty {
-            return textCounts.max { a, b in a.value != b.value ? a.value < b.value : numbers[a.key]! > numbers[b.key]! }?.key
+            var byValue: [Double: Int] = [:]
+            for (text, count) in textCounts { byValue[numbers[text]! == 0 ? 0 : numbers[text]!, default: 0] += count }
+            guard let winner = byValue.max(by: { a, b in a.value != b.value ? a.value < b.value : a.key > b.key })?.key else { return nil }
+            return textCounts.filter { numbers[$0.key]! == winner }.max { a, b in Self.ranksBelow(a, b) }?.key
         }
-        return textCounts.max { a, b in a.value != b.value ? a.value < b.value : !a.key.lexicographicallyPrecedes(b.key) && a.key != b.key }?.key
+        return textCounts.max { a, b in Self.ranksBelow(a, b) }?.key
+    }
+
+    /// Orders (text, count) pairs for `max`: more frequent wins, ties go to the smaller text by
+    /// code point (UTF-8 byte order is code-point order).
+    private static func ranksBelow(_ a: (key: [UInt8], value: Int), _ b: (key: [UInt8], value: Int)) -> Bool {
+        a.value != b.value ? a.value < b.value : !a.key.lexicographicallyPrecedes(b.key) && a.key != b.key
     }
 }
 
