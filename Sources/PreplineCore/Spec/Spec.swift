@@ -94,6 +94,7 @@ package struct Spec: Sendable {
     }
 
     package static func decode(_ root: JSONValue, file: String) throws(PreplineError) -> Spec {
+        try root.requireFiniteNumbers(file: file)
         var spec = Spec()
         spec.root = root
         spec.file = file
