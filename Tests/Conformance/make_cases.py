@@ -532,6 +532,16 @@ case("tfidf-vocabulary-no-idf", "a given vocabulary with use_idf false: nothing 
 case("tfidf-binary", "binary counts", [tfidf(["text"], binary=True)], TEXT)
 case("tfidf-no-idf", "use_idf false", [tfidf(["text"], use_idf=False)], TEXT)
 case("tfidf-no-smooth", "smooth_idf false: ln(n/df) + 1", [tfidf(["text"], smooth_idf=False)], TEXT)
+# scikit-learn's test_tfidf_no_smoothing: a term no document holds gets an infinite idf; fit must
+# write it so that apply reads it back (the weights of rows without the term are finite).
+for norm_ in ("l2", "none"):
+    for out_ in ("dense", "sparse"):
+        kw_ = dict(vocabulary=["fox", "dog", "zzz"], smooth_idf=False, norm=norm_, output=out_)
+        case(f"tfidf-no-smooth-absent-term-{norm_}-{out_}", f"smooth_idf false, norm {norm_}, {out_}: 'zzz' is in no document (idf inf)",
+             [tfidf(["text"], **kw_)], TEXT)
+        case(f"tfidf-no-smooth-absent-term-{norm_}-{out_}-fit-apply",
+             f"as tfidf-no-smooth-absent-term-{norm_}-{out_}, through fit then apply of the written fitted spec",
+             [tfidf(["text"], **kw_)], TEXT, fit_rows=TEXT)
 case("tfidf-sublinear", "sublinear_tf: 1 + ln(tf)", [tfidf(["text"], sublinear_tf=True)], TEXT)
 case("tfidf-norm-l1", "norm l1", [tfidf(["text"], norm="l1")], TEXT)
 case("tfidf-norm-none", "norm none", [tfidf(["text"], norm="none", sublinear_tf=True, smooth_idf=False)], TEXT)

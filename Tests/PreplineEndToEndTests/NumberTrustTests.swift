@@ -61,4 +61,31 @@ struct NumberTrustTests {
             #expect(column.filter { !$0.isEmpty }.count >= 4, "\(name): \(clean)")
         }
     }
+
+    // MARK: - fitted values that are not finite
+
+    /// scikit-learn's test_tfidf_no_smoothing: with smooth_idf false, a given vocabulary term
+    /// that no document holds has idf ln(n/0) + 1 = inf (the conformance cases
+    /// tfidf-no-smooth-absent-term-* compare the weights with scikit-learn).
+    @Test("fit writes an infinite idf so that apply reads it back; apply equals run; a row with the term is refused")
+    func infiniteIDFRoundTrips() throws {
+        let tmp = try TempDir()
+        try tmp.write("docs.csv", "id,text\n1,apple banana\n2,apple\n3,banana apple cherry\n4,NA\n")
+        for output in ["dense", "sparse"] {
+            try tmp.write("spec.json", #"{"prepline": 1, "stages": [{"stage": "tfidf", "columns": ["text"], "vocabulary": ["apple", "banana", "zebra"], "smooth_idf": false, "output": "\#(output)"}]}"#)
+            let fit = try prepline(["fit", "spec.json", "docs.csv", "-o", "fitted.json", "-q"], cwd: tmp.path)
+            #expect(fit.status == 0, "\(fit)")
+            let fitted = String(decoding: try tmp.read("fitted.json"), as: UTF8.self)
+            #expect(fitted.contains(#""inf""#) && !fitted.contains("null"), "\(fitted)")
+            let run = try prepline(["run", "spec.json", "docs.csv", "-q"], cwd: tmp.path)
+            let apply = try prepline(["apply", "fitted.json", "docs.csv", "-q"], cwd: tmp.path)
+            #expect(run.status == 0 && apply.status == 0, "\(run)\n\(apply)")
+            expectSameBytes(apply.stdout, run.stdout, output)
+
+            try tmp.write("new.csv", "id,text\n1,apple\n2,zebra apple\n")
+            let refused = try prepline(["apply", "fitted.json", "new.csv"], cwd: tmp.path)
+            #expect(refused.status == 1, "\(refused)")
+            #expect(refused.stderr.contains("new.csv:3: record 2: column 'text': term 'zebra' has an infinite idf"), "\(refused)")
+        }
+    }
 }
