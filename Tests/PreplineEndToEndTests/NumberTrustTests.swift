@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PreplineTestSupport
 
 /// Numbers that must never be silently wrong (issue 12, DESIGN.md G2): a number in a numeric
 /// stage is finite, and a fitted spec's numbers read back. Numbers are compared with prepline's
@@ -87,5 +88,49 @@ struct NumberTrustTests {
             #expect(refused.status == 1, "\(refused)")
             #expect(refused.stderr.contains("new.csv:3: record 2: column 'text': term 'zebra' has an infinite idf"), "\(refused)")
         }
+    }
+
+    // MARK: - exact moments
+
+    /// scikit-learn's test_standard_scaler_near_constant_features shape: columns 1e10 ± 10^k
+    /// (half the rows +, half -), plus large offsets with small noise (1e8 + N(0, 1e-4),
+    /// -1e10 + N(0, 1)) and mixed magnitudes.
+    static func nearConstantColumns(rows: Int) -> (csv: String, names: [String]) {
+        var rng = SplitMix64(seed: 13)
+        func uniform() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
+        func gauss() -> Double { (-2 * log(uniform() + 1e-300)).squareRoot() * cos(2 * .pi * uniform()) }
+        var columns: [(String, (Int) -> Double)] = stride(from: -30, through: 18, by: 3).map { k in
+            ("s\(k + 30)", { i in 1e10 + (i < rows / 2 ? 1 : -1) * pow(10, Double(k)) })
+        }
+        columns.append(("offset_1e8", { _ in 1e8 + gauss() * 1e-4 }))
+        columns.append(("offset_1e8_uniform", { _ in 1e8 + uniform() * 1e-3 }))
+        columns.append(("offset_neg_1e10", { _ in -1e10 + gauss() }))
+        columns.append(("mixed", { _ in [1e10, -1e-5, 3.0, 1e-300, 123456.789][Int(rng.next() % 5)] }))
+        var csv = columns.map(\.0).joined(separator: ",") + "\n"
+        for i in 0..<rows { csv += columns.map { "\($0.1(i))" }.joined(separator: ",") + "\n" }
+        return (csv, columns.map(\.0))
+    }
+
+    @Test("zscore means and variances are exact (1e-13 of fractions.Fraction's) and byte-identical at every chunk size and thread count")
+    func exactMomentsAtEveryChunking() throws {
+        let tmp = try TempDir()
+        let (csv, names) = Self.nearConstantColumns(rows: 400)
+        try tmp.write("data.csv", csv)
+        let columns = names.map { "\"\($0)\"" }.joined(separator: ", ")
+        try tmp.write("spec.json", #"{"prepline": 1, "stages": [{"stage": "scale", "columns": [\#(columns)], "method": "zscore"}]}"#)
+        var reference: [UInt8]?
+        for chunk in ["1", "7", "64", "1K", nil] {
+            for threads in 1...4 {
+                let options = (chunk.map { ["--chunk-size", $0] } ?? []) + ["--threads", "\(threads)"]
+                let fit = try prepline(["fit", "spec.json", "data.csv", "-o", "fitted.json", "-q"] + options, cwd: tmp.path)
+                try #require(fit.status == 0, "\(fit)")
+                let fitted = try tmp.read("fitted.json")
+                if let reference { expectSameBytes(fitted, reference, "chunk size \(chunk ?? "default"), \(threads) threads") } else { reference = fitted }
+            }
+        }
+        let env = try E2E.tool("env")
+        let script = E2E.packageRoot.appendingPathComponent("Tests/Conformance/exact_moments.py").path
+        let check = try runProcess(env, ["python3", script, tmp.file("data.csv"), tmp.file("fitted.json"), "--tolerance", "1e-13"], timeout: 120)
+        #expect(check.status == 0, "\(check)")
     }
 }
