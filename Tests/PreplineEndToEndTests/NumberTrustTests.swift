@@ -133,4 +133,55 @@ struct NumberTrustTests {
         let check = try runProcess(env, ["python3", script, tmp.file("data.csv"), tmp.file("fitted.json"), "--tolerance", "1e-13"], timeout: 120)
         #expect(check.status == 0, "\(check)")
     }
+
+    // MARK: - decimal commas
+
+    /// Cells as a European file writes them, with the same numbers in "." spelling (nil: not a
+    /// number in that spelling, as frictionless reads it with decimalChar "," and groupChar ".").
+    static let europeanCells: [(String, String?)] = [
+        ("1,50", "1.50"), ("2,25", "2.25"), ("1.234,5", "1234.5"), ("-0,5", "-0.5"), ("3", "3"), ("1,5e3", "1.5e3"),
+        ("12.345.678,9", "12345678.9"), ("1,2,3", nil), ("abc", nil),
+    ]
+
+    @Test("input.decimal / the schema's decimalChar: run reads what validate accepts, as the '.' file reads")
+    func decimalCommasAgreeWithValidate() throws {
+        let tmp = try TempDir()
+        let scale = #"[{"stage": "scale", "columns": ["price"], "method": "zscore"}, {"stage": "fill", "columns": ["qty"], "strategy": "mean"}]"#
+        let schema = #"{"fields": [{"name": "price", "type": "number", "decimalChar": ",", "groupChar": "."}, {"name": "qty", "type": "number"}]}"#
+        let plainSchema = #"{"fields": [{"name": "price", "type": "number"}, {"name": "qty", "type": "number"}]}"#
+        let specs = [
+            // the schema's own decimalChar, and input.decimal with a schema that gives none.
+            #"{"prepline": 1, "input": {"delimiter": ";"}, "schema": \#(schema), "stages": \#(scale)}"#,
+            #"{"prepline": 1, "input": {"delimiter": ";", "decimal": ",", "group": "."}, "schema": \#(plainSchema), "stages": \#(scale)}"#,
+        ]
+        for (i, cell) in Self.europeanCells.enumerated() {
+            try tmp.write("eu.csv", "price;qty\n\(cell.0);1\n4,5;\n7;2\n")
+            try tmp.write("dot.csv", "price;qty\n\(cell.1 ?? "x");1\n4.5;\n7;2\n")
+            try tmp.write("dot.json", #"{"prepline": 1, "input": {"delimiter": ";"}, "stages": \#(scale)}"#)
+            let expected = try prepline(["run", "dot.json", "dot.csv", "-q"], cwd: tmp.path)
+            for (k, spec) in specs.enumerated() {
+                try tmp.write("eu.json", spec)
+                let validate = try prepline(["validate", "eu.json", "eu.csv", "-q"], cwd: tmp.path)
+                let run = try prepline(["run", "eu.json", "eu.csv", "-q"], cwd: tmp.path)
+                #expect(validate.status == (cell.1 == nil ? 1 : 0), "cell \(i) '\(cell.0)', spec \(k): \(validate)")
+                #expect(run.status == validate.status, "cell \(i) '\(cell.0)', spec \(k): validate \(validate.status), run \(run)")
+                if cell.1 != nil { expectSameBytes(run.stdout, expected.stdout, "cell \(i) '\(cell.0)', spec \(k)") }
+            }
+        }
+    }
+
+    @Test("input.decimal and input.group are refused when they collide", arguments: [
+        (#"{"delimiter": ";", "decimal": ";"}"#, "input.decimal"),
+        (#"{"decimal": ","}"#, "input.decimal"),
+        (#"{"delimiter": ";", "decimal": ",", "group": ","}"#, "input.group"),
+        (#"{"delimiter": ";", "decimal": ",,"}"#, "input.decimal"),
+        (#"{"delimiter": ";", "decimal": "e"}"#, "input.decimal"),
+    ])
+    func collidingNumberSpellingsAreSpecErrors(input: String, path: String) throws {
+        let tmp = try TempDir()
+        try tmp.write("in.csv", "a\n1\n")
+        try tmp.write("spec.json", #"{"prepline": 1, "input": \#(input), "stages": []}"#)
+        let run = try prepline(["run", "spec.json", "in.csv"], cwd: tmp.path)
+        #expect(run.status == 2 && run.stderr.contains("spec.json: \(path):"), "\(run)")
+    }
 }

@@ -12,6 +12,24 @@ import Darwin
 /// say what is missing, and anything else is a row-level error. A number is finite: a text
 /// that overflows a Double (`1e999`) is refused by `parse` rather than read as infinity, which
 /// would silently turn a whole scaled column into missing values.
+/// How a column spells its numbers: the decimal mark and an optional digit-group separator
+/// (`input.decimal` / `input.group`, or a schema field's `decimalChar` / `groupChar`). Output
+/// numbers are always written with "." and no grouping.
+package struct NumberFormat: Sendable, Equatable {
+    package let decimal: [UInt8]
+    package let group: [UInt8]
+    /// "." and no group: `NumberText.parse` as it is, with no copy (the hot loop's case).
+    package let isStandard: Bool
+
+    package init(decimal: [UInt8] = [UInt8(ascii: ".")], group: [UInt8] = []) {
+        self.decimal = decimal
+        self.group = group
+        isStandard = decimal == [UInt8(ascii: ".")] && group.isEmpty
+    }
+
+    package static let standard = NumberFormat()
+}
+
 package enum NumberText {
     private static let exactPowers: [Double] = (0...22).map { exponent in
         var value = 1.0
@@ -23,6 +41,28 @@ package enum NumberText {
     /// nil when the text is not a number or overflows (`1e999`).
     package static func parse(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
         parse(field, finite: true)
+    }
+
+    /// A number spelled in `format`: group separators dropped, the decimal mark read as ".".
+    /// As frictionless does, a "." is refused when the decimal mark is another (and "." is not
+    /// the group separator): `1.5` is not a number in a column written `1,5`.
+    package static func parse(_ field: UnsafeBufferPointer<UInt8>, format: NumberFormat) -> Double? {
+        if format.isStandard { return parse(field) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: field.count) { buffer in
+            var count = 0, i = 0
+            func matches(_ token: [UInt8], at i: Int) -> Bool {
+                guard !token.isEmpty, i + token.count <= field.count else { return false }
+                for k in token.indices where field[i + k] != token[k] { return false }
+                return true
+            }
+            while i < field.count {
+                if matches(format.group, at: i) { i += format.group.count; continue }
+                if matches(format.decimal, at: i) { buffer[count] = UInt8(ascii: "."); count += 1; i += format.decimal.count; continue }
+                if field[i] == UInt8(ascii: ".") { return nil }
+                buffer[count] = field[i]; count += 1; i += 1
+            }
+            return parse(UnsafeBufferPointer(rebasing: buffer[..<count]))
+        }
     }
 
     /// As `parse`, but an overflowing text reads as ±infinity (Python's `Decimal` / `float`
