@@ -122,6 +122,12 @@ for ind in (False, True):
     case(f"fill-ffill{sfx}", "forward fill in input order; lead's leading missing values stay missing",
          [fill(["x", "t", "u", "lead"], "ffill", **extra)], FILL)
 
+case("fill-most-frequent-equal-numbers",
+     "most_frequent on 1.0, 1, 2, 2: 1.0 and 1 are one value, tied with 2; the smallest (1) wins",
+     [fill(["a"], "most_frequent")], [["a"], ["1.0"], ["1"], ["2"], ["2"], ["NA"], ["3"]])
+case("fill-most-frequent-equal-numbers-scaled",
+     "most_frequent on 1.0, 1, 2, 2 then maxabs (a numeric column): the smallest of the tied values wins",
+     [fill(["a"], "most_frequent"), scale(["a"], "maxabs")], [["a"], ["1.0"], ["1"], ["2"], ["2"], ["NA"], ["3"]])
 case("fill-constant-numeric-string", "constant fill with the string \"-1\" on a numeric column (numeric: the value parses)",
      [fill(["x"], "constant", value="-1")], FILL)
 case("fill-constant-number-on-text", "constant fill with a number on a text column: the column stays text, filled with \"0\"",
@@ -248,6 +254,16 @@ for m in ("zscore", "minmax", "robust", "maxabs"):
 
 case("scale-text-error", "a non-numeric value in a scaled column: row-level error (exit 1)",
      [scale(["t"], "zscore")], FILL, expect_exit=1)
+# A number is finite: 1e999 reads as infinity in Python, which scikit-learn refuses (exit 1).
+OVERFLOW = [["id", "a", "b"], ["r1", "1", "2"], ["r2", "1e999", "3"], ["r3", "3", "-1e400"], ["r4", "NA", "5"]]
+for m in ("zscore", "minmax", "robust", "maxabs"):
+    case(f"scale-{m}-overflow", f"{m} on 1e999 and -1e400 (infinite as Python reads them): row-level error (exit 1)",
+         [scale(["a", "b"], m)], OVERFLOW, expect_exit=1)
+for s_ in ("mean", "median", "most_frequent"):
+    case(f"fill-{s_}-overflow", f"{s_} fill on 1e999 (infinite): row-level error (exit 1)",
+         [fill(["a"], s_), scale(["a"], "maxabs")], OVERFLOW, expect_exit=1)
+case("scale-named-infinity", "inf, -Infinity in a scaled column: not numbers to the reference, row-level error (exit 1)",
+     [scale(["a"], "zscore")], [["a"], ["1"], ["inf"], ["-Infinity"]], expect_exit=1)
 case("scale-bad-range", "minmax range [1, 0]: spec error (exit 2)",
      [scale(["a"], "minmax", range=[1, 0])], SCALE, expect_exit=2)
 
@@ -516,6 +532,16 @@ case("tfidf-vocabulary-no-idf", "a given vocabulary with use_idf false: nothing 
 case("tfidf-binary", "binary counts", [tfidf(["text"], binary=True)], TEXT)
 case("tfidf-no-idf", "use_idf false", [tfidf(["text"], use_idf=False)], TEXT)
 case("tfidf-no-smooth", "smooth_idf false: ln(n/df) + 1", [tfidf(["text"], smooth_idf=False)], TEXT)
+# scikit-learn's test_tfidf_no_smoothing: a term no document holds gets an infinite idf; fit must
+# write it so that apply reads it back (the weights of rows without the term are finite).
+for norm_ in ("l2", "none"):
+    for out_ in ("dense", "sparse"):
+        kw_ = dict(vocabulary=["fox", "dog", "zzz"], smooth_idf=False, norm=norm_, output=out_)
+        case(f"tfidf-no-smooth-absent-term-{norm_}-{out_}", f"smooth_idf false, norm {norm_}, {out_}: 'zzz' is in no document (idf inf)",
+             [tfidf(["text"], **kw_)], TEXT)
+        case(f"tfidf-no-smooth-absent-term-{norm_}-{out_}-fit-apply",
+             f"as tfidf-no-smooth-absent-term-{norm_}-{out_}, through fit then apply of the written fitted spec",
+             [tfidf(["text"], **kw_)], TEXT, fit_rows=TEXT)
 case("tfidf-sublinear", "sublinear_tf: 1 + ln(tf)", [tfidf(["text"], sublinear_tf=True)], TEXT)
 case("tfidf-norm-l1", "norm l1", [tfidf(["text"], norm="l1")], TEXT)
 case("tfidf-norm-none", "norm none", [tfidf(["text"], norm="none", sublinear_tf=True, smooth_idf=False)], TEXT)

@@ -119,6 +119,11 @@ class Column:
                 raise RefExit(1, f"{where.file}: record {i + 1}: column '{self.name}': '{v}' is not a "
                                  f"number ({where.stage})")
             out[i] = float(v)
+            if not math.isfinite(out[i]):
+                # scikit-learn's check_array refuses infinity ("Input X contains infinity or a
+                # value too large"): a row-level error, as prepline's.
+                raise RefExit(1, f"{where.file}: record {i + 1}: column '{self.name}': '{v}' is not a "
+                                 f"finite number ({where.stage})")
         return out
 
 

@@ -31,6 +31,18 @@ import Testing
         }
     }
 
+    @Test func refusesNumbersThatOverflowButTheSchemaReaderKeepsThemInfinite() {
+        for text in ["1e999", "-1e400", "1" + String(repeating: "0", count: 400), "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792"] {
+            #expect(parse(text) == nil, "\(text)")
+            #expect(text.utf8CString.withUnsafeBufferPointer { c in
+                c.withMemoryRebound(to: UInt8.self) { NumberText.parseAllowingOverflow(UnsafeBufferPointer(rebasing: $0.dropLast())) }
+            }?.isInfinite == true, "\(text)")
+        }
+        // Underflow is not overflow: 1e-999 is 0, as Python's float() reads it.
+        #expect(parse("1e-999") == 0)
+        #expect(parse("1.7976931348623157e308") == .greatestFiniteMagnitude)
+    }
+
     @Test func formatsTheShortestRoundTripTextLikePythonRepr() {
         let cases: [(Double, String)] = [(0, "0.0"), (-0.0, "-0.0"), (1, "1.0"), (-3, "-3.0"), (0.1, "0.1"), (1e-05, "1e-05"),
                                          (1e16, "1e+16"), (123456789012345680, "1.2345678901234568e+17"), (0.30000000000000004, "0.30000000000000004"),

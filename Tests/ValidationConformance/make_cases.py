@@ -46,8 +46,8 @@ case("integer", "integers as Python's int() reads them: blanks, signs, underscor
      ["n"], col(["1", "-7", "+3", " 42 ", "1_000", "007", "1.5", "1e3", "0x10", "abc", "1__0", "_1", "1_", "--1", "+",
                  "9223372036854775808", "1 2", "\t5\t"]),
      [{"name": "n", "type": "integer"}])
-case("number", "numbers as Python's Decimal() reads them: exponents, NaN, Infinity, underscores",
-     ["x"], col(["1", "-1.5", ".5", "5.", "1e5", "1E-3", "+2.5e+2", "NaN", "nan", "-inf", "Infinity", "inf", "sNaN", "NaN12",
+case("number", "numbers as Python's Decimal() reads them: exponents (1e999 too: Decimal does not overflow), NaN, Infinity, underscores",
+     ["x"], col(["1", "-1.5", ".5", "5.", "1e5", "1E-3", "+2.5e+2", "1e999", "-1e400", "NaN", "nan", "-inf", "Infinity", "inf", "sNaN", "NaN12",
                  "1_0.5", "abc", "1,5", "-", ".", "e5", "1e", "1.2.3", " 3.5 ", "0x1p3", "1__0", "Infinityx", "1_", "_1", "In_f", "_", "1e_5", "+_1"]),
      [{"name": "x", "type": "number"}])
 case("number-options", "decimalChar, groupChar: 1.234,5 with groupChar '.' and decimalChar ','",

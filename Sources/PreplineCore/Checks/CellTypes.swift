@@ -204,7 +204,7 @@ package final class CellParser: Sendable {
     /// point, exponent), then the named values.
     private static func plainDecimal(_ text: UnsafeBufferPointer<UInt8>) -> CellValue? {
         guard !text.isEmpty, !isPythonSpace(text[0]), !isPythonSpace(text[text.count - 1]) else { return nil }
-        if let value = NumberText.parse(text) { return .number(value) }
+        if let value = NumberText.parseAllowingOverflow(text) { return .number(value) }
         var p = 0
         var negative = false
         if text[0] == UInt8(ascii: "+") || text[0] == UInt8(ascii: "-") { negative = text[0] == UInt8(ascii: "-"); p = 1 }

@@ -183,7 +183,7 @@ package struct CheckPlan: Sendable {
                         note = "\(Int(observed)) distinct values, expected \(describe(check))"
                     default:
                         let m = p.moments[i]
-                        observed = m.count == 0 ? .nan : (check.stat == "mean" ? m.mean : (m.m2 / m.count).squareRoot())
+                        observed = m.count == 0 ? .nan : (check.stat == "mean" ? m.mean : m.variance.squareRoot())
                         note = m.count == 0 ? "no numeric values, expected a \(check.stat) \(describe(check))"
                             : "\(check.stat) \(NumberText.format(observed)) over \(Int(m.count)) numeric values, expected \(describe(check))"
                     }

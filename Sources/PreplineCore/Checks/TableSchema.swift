@@ -135,6 +135,7 @@ extension TableSchema {
         do { root = try JSONParser.parse([UInt8](data)) } catch {
             throw PreplineError.specSyntax(file: full, line: error.line, column: error.column, message: error.message)
         }
+        try root.requireFiniteNumbers(file: full)
         guard case .object(let members) = root else {
             throw PreplineError.spec(file: full, path: "", message: "expected a Table Schema or a data package object, got \(root.typeName)")
         }

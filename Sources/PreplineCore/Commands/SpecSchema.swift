@@ -133,6 +133,14 @@ package enum SpecSchema {
                 ]),
                 "encoding": SchemaPiece.choice(TextEncoding.allCases.map(\.rawValue), default: defaults.encoding.rawValue,
                                                "The input's character encoding, decoded to UTF-8 output: utf-8 (bytes kept as they are), latin-1 (ISO-8859-1) or cp1252 (Windows-1252)."),
+                "decimal": SchemaPiece.object([
+                    "description": .string("The decimal mark numeric stages read (\",\" for 1,5); not a digit, sign or e, nor the delimiter, quote or group. A schema number field's decimalChar wins for its column. Output numbers use \".\"."),
+                    "type": .string("string"), "minLength": .number(1), "maxLength": .number(1), "default": .string("."),
+                ]),
+                "group": SchemaPiece.object([
+                    "description": .string("A digit-group separator numeric stages drop (\".\", \" \", \"'\"); default none. A schema number field's groupChar wins for its column."),
+                    "type": .string("string"), "maxLength": .number(1), "default": .string(""),
+                ]),
             ]),
             "additionalProperties": .bool(false),
         ])

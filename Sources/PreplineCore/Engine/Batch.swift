@@ -83,6 +83,8 @@ package struct Batch {
     package var columns: [ColumnValues]
     package var work: ChunkWork
     package let missing: MissingTokens
+    /// The input dialect: how each column spells its numbers (with the schema's per field).
+    package var dialect = InputDialect()
     /// The worker's recycled buffers for dense weight blocks, lent to this batch.
     package var weightBuffers = WeightBuffers()
 
@@ -137,6 +139,7 @@ package struct Batch {
 
     /// Column `c` as numbers; a value that is neither missing nor a number is a row-level error.
     package mutating func numberColumn(_ c: Int, stage: String) -> [Double] {
+        let format = dialect.numberFormat(for: names[c])
         switch columns[c] {
         case .numbers(let values):
             return values
@@ -144,7 +147,7 @@ package struct Batch {
             var values = [Double](repeating: .nan, count: rowCount)
             for r in 0..<rowCount where work.isGood(r) {
                 let field = work.parsed.field(fieldIndex(record: r, column: k))
-                if !missing.isMissing(field) { values[r] = number(field, record: r, column: c, stage: stage) }
+                if !missing.isMissing(field) { values[r] = number(field, format: format, record: r, column: c, stage: stage) }
             }
             return values
         case .text(let column):
@@ -153,7 +156,7 @@ package struct Batch {
                 if let stage = Placeholder.stage(ofRef: column.refs[r]) {
                     values[r] = Placeholder.number(stage: stage)
                 } else if let field = bytes(of: column.refs[r], in: column) {
-                    values[r] = number(field, record: r, column: c, stage: stage)
+                    values[r] = number(field, format: format, record: r, column: c, stage: stage)
                 }
             }
             return values
@@ -165,9 +168,10 @@ package struct Batch {
     }
 
     /// A field that must be a number: its value, or NaN after rejecting the record.
-    private mutating func number(_ field: UnsafeBufferPointer<UInt8>, record r: Int, column c: Int, stage: String) -> Double {
-        if let value = NumberText.parse(field) { return value }
-        work.reject(record: r, reason: "column '\(names[c])': '\(String(decoding: field, as: UTF8.self))' is not a number (\(stage))")
+    @inline(__always)
+    private mutating func number(_ field: UnsafeBufferPointer<UInt8>, format: NumberFormat, record r: Int, column c: Int, stage: String) -> Double {
+        if let value = format.isStandard ? NumberText.parse(field) : NumberText.parse(field, format: format) { return value }
+        work.reject(record: r, reason: "column '\(names[c])': '\(String(decoding: field, as: UTF8.self))' is not \(NumberText.expectation(for: field)) (\(stage))")
         return .nan
     }
 

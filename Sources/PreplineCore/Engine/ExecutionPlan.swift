@@ -3,6 +3,8 @@ package struct ExecutionPlan: Sendable {
     package private(set) var stages: [any PipelineStage]
     package let header: DatasetHeader
     package let missing: MissingTokens
+    /// How numbers are spelled (`input.decimal` / `input.group`, the schema's per field).
+    private let dialect: InputDialect
     /// Input columns read as numbers before any stage runs, with the stage that needs them,
     /// so a non-number is one row-level error whichever stage would meet it first.
     private let numericInputs: [(column: Int, stage: String)]
@@ -14,6 +16,7 @@ package struct ExecutionPlan: Sendable {
     package init(stageSpecs: [JSONValue], header: DatasetHeader, dialect: InputDialect, file: String) throws(PreplineError) {
         self.header = header
         missing = MissingTokens(dialect.missing)
+        self.dialect = dialect
         var stages: [any PipelineStage] = []
         for (position, value) in stageSpecs.enumerated() {
             stages.append(try StageRegistry.decode(value, position: position, file: file))
@@ -62,6 +65,7 @@ package struct ExecutionPlan: Sendable {
 
     package func makeBatch(_ work: ChunkWork) -> Batch {
         var batch = Batch(names: header.names, columns: header.names.indices.map { .input($0) }, work: work, missing: missing)
+        batch.dialect = dialect
         for (column, stage) in numericInputs { batch.columns[column] = .numbers(batch.numberColumn(column, stage: stage)) }
         return batch
     }

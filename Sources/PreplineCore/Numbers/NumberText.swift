@@ -9,7 +9,27 @@ import Darwin
 /// What is a number is decided here, explicitly: an optional sign, digits with an optional
 /// fraction, an optional exponent, and surrounding blanks (Python's `float()` accepts them).
 /// `nan`, `inf`, hex floats and digit separators are not numbers: the spec's missing tokens
-/// say what is missing, and anything else is a row-level error.
+/// say what is missing, and anything else is a row-level error. A number is finite: a text
+/// that overflows a Double (`1e999`) is refused by `parse` rather than read as infinity, which
+/// would silently turn a whole scaled column into missing values.
+/// How a column spells its numbers: the decimal mark and an optional digit-group separator
+/// (`input.decimal` / `input.group`, or a schema field's `decimalChar` / `groupChar`). Output
+/// numbers are always written with "." and no grouping.
+package struct NumberFormat: Sendable, Equatable {
+    package let decimal: [UInt8]
+    package let group: [UInt8]
+    /// "." and no group: `NumberText.parse` as it is, with no copy (the hot loop's case).
+    package let isStandard: Bool
+
+    package init(decimal: [UInt8] = [UInt8(ascii: ".")], group: [UInt8] = []) {
+        self.decimal = decimal
+        self.group = group
+        isStandard = decimal == [UInt8(ascii: ".")] && group.isEmpty
+    }
+
+    package static let standard = NumberFormat()
+}
+
 package enum NumberText {
     private static let exactPowers: [Double] = (0...22).map { exponent in
         var value = 1.0
@@ -17,8 +37,54 @@ package enum NumberText {
         return value
     }
 
-    /// Parses a decimal number, exactly rounded (Clinger's fast path, `strtod` otherwise).
+    /// Parses a finite decimal number, exactly rounded (Clinger's fast path, `strtod` otherwise);
+    /// nil when the text is not a number or overflows (`1e999`).
     package static func parse(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
+        parse(field, finite: true)
+    }
+
+    /// A number spelled in `format`: group separators dropped, the decimal mark read as ".".
+    /// As frictionless does, a "." is refused when the decimal mark is another (and "." is not
+    /// the group separator): `1.5` is not a number in a column written `1,5`.
+    package static func parse(_ field: UnsafeBufferPointer<UInt8>, format: NumberFormat) -> Double? {
+        if format.isStandard { return parse(field) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: field.count) { buffer in
+            var count = 0, i = 0
+            func matches(_ token: [UInt8], at i: Int) -> Bool {
+                guard !token.isEmpty, i + token.count <= field.count else { return false }
+                for k in token.indices where field[i + k] != token[k] { return false }
+                return true
+            }
+            while i < field.count {
+                if matches(format.group, at: i) { i += format.group.count; continue }
+                if matches(format.decimal, at: i) { buffer[count] = UInt8(ascii: "."); count += 1; i += format.decimal.count; continue }
+                if field[i] == UInt8(ascii: ".") { return nil }
+                buffer[count] = field[i]; count += 1; i += 1
+            }
+            return parse(UnsafeBufferPointer(rebasing: buffer[..<count]))
+        }
+    }
+
+    /// As `parse`, but an overflowing text reads as ±infinity (Python's `Decimal` / `float`
+    /// accept `1e999`; the schema's number type follows them).
+    package static func parseAllowingOverflow(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
+        parse(field, finite: false)
+    }
+
+    /// Why a field that `parse` refused is refused: "a finite number" when it spells a number
+    /// too large for a Double or a named non-finite value (`inf`, `-Infinity`, `nan`), else
+    /// "a number". Only called on the error path.
+    package static func expectation(for field: UnsafeBufferPointer<UInt8>) -> String {
+        if let value = parseAllowingOverflow(field), !value.isFinite { return "a finite number" }
+        var word: [UInt8] = []
+        for byte in field where byte != 0x20 && byte != 0x09 { word.append(byte | 0x20) }
+        if let first = word.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") { word.removeFirst() }
+        let names: [[UInt8]] = [Array("inf".utf8), Array("infinity".utf8), Array("nan".utf8)]
+        return names.contains(word) ? "a finite number" : "a number"
+    }
+
+    @inline(__always)
+    private static func parse(_ field: UnsafeBufferPointer<UInt8>, finite: Bool) -> Double? {
         var start = 0, end = field.count
         while start < end, field[start] == 0x20 || field[start] == 0x09 { start += 1 }
         while end > start, field[end - 1] == 0x20 || field[end - 1] == 0x09 { end -= 1 }
@@ -87,7 +153,9 @@ package enum NumberText {
             value = decimalExponent < 0 ? value / exactPowers[-decimalExponent] : value * exactPowers[decimalExponent]
             return negative ? -value : value
         }
-        return slowParse(UnsafeBufferPointer(rebasing: field[start..<end]))
+        // Only this path can overflow (the fast path's values are below 2^53 * 10^22).
+        guard let value = slowParse(UnsafeBufferPointer(rebasing: field[start..<end])), !finite || value.isFinite else { return nil }
+        return value
     }
 
     private static func slowParse(_ text: UnsafeBufferPointer<UInt8>) -> Double? {

@@ -244,6 +244,35 @@ package struct JSONParser {
 }
 
 extension JSONValue {
+    /// The JSON path of the first number that overflowed a Double while parsing (`1e400`), if
+    /// any. A spec number must be finite: an infinite `range` bound blanked every value and an
+    /// infinite fill `value` wrote `inf`, so the whole document is checked once, after parsing.
+    package func pathOfNonFiniteNumber(at path: String = "") -> String? {
+        switch self {
+        case .number(let x, _): return x.isFinite ? nil : path
+        case .array(let elements):
+            for (i, element) in elements.enumerated() {
+                if let found = element.pathOfNonFiniteNumber(at: "\(path)[\(i)]") { return found }
+            }
+            return nil
+        case .object(let members):
+            for member in members {
+                if let found = member.value.pathOfNonFiniteNumber(at: path.isEmpty ? member.key : "\(path).\(member.key)") { return found }
+            }
+            return nil
+        case .null, .bool, .string: return nil
+        }
+    }
+
+    /// Refuses a document holding a number too large for a Double (exit 2, with its JSON path).
+    package func requireFiniteNumbers(file: String) throws(PreplineError) {
+        guard let path = pathOfNonFiniteNumber() else { return }
+        throw PreplineError.spec(file: file, path: path,
+                                 message: "the number is too large: a spec number must be finite (within ±1.7976931348623157e308)")
+    }
+}
+
+extension JSONValue {
     /// Serialises with two-space indentation and keys in their stored order, so that fitted specs
     /// written by prepline diff cleanly. Numbers use Swift's shortest round-trip form.
     package func serialized(indent: Int = 0) -> String {

@@ -14,6 +14,15 @@ package struct InputDialect: Sendable, Equatable {
     package var missing: [String] = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"]
     /// The input's character encoding; output is always UTF-8.
     package var encoding = TextEncoding.utf8
+    /// How numeric stages read numbers (`input.decimal`, default "."; `input.group`, default
+    /// none). Output numbers are always written with "." and no grouping.
+    package var numberFormat = NumberFormat.standard
+    /// Per column, the schema's own `decimalChar` / `groupChar` where a number field gives them:
+    /// the field's spelling is more specific than `input`'s, and validate reads it so too.
+    package var fieldNumberFormats: [String: NumberFormat] = [:]
+
+    /// The number spelling of column `name`.
+    package func numberFormat(for name: String) -> NumberFormat { fieldNumberFormats[name] ?? numberFormat }
 
     package init() {}
 }
@@ -116,6 +125,7 @@ package struct Spec: Sendable {
     }
 
     package static func decode(_ root: JSONValue, file: String) throws(PreplineError) -> Spec {
+        try root.requireFiniteNumbers(file: file)
         var spec = Spec()
         spec.root = root
         spec.file = file
@@ -133,6 +143,7 @@ package struct Spec: Sendable {
             if let h = try input.bool("header") { spec.input.header = h }
             if let m = try input.stringArray("missing") { spec.input.missing = m }
             if let e = try input.choice("encoding", TextEncoding.allCases.map(\.rawValue)) { spec.input.encoding = TextEncoding(rawValue: e)! }
+            spec.input.numberFormat = try decodeNumberFormat(&input, delimiter: spec.input.delimiter, quote: spec.input.quote)
             try input.finish()
             try checkDialect(delimiter: spec.input.delimiter, quote: spec.input.quote, file: file, path: "input")
         }
@@ -149,6 +160,7 @@ package struct Spec: Sendable {
 
         if let schema = reader.value("schema") {
             spec.schema = try TableSchema.decode(schema, specFile: file, path: "schema")
+            spec.shareNumberFormats()
         }
         if let checks = reader.value("checks") {
             guard case .array(let list) = checks else {
@@ -178,6 +190,45 @@ package struct Spec: Sendable {
         }
         try reader.finish()
         return spec
+    }
+
+    /// `input.decimal` (one character, default ".") and `input.group` (one character or "",
+    /// default none): refused when they collide with each other, the delimiter or the quote, or
+    /// when the decimal mark is a digit, a sign or an exponent letter.
+    private static func decodeNumberFormat(_ input: inout SpecObjectReader, delimiter: UInt8, quote: UInt8) throws(PreplineError) -> NumberFormat {
+        let decimal = try input.string("decimal") ?? "."
+        let group = try input.string("group") ?? ""
+        guard decimal.count == 1 else { throw input.fail("decimal", "expected one character (\".\" or \",\"), got \"\(decimal)\"") }
+        guard group.count <= 1 else { throw input.fail("group", "expected one character (such as \".\", \" \" or \"'\") or \"\", got \"\(group)\"") }
+        if let c = decimal.unicodeScalars.first, "0123456789+-eE".unicodeScalars.contains(c) {
+            throw input.fail("decimal", "\"\(decimal)\" cannot be the decimal mark (a digit, sign or exponent letter)")
+        }
+        if let c = group.unicodeScalars.first, "0123456789+-eE".unicodeScalars.contains(c) {
+            throw input.fail("group", "\"\(group)\" cannot be the group separator (a digit, sign or exponent letter)")
+        }
+        if decimal == group { throw input.fail("group", "the group separator must differ from the decimal mark \"\(decimal)\"") }
+        for (key, value) in [("decimal", decimal), ("group", group)] where Array(value.utf8) == [delimiter] || Array(value.utf8) == [quote] {
+            throw input.fail(key, "\"\(value)\" is the \(Array(value.utf8) == [delimiter] ? "delimiter" : "quote"); the \(key == "decimal" ? "decimal mark" : "group separator") must differ from it")
+        }
+        return NumberFormat(decimal: Array(decimal.utf8), group: Array(group.utf8))
+    }
+
+    /// One number spelling per column for stages and validate: a schema number field that
+    /// gives `decimalChar` / `groupChar` keeps its own (stages read that column so too); one
+    /// that gives neither reads `input.decimal` / `input.group`, so validate and run agree.
+    private mutating func shareNumberFormats() {
+        guard var schema else { return }
+        for i in schema.fields.indices where schema.fields[i].type == .number {
+            let field = schema.fields[i]
+            if field.decimalChar != "." || !field.groupChar.isEmpty {
+                input.fieldNumberFormats[field.name] = NumberFormat(decimal: Array(field.decimalChar.utf8), group: Array(field.groupChar.utf8))
+            } else if !input.numberFormat.isStandard {
+                schema.fields[i].decimalChar = String(decoding: input.numberFormat.decimal, as: UTF8.self)
+                schema.fields[i].groupChar = String(decoding: input.numberFormat.group, as: UTF8.self)
+                schema.fields[i].numberOptionsGiven = true
+            }
+        }
+        self.schema = schema
     }
 
     private static func checkDialect(delimiter: UInt8, quote: UInt8, file: String, path: String) throws(PreplineError) {

@@ -27,10 +27,14 @@ package struct TfidfStage: PipelineStage {
         package var idf: [Double]?
         package var lookup: TermTable
         package var filter: TermFilter
+        /// Some idf is infinite (`smooth_idf: false`, a given vocabulary term no fitted document
+        /// holds): only then does apply check the terms it weighs.
+        package var hasInfiniteIDF: Bool
 
         init(vocabulary: [[UInt8]], idf: [Double]?) {
             self.vocabulary = vocabulary
             self.idf = idf
+            hasInfiniteIDF = idf?.contains { !$0.isFinite } ?? false
             lookup = TermTable(vocabulary)
             filter = TermFilter(vocabulary)
         }
@@ -107,8 +111,11 @@ package struct TfidfStage: PipelineStage {
                     guard case .array(let items) = value else { throw entry.fail("idf", "expected an array of numbers") }
                     var list: [Double] = []
                     for item in items {
-                        guard case .number(let x, _) = item else { throw entry.fail("idf", "expected numbers, got \(item.typeName)") }
-                        list.append(x)
+                        switch item {
+                        case .number(let x, _): list.append(x)
+                        case .string(let word) where Self.nonFiniteWords[word] != nil: list.append(Self.nonFiniteWords[word]!)
+                        default: throw entry.fail("idf", "expected numbers (or \"inf\", which fit writes for an infinite idf), got \(item.typeName)")
+                        }
                     }
                     guard list.count == words.count else { throw entry.fail("idf", "expected \(words.count) numbers, one per vocabulary term, got \(list.count)") }
                     idf = list
@@ -121,6 +128,15 @@ package struct TfidfStage: PipelineStage {
         try reader.finish()
     }
 
+    /// JSON has no infinity: a non-finite idf is written as one of these strings, which only the
+    /// fitted `idf` array accepts, so `apply` reads back what `fit` wrote.
+    private static let nonFiniteWords: [String: Double] = ["inf": .infinity, "-inf": -.infinity, "nan": .nan]
+
+    private static func fittedNumber(_ x: Double) -> JSONValue {
+        if x.isFinite { return .number(x) }
+        return .string(x.isNaN ? "nan" : x < 0 ? "-inf" : "inf")
+    }
+
     /// Nothing to learn when the vocabulary is given and no idf is used.
     package var isFitted: Bool { !fits.isEmpty || (givenVocabulary != nil && !useIDF) }
 
@@ -129,7 +145,7 @@ package struct TfidfStage: PipelineStage {
         return .object(boundNames.compactMap { name in
             guard let fit = fits[name] else { return nil }
             var members: [(key: String, value: JSONValue)] = [("vocabulary", .array(fit.vocabulary.map { .string(LosslessText.string($0)) }))]
-            if let idf = fit.idf { members.append(("idf", .array(idf.map { .number($0) }))) }
+            if let idf = fit.idf { members.append(("idf", .array(idf.map(Self.fittedNumber)))) }
             return (name, .object(members))
         })
     }
@@ -326,6 +342,14 @@ package struct TfidfStage: PipelineStage {
                             continue
                         }
                         if sink.touched.count > 1 { sink.touched.sort() }
+                        if fit.hasInfiniteIDF, let j = sink.touched.first(where: { !fit.idf![$0].isFinite }) {
+                            // scikit-learn's transform refuses the row too ("Input contains
+                            // infinity", or writes inf with norm none): a weight must be finite.
+                            batch.work.reject(record: r, reason: "column '\(name)': term '\(String(decoding: fit.vocabulary[j], as: UTF8.self))' has an infinite idf: no document the stage was fitted on holds it (smooth_idf: false) (\(label))")
+                            for j in sink.touched { row[j] = 0 }
+                            sink.touched.removeAll(keepingCapacity: true)
+                            continue
+                        }
                         weigh(row, touched: sink.touched, idf: fit.idf)
                     } else {
                         sink.touched.removeAll(keepingCapacity: true)
@@ -388,7 +412,11 @@ extension TfidfStage: StageDescribing {
                                              "dense: one column per term, <col>_<term>, at the column's place; sparse: one column of term:weight pairs."),
                 "fitted": SchemaPiece.fitted("The learned vocabulary per column, in output order, and its idf.",
                                              entry: ["vocabulary": SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["type": .string("string")])]),
-                                                     "idf": SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["type": .string("number")])])],
+                                                     "idf": SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["oneOf": .array([
+                                                         SchemaPiece.object(["type": .string("number")]),
+                                                         SchemaPiece.object(["enum": .array(nonFiniteWords.keys.sorted().map { .string($0) }),
+                                                                             "description": .string("A non-finite idf (smooth_idf false, a term no fitted document holds).")]),
+                                                     ])])])],
                                              required: ["vocabulary"]),
             ]),
         ])

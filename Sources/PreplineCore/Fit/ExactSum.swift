@@ -1,0 +1,258 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An exact sum of finite doubles (or of their exact squares): a fixed-point accumulator wide
+/// enough for every double (a Kulisch accumulator), so adding is exact and merging is exact,
+/// associative and commutative. Whatever the chunk size, thread count or partition count, the
+/// same values give the same sum to the last bit, and the mean and variance derived from it are
+/// correctly rounded (scikit-learn's `test_standard_scaler_near_constant_features` shape,
+/// 1e10 ± 10^k, lost up to 3.9e-4 relative with Chan's merge of float moments).
+///
+/// Digits are 32 bits wide in `Int64` limbs: each value adds at most 2^32 to a limb, so 2^30
+/// additions fit before carries must be propagated (`normalize`). Cost per value: a few shifts
+/// and three (sum) or five (squares) integer additions.
+package struct ExactSum: Sendable, Equatable {
+    /// What is summed: the values, or their squares (computed exactly, as 106-bit integers).
+    package enum Kind: Sendable { case values, squares }
+
+    /// Bit 0 of the accumulator has weight 2^-1074 (values) or 2^-2148 (squares).
+    package static let valueScale = -1074
+    package static let squareScale = -2148
+    private static let valueDigits = 72    // 2046 exponent positions + 85 bits + carries, / 32
+    private static let squareDigits = 140  // 4092 positions + 138 bits + carries, / 32
+    private static let normalizeEvery = 1 << 30
+
+    package let kind: Kind
+    /// Little-endian 32-bit digits; empty until the first value (most profiles never need one).
+    private var limbs: [Int64] = []
+    private var pending = 0
+
+    package init(_ kind: Kind) { self.kind = kind }
+
+    package static func == (a: ExactSum, b: ExactSum) -> Bool {
+        var a = a, b = b
+        a.normalize(); b.normalize()
+        return a.kind == b.kind && (a.limbs == b.limbs || (a.limbs.allSatisfy { $0 == 0 } && b.limbs.allSatisfy { $0 == 0 }))
+    }
+
+    @inline(__always)
+    private mutating func prepare() {
+        if limbs.isEmpty { limbs = [Int64](repeating: 0, count: kind == .values ? Self.valueDigits : Self.squareDigits) }
+        pending += 1
+        if pending >= Self.normalizeEvery { normalize() }
+    }
+
+    /// Adds a finite `x` (values) or `x * x` (squares), exactly.
+    @inline(__always)
+    package mutating func add(_ x: Double) {
+        guard x != 0 else { return }
+        prepare()
+        let biased = Int(x.exponentBitPattern)
+        let mantissa = biased == 0 ? x.significandBitPattern : x.significandBitPattern | (1 << 52)
+        // x = ±mantissa * 2^(e), e = max(biased, 1) - 1075.
+        let position = max(biased, 1) - 1
+        let negative = x.sign == .minus
+        switch kind {
+        case .values:
+            addShifted(low: mantissa, high: 0, at: position, negative: negative)
+        case .squares:
+            let square = mantissa.multipliedFullWidth(by: mantissa)
+            addShifted(low: square.low, high: square.high, at: 2 * position, negative: false)
+        }
+    }
+
+    /// Adds `copies * x` (or `copies * x * x`), exactly, for `copies` below 2^53.
+    package mutating func add(copies: Int, of x: Double) {
+        guard x != 0, copies > 0 else { return }
+        let biased = Int(x.exponentBitPattern)
+        let mantissa = biased == 0 ? x.significandBitPattern : x.significandBitPattern | (1 << 52)
+        var magnitude = BigMagnitude(words: [mantissa])
+        if kind == .squares { magnitude = magnitude.multiplied(by: magnitude) }
+        magnitude = magnitude.multiplied(by: BigMagnitude(words: [UInt64(copies)]))
+        let position = (max(biased, 1) - 1) * (kind == .squares ? 2 : 1)
+        // Added 64 bits at a time: every word is exact at its own position.
+        for (i, word) in magnitude.words.enumerated() where word != 0 {
+            prepare()
+            addShifted(low: word, high: 0, at: position + 64 * i, negative: kind == .values && x.sign == .minus)
+        }
+    }
+
+    /// `high:low` (a 128-bit magnitude) times 2^position into the digits.
+    @inline(__always)
+    private mutating func addShifted(low: UInt64, high: UInt64, at position: Int, negative: Bool) {
+        let digit = position >> 5, shift = UInt64(position & 31)
+        // The value shifted left by `shift`: up to 160 bits in three words.
+        let w0 = low << shift
+        let w1 = shift == 0 ? high : (high << shift) | (low >> (64 - shift))
+        let w2 = shift == 0 ? 0 : high >> (64 - shift)
+        let parts: (Int64, Int64, Int64, Int64, Int64) = (
+            Int64(w0 & 0xFFFF_FFFF), Int64(w0 >> 32), Int64(w1 & 0xFFFF_FFFF), Int64(w1 >> 32), Int64(w2))
+        limbs.withUnsafeMutableBufferPointer { l in
+            if negative {
+                l[digit] &-= parts.0; l[digit + 1] &-= parts.1; l[digit + 2] &-= parts.2
+                if parts.3 != 0 || parts.4 != 0 { l[digit + 3] &-= parts.3; l[digit + 4] &-= parts.4 }
+            } else {
+                l[digit] &+= parts.0; l[digit + 1] &+= parts.1; l[digit + 2] &+= parts.2
+                if parts.3 != 0 || parts.4 != 0 { l[digit + 3] &+= parts.3; l[digit + 4] &+= parts.4 }
+            }
+        }
+    }
+
+    /// Propagates carries: every digit but the last in 0..<2^32, the last carries the sign.
+    private mutating func normalize() {
+        pending = 0
+        guard !limbs.isEmpty else { return }
+        var carry: Int64 = 0
+        for i in limbs.indices {
+            let v = limbs[i] &+ carry
+            if i == limbs.count - 1 { limbs[i] = v; break }
+            limbs[i] = v & 0xFFFF_FFFF
+            carry = v >> 32  // arithmetic shift: floor division, so negative carries propagate
+        }
+    }
+
+    package mutating func merge(_ other: ExactSum) {
+        guard !other.limbs.isEmpty else { return }
+        var other = other
+        other.normalize()
+        normalize()
+        if limbs.isEmpty { limbs = other.limbs; return }
+        for i in limbs.indices { limbs[i] &+= other.limbs[i] }
+        normalize()
+    }
+
+    /// The sum as a sign and a magnitude in units of 2^scale (`valueScale` / `squareScale`).
+    package func exact() -> (negative: Bool, magnitude: BigMagnitude) {
+        var copy = self
+        copy.normalize()
+        guard !copy.limbs.isEmpty else { return (false, BigMagnitude(words: [])) }
+        var digits = copy.limbs
+        let negative = digits.last! < 0
+        if negative {
+            // Two's complement over the digits: negate, then renormalize.
+            for i in digits.indices { digits[i] = -digits[i] }
+            var carry: Int64 = 0
+            for i in digits.indices {
+                let v = digits[i] &+ carry
+                digits[i] = i == digits.count - 1 ? v : v & 0xFFFF_FFFF
+                carry = v >> 32
+            }
+        }
+        var words: [UInt64] = []
+        words.reserveCapacity((digits.count + 1) / 2)
+        var i = 0
+        while i < digits.count {
+            let low = UInt64(digits[i]), high = i + 1 < digits.count ? UInt64(digits[i + 1]) : 0
+            words.append(low | high << 32)
+            i += 2
+        }
+        return (negative, BigMagnitude(words: words))
+    }
+}
+
+/// A nonnegative integer of any size (little-endian 64-bit words): just what turning exact sums
+/// into a correctly rounded mean and variance needs, once per fitted column.
+package struct BigMagnitude: Sendable, Equatable {
+    package private(set) var words: [UInt64]
+
+    package init(words: [UInt64]) {
+        self.words = words
+        trim()
+    }
+
+    private mutating func trim() { while let last = words.last, last == 0 { words.removeLast() } }
+
+    package var isZero: Bool { words.isEmpty }
+
+    package func multiplied(by other: BigMagnitude) -> BigMagnitude {
+        guard !isZero, !other.isZero else { return BigMagnitude(words: []) }
+        var out = [UInt64](repeating: 0, count: words.count + other.words.count)
+        for (i, a) in words.enumerated() {
+            var carry: UInt64 = 0
+            for (j, b) in other.words.enumerated() {
+                let product = a.multipliedFullWidth(by: b)
+                let (s1, o1) = out[i + j].addingReportingOverflow(product.low)
+                let (s2, o2) = s1.addingReportingOverflow(carry)
+                out[i + j] = s2
+                carry = product.high &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
+            }
+            out[i + other.words.count] = carry
+        }
+        return BigMagnitude(words: out)
+    }
+
+    /// self - other, for self >= other.
+    package func subtracting(_ other: BigMagnitude) -> BigMagnitude {
+        var out = words
+        var borrow = false
+        for i in out.indices {
+            let b = i < other.words.count ? other.words[i] : 0
+            let (d1, o1) = out[i].subtractingReportingOverflow(b)
+            let (d2, o2) = d1.subtractingReportingOverflow(borrow ? 1 : 0)
+            out[i] = d2
+            borrow = o1 || o2
+        }
+        precondition(!borrow, "BigMagnitude.subtracting: negative result")
+        return BigMagnitude(words: out)
+    }
+
+    package static func < (a: BigMagnitude, b: BigMagnitude) -> Bool {
+        if a.words.count != b.words.count { return a.words.count < b.words.count }
+        for i in stride(from: a.words.count - 1, through: 0, by: -1) where a.words[i] != b.words[i] { return a.words[i] < b.words[i] }
+        return false
+    }
+
+    /// self * 2^(64 * count).
+    package func shiftedLeft(words count: Int) -> BigMagnitude {
+        isZero ? self : BigMagnitude(words: [UInt64](repeating: 0, count: count) + words)
+    }
+
+    /// Floor division by a word, with whether anything remained.
+    package func divided(by divisor: UInt64) -> (quotient: BigMagnitude, inexact: Bool) {
+        var out = [UInt64](repeating: 0, count: words.count)
+        var remainder: UInt64 = 0
+        for i in stride(from: words.count - 1, through: 0, by: -1) {
+            let (q, r) = divisor.dividingFullWidth((high: remainder, low: words[i]))
+            out[i] = q
+            remainder = r
+        }
+        return (BigMagnitude(words: out), remainder != 0)
+    }
+
+    /// The correctly rounded double of self * 2^scale (round to nearest even; `inexact` says a
+    /// nonzero remainder lies below the last word, as a sticky bit).
+    package func double(scale: Int, inexact: Bool = false) -> Double {
+        guard let top = words.last else { return 0 }
+        let topBits = 64 - top.leadingZeroBitCount
+        let bitCount = (words.count - 1) * 64 + topBits
+        // The leading 63 bits, then a sticky bit: Double(UInt64) rounds it to nearest even.
+        let drop = bitCount - 63
+        var leading: UInt64
+        var sticky = inexact
+        if drop <= 0 {
+            leading = words[0] << UInt64(-drop)
+        } else {
+            leading = bits(from: drop, count: 63)
+            sticky = sticky || hasBits(below: drop)
+        }
+        leading = leading << 1 | (sticky ? 1 : 0)
+        return scalbn(Double(leading), Int32(clamping: drop - 1 + scale))
+    }
+
+    private func bits(from start: Int, count: Int) -> UInt64 {
+        let word = start / 64, shift = UInt64(start % 64)
+        var value = words[word] >> shift
+        if shift > 0, word + 1 < words.count { value |= words[word + 1] << (64 - shift) }
+        return count >= 64 ? value : value & ((1 << UInt64(count)) - 1)
+    }
+
+    private func hasBits(below position: Int) -> Bool {
+        let word = position / 64, shift = position % 64
+        for i in 0..<min(word, words.count) where words[i] != 0 { return true }
+        if shift > 0, word < words.count, words[word] & ((1 << UInt64(shift)) - 1) != 0 { return true }
+        return false
+    }
+}
