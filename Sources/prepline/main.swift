@@ -216,7 +216,7 @@ struct Fit: ParsableCommand {
         options.progress = try engineOptions.progressMode
         let summary = try FitCommand.execute(options)
         if !engineOptions.quiet {
-            FileHandle.standardError.write(Data((summary.line + "\n").utf8))
+            StandardError.write(summary.line + "\n")
         }
     }
 }
@@ -307,27 +307,11 @@ struct Validate: ParsableCommand {
         options.driftK = driftK
         options.driftMissing = driftMissing
         let result = try ValidateCommand.execute(options)
-        for (format, path) in try parsedReports() {
-            let text: String
-            switch format {
-            case .text: text = ValidationReport.text(result)
-            case .json: text = ValidationReport.json(result)
-            case .junit: text = ValidationReport.junit(result)
-            case .github: text = ValidationReport.github(result)
-            }
-            if let path, path != "-" {
-                do { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) } catch {
-                    throw PreplineError.output(file: path, "\(error.localizedDescription)")
-                }
-            } else if format == .text || path == nil && format != .json && format != .github {
-                FileHandle.standardError.write(Data(text.utf8))
-            } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
-            }
-        }
+        // A closed stdout (`--report github | head -1`) ends the command quietly with exit 0.
+        guard try ReportOutput.write(result, reports: parsedReports()) else { return }
         if !engineOptions.quiet {
             let verdict = result.valid ? "valid" : "INVALID"
-            FileHandle.standardError.write(Data("prepline: \(verdict): \(result.summary.rowsIn) rows checked, \(result.errorCount) errors; \(result.summary.timing)\n".utf8))
+            StandardError.write("prepline: \(verdict): \(result.summary.rowsIn) rows checked, \(result.errorCount) errors; \(result.summary.timing)\n")
         }
         if !result.valid { throw ExitCode(1) }
     }
@@ -398,12 +382,13 @@ struct SchemaCommand: ParsableCommand {
 func execute(_ options: TransformOptions, quiet: Bool) throws {
     let result = try TransformCommand.execute(options)
     if !quiet && !result.stoppedByClosedPipe {
-        FileHandle.standardError.write(Data((result.summary.line + "\n").utf8))
+        StandardError.write(result.summary.line + "\n")
     }
 }
 
-// A closed pipe must surface as EPIPE on write (and end the run quietly), not kill the process.
-signal(SIGPIPE, SIG_IGN)
+// A closed pipe must surface as EPIPE on write (and end the run quietly), not kill the process;
+// SIGINT/SIGTERM remove the temporary files.
+ProcessStreams.prepare()
 
 do {
     var command = try Prepline.parseAsRoot()
@@ -411,9 +396,9 @@ do {
     exit(0)
 } catch let error as PreplineError {
     let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false)
-    for line in lines { FileHandle.standardError.write(Data("prepline: error: \(line)\n".utf8)) }
+    for line in lines { StandardError.write("prepline: error: \(line)\n") }
     if case .rowsFailed = error {
-        FileHandle.standardError.write(Data("prepline: hint: set output.on_error to \"skip\" or \"reject\" to go on past bad rows\n".utf8))
+        StandardError.write("prepline: hint: set output.on_error to \"skip\" or \"reject\" to go on past bad rows\n")
     }
     exit(error.exitCode)
 } catch let code as ExitCode {
@@ -426,6 +411,6 @@ do {
         print(message)
         exit(0)
     }
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    StandardError.write(message + "\n")
     exit(2)
 }
