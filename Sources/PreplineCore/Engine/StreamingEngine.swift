@@ -152,7 +152,7 @@ package enum StreamingEngine {
         let queue = WorkQueue<(Int, RawChunk?, PreplineError?)>()
         let board = ReorderBoard<Outcome<Payload>>()
         let cancelled = CancellationFlag()
-        let inFlight = DispatchSemaphore(value: maxInFlight)
+        let inFlight = InFlightLimit(maxInFlight)
         let handOff = HandOff(value: (chunker, first, dialect.header))
         // Joined on every way out, so no worker still runs while the caller cleans up (removes
         // the temporary output) and the process exits: a live worker at exit crashed (SIGILL).
@@ -167,7 +167,7 @@ package enum StreamingEngine {
             let (chunker, first, firstIsHeader) = handOff.value
             var sequence = 0
             func send(_ chunk: RawChunk?, _ error: PreplineError?) {
-                inFlight.wait()
+                guard inFlight.acquire() else { return }
                 queue.push((sequence, chunk, error))
                 sequence += 1
             }
@@ -223,7 +223,7 @@ package enum StreamingEngine {
             // and let idle workers see a closed queue (work still queued is dropped unprocessed).
             cancelled.cancel()
             if !completed { carry.cancel() }
-            for _ in 0..<maxInFlight { inFlight.signal() }
+            inFlight.cancel()
             queue.close()
             workersDone.wait()
             if readerAlwaysReturns { readerDone.wait() }
@@ -231,7 +231,7 @@ package enum StreamingEngine {
         while let outcome = board.take(sequence) {
             carry.release(through: sequence)
             sequence += 1
-            inFlight.signal()
+            inFlight.release()
             // Consumed, not copied: the payload's buffers reach `consume` uniquely referenced, so
             // a pool can take them back without copy-on-write allocating a fresh one per chunk.
             switch consume outcome {
