@@ -1,6 +1,7 @@
 #include "CSignals.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -40,13 +41,19 @@ static void remove_temporaries_and_exit(int signal_number) {
 
 void prepline_install_signal_handlers(void) {
     const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    /* A parent may hand these down blocked (Foundation's Process does): unblock them in this
+       thread before any other starts, so every thread inherits a mask that lets them in. */
+    sigset_t wanted;
+    sigemptyset(&wanted);
     for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         struct sigaction previous;
         if (sigaction(signals[i], NULL, &previous) == 0 && previous.sa_handler == SIG_IGN) continue;
+        sigaddset(&wanted, signals[i]);
         struct sigaction action;
         memset(&action, 0, sizeof action);
         action.sa_handler = remove_temporaries_and_exit;
         sigfillset(&action.sa_mask);
         sigaction(signals[i], &action, NULL);
     }
+    pthread_sigmask(SIG_UNBLOCK, &wanted, NULL);
 }

@@ -136,6 +136,10 @@ struct StreamSafetyTests {
             usleep(10_000)
         }
         kill(process.processIdentifier, signal)
+        // Bounded: a process that ignores the signal is killed and reported as such.
+        let ended = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < ended { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         try input.fileHandleForWriting.close()
         return process
