@@ -14,6 +14,7 @@ let exitCodesHelp = """
       2  usage or spec error
       3  malformed or unreadable input (bad CSV, bad gzip, missing file)
       4  I/O error on the output
+      130, 143  interrupted by SIGINT, SIGTERM (temporary files removed, no partial output file)
     """
 
 struct Prepline: ParsableCommand {
@@ -101,7 +102,7 @@ struct OutputOptionGroup: ParsableArguments {
     @Flag(help: "End output records with CRLF instead of LF.")
     var crlf = false
 
-    @Option(help: ArgumentHelp("Where on_error \"reject\" writes rejected records (CSV: file,line,reason,record). Overrides output.rejects.", valueName: "file"))
+    @Option(help: ArgumentHelp("Where on_error \"reject\" writes rejected records (CSV: file,line,reason,record; the record's bytes as read). Overrides output.rejects; a usage error unless on_error is \"reject\".", valueName: "file"))
     var rejects: String?
 
     @Option(help: ArgumentHelp("Gzip level for a .gz output, 1 (fast) to 9 (small). Chunks are compressed in parallel.", valueName: "n"))
