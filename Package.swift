@@ -12,12 +12,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // C interop lives only in these two targets; each has exactly one Swift user in PreplineCore/IO.
+        // C interop lives only in these targets; each has exactly one Swift user in PreplineCore/IO.
         .target(name: "CLibCSV", linkerSettings: [.linkedLibrary("csv")]),
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        // The SIGINT/SIGTERM handler and its registry of temporary files (async-signal-safe C).
+        .target(name: "CSignals"),
         .target(
             name: "PreplineCore",
-            dependencies: ["CLibCSV", "CZlib"],
+            dependencies: ["CLibCSV", "CZlib", "CSignals"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .executableTarget(

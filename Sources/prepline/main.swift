@@ -14,6 +14,7 @@ let exitCodesHelp = """
       2  usage or spec error
       3  malformed or unreadable input (bad CSV, bad gzip, missing file)
       4  I/O error on the output
+      130, 143  interrupted by SIGINT, SIGTERM (temporary files removed, no partial output file)
     """
 
 struct Prepline: ParsableCommand {
@@ -147,7 +148,7 @@ struct OutputOptionGroup: ParsableArguments {
     @Flag(help: "End output records with CRLF instead of LF.")
     var crlf = false
 
-    @Option(help: ArgumentHelp("Where on_error \"reject\" writes rejected records (CSV: file,line,reason,record). Overrides output.rejects.", valueName: "file"), completion: .file())
+    @Option(help: ArgumentHelp("Where on_error \"reject\" writes rejected records (CSV: file,line,reason,record; the record's bytes as read). Overrides output.rejects; a usage error unless on_error is \"reject\".", valueName: "file"), completion: .file())
     var rejects: String?
 
     @Option(help: ArgumentHelp("Gzip level for a .gz output, 1 (fast) to 9 (small). Chunks are compressed in parallel.", valueName: "n"))
@@ -285,7 +286,7 @@ struct Fit: ParsableCommand {
         options.progress = try engineOptions.progressMode
         let summary = try FitCommand.execute(options)
         if !engineOptions.quiet {
-            FileHandle.standardError.write(Data((summary.line + "\n").utf8))
+            StandardError.write(summary.line + "\n")
         }
     }
 }
@@ -389,27 +390,11 @@ struct Validate: ParsableCommand {
         options.driftK = driftK
         options.driftMissing = driftMissing
         let result = try ValidateCommand.execute(options)
-        for (format, path) in try parsedReports() {
-            let text: String
-            switch format {
-            case .text: text = ValidationReport.text(result)
-            case .json: text = ValidationReport.json(result)
-            case .junit: text = ValidationReport.junit(result)
-            case .github: text = ValidationReport.github(result)
-            }
-            if let path, path != "-" {
-                do { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) } catch {
-                    throw PreplineError.output(file: path, "\(error.localizedDescription)")
-                }
-            } else if format == .text || path == nil && format != .json && format != .github {
-                FileHandle.standardError.write(Data(text.utf8))
-            } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
-            }
-        }
+        // A closed stdout (`--report github | head -1`) ends the command quietly with exit 0.
+        guard try ReportOutput.write(result, reports: parsedReports()) else { return }
         if !engineOptions.quiet {
             let verdict = result.valid ? "valid" : "INVALID"
-            FileHandle.standardError.write(Data("prepline: \(verdict): \(result.summary.rowsIn) rows checked, \(result.errorCount) errors; \(result.summary.timing)\n".utf8))
+            StandardError.write("prepline: \(verdict): \(result.summary.rowsIn) rows checked, \(result.errorCount) errors; \(result.summary.timing)\n")
         }
         if !result.valid { throw ExitCode(1) }
     }
@@ -506,12 +491,13 @@ struct SchemaCommand: ParsableCommand {
 func execute(_ options: TransformOptions, quiet: Bool) throws {
     let result = try TransformCommand.execute(options)
     if !quiet && !result.stoppedByClosedPipe {
-        FileHandle.standardError.write(Data((result.summary.line + "\n").utf8))
+        StandardError.write(result.summary.line + "\n")
     }
 }
 
-// A closed pipe must surface as EPIPE on write (and end the run quietly), not kill the process.
-signal(SIGPIPE, SIG_IGN)
+// A closed pipe must surface as EPIPE on write (and end the run quietly), not kill the process;
+// SIGINT/SIGTERM remove the temporary files.
+ProcessStreams.prepare()
 
 /// An unknown subcommand (`prepline valdate`, `prepline help valdate`) is a usage error with a
 /// suggestion, not "3 unexpected arguments" or the top help with exit 0.
@@ -522,7 +508,7 @@ func checkSubcommand(_ arguments: [String]) {
     guard let word = words.first, !word.hasPrefix("-"), !names.contains(word), word != "help" else { return }
     let message = "prepline: error: unknown command '\(word)'\(Suggestion.didYouMean(word, in: names)); commands: \(names.joined(separator: ", "))\n"
         + "See 'prepline --help'.\n"
-    FileHandle.standardError.write(Data(message.utf8))
+    StandardError.write(message)
     exit(2)
 }
 
@@ -550,8 +536,8 @@ do {
     exit(0)
 } catch let error as PreplineError {
     let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false)
-    for line in lines { FileHandle.standardError.write(Data("prepline: error: \(line)\n".utf8)) }
-    for hint in error.hints { FileHandle.standardError.write(Data("prepline: hint: \(hint)\n".utf8)) }
+    for line in lines { StandardError.write("prepline: error: \(line)\n") }
+    for hint in error.hints { StandardError.write("prepline: hint: \(hint)\n") }
     exit(error.exitCode)
 } catch let code as ExitCode {
     exit(code.rawValue)
@@ -563,6 +549,6 @@ do {
         print(message)
         exit(0)
     }
-    FileHandle.standardError.write(Data((withSuggestion(message) + "\n").utf8))
+    StandardError.write(withSuggestion(message) + "\n")
     exit(2)
 }

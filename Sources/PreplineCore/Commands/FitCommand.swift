@@ -24,13 +24,14 @@ package enum FitCommand {
         let spec = try Spec.load(options.spec, overrides: options.overrides)
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
         let counters = EngineCounters()
+        // Opened before reading: an output that cannot be written is reported at once.
+        let sink = try OutputSink(path: options.output)
         let progress = options.progress.enabled ? ProgressBar(counters: counters, totalBytes: nil) : nil
         let fitted = try FitPass.run(spec: spec, inputs: inputs, displayNames: InputNames.display(inputs), engine: options.engine, counters: counters)
         progress?.stop()
         guard let (plan, rowsLeftOut) = fitted else {
             throw PreplineError.malformedInput(InputPosition(file: InputNames.display(inputs)[0], line: 1), "the input is empty: there is nothing to fit")
         }
-        let sink = try OutputSink(path: options.output)
         do {
             try sink.write(Array((plan.fittedSpec(spec.root).serialized() + "\n").utf8))
         } catch let error as PreplineError {

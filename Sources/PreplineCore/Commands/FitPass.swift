@@ -57,28 +57,45 @@ final class PlanBox: @unchecked Sendable {
 }
 
 /// Copies stdin to a temporary file when it must be read twice (fit, then transform).
+///
+/// The file is private (0600, a fresh random name) and known to the signal handler, so an
+/// interrupted run leaves no copy of the data in the temporary directory.
 package final class StdinSpool {
-    package let path: String
+    private let file: TemporaryFile
+    package var path: String { file.path }
 
     package init() throws(PreplineError) {
-        let directory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        path = "\(directory)/prepline-stdin-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).spool"
-        guard let output = FileHandle(forWritingAtPath: path) ?? {
-            _ = FileManager.default.createFile(atPath: path, contents: nil)
-            return FileHandle(forWritingAtPath: path)
-        }() else {
-            throw PreplineError.output(file: path, "cannot create a temporary file to hold stdin for the fit pass")
+        var directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        if !directory.hasSuffix("/") { directory += "/" }
+        // stdin is opened first: a closed stdin is an input error (exit 3), like `apply`'s.
+        let input = try FileDescriptorSource(path: "-")
+        do {
+            file = try TemporaryFile(directory: directory, prefix: "prepline-stdin-\(getpid())-", suffix: ".spool", mode: 0o600)
+        } catch {
+            throw PreplineError.output(file: directory, "cannot create a temporary file to hold stdin for the fit pass: \(error.reason)")
         }
-        defer { try? output.close() }
-        let input = FileHandle.standardInput
+        var completed = false
+        defer {
+            close(file.fd)
+            if !completed { file.remove() }
+        }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
         while true {
-            let data = input.readData(ofLength: 1 << 20)
-            if data.isEmpty { break }
-            do { try output.write(contentsOf: data) } catch {
-                throw PreplineError.output(file: path, "cannot spool stdin: \(error.localizedDescription)")
+            let n = try input.read(into: buffer)
+            if n == 0 { break }
+            var offset = 0
+            while offset < n {
+                let written = write(file.fd, buffer.baseAddress! + offset, n - offset)
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else {
+                    throw PreplineError.output(file: file.path, "cannot hold a copy of stdin for the fit pass: \(String(cString: strerror(errno)))")
+                }
+                offset += written
             }
         }
+        completed = true
     }
 
-    deinit { unlink(path) }
+    deinit { file.remove() }
 }

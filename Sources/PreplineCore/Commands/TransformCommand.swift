@@ -50,6 +50,7 @@ package enum TransformCommand {
             throw PreplineError.usage("stdin ('-') can be given only once as an input")
         }
         let onError = spec.output.onError
+        try checkRejectsOption(options.rejects, onError: onError)
         let rejectsPath = options.rejects ?? spec.output.rejects
         if onError == .reject && rejectsPath == nil {
             throw PreplineError.spec(file: options.specPath, path: "output.on_error",
@@ -170,9 +171,7 @@ package enum TransformCommand {
                         case .reject:
                             var bytes: [UInt8] = []
                             for (_, issue) in delivery.issues {
-                                let fields = [names[delivery.inputIndex], String(issue.line), issue.reason,
-                                              String(decoding: issue.originalBytes, as: UTF8.self)]
-                                rejectsFormatter.appendRecord(fields, into: &bytes)
+                                appendReject(issue, file: names[delivery.inputIndex], formatter: rejectsFormatter, into: &bytes)
                             }
                             do { try rejectsSink!.write(bytes) } catch { throw asOutputError(error, rejectsSink!) }
                             summary.rejected += delivery.issues.count
@@ -200,6 +199,27 @@ package enum TransformCommand {
         summary.seconds = Summary.seconds(since: started)
         result.summary = summary
         return result
+    }
+
+    /// `--rejects FILE` only has a use under on_error "reject"; elsewhere it would be silently
+    /// ignored, so it is a usage error. `onError` is the effective policy for this run (the
+    /// spec's, or a command-line override of it).
+    package static func checkRejectsOption(_ rejects: String?, onError: OnError) throws(PreplineError) {
+        guard rejects != nil, onError != .reject else { return }
+        throw PreplineError.usage("--rejects needs on_error \"reject\", but this run's on_error is \"\(onError.rawValue)\" (set output.on_error to \"reject\" in the spec)")
+    }
+
+    /// One rejects record: file, line, reason, then the original record's bytes exactly as
+    /// read (invalid UTF-8 included), quoted as CSV needs.
+    static func appendReject(_ issue: RecordIssue, file: String, formatter: CSVFormatter, into out: inout [UInt8]) {
+        formatter.appendField(file, fieldCount: 4, into: &out)
+        out.append(UInt8(ascii: ","))
+        formatter.appendField(String(issue.line), fieldCount: 4, into: &out)
+        out.append(UInt8(ascii: ","))
+        formatter.appendField(issue.reason, fieldCount: 4, into: &out)
+        out.append(UInt8(ascii: ","))
+        issue.originalBytes.withUnsafeBytes { formatter.appendField($0, fieldCount: 4, into: &out) }
+        formatter.appendTerminator(into: &out)
     }
 
     private static func asOutputError(_ error: any Error, _ sink: OutputSink) -> PreplineError {

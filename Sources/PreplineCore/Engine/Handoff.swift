@@ -76,6 +76,43 @@ final class ReorderBoard<Outcome>: @unchecked Sendable {
     }
 }
 
+/// How many chunks may be between the reader and the consumer: a counting semaphore that an
+/// early stop opens for good.
+///
+/// Not a `DispatchSemaphore`: libdispatch traps (SIGILL) when one is freed with a value below
+/// its initial one, which is exactly the state an early stop leaves behind.
+final class InFlightLimit: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var available: Int
+    private var cancelled = false
+
+    init(_ limit: Int) { available = limit }
+
+    /// Takes a slot, waiting for one; false once cancelled (the reader then stops).
+    func acquire() -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while available == 0 && !cancelled { condition.wait() }
+        guard !cancelled else { return false }
+        available -= 1
+        return true
+    }
+
+    func release() {
+        condition.lock()
+        available += 1
+        condition.signal()
+        condition.unlock()
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
 /// A flag set once by the consumer and read by the other threads.
 final class CancellationFlag: @unchecked Sendable {
     private let lock = NSLock()

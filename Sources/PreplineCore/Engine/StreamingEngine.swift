@@ -156,14 +156,22 @@ package enum StreamingEngine {
         let queue = WorkQueue<(Int, RawChunk?, PreplineError?)>()
         let board = ReorderBoard<Outcome<Payload>>()
         let cancelled = CancellationFlag()
-        let inFlight = DispatchSemaphore(value: maxInFlight)
+        let inFlight = InFlightLimit(maxInFlight)
         let handOff = HandOff(value: (chunker, first, dialect.header))
+        // Joined on every way out, so no worker still runs while the caller cleans up (removes
+        // the temporary output) and the process exits: a live worker at exit crashed (SIGILL).
+        let workersDone = DispatchGroup()
+        let readerDone = DispatchSemaphore(value: 0)
+        // A reader blocked in read() on a pipe or terminal must not hang an early exit, so it is
+        // joined only when every input is a regular file (its reads always return).
+        let readerAlwaysReturns = inputs.allSatisfy(Self.isRegularFile)
 
         let reader = Thread {
+            defer { readerDone.signal() }
             let (chunker, first, firstIsHeader) = handOff.value
             var sequence = 0
             func send(_ chunk: RawChunk?, _ error: PreplineError?) {
-                inFlight.wait()
+                guard inFlight.acquire() else { return }
                 queue.push((sequence, chunk, error))
                 sequence += 1
             }
@@ -187,7 +195,9 @@ package enum StreamingEngine {
         reader.start()
 
         for _ in 0..<options.threads {
+            workersDone.enter()
             let worker = Thread {
+                defer { workersDone.leave() }
                 let parser = ChunkParser(dialect: dialect, parser: options.parser, leadingColumns: leadingColumnsRead(header))
                 let process = makeProcessor(header)
                 while let (sequence, chunk, error) = queue.pop() {
@@ -213,16 +223,19 @@ package enum StreamingEngine {
         var recordsBefore = 0
         var completed = false
         defer {
-            // On an early stop, let the reader see the flag instead of blocking on the semaphore.
-            // Threads still busy are not joined: a blocked read on a pipe must not hang the exit.
+            // On an early stop, let the reader see the flag instead of blocking on the semaphore,
+            // and let idle workers see a closed queue (work still queued is dropped unprocessed).
             cancelled.cancel()
             if !completed { carry.cancel() }
-            for _ in 0..<maxInFlight { inFlight.signal() }
+            inFlight.cancel()
+            queue.close()
+            workersDone.wait()
+            if readerAlwaysReturns { readerDone.wait() }
         }
         while let outcome = board.take(sequence) {
             carry.release(through: sequence)
             sequence += 1
-            inFlight.signal()
+            inFlight.release()
             // Consumed, not copied: the payload's buffers reach `consume` uniquely referenced, so
             // a pool can take them back without copy-on-write allocating a fresh one per chunk.
             switch consume outcome {
@@ -237,6 +250,13 @@ package enum StreamingEngine {
         }
         completed = true
         return header
+    }
+
+    /// True for a regular file (or the spool file holding stdin); false for "-", FIFOs, devices.
+    private static func isRegularFile(_ path: String) -> Bool {
+        guard path != "-" else { return false }
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     /// Parses and processes one chunk. `chunk` comes back with its buffer uniquely owned

@@ -23,24 +23,29 @@ package final class FileDescriptorSource: ByteSource {
     /// The size of a regular file, for a progress bar with a percentage; nil for pipes.
     package let knownSize: Int?
 
-    package init(path: String) throws(PreplineError) {
+    /// `displayName` names the input in messages (the spool file that holds stdin is "stdin").
+    package init(path: String, displayName: String? = nil) throws(PreplineError) {
         if path == "-" {
+            guard !ProcessStreams.stdinWasClosed.load(ordering: .relaxed) else {
+                throw PreplineError.unreadableInput(file: "stdin", "cannot read: stdin is closed (give an input file, or pipe the data in)")
+            }
             fd = STDIN_FILENO
             ownsDescriptor = false
-            displayName = "stdin"
+            self.displayName = "stdin"
         } else {
+            let name = displayName ?? path
             let opened = open(path, O_RDONLY | O_CLOEXEC)
             guard opened >= 0 else {
-                throw PreplineError.unreadableInput(file: path, "cannot open: \(String(cString: strerror(errno)))")
+                throw PreplineError.unreadableInput(file: name, "cannot open: \(String(cString: strerror(errno)))")
             }
             var info = stat()
             if fstat(opened, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
                 close(opened)
-                throw PreplineError.unreadableInput(file: path, "cannot read: it is a directory")
+                throw PreplineError.unreadableInput(file: name, "cannot read: it is a directory")
             }
             fd = opened
             ownsDescriptor = true
-            displayName = path
+            self.displayName = name
         }
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
@@ -97,8 +102,9 @@ package final class PrefixedSource: ByteSource {
 /// Opens an input by name, detecting gzip by its magic bytes (not by the file name), so
 /// `zcat`-less pipes and misnamed files both work.
 package enum InputOpener {
-    package static func open(_ name: String) throws(PreplineError) -> (source: ByteSource, knownSize: Int?) {
-        let file = try FileDescriptorSource(path: name)
+    /// `displayName` is what messages call the input (default: its path, "stdin" for "-").
+    package static func open(_ name: String, displayName: String? = nil) throws(PreplineError) -> (source: ByteSource, knownSize: Int?) {
+        let file = try FileDescriptorSource(path: name, displayName: displayName)
         var sniff: [UInt8] = []
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2, alignment: 1)
         defer { scratch.deallocate() }

@@ -125,8 +125,14 @@ package final class RecordChunker {
 
     private var displayName: String { inputIndex >= 0 && inputIndex < inputs.count ? displayNames[inputIndex] : "" }
 
+    /// A malformed record found after complete records of the same chunk: those records go out
+    /// first (a row error among them comes earlier in input order and must decide the exit
+    /// code, whatever the chunk size), and the next call throws this.
+    private var deferredError: PreplineError?
+
     /// The next chunk, or nil when every input is exhausted.
     package func next() throws(PreplineError) -> RawChunk? {
+        if let deferredError { throw deferredError }
         while true {
             if source == nil {
                 guard try openNextInput() else { return nil }
@@ -146,7 +152,7 @@ package final class RecordChunker {
     private func openNextInput() throws(PreplineError) -> Bool {
         inputIndex += 1
         guard inputIndex < inputs.count else { return false }
-        let opened = try InputOpener.open(inputs[inputIndex])
+        let opened = try InputOpener.open(inputs[inputIndex], displayName: displayNames[inputIndex])
         source = encoding == .utf8 ? opened.source : TranscodingSource(base: opened.source, encoding: encoding)
         knownSizes.append(opened.knownSize)
         dataEnd = 0
@@ -317,9 +323,12 @@ package final class RecordChunker {
                         if cutAfterFirst || pos >= chunkSize { cutAt = pos; break scanning }
                     } else {
                         let column = Self.column(p, from: lineStart, to: pos)
-                        throw PreplineError.malformedInput(
+                        let error = PreplineError.malformedInput(
                             InputPosition(file: displayName, line: line, column: column),
                             "malformed CSV: unexpected \(Self.describe(p[pos])) after a closing quote (a quote inside a quoted field must be doubled); \(recordLabel(pending: starts.count))")
+                        guard let before = deferring(error, starts: &starts, lines: &lines) else { throw error }
+                        cutAt = before
+                        break scanning
                     }
                 }
             }
@@ -329,7 +338,21 @@ package final class RecordChunker {
         self.lineStart = lineStart
         self.scanPos = pos
         guard cutAt >= 0 else { return nil }
-        return cut(at: cutAt, starts: &starts, ends: &ends, lines: &lines, line: line)
+        return cut(at: cutAt, starts: &starts, ends: &ends, lines: &lines,
+                   line: deferredError == nil ? line : chunkStartLine + cutLineOffset)
+    }
+
+    /// Lines from the chunk's start to the malformed record that ends it (set with `deferredError`).
+    private var cutLineOffset = 0
+
+    /// When complete records precede the malformed one in this chunk, drops the malformed
+    /// record's start, keeps `error` for the next call and returns where to cut (the malformed
+    /// record's first byte); nil when there is nothing before it to hand out.
+    private func deferring(_ error: PreplineError, starts: inout [Int32], lines: inout [Int32]) -> Int? {
+        guard !firstRecordPending, starts.count >= 2, let start = starts.popLast(), let startLine = lines.popLast() else { return nil }
+        deferredError = error
+        cutLineOffset = Int(startLine)
+        return Int(start)
     }
 
     /// Hands out bytes [0, at) as a chunk and moves the rest to the front of the buffer.
@@ -359,9 +382,13 @@ package final class RecordChunker {
         switch state {
         case .quoted:
             let column = Self.column(buffer.assumingMemoryBound(to: UInt8.self), from: quoteOpenLineStart, to: quoteOpenOffset)
-            throw PreplineError.malformedInput(
+            let error = PreplineError.malformedInput(
                 InputPosition(file: displayName, line: quoteOpenLine, column: column),
                 "malformed CSV: the quoted field opened here is never closed; \(recordLabel(pending: recordStarts.count))")
+            var starts = recordStarts, ends = recordEnds, lines = recordLines
+            guard let before = deferring(error, starts: &starts, lines: &lines) else { throw error }
+            recordStarts = []; recordEnds = []; recordLines = []
+            return cut(at: before, starts: &starts, ends: &ends, lines: &lines, line: chunkStartLine + cutLineOffset)
         case .recordStart:
             break
         case .fieldStart, .unquoted, .afterQuote:

@@ -12,19 +12,20 @@ package struct BrokenPipe: Error {}
 package final class OutputSink {
     package let displayName: String
     private let finalPath: String?
-    private let temporaryPath: String?
+    private let temporary: TemporaryFile?
     private var fd: Int32
     private var committed = false
     package private(set) var bytesWritten = 0
 
     /// Opens `path` ("-" is stdout). A regular file appears at `path` only on `commit()`; an
     /// existing FIFO or device (`/dev/stdout`, a named pipe) is written directly, since
-    /// renaming over it would replace it; a symlink is followed to the file it names.
+    /// renaming over it would replace it; a symlink is followed to the file it names, and a
+    /// symlink to nothing is refused here, before any input is read.
     package init(path: String) throws(PreplineError) {
         if path == "-" {
             displayName = "stdout"
             finalPath = nil
-            temporaryPath = nil
+            temporary = nil
             fd = STDOUT_FILENO
             return
         }
@@ -35,10 +36,14 @@ package final class OutputSink {
                 throw PreplineError.output(file: path, "it is a directory")
             }
             finalPath = nil
-            temporaryPath = nil
+            temporary = nil
             fd = open(path, O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { throw PreplineError.output(file: path, String(cString: strerror(errno))) }
             return
+        }
+        if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
+            // stat failed above: the link names nothing (or nothing reachable).
+            throw PreplineError.output(file: path, "it is a symbolic link to a file that does not exist (\(Self.linkTarget(path)))")
         }
         var target = path
         if let resolved = realpath(path, nil) {
@@ -49,12 +54,21 @@ package final class OutputSink {
         let slash = target.lastIndex(of: "/")
         let directory = slash.map { String(target[...$0]) } ?? ""
         let name = slash.map { String(target[target.index(after: $0)...]) } ?? target
-        let temporary = "\(directory).\(name).prepline-\(getpid()).tmp"
-        temporaryPath = temporary
-        fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw PreplineError.output(file: path, String(cString: strerror(errno)))
+        // Same directory as the target, so the final rename is atomic; 0666 less the umask, as
+        // for any file a program creates.
+        do {
+            temporary = try TemporaryFile(directory: directory, prefix: ".\(name).prepline-", suffix: ".tmp", mode: 0o666)
+        } catch {
+            throw PreplineError.output(file: path, error.reason)
         }
+        fd = temporary!.fd
+    }
+
+    private static func linkTarget(_ path: String) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink(path, &buffer, buffer.count - 1)
+        guard n >= 0 else { return "unreadable link" }
+        return "-> " + String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     deinit {
@@ -63,13 +77,15 @@ package final class OutputSink {
 
     /// Writes all of `bytes`; throws `BrokenPipe` when stdout's reader has gone.
     package func write(_ bytes: [UInt8]) throws {
+        // A stdout closed at start (`>&-`) is held by /dev/null: stop as a closed pipe does.
+        if fd == STDOUT_FILENO && ProcessStreams.stdoutWasClosed.load(ordering: .relaxed) { throw BrokenPipe() }
         try bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    if errno == EPIPE && temporaryPath == nil { throw BrokenPipe() }
+                    if errno == EPIPE && temporary == nil { throw BrokenPipe() }
                     throw PreplineError.output(file: displayName, String(cString: strerror(errno)))
                 }
                 offset += n
@@ -80,7 +96,7 @@ package final class OutputSink {
 
     /// Closes the file and renames it into place.
     package func commit() throws(PreplineError) {
-        guard let finalPath, let temporaryPath else {
+        guard let finalPath, let temporary else {
             if fd != STDOUT_FILENO && fd >= 0 { close(fd); fd = -1 }
             committed = true
             return
@@ -95,14 +111,15 @@ package final class OutputSink {
         // opened (a device re-created, a FIFO): renaming over it would destroy it.
         var info = stat()
         if lstat(finalPath, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
-            unlink(temporaryPath)
+            temporary.remove()
             throw PreplineError.output(file: displayName, "it is no longer a regular file; not replacing it (the output is lost)")
         }
-        guard rename(temporaryPath, finalPath) == 0 else {
+        guard rename(temporary.path, finalPath) == 0 else {
             let reason = String(cString: strerror(errno))
-            unlink(temporaryPath)
+            temporary.remove()
             throw PreplineError.output(file: displayName, reason)
         }
+        temporary.forget()
         committed = true
     }
 
@@ -111,6 +128,6 @@ package final class OutputSink {
         guard !committed else { return }
         committed = true
         if fd >= 0 && fd != STDOUT_FILENO { close(fd) }
-        if let temporaryPath { unlink(temporaryPath) }
+        temporary?.remove()
     }
 }

@@ -33,7 +33,7 @@ package final class ProgressBar: Sendable {
                 self.draw()
                 Thread.sleep(forTimeInterval: 0.2)
             }
-            FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+            StandardError.write("\r\u{1B}[2K")
             self.done.signal()
         }
         thread.name = "prepline-progress"
@@ -59,7 +59,7 @@ package final class ProgressBar: Sendable {
             line += String(Int(fraction * 100)) + "% "
         }
         line += "\(Summary.megabytes(read)) MB read, \(records) rows, \(Summary.decimal(rate, places: 1)) MB/s"
-        FileHandle.standardError.write(Data(line.utf8))
+        StandardError.write(line)
     }
 }
 
