@@ -15,8 +15,8 @@ import Testing
 ///
 /// Seeded and reproducible: each case is one seed (PREPLINE_ADVERSARIAL_SEED moves the base,
 /// PREPLINE_ADVERSARIAL_CASES sets the count); a failure prints the seed, the command and the
-/// input as a printf line. Defects known today are recorded as known issues (see `KnownDefect`);
-/// PREPLINE_ADVERSARIAL_STRICT=1 makes them fail too.
+/// input as a printf line. Every violation fails; one that matches a defect fixed in issue 12 is
+/// labelled with it (see `KnownDefect`).
 @Suite("Adversarial CSV")
 struct AdversarialCSVTests {
     static let seedBase: UInt64 = ProcessInfo.processInfo.environment["PREPLINE_ADVERSARIAL_SEED"].flatMap { UInt64($0) } ?? 0xAD5E_0000

@@ -10,8 +10,7 @@ import Testing
 /// - `run`: exit code and output the same at 1 thread / default chunk and 3 threads / small chunks;
 /// - a fitted spec that `fit` wrote is one `apply` accepts (it does not exit 2 on it).
 ///
-/// Seeded like AdversarialCSVTests (PREPLINE_ADVERSARIAL_SEED, PREPLINE_ADVERSARIAL_CASES,
-/// PREPLINE_ADVERSARIAL_STRICT).
+/// Seeded like AdversarialCSVTests (PREPLINE_ADVERSARIAL_SEED, PREPLINE_ADVERSARIAL_CASES).
 @Suite("Adversarial specs")
 struct AdversarialSpecTests {
     static let seedBase: UInt64 = (ProcessInfo.processInfo.environment["PREPLINE_ADVERSARIAL_SEED"].flatMap { UInt64($0) } ?? 0xAD5E_0000) &+ 0x5EC

@@ -418,14 +418,12 @@ struct Violation: CustomStringConvertible, Sendable {
     var known: KnownDefect?
 
     var description: String {
-        "\(known.map { "[known: \($0.rawValue)] " } ?? "")\(property): \(detail)\n    command: \(command)"
+        "\(known.map { "[regression of the fix for: \($0.rawValue)] " } ?? "")\(property): \(detail)\n    command: \(command)"
     }
 }
 
-/// Defects seen on today's code and tracked in issue 12 (being fixed on other branches). A
-/// violation that matches one is recorded as a known issue, unless PREPLINE_ADVERSARIAL_STRICT=1
-/// is set, so the harness stays useful both before and after the fixes land: new defects fail
-/// the suite now, and a strict run shows which known ones are still there.
+/// Defects this harness found before issue 12's fixes landed. A violation that matches one is
+/// labelled as a regression of it (the label says which fix broke again); every violation fails.
 enum KnownDefect: String, Sendable {
     /// A run that stops on an error (row error under fail, malformed CSV) dies by a signal:
     /// workers are not joined before exit (issue 12, "SIGILL when a run stops on a row error").
@@ -457,21 +455,12 @@ enum KnownDefect: String, Sendable {
     static func isEarlyStopSignal(stderr: String) -> Bool {
         stderr.contains("prepline: error") || stderr.contains("_dispatch_semaphore_dispose")
     }
-
-    static var strict: Bool { ProcessInfo.processInfo.environment["PREPLINE_ADVERSARIAL_STRICT"] == "1" }
 }
 
-/// Records violations: new ones as failures, known ones as known issues (strict mode: all fail).
+/// Records every violation as a failure, with its reproducer.
 func recordViolations(_ violations: [Violation], context: String, sourceLocation: SourceLocation = #_sourceLocation) {
     for violation in violations {
-        let message = "\(violation)\n\(context)"
-        if let known = violation.known, !KnownDefect.strict {
-            withKnownIssue("\(known.rawValue) (issue 12)", isIntermittent: true) {
-                Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
-            }
-        } else {
-            Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
-        }
+        Issue.record(Comment(rawValue: "\(violation)\n\(context)"), sourceLocation: sourceLocation)
     }
 }
 
