@@ -82,12 +82,12 @@ package struct RowError: Sendable, Equatable, CustomStringConvertible {
 
 extension PreplineError {
     /// The `on_error: fail` error for a delivered chunk: its first 10 issues, the total.
-    static func rowsFailed(_ issues: [(record: Int, issue: RecordIssue)], file: String, recordsRead: Int) -> PreplineError {
+    static func rowsFailed(_ issues: RowIssues, file: String, recordsRead: Int) -> PreplineError {
         let listed = issues.prefix(Suggestion.listLimit).map {
             RowError(position: InputPosition(file: file, line: $0.issue.line),
                      record: $0.record, reason: $0.issue.reason, fix: $0.issue.fix)
         }
-        return .rowsFailed(Array(listed), failed: issues.count, recordsRead: recordsRead)
+        return .rowsFailed(Array(listed), failed: issues.total, recordsRead: recordsRead)
     }
 
     /// What to say after a `rowsFailed`: the stage option that accepts every listed row when

@@ -48,8 +48,9 @@ package final class CellParser: Sendable {
 
     package init(field: SchemaField) {
         self.field = field
-        trueValues = field.trueValues.map { Array($0.utf8) }
-        falseValues = field.falseValues.map { Array($0.utf8) }
+        // Only a boolean reads them (spared a dozen small arrays per column of other types).
+        trueValues = field.type == .boolean ? field.trueValues.map { Array($0.utf8) } : []
+        falseValues = field.type == .boolean ? field.falseValues.map { Array($0.utf8) } : []
         switch field.type {
         case .date: pattern = try? DatePattern(field.format == "default" ? "%Y-%m-%d" : field.format)
         case .datetime: pattern = field.format == "default" ? nil : try? DatePattern(field.format)

@@ -23,8 +23,11 @@ package struct SchemaField: Sendable {
     package var type: FieldType
     package var format: String = "default"
     package var constraints = FieldConstraints()
-    package var trueValues: [String] = ["true", "True", "TRUE", "1"]
-    package var falseValues: [String] = ["false", "False", "FALSE", "0"]
+    // Shared defaults: an array literal per field allocated two arrays for each of 100,000 columns.
+    package var trueValues: [String] = SchemaField.defaultTrueValues
+    package var falseValues: [String] = SchemaField.defaultFalseValues
+    package static let defaultTrueValues = ["true", "True", "TRUE", "1"]
+    package static let defaultFalseValues = ["false", "False", "FALSE", "0"]
     package var decimalChar: String = "."
     package var groupChar: String = ""
     package var bareNumber = true

@@ -18,7 +18,7 @@ package enum FitPass {
         let box = PlanBox()
         let carry = CarryBoard()
         let header = try StreamingEngine.run(
-            inputs: inputs, displayNames: displayNames, dialect: spec.input, options: engine, counters: counters, carry: carry,
+            inputs: inputs, displayNames: displayNames, dialect: spec.input, options: engine.keepingIssues(for: spec.output.onError == .fail ? .fail : .skip), counters: counters, carry: carry,
             // A schema checks every column of every row, so only a schema-less fit may split
             // just the leading columns its stages read.
             leadingColumnsRead: { [hasSchema = spec.schema != nil] _ in hasSchema ? nil : box.plan!.leadingInputColumnsRead },
@@ -36,11 +36,11 @@ package enum FitPass {
             },
             consume: { delivery throws(PreplineError) -> Bool in
                 recordsSeen += delivery.records
-                if spec.output.onError == .fail, !delivery.issues.isEmpty {
+                if spec.output.onError == .fail, delivery.issues.total > 0 {
                     // Rows that break a stage stop the run before anything is written.
                     throw PreplineError.rowsFailed(delivery.issues, file: displayNames[delivery.inputIndex], recordsRead: recordsSeen)
                 }
-                rowsLeftOut += delivery.issues.count
+                rowsLeftOut += delivery.issues.total
                 ExecutionPlan.merge(&total, delivery.payload)
                 return true
             })

@@ -118,8 +118,9 @@ package enum TransformCommand {
                 do { try rejectsSink.write(head) } catch { throw asOutputError(error, rejectsSink) }
             }
             let carry = CarryBoard()
+            var rejectBytes: [UInt8] = []
             try StreamingEngine.run(
-                inputs: dataInputs, displayNames: names, dialect: spec.input, options: options.engine, counters: counters, carry: carry,
+                inputs: dataInputs, displayNames: names, dialect: spec.input, options: options.engine.keepingIssues(for: onError), counters: counters, carry: carry,
                 onHeader: { header throws(PreplineError) in
                     var outputNames = header.names
                     if !spec.stages.isEmpty || svmlight {
@@ -162,19 +163,25 @@ package enum TransformCommand {
                 },
                 consume: { (delivery: consuming ChunkDelivery<OutputChunk>) throws(PreplineError) -> Bool in
                     summary.rowsIn += delivery.records
-                    if !delivery.issues.isEmpty {
+                    if delivery.issues.total > 0 {
                         switch onError {
                         case .fail:
                             throw PreplineError.rowsFailed(delivery.issues, file: names[delivery.inputIndex], recordsRead: summary.rowsIn)
                         case .skip:
-                            summary.skipped += delivery.issues.count
+                            summary.skipped += delivery.issues.total
                         case .reject:
-                            var bytes: [UInt8] = []
+                            // Written a megabyte at a time into one reused buffer: a chunk of short
+                            // bad records makes 25 MB of rejects, a fresh array per chunk.
+                            rejectBytes.removeAll(keepingCapacity: true)
                             for (_, issue) in delivery.issues {
-                                appendReject(issue, file: names[delivery.inputIndex], formatter: rejectsFormatter, into: &bytes)
+                                appendReject(issue, file: names[delivery.inputIndex], formatter: rejectsFormatter, into: &rejectBytes)
+                                if rejectBytes.count >= 1 << 20 {
+                                    do { try rejectsSink!.write(rejectBytes) } catch { throw asOutputError(error, rejectsSink!) }
+                                    rejectBytes.removeAll(keepingCapacity: true)
+                                }
                             }
-                            do { try rejectsSink!.write(bytes) } catch { throw asOutputError(error, rejectsSink!) }
-                            summary.rejected += delivery.issues.count
+                            do { try rejectsSink!.write(rejectBytes) } catch { throw asOutputError(error, rejectsSink!) }
+                            summary.rejected += delivery.issues.total
                         }
                     }
                     summary.rowsOut += delivery.payload.rowsOut

@@ -23,12 +23,12 @@ package struct ExecutionPlan: Sendable {
         }
         var columns = PlanColumns(names: header.names, file: file)
         for i in stages.indices { try stages[i].bind(columns: &columns) }
+        let inputIndex = Self.firstIndexes(header.names)
         var numericNames: Set<String> = []
         var numericInputs: [(Int, String)] = []
         for stage in stages {
-            for name in stage.numericColumns where !numericNames.contains(name) {
-                numericNames.insert(name)
-                if let column = header.names.firstIndex(of: name) { numericInputs.append((column, stage.label)) }
+            for name in stage.numericColumns where numericNames.insert(name).inserted {
+                if let column = inputIndex[name] { numericInputs.append((column, stage.label)) }
             }
         }
         for i in stages.indices { try stages[i].setNumeric(numericNames.intersection(stages[i].columnNames)) }
@@ -38,11 +38,21 @@ package struct ExecutionPlan: Sendable {
         self.numericInputs = numericInputs.sorted { $0.0 < $1.0 }
     }
 
+    /// Each name's first index: lookups by name stay linear in the columns overall (a search of
+    /// the header per column made 100,000 columns cost minutes).
+    private static func firstIndexes(_ names: [String]) -> [String: Int] {
+        var result: [String: Int] = [:]
+        result.reserveCapacity(names.count)
+        for (index, name) in names.enumerated() where result[name] == nil { result[name] = index }
+        return result
+    }
+
     /// How many leading input columns the stages read: the fit pass splits no field after them.
     package var leadingInputColumnsRead: Int {
+        let inputIndex = Self.firstIndexes(header.names)
         var last = -1
         for stage in stages {
-            for name in stage.columnNames { if let index = header.names.firstIndex(of: name) { last = max(last, index) } }
+            for name in stage.columnNames { if let index = inputIndex[name] { last = max(last, index) } }
         }
         return last + 1
     }
@@ -76,11 +86,11 @@ package struct ExecutionPlan: Sendable {
     package func observe(_ work: inout ChunkWork) -> [[ColumnProfile]] {
         while true {
             var batch = makeBatch(work)
-            let badBefore = batch.work.badRecords.count
+            let badBefore = batch.work.badRecordCount
             var profiles = stages.map { stage in stage.columnNames.map { _ in ColumnProfile(needs: stage.profileNeeds) } }
             for (s, stage) in stages.enumerated() { stage.observe(&batch, into: &profiles[s]) }
             work = batch.work
-            if work.badRecords.count == badBefore { return profiles }
+            if work.badRecordCount == badBefore { return profiles }
         }
     }
 
@@ -96,11 +106,12 @@ package struct ExecutionPlan: Sendable {
     /// column: each fill's placeholders resolved, each scaler's formula applied, in order.
     package mutating func learn(from profiles: [[ColumnProfile]]?) throws(PreplineError) {
         var fills: [String: [Int: FillValue]] = [:]
+        let columnSets = stages.map { Set($0.columnNames) }
         for s in stages.indices {
             var stageProfiles = profiles?[s] ?? stages[s].columnNames.map { _ in ColumnProfile(needs: stages[s].profileNeeds) }
-            if profiles != nil { recordInputMissingRatios(stage: s, stageProfiles) }
+            if profiles != nil { recordInputMissingRatios(stage: s, stageProfiles, columnSets: columnSets) }
             for (c, name) in stages[s].columnNames.enumerated() {
-                for earlier in stages[..<s] where earlier.columnNames.contains(name) {
+                for (e, earlier) in stages[..<s].enumerated() where columnSets[e].contains(name) {
                     if let value = fills[name]?[earlier.position] { stageProfiles[c].resolve(stage: earlier.position, value: value) }
                     if let scaler = earlier as? ScaleStage, let slope = scaler.slope(for: name) {
                         stageProfiles[c].map(through: { scaler.transform($0, column: name) }, slope: slope)
@@ -112,9 +123,10 @@ package struct ExecutionPlan: Sendable {
         }
     }
 
-    private mutating func recordInputMissingRatios(stage s: Int, _ profiles: [ColumnProfile]) {
+    private mutating func recordInputMissingRatios(stage s: Int, _ profiles: [ColumnProfile], columnSets: [Set<String>]) {
+        let inputNames = Set(header.names)
         for (c, name) in stages[s].columnNames.enumerated()
-        where header.names.contains(name) && !stages[..<s].contains(where: { $0.columnNames.contains(name) }) {
+        where inputNames.contains(name) && !columnSets[..<s].contains(where: { $0.contains(name) }) {
             let profile = profiles[c]
             let seen = profile.observed + profile.missing + profile.placeholders.values.reduce(0, +)
             if seen > 0 { inputMissingRatios[stages[s].position, default: [:]][name] = Double(profile.missing) / Double(seen) }

@@ -6,6 +6,9 @@ package struct EngineOptions: Sendable {
     package var threads: Int
     package var chunkSize: Int
     package var parser: FieldParser = .fast
+    /// How many of a chunk's row-level issues keep their details (line, reason, bytes); all are
+    /// counted. A chunk of short bad records holds half a million of them (`keepingIssues(for:)`).
+    package var issuesKeptPerChunk = Int.max
 
     /// Chunks between the reader and the writer at once: the bound on memory.
     package static func maxChunksInFlight(threads: Int) -> Int { threads * 2 + 2 }
@@ -13,6 +16,18 @@ package struct EngineOptions: Sendable {
     package init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunkSize: Int = 1 << 20) {
         self.threads = max(1, threads)
         self.chunkSize = max(1, chunkSize)
+    }
+
+    /// The options with only the issue details `policy` reports: `fail` lists the first 10,
+    /// `skip` only counts, `reject` writes every record.
+    package func keepingIssues(for policy: OnError) -> EngineOptions {
+        var options = self
+        switch policy {
+        case .fail: options.issuesKeptPerChunk = RowIssues.listedOnFailure
+        case .skip: options.issuesKeptPerChunk = 0
+        case .reject: options.issuesKeptPerChunk = Int.max
+        }
+        return options
     }
 }
 
@@ -34,10 +49,128 @@ package struct RecordIssue: Sendable {
     package var recordIndex: Int
     package var line: Int
     package var reason: String
-    package var originalBytes: [UInt8]
+    /// The record's bytes as they were in the input (a slice of its chunk's issue bytes).
+    package var originalBytes: ArraySlice<UInt8>
     /// The stage option that would accept the row, when there is one (an unknown category under
     /// `handle_unknown: "error"`): the hint then names it rather than skip/reject.
     package var fix: String? = nil
+}
+
+/// A chunk's row-level issues, compact: 20 bytes per kept issue, the bad records' bytes in one
+/// buffer, and each distinct reason once. A `RecordIssue` (two heap objects) per bad record made
+/// 10M bad rows peak at 294 / 430 / 880 MB under fail / skip / reject: the chunks in flight
+/// held half a million each.
+///
+/// As a collection: the kept issues in record order, each with its 1-based record number across
+/// the dataset (`recordsBefore` is set by the engine). `total` counts every issue, kept or not.
+package struct RowIssues: Sendable, RandomAccessCollection {
+    /// Issues `fail` lists (the first ones in input order).
+    package static let listedOnFailure = 10
+
+    private struct Entry: Sendable {
+        var record: Int32
+        var lineOffset: Int32
+        var reason: Int32
+        var bytesStart: Int32
+        var bytesEnd: Int32
+    }
+
+    private var entries: [Entry] = []
+    private var bytes: [UInt8] = []
+    private var reasons: [String] = []
+    /// The fix of each reason (a reason always comes from one stage option, so one fix).
+    private var fixes: [String?] = []
+    private var reasonIndex: [String: Int32] = [:]
+    private var sorted = true
+    private var startLine = 1
+    /// Details kept at most: the issues of the smallest record indexes.
+    private let limit: Int
+    /// Every issue of the chunk, kept or not.
+    package private(set) var total = 0
+    /// Records of the inputs before this chunk's (set by the engine before delivery).
+    package var recordsBefore = 0
+
+    init(limit: Int = Int.max) { self.limit = limit }
+
+    mutating func append(record: Int, of raw: RawChunk, reason: String, fix: String? = nil) {
+        total += 1
+        guard limit > 0 else { return }
+        if entries.isEmpty && limit == Int.max {
+            // Room for every record at once: growth by doubling reallocated and copied megabytes
+            // per chunk of bad records, and the freed blocks fragmented the heap (10M bad rows
+            // under reject: 218 MB). `finish` gives back what a chunk with few issues does not use.
+            entries.reserveCapacity(raw.recordCount)
+            bytes.reserveCapacity(raw.bytes.count)
+        }
+        if let last = entries.last, Int(last.record) > record { sorted = false }
+        startLine = raw.startLine
+        let reasonNumber: Int32
+        if let known = reasonIndex[reason] {
+            reasonNumber = known
+        } else {
+            reasonNumber = Int32(reasons.count)
+            reasons.append(reason)
+            fixes.append(fix)
+            // Reasons that quote a value rarely repeat: stop looking them up past a few thousand.
+            if reasons.count < 4096 { reasonIndex[reason] = reasonNumber }
+        }
+        let start = bytes.count
+        // Only reject writes the bytes; a list of the first issues needs none.
+        if limit == Int.max { bytes.append(contentsOf: raw.originalBytes(ofRecord: record)) }
+        entries.append(Entry(record: Int32(record), lineOffset: raw.recordLines[record], reason: reasonNumber,
+                             bytesStart: Int32(start), bytesEnd: Int32(bytes.count)))
+        if limit < Int.max, entries.count >= 2 * Swift.max(limit, 512) { keepFirst() }
+    }
+
+    /// Entries in record order, at most `limit` of them, and only their reasons.
+    private mutating func keepFirst() {
+        if !sorted { entries.sort { $0.record < $1.record }; sorted = true }
+        guard entries.count > limit else { return }
+        entries.removeSubrange(limit...)
+        let kept = reasons, keptFixes = fixes
+        reasons = []
+        fixes = []
+        reasonIndex = [:]
+        for i in entries.indices {
+            let reason = kept[Int(entries[i].reason)]
+            if let known = reasonIndex[reason] {
+                entries[i].reason = known
+            } else {
+                entries[i].reason = Int32(reasons.count)
+                reasonIndex[reason] = entries[i].reason
+                reasons.append(reason)
+                fixes.append(keptFixes[Int(entries[i].reason)])
+            }
+        }
+    }
+
+    /// Sorted, and with no spare capacity: a chunk waits for the consumer with its issues, and
+    /// growth by doubling left up to half of each array unused (half a million issues: 10 MB).
+    mutating func finish() {
+        keepFirst()
+        if entries.capacity > entries.count + entries.count / 8 + 64 {
+            var exact: [Entry] = []
+            exact.reserveCapacity(entries.count)
+            exact.append(contentsOf: entries)
+            entries = exact
+        }
+        if bytes.capacity > bytes.count + bytes.count / 8 + 4096 {
+            var exact: [UInt8] = []
+            exact.reserveCapacity(bytes.count)
+            exact.append(contentsOf: bytes)
+            bytes = exact
+        }
+    }
+
+    package var startIndex: Int { 0 }
+    package var endIndex: Int { entries.count }
+
+    package subscript(position: Int) -> (record: Int, issue: RecordIssue) {
+        let entry = entries[position]
+        let issue = RecordIssue(recordIndex: Int(entry.record), line: startLine + Int(entry.lineOffset), reason: reasons[Int(entry.reason)],
+                                originalBytes: bytes[Int(entry.bytesStart)..<Int(entry.bytesEnd)], fix: fixes[Int(entry.reason)])
+        return (recordsBefore + Int(entry.record) + 1, issue)
+    }
 }
 
 /// What a worker sees of one chunk: the raw records, their parsed fields, and the records the
@@ -49,16 +182,18 @@ package struct ChunkWork {
     /// The chunk's place in input order, and the board that carries values between chunks.
     package let sequence: Int
     package let carry: CarryBoard
-    /// Indexes of the records that have a row-level issue; a stage skips them.
-    package private(set) var badRecords: Set<Int> = []
-    package private(set) var issues: [RecordIssue] = []
+    /// One bit per record that has a row-level issue (empty while there is none); a stage skips them.
+    private var badBits: [UInt64] = []
+    package private(set) var issues: RowIssues
 
-    init(raw: RawChunk, parsed: ParsedChunk, header: DatasetHeader, sequence: Int = 0, carry: CarryBoard = CarryBoard()) {
+    init(raw: RawChunk, parsed: ParsedChunk, header: DatasetHeader, sequence: Int = 0, carry: CarryBoard = CarryBoard(),
+         issuesKept: Int = Int.max) {
         self.raw = raw
         self.parsed = parsed
         self.header = header
         self.sequence = sequence
         self.carry = carry
+        issues = RowIssues(limit: issuesKept)
     }
 
     /// A chunk with no records: running stages on it tells the output columns.
@@ -70,14 +205,26 @@ package struct ChunkWork {
     /// Hands the raw chunk back for reuse (the work is finished with it).
     consuming func rawChunk() -> RawChunk { raw }
 
+    /// How many records have a row-level issue.
+    package var badRecordCount: Int { issues.total }
+
     /// Marks record `index` as a row-level error; only its first reason is kept.
     package mutating func reject(record index: Int, reason: String, fix: String? = nil) {
-        guard badRecords.insert(index).inserted else { return }
-        issues.append(RecordIssue(recordIndex: index, line: raw.line(ofRecord: index), reason: reason,
-                                  originalBytes: Array(raw.originalBytes(ofRecord: index)), fix: fix))
+        if badBits.isEmpty { badBits = [UInt64](repeating: 0, count: (raw.recordCount + 63) / 64) }
+        let bit: UInt64 = 1 << UInt64(index & 63)
+        guard badBits[index >> 6] & bit == 0 else { return }
+        badBits[index >> 6] |= bit
+        issues.append(record: index, of: raw, reason: reason, fix: fix)
     }
 
-    package func isGood(_ record: Int) -> Bool { badRecords.isEmpty || !badRecords.contains(record) }
+    @inline(__always)
+    package func isGood(_ record: Int) -> Bool { badBits.isEmpty || badBits[record >> 6] & (1 << UInt64(record & 63)) == 0 }
+
+    /// The issues in record order, for delivery.
+    mutating func finishIssues() -> RowIssues {
+        issues.finish()
+        return issues
+    }
 }
 
 /// A finished data chunk, delivered to the consumer in input order.
@@ -85,8 +232,9 @@ package struct ChunkDelivery<Payload: Sendable>: Sendable {
     package var payload: Payload
     package var inputIndex: Int
     package var records: Int
-    /// Issues sorted by record, each with its 1-based record number across the whole dataset.
-    package var issues: [(record: Int, issue: RecordIssue)]
+    /// Issues sorted by record, each with its 1-based record number across the whole dataset;
+    /// `issues.total` counts them all, `issues.count` those with details (see `EngineOptions`).
+    package var issues: RowIssues
 }
 
 /// Counters the engine keeps for the summary line and the progress bar.
@@ -204,7 +352,7 @@ package enum StreamingEngine {
                     if cancelled.isCancelled { carry.forward(sequence); board.put(sequence, .nothing); continue }
                     guard var chunk else { carry.cancel(); board.put(sequence, .failure(error!)); continue }
                     let outcome = work(&chunk, sequence: sequence, carry: carry, parser: parser, header: header, names: names,
-                                       process: process, counters: counters)
+                                       process: process, counters: counters, issuesKept: options.issuesKeptPerChunk)
                     switch outcome {
                     case .nothing: carry.forward(sequence)
                     case .failure: carry.cancel()
@@ -242,7 +390,7 @@ package enum StreamingEngine {
             case .nothing: continue
             case .failure(let error): throw error
             case .data(var delivery):
-                for i in delivery.issues.indices { delivery.issues[i].record = recordsBefore + delivery.issues[i].issue.recordIndex + 1 }
+                delivery.issues.recordsBefore = recordsBefore
                 recordsBefore += delivery.records
                 counters.recordsRead.store(recordsBefore, ordering: .relaxed)
                 guard try consume(consume delivery) else { return header }
@@ -263,7 +411,7 @@ package enum StreamingEngine {
     /// again, so the caller can recycle it.
     private static func work<Payload: Sendable>(
         _ chunk: inout RawChunk, sequence: Int, carry: CarryBoard, parser: ChunkParser, header: DatasetHeader, names: [String],
-        process: (inout ChunkWork) throws(PreplineError) -> Payload, counters: EngineCounters
+        process: (inout ChunkWork) throws(PreplineError) -> Payload, counters: EngineCounters, issuesKept: Int
     ) -> Outcome<Payload> {
         let parsed = parser.parse(chunk)
         counters.bytesParsed.add(chunk.bytes.count, ordering: .relaxed)
@@ -280,7 +428,7 @@ package enum StreamingEngine {
             }
             return .nothing
         }
-        var work = ChunkWork(raw: chunk, parsed: parsed, header: header, sequence: sequence, carry: carry)
+        var work = ChunkWork(raw: chunk, parsed: parsed, header: header, sequence: sequence, carry: carry, issuesKept: issuesKept)
         let width = header.names.count
         for r in 0..<parsed.recordCount {
             let count = parsed.fieldCount(ofRecord: r)
@@ -289,7 +437,7 @@ package enum StreamingEngine {
         let outcome: Outcome<Payload>
         do {
             let payload = try process(&work)
-            let issues = work.issues.sorted { $0.recordIndex < $1.recordIndex }.map { (record: 0, issue: $0) }
+            let issues = work.finishIssues()
             outcome = .data(ChunkDelivery(payload: payload, inputIndex: chunk.inputIndex, records: chunk.recordCount, issues: issues))
         } catch {
             outcome = .failure(error)

@@ -134,7 +134,7 @@ package struct ColumnProfile: Sendable {
     /// Counts of text values (categories), keyed by their UTF-8 bytes.
     package var textCounts: [[UInt8]: Int] = [:]
     /// Terms of the documents (tfidf): O(vocabulary) memory, never O(documents).
-    package var terms = TermCounts()
+    package var terms: TermCounts
     /// Texts an earlier stage's learned fill put in place of missing values, with how many
     /// documents they are: the stage that needs their terms tokenizes them once in `learn`.
     package var filledDocuments: [(text: [UInt8], count: Int)] = []
@@ -143,7 +143,12 @@ package struct ColumnProfile: Sendable {
     /// Placeholder counts by the index of the stage whose fill value they stand for.
     package var placeholders: [Int: Int] = [:]
 
-    package init(needs: Needs) { self.needs = needs }
+    /// Only a profile that counts terms gets a sized term table: 16 KB per profile made a fit
+    /// on 100,000 columns allocate 1.6 GB per chunk.
+    package init(needs: Needs) {
+        self.needs = needs
+        terms = needs.contains(.terms) ? TermCounts() : TermCounts(capacity: 0)
+    }
 
     package mutating func observe(numbers values: [Double], where include: (Int) -> Bool) {
         if needs.contains(.moments) { moments.add(values, where: include) }

@@ -7,6 +7,9 @@ package struct SpecObjectReader {
     package let file: String
     package let path: String
     private let members: [(key: String, value: JSONValue)]
+    /// Each key's position in `members`, for objects big enough that a linear search per key
+    /// would be quadratic (a fitted block with one entry per column of a 100,000-column file).
+    private let positions: [String: Int]
     private var consumed: Set<String> = []
 
     package init(_ value: JSONValue, file: String, path: String) throws(PreplineError) {
@@ -16,6 +19,17 @@ package struct SpecObjectReader {
         self.file = file
         self.path = path
         self.members = members
+        var positions: [String: Int] = [:]
+        if members.count > 16 {
+            positions.reserveCapacity(members.count)
+            for (i, member) in members.enumerated() where positions[member.key] == nil { positions[member.key] = i }
+        }
+        self.positions = positions
+    }
+
+    private func member(_ key: String) -> JSONValue? {
+        if members.count > 16 { return positions[key].map { members[$0].value } }
+        return members.first { $0.key == key }?.value
     }
 
     package func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -24,17 +38,17 @@ package struct SpecObjectReader {
         .spec(file: file, path: childPath(key), message: message)
     }
 
-    package func has(_ key: String) -> Bool { members.contains { $0.key == key } }
+    package func has(_ key: String) -> Bool { member(key) != nil }
 
     /// A member's value without marking it read (for messages that quote what was written).
-    package func peek(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
+    package func peek(_ key: String) -> JSONValue? { member(key) }
 
     /// The keys present, in order.
     package var keys: [String] { members.map(\.key) }
 
     package mutating func value(_ key: String) -> JSONValue? {
         consumed.insert(key)
-        return members.first { $0.key == key }?.value
+        return member(key)
     }
 
     package mutating func string(_ key: String) throws(PreplineError) -> String? {

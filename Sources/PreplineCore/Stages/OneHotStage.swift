@@ -82,7 +82,9 @@ package struct OneHotStage: PipelineStage {
                                                  message: "expected a string (or null for the missing value), got \(item.typeName)")
                     }
                 }
-                if let repeated = list.enumerated().first(where: { i, c in list[..<i].contains(c) }) {
+                // A set, not a search of the categories before each (quadratic on long lists).
+                var seen = Set<[UInt8]?>(minimumCapacity: list.count)
+                if let repeated = list.enumerated().first(where: { !seen.insert($0.element).inserted }) {
                     throw PreplineError.spec(file: reader.file, path: "\(categories.childPath(key))[\(repeated.offset)]",
                                              message: "category \(repeated.element.map { "\"\(LosslessText.display(LosslessText.string($0)))\"" } ?? "null") is given twice")
                 }

@@ -82,8 +82,10 @@ package struct TfidfStage: PipelineStage {
         maxFeatures = try reader.integer("max_features", in: 1...Int(Int32.max))
         if let words = try reader.stringArray("vocabulary") {
             guard !words.isEmpty else { throw reader.fail("vocabulary", "expected at least one term") }
-            if let repeated = words.enumerated().first(where: { i, w in words[..<i].contains(w) }) {
-                throw PreplineError.spec(file: reader.file, path: "\(reader.childPath("vocabulary"))[\(repeated.offset)]", message: "term \"\(repeated.element)\" is given twice")
+            // A set, not a search of the terms before each: 50,000 terms took 8.6 s that way.
+            var seen = Set<String>(minimumCapacity: words.count)
+            for (i, word) in words.enumerated() where !seen.insert(word).inserted {
+                throw PreplineError.spec(file: reader.file, path: "\(reader.childPath("vocabulary"))[\(i)]", message: "term \"\(word)\" is given twice")
             }
             givenVocabulary = words.map { Array($0.utf8) }
         } else {

@@ -202,6 +202,9 @@ package struct TermCounts: Sendable {
 
     package init() {}
 
+    /// Counts with room for about `capacity` terms before the table grows.
+    package init(capacity: Int) { terms = TermTable(capacity: capacity) }
+
     /// Starts the next document.
     package mutating func nextDocument() { document += 1 }
 
