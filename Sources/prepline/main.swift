@@ -14,7 +14,7 @@ let exitCodesHelp = """
       2  usage or spec error
       3  malformed or unreadable input (bad CSV, bad gzip, missing file)
       4  I/O error on the output
-      130, 143  interrupted by SIGINT, SIGTERM (temporary files removed, no partial output file)
+      130  interrupted by SIGINT, 143 by SIGTERM (temporary files removed)
     """
 
 struct Prepline: ParsableCommand {

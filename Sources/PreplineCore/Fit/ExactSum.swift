@@ -13,7 +13,9 @@ import Darwin
 ///
 /// Digits are 32 bits wide in `Int64` limbs: each value adds at most 2^32 to a limb, so 2^30
 /// additions fit before carries must be propagated (`normalize`). Cost per value: a few shifts
-/// and three (sum) or five (squares) integer additions.
+/// and three (sum) or five (squares) integer additions. Only the window of digits a column's
+/// values reach is stored (a few limbs for most columns, not the 72 / 140 of the whole range):
+/// a fit state holds two of these per numeric column, and 100k columns took 300 MB otherwise.
 package struct ExactSum: Sendable, Equatable {
     /// What is summed: the values, or their squares (computed exactly, as 106-bit integers).
     package enum Kind: Sendable { case values, squares }
@@ -21,26 +23,44 @@ package struct ExactSum: Sendable, Equatable {
     /// Bit 0 of the accumulator has weight 2^-1074 (values) or 2^-2148 (squares).
     package static let valueScale = -1074
     package static let squareScale = -2148
-    private static let valueDigits = 72    // 2046 exponent positions + 85 bits + carries, / 32
-    private static let squareDigits = 140  // 4092 positions + 138 bits + carries, / 32
     private static let normalizeEvery = 1 << 30
 
     package let kind: Kind
-    /// Little-endian 32-bit digits; empty until the first value (most profiles never need one).
+    /// Little-endian 32-bit digits from digit `low` up; empty until the first value (most
+    /// profiles never need one). Every digit but the top one is in 0..<2^32 after `normalize`,
+    /// the top one (which carries the sign) in -2^31..<2^31.
     private var limbs: [Int64] = []
+    /// The digit index of `limbs[0]`.
+    private var low = 0
     private var pending = 0
 
     package init(_ kind: Kind) { self.kind = kind }
 
     package static func == (a: ExactSum, b: ExactSum) -> Bool {
-        var a = a, b = b
-        a.normalize(); b.normalize()
-        return a.kind == b.kind && (a.limbs == b.limbs || (a.limbs.allSatisfy { $0 == 0 } && b.limbs.allSatisfy { $0 == 0 }))
+        a.kind == b.kind && a.exact() == b.exact()
     }
 
+    /// Makes room for digits `first...last` (and two above, for carries).
     @inline(__always)
-    private mutating func prepare() {
-        if limbs.isEmpty { limbs = [Int64](repeating: 0, count: kind == .values ? Self.valueDigits : Self.squareDigits) }
+    private mutating func ensure(_ first: Int, _ last: Int) {
+        if limbs.isEmpty {
+            low = first
+            limbs = [Int64](repeating: 0, count: last - first + 3)
+            return
+        }
+        if first < low {
+            limbs.insert(contentsOf: repeatElement(0, count: low - first), at: 0)
+            low = first
+        }
+        let needed = last - low + 3
+        if needed > limbs.count { limbs.append(contentsOf: repeatElement(0, count: needed - limbs.count)) }
+    }
+
+    /// Room for a shifted value at bit `position` (five digits), counted toward the next carry.
+    @inline(__always)
+    private mutating func prepare(at position: Int) {
+        let digit = position >> 5
+        if limbs.isEmpty || digit < low || digit + 4 >= low + limbs.count { ensure(digit, digit + 4) }
         pending += 1
         if pending >= Self.normalizeEvery { normalize() }
     }
@@ -49,12 +69,12 @@ package struct ExactSum: Sendable, Equatable {
     @inline(__always)
     package mutating func add(_ x: Double) {
         guard x != 0 else { return }
-        prepare()
         let biased = Int(x.exponentBitPattern)
         let mantissa = biased == 0 ? x.significandBitPattern : x.significandBitPattern | (1 << 52)
         // x = ±mantissa * 2^(e), e = max(biased, 1) - 1075.
         let position = max(biased, 1) - 1
         let negative = x.sign == .minus
+        prepare(at: kind == .values ? position : 2 * position)
         switch kind {
         case .values:
             addShifted(low: mantissa, high: 0, at: position, negative: negative)
@@ -75,7 +95,7 @@ package struct ExactSum: Sendable, Equatable {
         let position = (max(biased, 1) - 1) * (kind == .squares ? 2 : 1)
         // Added 64 bits at a time: every word is exact at its own position.
         for (i, word) in magnitude.words.enumerated() where word != 0 {
-            prepare()
+            prepare(at: position + 64 * i)
             addShifted(low: word, high: 0, at: position + 64 * i, negative: kind == .values && x.sign == .minus)
         }
     }
@@ -83,7 +103,7 @@ package struct ExactSum: Sendable, Equatable {
     /// `high:low` (a 128-bit magnitude) times 2^position into the digits.
     @inline(__always)
     private mutating func addShifted(low: UInt64, high: UInt64, at position: Int, negative: Bool) {
-        let digit = position >> 5, shift = UInt64(position & 31)
+        let digit = (position >> 5) - self.low, shift = UInt64(position & 31)
         // The value shifted left by `shift`: up to 160 bits in three words.
         let w0 = low << shift
         let w1 = shift == 0 ? high : (high << shift) | (low >> (64 - shift))
@@ -106,11 +126,16 @@ package struct ExactSum: Sendable, Equatable {
         pending = 0
         guard !limbs.isEmpty else { return }
         var carry: Int64 = 0
-        for i in limbs.indices {
+        for i in 0..<(limbs.count - 1) {
             let v = limbs[i] &+ carry
-            if i == limbs.count - 1 { limbs[i] = v; break }
             limbs[i] = v & 0xFFFF_FFFF
             carry = v >> 32  // arithmetic shift: floor division, so negative carries propagate
+        }
+        limbs[limbs.count - 1] &+= carry
+        // The top digit stays small, so the next 2^30 additions cannot overflow it.
+        while let top = limbs.last, top >= 1 << 31 || top < -(1 << 31) {
+            limbs[limbs.count - 1] = top & 0xFFFF_FFFF
+            limbs.append(top >> 32)
         }
     }
 
@@ -119,8 +144,10 @@ package struct ExactSum: Sendable, Equatable {
         var other = other
         other.normalize()
         normalize()
-        if limbs.isEmpty { limbs = other.limbs; return }
-        for i in limbs.indices { limbs[i] &+= other.limbs[i] }
+        if limbs.isEmpty { limbs = other.limbs; low = other.low; return }
+        ensure(other.low, other.low + other.limbs.count - 1)
+        let offset = other.low - low
+        for i in other.limbs.indices { limbs[offset + i] &+= other.limbs[i] }
         normalize()
     }
 
@@ -129,7 +156,7 @@ package struct ExactSum: Sendable, Equatable {
         var copy = self
         copy.normalize()
         guard !copy.limbs.isEmpty else { return (false, BigMagnitude(words: [])) }
-        var digits = copy.limbs
+        var digits = [Int64](repeating: 0, count: copy.low) + copy.limbs
         let negative = digits.last! < 0
         if negative {
             // Two's complement over the digits: negate, then renormalize.
@@ -169,17 +196,24 @@ package struct BigMagnitude: Sendable, Equatable {
 
     package func multiplied(by other: BigMagnitude) -> BigMagnitude {
         guard !isZero, !other.isZero else { return BigMagnitude(words: []) }
-        var out = [UInt64](repeating: 0, count: words.count + other.words.count)
-        for (i, a) in words.enumerated() {
-            var carry: UInt64 = 0
-            for (j, b) in other.words.enumerated() {
-                let product = a.multipliedFullWidth(by: b)
-                let (s1, o1) = out[i + j].addingReportingOverflow(product.low)
-                let (s2, o2) = s1.addingReportingOverflow(carry)
-                out[i + j] = s2
-                carry = product.high &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
+        // An exact sum in units of 2^-2148 has dozens of low zero words: multiply only the words
+        // from the first nonzero one of each (a fit of 100k columns spent most of its time here).
+        let za = words.firstIndex { $0 != 0 }!, zb = other.words.firstIndex { $0 != 0 }!
+        let a = words[za...], b = other.words[zb...]
+        var out = [UInt64](repeating: 0, count: za + zb + a.count + b.count)
+        out.withUnsafeMutableBufferPointer { out in
+            for (i, x) in a.enumerated() {
+                var carry: UInt64 = 0
+                let base = za + zb + i
+                for (j, y) in b.enumerated() {
+                    let product = x.multipliedFullWidth(by: y)
+                    let (s1, o1) = out[base + j].addingReportingOverflow(product.low)
+                    let (s2, o2) = s1.addingReportingOverflow(carry)
+                    out[base + j] = s2
+                    carry = product.high &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
+                }
+                out[base + b.count] = carry
             }
-            out[i + other.words.count] = carry
         }
         return BigMagnitude(words: out)
     }
