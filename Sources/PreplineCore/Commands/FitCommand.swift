@@ -33,7 +33,7 @@ package enum FitCommand {
             throw PreplineError.malformedInput(InputPosition(file: InputNames.display(inputs)[0], line: 1), "the input is empty: there is nothing to fit")
         }
         do {
-            try sink.write(Array((plan.fittedSpec(spec.root).serialized() + "\n").utf8))
+            try sink.write(Array((spec.withSchemaInline(plan.fittedSpec(spec.root)).serialized() + "\n").utf8))
         } catch let error as PreplineError {
             throw error
         } catch {

@@ -334,3 +334,15 @@ package struct SpecOverrides: Sendable, Equatable {
         if let onError { spec.output.onError = onError }
     }
 }
+
+extension Spec {
+    /// `root` with the spec's `schema` written inline: a schema named by a (relative) path is
+    /// read where the spec is, so a fitted spec written elsewhere would not find it. A fitted
+    /// spec needs nothing but itself.
+    package func withSchemaInline(_ root: JSONValue) -> JSONValue {
+        guard let inline = schema?.json, case .object(var members) = root,
+              let index = members.firstIndex(where: { $0.key == "schema" }) else { return root }
+        members[index].value = inline
+        return .object(members)
+    }
+}
