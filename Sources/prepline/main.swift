@@ -390,8 +390,12 @@ struct Validate: ParsableCommand {
         options.driftK = driftK
         options.driftMissing = driftMissing
         let result = try ValidateCommand.execute(options)
-        // A closed stdout (`--report github | head -1`) ends the command quietly with exit 0.
-        guard try ReportOutput.write(result, reports: parsedReports()) else { return }
+        // A closed stdout (`--report github | head -1`) ends the command quietly, but the data
+        // was all checked: the exit code is still the verdict, so a CI step never turns green.
+        guard try ReportOutput.write(result, reports: parsedReports()) else {
+            if !result.valid { throw ExitCode(1) }
+            return
+        }
         if !engineOptions.quiet {
             let verdict = result.valid ? "valid" : "INVALID"
             StandardError.write("prepline: \(verdict): \(result.summary.rowsIn) rows checked, \(result.errorCount) errors; \(result.summary.timing)\n")

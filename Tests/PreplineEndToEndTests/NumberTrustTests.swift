@@ -185,3 +185,32 @@ struct NumberTrustTests {
         #expect(run.status == 2 && run.stderr.contains("spec.json: \(path):"), "\(run)")
     }
 }
+
+/// Found by a review after the issue 12 fixes: finite values whose variance overflows a double
+/// were z-scored with a scale of 1 (x - mean written, exit 0), and a spec with a UTF-8 BOM was
+/// refused at a position past its end.
+@Suite("Numbers and specs at the edges")
+struct NumberEdgeTests {
+    @Test("a variance that overflows a double is an error naming the column, never a scale of 1")
+    func overflowingVariance() throws {
+        let tmp = try TempDir()
+        try tmp.write("in.csv", "a\n1\n1e200\n3\n")
+        try tmp.write("z.json", #"{"prepline": 1, "stages": [{"stage": "scale", "columns": ["a"], "method": "zscore"}]}"#)
+        for command in ["run", "fit"] {
+            let result = try prepline([command, "z.json", "in.csv"], cwd: tmp.path)
+            #expect(result.status == 2, "\(command): \(result)")
+            #expect(result.stderr.contains("column 'a'") && result.stderr.contains("variance"), "\(command): \(result.stderr)")
+            #expect(result.stdout.isEmpty, "\(command): \(visible(result.stdout))")
+        }
+    }
+
+    @Test("a spec file that starts with a UTF-8 BOM is read like one without")
+    func specWithBOM() throws {
+        let tmp = try TempDir()
+        try tmp.write("in.csv", "a\n1\n")
+        try tmp.write("bom.json", [0xEF, 0xBB, 0xBF] + Array(#"{"prepline": 1, "stages": []}"#.utf8) + [0x0A])
+        let result = try prepline(["run", "bom.json", "in.csv", "-q"], cwd: tmp.path)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdoutText == "a\n1\n")
+    }
+}

@@ -80,7 +80,7 @@ struct StreamSafetyTests {
         #expect(try tmp.listing() == ["bad.csv", "pass.json"])
     }
 
-    @Test("validate's stdout reports into `| head -1`: exit 0", arguments: ["github", "json"])
+    @Test("validate's stdout reports into `| head -1` or a closed stdout: no crash, and the exit code is the verdict (1 for invalid data)", arguments: ["github", "json"])
     func reportIntoHead(format: String) throws {
         let tmp = try TempDir()
         let script = #"for i in $(seq 5); do "$0" validate "$1" "$2" --report "$3" --max-errors 100000 2>/dev/null | head -1 >/dev/null; printf '%s ' "${PIPESTATUS[0]}"; done"#
@@ -89,8 +89,16 @@ struct StreamSafetyTests {
         for i in 0..<20_000 { csv += "\(i)\n" }
         try tmp.write("ragged.csv", csv)
         try tmp.write("pass.json", passthroughSpec)
-        let result = try bash(script, ["pass.json", "ragged.csv", format], cwd: tmp.path)
-        #expect(result.stdoutText == String(repeating: "0 ", count: 5), "\(result)")
+        let result = try bash(script, ["pass.json", "ragged.csv", format], cwd: tmp.path, timeout: 180)
+        #expect(result.stdoutText == String(repeating: "1 ", count: 5), "\(result)")
+        // `| true` and `>&-`: the reader is gone before anything is written; still the verdict.
+        let gone = try bash(#""$0" validate "$1" "$2" --report "$3" -q | true; printf '%s ' "${PIPESTATUS[0]}"; "$0" validate "$1" "$2" --report "$3" -q >&-; printf '%s' "$?" >&2"#,
+                            ["pass.json", "ragged.csv", format], cwd: tmp.path, timeout: 60)
+        #expect(gone.stdoutText == "1 " && gone.stderr.hasSuffix("1"), "\(gone)")
+        // Valid data into a closed pipe: 0.
+        try tmp.write("good.csv", "a,b\n1,2\n")
+        let good = try bash(#""$0" validate "$1" "$2" --report "$3" -q | true; printf '%s' "${PIPESTATUS[0]}""#, ["pass.json", "good.csv", format], cwd: tmp.path)
+        #expect(good.stdoutText == "0", "\(good)")
     }
 
     @Test("validate's report to /dev/full: exit 4 naming stdout")

@@ -103,8 +103,10 @@ struct TextStageTests {
         for spec in ["tfidf.json", "tokenize.json"] {
             let result = try prepline(["run", spec, "in.csv"], cwd: tmp.path)
             #expect(result.status == 1, "\(spec): \(result)")
-            #expect(result.stderr.contains("in.csv:3") && result.stderr.contains("column 'review'") && result.stderr.contains("invalid UTF-8 at byte 4"),
+            #expect(result.stderr.contains("in.csv:3") && result.stderr.contains("column 'review'") && result.stderr.contains("invalid UTF-8 at byte 5"),
                     "\(spec): \(result.stderr)")
+            // The hint is the encoding, not skip/reject.
+            #expect(result.stderr.contains("input.encoding") && !result.stderr.contains("\"skip\""), "\(spec): \(result.stderr)")
         }
         let skipped = try prepline(["run", "skip.json", "in.csv"], cwd: tmp.path)
         #expect(skipped.status == 0, "\(skipped)")

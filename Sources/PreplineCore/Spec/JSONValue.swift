@@ -60,7 +60,7 @@ package struct JSONParser {
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
-        if parser.index < bytes.count { throw parser.error("unexpected text after the JSON value") }
+        if parser.index < parser.bytes.count { throw parser.error("unexpected text after the JSON value") }
         return value
     }
 

@@ -6,6 +6,14 @@ package enum Suggestion {
     /// the longer word's characters (so `id` does not suggest `x`). Case differences cost nothing
     /// extra beyond one edit each; ties go to the earlier candidate.
     package static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+        // The same name in other case ("L2", "UTF-8"), or the start of exactly one name
+        // ("most_freq"), is what was meant before any edit distance.
+        let lowered = word.lowercased()
+        if let sameButCase = candidates.first(where: { $0 != word && $0.lowercased() == lowered }) { return sameButCase }
+        if word.count >= 3 {
+            let extended = candidates.filter { $0 != word && $0.lowercased().hasPrefix(lowered) }
+            if extended.count == 1 { return extended[0] }
+        }
         let typed = Array(word.unicodeScalars)
         guard !typed.isEmpty, typed.count <= 200 else { return nil }
         var best: (name: String, distance: Int)?

@@ -147,6 +147,12 @@ package struct ScaleStage: PipelineStage {
             switch method {
             case .zscore:
                 let n = profile.moments.count, mean = profile.moments.mean, variance = profile.moments.variance
+                // Every value is finite, but their variance (the square of their spread) can
+                // exceed a double: a scale of 1 would silently write x - mean.
+                guard variance.isFinite, mean.isFinite else {
+                    throw PreplineError.spec(file: file, path: "stages[\(position)]",
+                                             message: "column '\(name)': its variance is larger than a double can hold, so it cannot be z-scored (\(label)); rescale it first (e.g. divide by a power of ten) or use method \"robust\" or \"maxabs\"")
+                }
                 // scikit-learn's _is_constant_feature: variance within the 2-pass error bound.
                 let eps = Double.ulpOfOne
                 let bound = n * eps * variance + (n * mean * eps) * (n * mean * eps)

@@ -204,7 +204,7 @@ package struct TfidfStage: PipelineStage {
                 }
                 sink.counts.nextDocument()
                 if let bad = tokenizer.terms(of: bytes, scratch: &scratch, into: &sink) {
-                    batch.work.reject(record: r, reason: TokenizeStage.invalidUTF8(column: boundNames[i], offset: bad, label: tokenizer.label))
+                    batch.work.reject(record: r, reason: TokenizeStage.invalidUTF8(column: boundNames[i], offset: bad, label: tokenizer.label), fix: TokenizeStage.invalidUTF8Fix)
                     continue
                 }
                 profiles[i].observed += 1
@@ -339,7 +339,7 @@ package struct TfidfStage: PipelineStage {
                         sink = WeightSink(lookup: fit.lookup, filter: fit.filter, row: row, touched: sink.touched)
                         sink.touched.removeAll(keepingCapacity: true)
                         if let bad = tokenizer.terms(of: bytes, scratch: &scratch, into: &sink) {
-                            batch.work.reject(record: r, reason: TokenizeStage.invalidUTF8(column: name, offset: bad, label: tokenizer.label))
+                            batch.work.reject(record: r, reason: TokenizeStage.invalidUTF8(column: name, offset: bad, label: tokenizer.label), fix: TokenizeStage.invalidUTF8Fix)
                             for j in sink.touched { row[j] = 0 }
                             continue
                         }

@@ -56,7 +56,7 @@ package struct TokenizeStage: PipelineStage {
                 guard let bytes = batch.bytes(of: text.refs[r], in: text) else { continue }
                 var sink = JoinedTerms()
                 if let bad = tokenizer.terms(of: bytes, scratch: &scratch, into: &sink) {
-                    batch.work.reject(record: r, reason: Self.invalidUTF8(column: boundNames[i], offset: bad, label: label))
+                    batch.work.reject(record: r, reason: Self.invalidUTF8(column: boundNames[i], offset: bad, label: label), fix: Self.invalidUTF8Fix)
                     continue
                 }
                 joined.refs[r] = TextColumn.extraRef(joined.extras.count)
@@ -69,8 +69,11 @@ package struct TokenizeStage: PipelineStage {
 
     /// The row-level error for a text that is not UTF-8 (the line and file are added by the report).
     package static func invalidUTF8(column: String, offset: Int, label: String) -> String {
-        "column '\(column)': invalid UTF-8 at byte \(offset) of the value (\(label))"
+        "column '\(column)': invalid UTF-8 at byte \(offset + 1) of the value (\(label))"
     }
+
+    /// The fix for a text that is not UTF-8 is usually the file's encoding, not skipping rows.
+    package static let invalidUTF8Fix = "if the file is not UTF-8, set input.encoding to \"latin-1\" or \"cp1252\""
 }
 
 extension TokenizerOptions {
