@@ -536,8 +536,9 @@ do {
     exit(0)
 } catch let error as PreplineError {
     let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false)
-    for line in lines { StandardError.write("prepline: error: \(line)\n") }
-    for hint in error.hints { StandardError.write("prepline: hint: \(hint)\n") }
+    // A name or value that is not UTF-8 shows its bytes as `\xF6`, not LosslessText's private-use scalars.
+    for line in lines { StandardError.write("prepline: error: \(LosslessText.display(String(line)))\n") }
+    for hint in error.hints { StandardError.write("prepline: hint: \(LosslessText.display(hint))\n") }
     exit(error.exitCode)
 } catch let code as ExitCode {
     exit(code.rawValue)
