@@ -12,6 +12,9 @@ package struct TableSchema: Sendable {
     package var primaryKey: [String] = []
     /// Where the schema came from, for messages ("spec.json: schema", "schema.json").
     package var source: String
+    /// The Table Schema object it was decoded from (read from its file when the spec names one),
+    /// which `fit` writes inline so that the fitted spec needs no file beside it.
+    package var document: JSONValue?
 
     /// Indexes (into `fields`) of the primary key fields.
     package var primaryKeyIndexes: [Int] { primaryKey.compactMap { name in fields.firstIndex { $0.name == name } } }
@@ -174,6 +177,7 @@ extension TableSchema {
         for ignored in ["$schema", "name", "title", "description"] { _ = reader.value(ignored) }
         if let match = try reader.choice("fieldsMatch", ["exact"]) { _ = match }
         var schema = TableSchema(fields: [], source: source)
+        schema.document = value
         if let missing = try reader.stringArray("missingValues") { schema.missingValues = missing }
         guard let fieldsValue = reader.value("fields"), case .array(let list) = fieldsValue else {
             throw reader.fail("fields", "expected an array of field objects")

@@ -33,7 +33,7 @@ package enum FitCommand {
             throw PreplineError.malformedInput(InputPosition(file: InputNames.display(inputs)[0], line: 1), "the input is empty: there is nothing to fit")
         }
         do {
-            try sink.write(Array((plan.fittedSpec(spec.root).serialized() + "\n").utf8))
+            try sink.write(Array((plan.fittedSpec(Self.schemaInline(spec)).serialized() + "\n").utf8))
         } catch let error as PreplineError {
             throw error
         } catch {
@@ -48,5 +48,14 @@ package enum FitCommand {
         summary.inputBytes = counters.bytesParsed.load(ordering: .relaxed)
         summary.seconds = Summary.seconds(since: started)
         return summary
+    }
+
+    /// The spec's root with its `schema` written inline: a path is relative to the spec, so a
+    /// fitted spec written elsewhere could not find the file (and `apply` must need nothing else).
+    static func schemaInline(_ spec: Spec) -> JSONValue {
+        guard let document = spec.schema?.document, case .object(var members) = spec.root,
+              let index = members.firstIndex(where: { $0.key == "schema" }) else { return spec.root }
+        members[index].value = document
+        return .object(members)
     }
 }
