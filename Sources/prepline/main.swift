@@ -246,8 +246,8 @@ struct Fit: ParsableCommand {
         abstract: "Learn every stage's parameters and write a fitted spec.",
         discussion: """
             Reads the inputs once, in parallel, and writes the same spec with each learned \
-            parameter (means, scales, categories) under "fitted" in its stage. `prepline apply` \
-            then needs nothing else. Several inputs are one dataset.
+            parameter (means, scales, categories) under "fitted" in its stage, and its schema \
+            inline. `prepline apply` then needs nothing else. Several inputs are one dataset.
 
             EXAMPLES
               prepline fit spec.json train.csv -o fitted.json
