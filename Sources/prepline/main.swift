@@ -246,8 +246,8 @@ struct Fit: ParsableCommand {
         abstract: "Learn every stage's parameters and write a fitted spec.",
         discussion: """
             Reads the inputs once, in parallel, and writes the same spec with each learned \
-            parameter (means, scales, categories) under "fitted" in its stage. `prepline apply` \
-            then needs nothing else. Several inputs are one dataset.
+            parameter (means, scales, categories) under "fitted" in its stage, and its schema \
+            inline. `prepline apply` then needs nothing else. Several inputs are one dataset.
 
             EXAMPLES
               prepline fit spec.json train.csv -o fitted.json
@@ -540,8 +540,9 @@ do {
     exit(0)
 } catch let error as PreplineError {
     let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false)
-    for line in lines { StandardError.write("prepline: error: \(line)\n") }
-    for hint in error.hints { StandardError.write("prepline: hint: \(hint)\n") }
+    // A name or value that is not UTF-8 shows its bytes as `\xF6`, not LosslessText's private-use scalars.
+    for line in lines { StandardError.write("prepline: error: \(LosslessText.display(String(line)))\n") }
+    for hint in error.hints { StandardError.write("prepline: hint: \(LosslessText.display(hint))\n") }
     exit(error.exitCode)
 } catch let code as ExitCode {
     exit(code.rawValue)

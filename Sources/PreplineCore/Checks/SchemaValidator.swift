@@ -292,7 +292,7 @@ package struct SchemaValidator: Sendable {
             guard let issue = findings.issues.first else { continue }
             var reason = "schema: "
             if let name = issue.fieldName, !name.isEmpty { reason += "column '\(name)': " }
-            if let cell = issue.cell, issue.type == "type-error" || issue.type == "constraint-error" { reason += "'\(cell)': " }
+            if let cell = issue.cell, issue.type == "type-error" || issue.type == "constraint-error" { reason += "'\(LosslessText.display(cell))': " }
             reason += issue.note.isEmpty ? issue.type : "\(issue.type), \(issue.note)"
             work.reject(record: r, reason: reason)
         }
@@ -332,7 +332,7 @@ package struct SchemaValidator: Sendable {
                 blankCells += 1
                 if needKeys { keys[i] = nil }
                 if rule.required {
-                    out.issues.append(constraintIssue(i, "required", cell: String(decoding: cell, as: UTF8.self), row: row, line: line, file: file))
+                    out.issues.append(constraintIssue(i, "required", cell: LosslessText.string(cell), row: row, line: line, file: file))
                 }
                 out.checks.observe(column: i, value: nil, cell: nil, plan: checkPlan)
                 continue
@@ -344,7 +344,7 @@ package struct SchemaValidator: Sendable {
             guard let value = parserRefs[i]._withUnsafeGuaranteedRef({ $0.read(cell, materialize: rule.materialize) }) else {
                 let field = columns[i]!
                 out.issues.append(ValidationIssue(type: "type-error", rowNumber: row, fieldName: field.name, fieldNumber: i + 1,
-                                                  cell: String(decoding: cell, as: UTF8.self), note: field.typeNote, file: file, line: line))
+                                                  cell: LosslessText.string(cell), note: field.typeNote, file: file, line: line))
                 if needKeys { keys[i] = nil }
                 out.checks.observe(column: i, value: nil, cell: cell, plan: checkPlan)
                 continue
@@ -356,7 +356,7 @@ package struct SchemaValidator: Sendable {
         if count > width {
             for n in width..<count {
                 out.issues.append(ValidationIssue(type: "extra-cell", rowNumber: row, fieldName: "", fieldNumber: n + 1,
-                                                  cell: String(decoding: parsed.field(range.lowerBound + n), as: UTF8.self), file: file, line: line))
+                                                  cell: LosslessText.string(parsed.field(range.lowerBound + n)), file: file, line: line))
             }
         } else if count < width {
             for n in count..<width {
@@ -410,7 +410,7 @@ package struct SchemaValidator: Sendable {
             } else if let allowed = c.enumValues, !allowed.contains(value) { failed.append("enum") }
         }
         for name in failed {
-            out.issues.append(constraintIssue(i, name, cell: String(decoding: cell, as: UTF8.self), row: row, line: line, file: file))
+            out.issues.append(constraintIssue(i, name, cell: LosslessText.string(cell), row: row, line: line, file: file))
         }
     }
 
@@ -502,7 +502,7 @@ package struct ValidationLedger {
 
     static func text(_ v: CellValue) -> String {
         switch v {
-        case .text(let b): return String(decoding: b, as: UTF8.self)
+        case .text(let b): return LosslessText.string(b)
         case .number(let n): return n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : NumberText.format(n)
         case .bool(let b): return b ? "True" : "False"
         case .date(let d): return "\(d) days after 1970-01-01"

@@ -171,7 +171,7 @@ package struct Batch {
     @inline(__always)
     private mutating func number(_ field: UnsafeBufferPointer<UInt8>, format: NumberFormat, record r: Int, column c: Int, stage: String) -> Double {
         if let value = format.isStandard ? NumberText.parse(field) : NumberText.parse(field, format: format) { return value }
-        work.reject(record: r, reason: "column '\(names[c])': '\(String(decoding: field, as: UTF8.self))' is not \(NumberText.expectation(for: field)) (\(stage))")
+        work.reject(record: r, reason: "column '\(names[c])': '\(LosslessText.display(LosslessText.string(field)))' is not \(NumberText.expectation(for: field)) (\(stage))")
         return .nan
     }
 

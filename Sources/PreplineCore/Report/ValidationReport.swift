@@ -48,8 +48,10 @@ package enum ValidationReport {
     /// prepline's `file` and `line` on each error and the dataset `checks`. The row's other cells
     /// are not kept (`cells` is empty).
     package static func json(_ r: ValidationResult) -> String {
+        // Names and values that are not UTF-8 show their bytes as `\xF6`, as in messages.
+        func shown(_ text: String) -> JSONValue { .string(LosslessText.display(text)) }
         let seconds = JSONValue.number((r.summary.seconds * 1000).rounded() / 1000)
-        let labels = JSONValue.array(r.labels.map(JSONValue.string))
+        let labels = JSONValue.array(r.labels.map(shown))
         var stats: [(key: String, value: JSONValue)] = [
             ("tasks", .number(1)), ("errors", .number(Double(r.errorCount))), ("warnings", .number(0)), ("seconds", seconds),
             ("rows", .number(Double(r.rows))), ("fields", .number(Double(r.labels.count))), ("listed", .number(Double(r.listed.count))),
@@ -61,19 +63,19 @@ package enum ValidationReport {
             m.append(("title", .string(words?.title ?? e.type)))
             m.append(("description", .string(words?.description ?? "")))
             m.append(("tags", .array((words?.tags ?? []).map(JSONValue.string))))
-            m.append(("message", .string(e.message)))
-            m.append(("note", .string(e.note)))
+            m.append(("message", shown(e.message)))
+            m.append(("note", shown(e.note)))
             if e.type.hasSuffix("-label") {
                 // Header findings, as frictionless writes them: the header's rows, no rowNumber.
                 m.append(("labels", labels))
                 m.append(("rowNumbers", .array([.number(1)])))
-                m.append(("label", .string(e.cell ?? "")))
+                m.append(("label", shown(e.cell ?? "")))
             } else if e.type != "check-error" {
                 m.append(("cells", .array([])))
             }
             if let row = e.rowNumber { m.append(("rowNumber", .number(Double(row)))) }
-            if let cell = e.cell, !e.type.hasSuffix("-label") { m.append(("cell", .string(cell))) }
-            if let name = e.fieldName { m.append(("fieldName", .string(name))) }
+            if let cell = e.cell, !e.type.hasSuffix("-label") { m.append(("cell", shown(cell))) }
+            if let name = e.fieldName { m.append(("fieldName", shown(name))) }
             if let number = e.fieldNumber { m.append(("fieldNumber", .number(Double(number)))) }
             m.append(("file", .string(e.file)))
             if let line = e.line { m.append(("line", .number(Double(line)))) }
@@ -81,11 +83,11 @@ package enum ValidationReport {
         }
         let checks: [JSONValue] = r.checks.map { c in
             var m: [(key: String, value: JSONValue)] = [("name", .string(c.name))]
-            if let column = c.column { m.append(("column", .string(column))) }
+            if let column = c.column { m.append(("column", shown(column))) }
             m.append(("passed", .bool(c.passed)))
             m.append(("observed", c.observed))
             m.append(("bound", .object(c.bound)))
-            m.append(("note", .string(c.note)))
+            m.append(("note", shown(c.note)))
             return .object(m)
         }
         let task: JSONValue = .object([
@@ -106,15 +108,18 @@ package enum ValidationReport {
     package static func text(_ r: ValidationResult) -> String {
         var out = ""
         if !r.listed.isEmpty {
+            // Names and values that are not UTF-8 show their bytes as `\xF6`, as error messages do.
             let rows = r.listed.map { e -> [String] in
                 let place = e.line.map { "\(e.file):\($0)" } ?? e.file
                 return [place, e.rowNumber.map(String.init) ?? "", e.fieldName ?? "", e.type, e.cell.map { "'\($0)'" } ?? "", e.note]
+                    .map(LosslessText.display)
             }
             let head = ["where", "row", "field", "error", "cell", "note"]
             var widths = head.map(\.count)
             for row in rows { for (i, c) in row.enumerated() where i < 5 { widths[i] = max(widths[i], min(c.count, 40)) } }
             func line(_ cells: [String]) -> String {
-                cells.enumerated().map { i, c in i < 5 ? c.padding(toLength: max(widths[i], c.count), withPad: " ", startingAt: 0) : c }
+                // Padded by characters (Foundation's `padding` counts UTF-16 units and cut non-BMP text).
+                cells.enumerated().map { i, c in i < 5 ? c + String(repeating: " ", count: max(0, widths[i] - c.count)) : c }
                     .joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
             }
             out += line(head)
@@ -122,13 +127,13 @@ package enum ValidationReport {
             if r.errorCount > r.listed.count { out += "… and \(r.errorCount - r.listed.count) more (--max-errors)\n" }
         }
         for c in r.checks { out += "check \(c.passed ? "passed" : "FAILED"): \(c.label): \(c.note)\n" }
-        return out
+        return LosslessText.display(out)
     }
 
     /// GitHub Actions annotations: `::error file=…,line=…,title=…::message`.
     package static func github(_ r: ValidationResult) -> String {
         func escape(_ s: String, property: Bool) -> String {
-            var t = s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+            var t = LosslessText.display(s).replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
             if property { t = t.replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C") }
             return t
         }
@@ -140,6 +145,29 @@ package enum ValidationReport {
             out += "::error \(props)::\(escape(e.message, property: false))\n"
         }
         if r.errorCount > r.listed.count { out += "::error::\(r.errorCount - r.listed.count) more errors not listed (--max-errors)\n" }
+        return out
+    }
+
+    /// Text for XML 1.0 content or a quoted attribute value. XML 1.0 cannot hold C0 controls
+    /// (other than tab, LF, CR) nor U+FFFE/U+FFFF, even as character references, so those are
+    /// written as visible escapes (`\x01`, `\uFFFE`); the scalars that carry invalid UTF-8 bytes
+    /// are shown as `\xF6`, as in messages.
+    package static func xmlEscaped(_ text: String) -> String {
+        var out = ""
+        for scalar in LosslessText.display(text).unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            case _ where scalar.value < 0x20:
+                out += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16, uppercase: true)
+            case "\u{FFFE}", "\u{FFFF}": out += "\\u" + String(scalar.value, radix: 16, uppercase: true)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
         return out
     }
 
@@ -174,10 +202,7 @@ package enum ValidationReport {
                          Case(name: "row shape", failures: matching { ["missing-cell", "extra-cell", "blank-row"].contains($0.type) })]
         let checkCases = r.checks.map { c in Case(name: c.label, failures: c.passed ? [] : ["\(c.label): \(c.note)"]) }
         let unlisted = r.errorCount - r.listed.count - r.checks.filter { !$0.passed }.count
-        func xml(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        func xml(_ s: String) -> String { xmlEscaped(s) }
         func suite(_ name: String, _ cases: [Case]) -> String {
             var s = "  <testsuite name=\"\(xml(name))\" tests=\"\(cases.count)\" failures=\"\(cases.filter { !$0.failures.isEmpty }.count)\" errors=\"0\">\n"
             for c in cases {

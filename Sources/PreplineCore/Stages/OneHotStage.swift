@@ -185,7 +185,7 @@ package struct OneHotStage: PipelineStage {
                 for r in 0..<batch.rowCount where batch.work.isGood(r) && Placeholder.stage(ofRef: text.refs[r]) == nil {
                     let value = batch.bytes(of: text.refs[r], in: text).map { Array($0) }
                     if !known.contains(value) {
-                        batch.work.reject(record: r, reason: "column '\(boundNames[i])': \(value.map { "unknown category '\(String(decoding: $0, as: UTF8.self))'" } ?? "missing value, not a known category") (\(label))", fix: unknownFix)
+                        batch.work.reject(record: r, reason: "column '\(boundNames[i])': \(value.map { "unknown category '\(LosslessText.display(LosslessText.string($0)))'" } ?? "missing value, not a known category") (\(label))", fix: unknownFix)
                     }
                 }
             }
@@ -269,7 +269,7 @@ package struct OneHotStage: PipelineStage {
                 case .infrequent:
                     hot[r] = encoding.infrequentColumn
                 case .error:
-                    let shown = batch.bytes(of: text.refs[r], in: text).map { String(decoding: $0, as: UTF8.self) }
+                    let shown = batch.bytes(of: text.refs[r], in: text).map { LosslessText.display(LosslessText.string($0)) }
                     batch.work.reject(record: r, reason: "column '\(name)': \(shown.map { "unknown category '\($0)'" } ?? "missing value, not a known category") (\(label))", fix: unknownFix)
                 }
             }

@@ -347,7 +347,7 @@ package struct TfidfStage: PipelineStage {
                         if fit.hasInfiniteIDF, let j = sink.touched.first(where: { !fit.idf![$0].isFinite }) {
                             // scikit-learn's transform refuses the row too ("Input contains
                             // infinity", or writes inf with norm none): a weight must be finite.
-                            batch.work.reject(record: r, reason: "column '\(name)': term '\(String(decoding: fit.vocabulary[j], as: UTF8.self))' has an infinite idf: no document the stage was fitted on holds it (smooth_idf: false) (\(label))")
+                            batch.work.reject(record: r, reason: "column '\(name)': term '\(LosslessText.display(LosslessText.string(fit.vocabulary[j])))' has an infinite idf: no document the stage was fitted on holds it (smooth_idf: false) (\(label))")
                             for j in sink.touched { row[j] = 0 }
                             sink.touched.removeAll(keepingCapacity: true)
                             continue
