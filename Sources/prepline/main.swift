@@ -39,7 +39,7 @@ struct EngineOptionGroup: ParsableArguments {
     @Option(help: ArgumentHelp("Worker threads. Output is byte-identical for any value. (default: all cores)", valueName: "n"))
     var threads: Int?
 
-    @Option(help: ArgumentHelp("Bytes of CSV handed to a worker at once (K/M suffixes). At most 2 × threads + 2 chunks are in flight; with their input and output buffers memory is bounded by about (5 × threads + 5) × this, more when stages widen the rows, plus the stages' state. Output never depends on it.", valueName: "size"))
+    @Option(help: ArgumentHelp("Bytes of CSV handed to a worker at once (K/M/G suffixes). At most 2 × threads + 2 chunks are in flight; with their input and output buffers memory is bounded by about (5 × threads + 5) × this, more when stages widen the rows, plus the stages' state. Output never depends on it.", valueName: "size"))
     var chunkSize: String = "1M"
 
     @Option(help: ArgumentHelp("Who splits records into fields: fast (prepline's splitter, checked against libcsv in the tests) or libcsv (the reference parser, about 4× slower to parse). Output is the same either way.", valueName: "parser"))

@@ -59,7 +59,7 @@ struct HelpTextTests {
     func readmeTolerance() throws {
         let readme = try String(contentsOf: E2E.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
         #expect(!readme.contains("Numbers equal scikit-learn"))
-        #expect(readme.contains("max(1e-12·|a|, 1e-15)"))
+        #expect(readme.contains("max(1e-12·|a|, floor)") && readme.contains("noise_floor"))
         #expect(readme.contains("pairwise sums"))
     }
 
