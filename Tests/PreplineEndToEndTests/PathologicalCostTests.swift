@@ -97,7 +97,7 @@ struct PathologicalCostTests {
         for (label, arguments) in runs {
             let run = try Self.measure(arguments, in: dir, timeout: 90)
             #expect(run.result.status == 0, "\(label): \(run.result)")
-            #expect(run.seconds < 20, "\(label) took \(run.seconds) s")
+            #expect(run.seconds < 60, "\(label) took \(run.seconds) s")  // before: validate 39 s, zscore > 90 s in a release build; debug builds and a loaded CI are slower
             #expect(run.peakMiB < 250, "\(label) peaked at \(run.peakMiB) MiB")
         }
         #expect(try dir.read("out.csv") == dir.read("applied.csv"))
