@@ -107,25 +107,47 @@ struct PathologicalCostTests {
     // in a set, for every chunk in flight. These 3M records under --threads 2 peaked at 321 /
     // 341 / 481 MB under fail / skip / reject (release build); now 69 / 69 / 101 MB. Reject
     // keeps 20 bytes per bad record of each chunk in flight, so its bound is higher.
-    @Test("millions of bad rows: memory stays bounded under fail, skip and reject", .enabled(if: hasGNUTime), .timeLimit(.minutes(3)))
+    // Before: reject peaked at 60 / 105 / 151 MB for 1M / 3M / 10M bad rows (release), skip at
+    // 43 / 71 / 88 MB: memory was bounded by chunks in flight, but a 1 MB chunk of 2-byte records
+    // weighed 12 bytes of offsets and, under reject, 20 bytes of issue per record, so the peak
+    // climbed until the pipeline was full (4M rows). Chunks now hold at most 65,536 records.
+    @Test("millions of bad rows: memory stays bounded and flat under fail, skip and reject", .enabled(if: hasGNUTime), .timeLimit(.minutes(3)))
     func manyBadRows() throws {
         let dir = try TempDir()
-        let rows = 3_000_000
-        var bytes = Array("a,b\n".utf8)
-        bytes.reserveCapacity(4 + 2 * rows)
-        for _ in 0..<rows { bytes.append(UInt8(ascii: "x")); bytes.append(0x0A) }
-        let csv = try dir.write("bad.csv", bytes)
+        func badCSV(_ rows: Int) throws -> String {
+            var bytes = Array("a,b\n".utf8)
+            bytes.reserveCapacity(4 + 2 * rows)
+            for _ in 0..<rows { bytes.append(UInt8(ascii: "x")); bytes.append(0x0A) }
+            return try dir.write("bad\(rows).csv", bytes)
+        }
+        // 500k rows fill one default (1 MiB) chunk, 2M rows four: before the fix the larger
+        // peaked 1.5-1.7 times higher.
+        let small = 500_000, rows = 2_000_000
+        let smallCSV = try badCSV(small), csv = try badCSV(rows)
         for policy in ["fail", "skip", "reject"] {
             let spec = try dir.write("\(policy).json", #"{"prepline": 1, "stages": [], "output": {"on_error": "\#(policy)"}}"#)
-            var arguments = ["run", spec, csv, "--threads", "2", "-o", dir.file("out.csv")]
-            if policy == "reject" { arguments += ["--rejects", dir.file("rejects.csv")] }
-            let run = try Self.measure(arguments, in: dir, timeout: 120)
+            func arguments(_ input: String) -> [String] {
+                var arguments = ["run", spec, input, "--threads", "2", "-o", dir.file("out.csv")]
+                if policy == "reject" { arguments += ["--rejects", dir.file("rejects.csv")] }
+                return arguments
+            }
+            var smallPeak: Double?
+            if policy != "fail" {
+                // Fail stops at the first chunk, so only skip and reject read the whole input.
+                let smallRun = try Self.measure(arguments(smallCSV), in: dir, timeout: 120)
+                #expect(smallRun.result.status == 0, "\(smallRun.result)")
+                smallPeak = smallRun.peakMiB
+            }
+            let run = try Self.measure(arguments(csv), in: dir, timeout: 120)
             let bound: Double = policy == "reject" ? 200 : 120
             #expect(run.peakMiB < bound, "\(policy) peaked at \(run.peakMiB) MiB")
+            if let smallPeak {
+                #expect(run.peakMiB < smallPeak * 1.2, "\(policy) peaked at \(smallPeak) MiB for \(small) bad rows, \(run.peakMiB) MiB for \(rows)")
+            }
             switch policy {
             case "fail":
                 #expect(run.result.status == 1, "\(run.result)")
-                #expect(run.result.stderr.contains("bad.csv:2: record 1: expected 2 fields, found 1"), "\(run.result)")
+                #expect(run.result.stderr.contains("bad\(rows).csv:2: record 1: expected 2 fields, found 1"), "\(run.result)")
             case "skip":
                 #expect(run.result.status == 0, "\(run.result)")
                 #expect(run.result.stderr.contains("\(rows) skipped"), "\(run.result)")

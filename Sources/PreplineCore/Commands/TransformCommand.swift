@@ -171,7 +171,7 @@ package enum TransformCommand {
                             summary.skipped += delivery.issues.total
                         case .reject:
                             // Written a megabyte at a time into one reused buffer: a chunk of short
-                            // bad records makes 25 MB of rejects, a fresh array per chunk.
+                            // bad records makes megabytes of rejects, a fresh array per chunk.
                             rejectBytes.removeAll(keepingCapacity: true)
                             for (_, issue) in delivery.issues {
                                 appendReject(issue, file: names[delivery.inputIndex], formatter: rejectsFormatter, into: &rejectBytes)

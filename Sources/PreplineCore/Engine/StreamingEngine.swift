@@ -7,7 +7,8 @@ package struct EngineOptions: Sendable {
     package var chunkSize: Int
     package var parser: FieldParser = .fast
     /// How many of a chunk's row-level issues keep their details (line, reason, bytes); all are
-    /// counted. A chunk of short bad records holds half a million of them (`keepingIssues(for:)`).
+    /// counted. A chunk of bad records holds up to 65,536 of them (`keepingIssues(for:)`,
+    /// `RecordChunker.maxRecordsPerChunk`).
     package var issuesKeptPerChunk = Int.max
 
     /// Chunks between the reader and the writer at once: the bound on memory.
