@@ -214,3 +214,20 @@ struct NumberEdgeTests {
         #expect(result.stdoutText == "a\n1\n")
     }
 }
+
+@Suite("One-hot on a scaled column")
+struct OneHotAfterScaleTests {
+    /// A one-hot on a z-scored column read an ordinary number's significand as a fit-time
+    /// placeholder and trapped (exit 132, "Not enough bits"), found while fixing issue 12.
+    @Test("onehot after zscore on the same column: no trap, one column per scaled value")
+    func oneHotOfScaled() throws {
+        let tmp = try TempDir()
+        try tmp.write("in.csv", "a,b\n1,2\n3,4\n1,5\n")
+        try tmp.write("s.json", #"{"prepline": 1, "stages": [{"stage": "scale", "columns": ["a", "b"], "method": "zscore"}, {"stage": "onehot", "columns": ["a"]}]}"#)
+        let result = try prepline(["run", "s.json", "in.csv", "-q"], cwd: tmp.path)
+        #expect(result.status == 0, "\(result)")
+        let lines = result.stdoutText.split(separator: "\n")
+        #expect(lines.count == 4, "\(result)")
+        #expect(lines.first.map { $0.split(separator: ",").filter { $0.hasPrefix("a_") }.count } == 2, "\(result)")
+    }
+}

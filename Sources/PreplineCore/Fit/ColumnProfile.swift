@@ -349,6 +349,9 @@ package enum Placeholder {
     }
 
     package static func stage(of value: Double) -> Int? {
+        // Only a NaN carries a payload: an ordinary number's significand is not one (a one-hot
+        // on a z-scored column read 0.5's significand as a stage and trapped).
+        guard value.isNaN else { return nil }
         let payload = value.significandBitPattern & payloadMask
         return payload == 0 ? nil : Int(payload) - 1
     }
