@@ -389,6 +389,7 @@ struct Validate: ParsableCommand {
         options.against = against
         options.driftK = driftK
         options.driftMissing = driftMissing
+        options.reportPaths = try parsedReports().compactMap { $0.1 }
         let result = try ValidateCommand.execute(options)
         // A closed stdout (`--report github | head -1`) ends the command quietly with exit 0.
         guard try ReportOutput.write(result, reports: parsedReports()) else { return }
