@@ -107,6 +107,17 @@ struct PathCollisionTests {
                           in: tmp, names: ["-o ./in.csv", tmp.file("in.csv")], inputs: ["in.csv"])
     }
 
+    @Test("-o a symbolic link to another file writes that file, and the link stays")
+    func linkToOtherFile() throws {
+        let tmp = try project(clean: true)
+        try tmp.write("target.csv", "old\n")
+        try FileManager.default.createSymbolicLink(atPath: tmp.file("out.csv"), withDestinationPath: "target.csv")
+        let result = try prepline(["run", "pass.json", "in.csv", "-q", "-o", "out.csv"], cwd: tmp.path)
+        #expect(result.status == 0, "\(result)")
+        #expect(try tmp.read("target.csv") == Array(Self.cleanInput.utf8))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: tmp.file("out.csv")) == "target.csv")
+    }
+
     @Test("different files, /dev/null twice and one input given twice still work")
     func distinctPathsWork() throws {
         let tmp = try project()
