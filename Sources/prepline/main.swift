@@ -389,6 +389,7 @@ struct Validate: ParsableCommand {
         options.against = against
         options.driftK = driftK
         options.driftMissing = driftMissing
+        options.reportPaths = try parsedReports().compactMap { $0.1 }
         let result = try ValidateCommand.execute(options)
         // A closed stdout (`--report github | head -1`) ends the command quietly, but the data
         // was all checked: the exit code is still the verdict, so a CI step never turns green.

@@ -23,6 +23,7 @@ package enum FitCommand {
         let started = ContinuousClock.now
         let spec = try Spec.load(options.spec, overrides: options.overrides)
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
+        try PathCollision.check(inputs: inputs, outputs: [PathCollision.NamedPath("-o", options.output)])
         let counters = EngineCounters()
         // Opened before reading: an output that cannot be written is reported at once.
         let sink = try OutputSink(path: options.output)

@@ -56,6 +56,11 @@ package enum TransformCommand {
             throw PreplineError.spec(file: options.specPath, path: "output.on_error",
                                      message: "\"reject\" needs a rejects file: set output.rejects or pass --rejects FILE")
         }
+        var outputs = [PathCollision.NamedPath("-o", options.output)]
+        if onError == .reject, let rejectsPath {
+            outputs.append(PathCollision.NamedPath(options.rejects != nil ? "--rejects" : "output.rejects", rejectsPath))
+        }
+        try PathCollision.check(inputs: inputs, outputs: outputs)
 
         let formatter = CSVFormatter(delimiter: spec.output.delimiter ?? spec.input.delimiter,
                                      quote: spec.output.quote ?? spec.input.quote, crlf: options.crlf)

@@ -19,6 +19,8 @@ package struct ValidateOptions: Sendable {
     /// How much a column's missing ratio may grow since fit time (an absolute share: 0.05 is
     /// five more missing values in a hundred).
     package var driftMissing = 0.05
+    /// The files `--report` writes (checked against the inputs and each other before reading).
+    package var reportPaths: [String] = []
 
     package init(specPath: String) { spec = SpecSource(path: specPath) }
 }
@@ -68,6 +70,7 @@ package enum ValidateCommand {
             spec.checks += drift
         }
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
+        try PathCollision.check(inputs: inputs, outputs: options.reportPaths.map { PathCollision.NamedPath("--report", $0) })
         let names = InputNames.display(inputs)
         let counters = EngineCounters()
         let progress = options.progress.enabled ? ProgressBar(counters: counters, totalBytes: nil) : nil

@@ -31,7 +31,8 @@ package final class OutputSink {
         }
         displayName = path
         var info = stat()
-        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+        let exists = stat(path, &info) == 0
+        if exists, (info.st_mode & S_IFMT) != S_IFREG {
             guard (info.st_mode & S_IFMT) != S_IFDIR else {
                 throw PreplineError.output(file: path, "it is a directory")
             }
@@ -41,8 +42,9 @@ package final class OutputSink {
             guard fd >= 0 else { throw PreplineError.output(file: path, String(cString: strerror(errno))) }
             return
         }
-        if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
-            // stat failed above: the link names nothing (or nothing reachable).
+        if !exists, lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
+            // The link names nothing (or nothing reachable); a link to a regular file is
+            // followed below.
             throw PreplineError.output(file: path, "it is a symbolic link to a file that does not exist (\(Self.linkTarget(path)))")
         }
         var target = path

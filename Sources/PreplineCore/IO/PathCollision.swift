@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Refuses a command line whose output names an input or another output.
+///
+/// Outputs are renamed into place on success, so `--rejects in.csv` would replace the input with
+/// the rejects, and `--rejects x.csv -o x.csv` would keep only the last one committed: data lost
+/// with exit 0. Checked before any data is read or any output opened.
+package enum PathCollision {
+    /// A path as the user gave it, and what it is on the command line (`input`, `-o`, `--rejects`…).
+    package struct NamedPath: Sendable {
+        package var role: String
+        package var path: String
+
+        package init(_ role: String, _ path: String) {
+            self.role = role
+            self.path = path
+        }
+    }
+
+    /// A usage error naming both paths when an output is the same file as an input or an
+    /// earlier output. Two inputs may be the same file (reading it twice loses nothing).
+    package static func check(inputs: [String], outputs: [NamedPath]) throws(PreplineError) {
+        let namedInputs = inputs.map { NamedPath("the input", $0) }
+        let inputIdentities = namedInputs.map { identity(of: $0.path) }
+        var earlier: [(NamedPath, FileIdentity)] = zip(namedInputs, inputIdentities).compactMap { pair in
+            pair.1.map { (pair.0, $0) }
+        }
+        for output in outputs {
+            guard let id = identity(of: output.path) else { continue }
+            if let (other, _) = earlier.first(where: { $0.1 == id }) {
+                throw PreplineError.usage("\(output.role) \(output.path) is the same file as \(other.role) \(other.path): use a different output path")
+            }
+            earlier.append((output, id))
+        }
+    }
+
+    /// Which file a path names: device and inode when it exists (so symlinks, `./x` and hard
+    /// links match), else its absolute path. Nil for paths exempt from the check: stdin/stdout
+    /// (`-`), anything under /dev, and existing files that are not regular (FIFOs, devices,
+    /// directories), which are written directly and replace nothing.
+    static func identity(of path: String) -> FileIdentity? {
+        if path == "-" || path.hasPrefix("/dev/") { return nil }
+        var info = stat()
+        if stat(path, &info) == 0 {
+            guard (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+            return .inode(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        }
+        return .path(absolutePath(path))
+    }
+
+    /// A file that does not exist yet: its directory resolved when that exists (so `link/x` and
+    /// `real/x` match), else the path made absolute with `.` and `..` removed.
+    static func absolutePath(_ path: String) -> String {
+        var absolute = path
+        if !path.hasPrefix("/") {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            if getcwd(&buffer, buffer.count) != nil {
+                absolute = String(cString: buffer) + "/" + path
+            }
+        }
+        let slash = absolute.lastIndex(of: "/")!
+        let directory = String(absolute[...slash])
+        let name = String(absolute[absolute.index(after: slash)...])
+        if let resolved = realpath(directory, nil) {
+            defer { free(resolved) }
+            let base = String(cString: resolved)
+            return (base.hasSuffix("/") ? base : base + "/") + name
+        }
+        var parts: [Substring] = []
+        for part in absolute.split(separator: "/") where part != "." {
+            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    enum FileIdentity: Hashable {
+        case inode(device: UInt64, inode: UInt64)
+        case path(String)
+    }
+}
