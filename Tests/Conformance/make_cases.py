@@ -370,10 +370,14 @@ case("chain-zscore-fill-mean", "zscore then fill mean (the fill value is the mea
      [scale(["x"], "zscore"), fill(["x"], "mean")], FILL)
 case("chain-onehot-zscore-glob", "onehot, then zscore on its output columns through a glob (u_*)",
      [onehot(["u"]), scale(["u_*"], "zscore")], FILL)
+case("chain-onehot-zscore-then-fill-onehot", "onehot then zscore on u_* (second pass), then a later fill + onehot on another column in that pass",
+     [onehot(["u"]), scale(["u_*"], "zscore"), fill(["t"], "most_frequent"), onehot(["t"])], FILL)
 case("chain-indicator-scale", "fill with indicator, then minmax [-1, 1] on the indicator column itself",
      [fill(["x"], "median", indicator=True), scale(["x_missing"], "minmax", range=[-1, 1])], FILL)
 CH_FIT = [["id", "x", "city"], ["f1", "1", "a"], ["f2", "NA", "b"], ["f3", "3", "NA"], ["f4", "8", "a"]]
 CH_IN = [["id", "x", "city"], ["i1", "NA", "b"], ["i2", "100", "NA"], ["i3", "-1", "c"], ["i4", "4", "a"]]
+case("chain-onehot-minmax-drop-apply", "onehot (drop first, handle_unknown ignore) then minmax on one output column: fit on fit.csv, apply",
+     [onehot(["city"], drop="first", handle_unknown="ignore"), scale(["city_b"], "minmax", range=[-1, 1])], CH_IN, fit_rows=CH_FIT)
 case("chain-fill-mean-zscore-apply", "fit on fit.csv: mean 4 fills x, zscore on the filled fit data; applied to new data",
      [fill(["x"], "mean", indicator=True), scale(["x"], "zscore"),
       fill(["city"], "constant", value="?"), onehot(["city"], handle_unknown="ignore")], CH_IN, fit_rows=CH_FIT)

@@ -10,7 +10,6 @@ struct ConformanceTests {
     /// failing exactly that way. A gap that starts passing fails this test until it is removed
     /// from the list, so the list can only shrink honestly.
     static let knownGaps: [String: String] = [
-        "chain-onehot-zscore-glob": "scaling the columns a onehot stage produced",
     ]
 
     @Test("every case agrees with scikit-learn, or is a listed refusal")

@@ -30,11 +30,11 @@ package enum FitCommand {
         let progress = options.progress.enabled ? ProgressBar(counters: counters, totalBytes: nil) : nil
         let fitted = try FitPass.run(spec: spec, inputs: inputs, displayNames: InputNames.display(inputs), engine: options.engine, counters: counters)
         progress?.stop()
-        guard let (plan, rowsLeftOut) = fitted else {
+        guard let fitted else {
             throw PreplineError.malformedInput(InputPosition(file: InputNames.display(inputs)[0], line: 1), "the input is empty: there is nothing to fit")
         }
         do {
-            try sink.write(Array((spec.withSchemaInline(plan.fittedSpec(spec.root)).serialized() + "\n").utf8))
+            try sink.write(Array((spec.withSchemaInline(spec.withStages(fitted.fittedStages)).serialized() + "\n").utf8))
         } catch let error as PreplineError {
             throw error
         } catch {
@@ -42,10 +42,10 @@ package enum FitCommand {
         }
         try sink.commit()
         var summary = Summary()
-        summary.rowsIn = counters.recordsRead.load(ordering: .relaxed)
+        summary.rowsIn = fitted.records
         // Rows with a row-level error were left out of the statistics (fit writes no rejects).
-        summary.skipped = rowsLeftOut
-        summary.rowsOut = summary.rowsIn - rowsLeftOut
+        summary.skipped = fitted.rowsLeftOut
+        summary.rowsOut = summary.rowsIn - fitted.rowsLeftOut
         summary.inputBytes = counters.bytesParsed.load(ordering: .relaxed)
         summary.seconds = Summary.seconds(since: started)
         return summary

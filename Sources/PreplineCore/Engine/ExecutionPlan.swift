@@ -1,4 +1,12 @@
-/// The spec's stages bound to a dataset's columns: what runs on every chunk, in both passes.
+/// The spec's stages bound to a dataset's columns: what runs on every chunk.
+///
+/// A plan runs in one of two modes. An apply plan runs every stage with its learned parameters.
+/// A fit plan (`fitFrom: k`) is one fit pass: the stages before `k` were learned in earlier
+/// passes and run with their parameters; stages from `k` on gather statistics (`observe`) on
+/// the column as the stages before them leave it. A stage whose column is not final in this
+/// pass (it names the columns an unfitted one-hot will make, or follows a stage that cannot
+/// replay its statistics) ends the pass: it and the stages after it fit in the next pass
+/// (`passEnd`, `deferral`), which `FitPass` runs once this one is learned.
 package struct ExecutionPlan: Sendable {
     package private(set) var stages: [any PipelineStage]
     package let header: DatasetHeader
@@ -12,8 +20,23 @@ package struct ExecutionPlan: Sendable {
     /// first stage that reads it (the raw column, before any stage): written beside that stage's
     /// fitted parameters, so `validate --against` can tell when more values go missing.
     package private(set) var inputMissingRatios: [Int: [String: Double]] = [:]
+    /// Stages before this index run with learned parameters; from it on, in fit mode (an
+    /// apply plan: `stages.count`).
+    package let fitFrom: Int
+    /// The stages this plan runs: `stages[..<passEnd]` (all, unless a later fit pass is needed).
+    package let passEnd: Int
+    /// Why `stages[passEnd]` waits for the next fit pass.
+    package let deferral: String?
+    /// Per stage: the blocks to expand (indexes in the batch) right before it runs.
+    private let expansionsBefore: [[Int]]
 
+    /// An apply plan: every stage runs with its parameters (`firstUnfitted` says if one has none).
     package init(stageSpecs: [JSONValue], header: DatasetHeader, dialect: InputDialect, file: String) throws(PreplineError) {
+        try self.init(stageSpecs: stageSpecs, header: header, dialect: dialect, file: file, fitFrom: nil)
+    }
+
+    /// `fitFrom`: nil for an apply plan; k for a fit pass in which `stages[..<k]` are learned.
+    package init(stageSpecs: [JSONValue], header: DatasetHeader, dialect: InputDialect, file: String, fitFrom: Int?) throws(PreplineError) {
         self.header = header
         missing = MissingTokens(dialect.missing)
         self.dialect = dialect
@@ -21,19 +44,60 @@ package struct ExecutionPlan: Sendable {
         for (position, value) in stageSpecs.enumerated() {
             stages.append(try StageRegistry.decode(value, position: position, file: file))
         }
+        let fitFrom = fitFrom ?? stages.count
         var columns = PlanColumns(names: header.names, file: file)
-        for i in stages.indices { try stages[i].bind(columns: &columns) }
+        var passEnd = stages.count
+        var deferral: String?
+        var expansionsBefore: [[Int]] = []
+        bindLoop: for i in stages.indices {
+            if i >= fitFrom, let reason = columns.deferral(of: stages[i].selectors) {
+                (passEnd, deferral) = (i, reason)
+                break
+            }
+            columns.stageRunsLearned = i < fitFrom
+            var candidate = stages[i]
+            var bound = columns
+            try candidate.bind(columns: &bound)
+            if i > fitFrom {
+                // A column rewritten in this pass by a stage that cannot replay its statistics.
+                for name in candidate.columnNames {
+                    if let earlier = stages[fitFrom..<i].first(where: { $0.columnNames.contains(name) && !$0.passesStatistics(of: name) }) {
+                        (passEnd, deferral) = (i, "column '\(name)' is rewritten by \(earlier.label), which must be fitted first")
+                        break bindLoop
+                    }
+                }
+            }
+            stages[i] = candidate
+            expansionsBefore.append(bound.takeExpansions())
+            columns = bound
+        }
+        self.fitFrom = fitFrom
+        self.passEnd = passEnd
+        self.deferral = deferral
+        self.expansionsBefore = expansionsBefore
         let inputIndex = Self.firstIndexes(header.names)
         var numericNames: Set<String> = []
         var numericInputs: [(Int, String)] = []
-        for stage in stages {
+        for stage in stages[..<passEnd] {
             for name in stage.numericColumns where numericNames.insert(name).inserted {
                 if let column = inputIndex[name] { numericInputs.append((column, stage.label)) }
             }
         }
-        for i in stages.indices { try stages[i].setNumeric(numericNames.intersection(stages[i].columnNames)) }
-        for i in stages.indices { try stages[i].planBound(columns) }
-        try Self.checkTokenConsumers(stages, file: file)
+        // Input columns that stages of later passes read as numbers are read as numbers now
+        // too, so every pass leaves out the same rows (a row one stage rejects is fitted by none).
+        var later = columns
+        for i in passEnd..<stages.count {
+            var stage = stages[i]
+            later.stageRunsLearned = false
+            guard (try? stage.bind(columns: &later)) != nil else { continue }
+            for name in stage.numericColumns where !numericNames.contains(name) {
+                if let column = inputIndex[name], !numericInputs.contains(where: { $0.0 == column }) { numericInputs.append((column, stage.label)) }
+            }
+        }
+        for i in stages[..<passEnd].indices { try stages[i].setNumeric(numericNames.intersection(stages[i].columnNames)) }
+        for i in stages[..<passEnd].indices { try stages[i].planBound(columns) }
+        let boundStages = Array(stages[..<passEnd])
+        for stage in boundStages { try stage.checkPlan(boundStages) }
         self.stages = stages
         self.numericInputs = numericInputs.sorted { $0.0 < $1.0 }
     }
@@ -51,27 +115,16 @@ package struct ExecutionPlan: Sendable {
     package var leadingInputColumnsRead: Int {
         let inputIndex = Self.firstIndexes(header.names)
         var last = -1
-        for stage in stages {
+        for stage in stages[..<passEnd] {
             for name in stage.columnNames { if let index = inputIndex[name] { last = max(last, index) } }
         }
+        // Numbers read for later passes' stages are read in this one too.
+        for (column, _) in numericInputs { last = max(last, column) }
         return last + 1
     }
 
-    /// Between a `tokenize` and the `tfidf` that consumes its tokens, no stage may rewrite the
-    /// column: the tokens are never materialized there, so that stage would see the raw text.
-    private static func checkTokenConsumers(_ stages: [any PipelineStage], file: String) throws(PreplineError) {
-        for case let tokenize as TokenizeStage in stages {
-            for (name, consumer) in tokenize.consumers {
-                if let between = stages.first(where: { $0.position > tokenize.position && $0.position < consumer && $0.columnNames.contains(name) }) {
-                    throw PreplineError.spec(file: file, path: "stages[\(between.position)]",
-                                             message: "column '\(name)' is tokenized by \(tokenize.label) for the tfidf at stages[\(consumer)]; no stage may rewrite it in between (\(between.label))")
-                }
-            }
-        }
-    }
-
     /// The first stage that still has parameters to learn.
-    package var firstUnfitted: (any PipelineStage)? { stages.first { !$0.isFitted } }
+    package var firstUnfitted: (any PipelineStage)? { stages[..<passEnd].first { !$0.isFitted } }
 
     package func makeBatch(_ work: ChunkWork) -> Batch {
         var batch = Batch(names: header.names, columns: header.names.indices.map { .input($0) }, work: work, missing: missing)
@@ -80,46 +133,83 @@ package struct ExecutionPlan: Sendable {
         return batch
     }
 
-    /// Fit pass, per chunk: every stage's statistics for its columns. A row that some stage
-    /// rejects is left out of every stage's statistics: when a stage rejects rows the others
-    /// had already counted, the chunk is observed again without them (rare: only bad data).
-    package func observe(_ work: inout ChunkWork) -> [[ColumnProfile]] {
+    /// Runs stage `s` with its parameters, after expanding the blocks it names.
+    @inline(__always)
+    private func applyStage(_ s: Int, _ batch: inout Batch) {
+        for index in expansionsBefore[s] { batch.expandBlock(at: index) }
+        stages[s].apply(&batch)
+    }
+
+    /// Fit pass, per chunk: every fitting stage's statistics for its columns. A row that some
+    /// stage rejects is left out of every stage's statistics: when a stage rejects rows the
+    /// others had already counted, the chunk is observed again without them (rare: only bad
+    /// data). Pure: nothing here depends on another chunk, so re-observing changes nothing else.
+    package func observe(_ work: inout ChunkWork) -> FitState {
         while true {
             var batch = makeBatch(work)
             let badBefore = batch.work.badRecordCount
-            var profiles = stages.map { stage in stage.columnNames.map { _ in ColumnProfile(needs: stage.profileNeeds) } }
-            for (s, stage) in stages.enumerated() { stage.observe(&batch, into: &profiles[s]) }
+            var state = emptyFitState()
+            for s in 0..<passEnd {
+                if s < fitFrom {
+                    applyStage(s, &batch)
+                } else {
+                    for index in expansionsBefore[s] { batch.expandBlock(at: index) }
+                    stages[s].observe(&batch, into: &state.stages[s])
+                }
+            }
             work = batch.work
-            if work.badRecordCount == badBefore { return profiles }
+            if work.badRecordCount == badBefore { return state }
         }
     }
 
-    /// Merges a later chunk's statistics into the running ones (in input order).
-    package static func merge(_ total: inout [[ColumnProfile]]?, _ chunk: [[ColumnProfile]]) {
-        guard var merged = total else { total = chunk; return }
-        for s in merged.indices { for c in merged[s].indices { merged[s][c].merge(chunk[s][c]) } }
-        total = merged
+    /// The fit state of no rows: the identity of `merge`.
+    package func emptyFitState() -> FitState {
+        FitState(stages: stages.indices.map { s in
+            guard s >= fitFrom && s < passEnd else { return StageFitState(profiles: [], carried: []) }
+            let stage = stages[s]
+            return StageFitState(profiles: stage.columnNames.map { _ in ColumnProfile(needs: stage.profileNeeds) },
+                                 carried: stage.carriesAcrossChunks ? stage.columnNames.map { _ in nil } : [])
+        })
     }
 
-    /// Learns every stage's parameters in order. A stage's statistics were taken on the column
-    /// as the fit pass saw it, so they are first replayed through the stages before it on that
-    /// column: each fill's placeholders resolved, each scaler's formula applied, in order.
-    package mutating func learn(from profiles: [[ColumnProfile]]?) throws(PreplineError) {
-        var fills: [String: [Int: FillValue]] = [:]
-        let columnSets = stages.map { Set($0.columnNames) }
-        for s in stages.indices {
-            var stageProfiles = profiles?[s] ?? stages[s].columnNames.map { _ in ColumnProfile(needs: stages[s].profileNeeds) }
-            if profiles != nil { recordInputMissingRatios(stage: s, stageProfiles, columnSets: columnSets) }
-            for (c, name) in stages[s].columnNames.enumerated() {
-                for (e, earlier) in stages[..<s].enumerated() where columnSets[e].contains(name) {
-                    if let value = fills[name]?[earlier.position] { stageProfiles[c].resolve(stage: earlier.position, value: value) }
-                    if let scaler = earlier as? ScaleStage, let slope = scaler.slope(for: name) {
-                        stageProfiles[c].map(through: { scaler.transform($0, column: name) }, slope: slope)
+    /// Merges the fit state of the data after `total`'s into it (input order; associative).
+    /// A later part's placeholders for what an ffill carries in are first resolved with the
+    /// value the earlier part carries out.
+    package func merge(_ total: inout FitState?, _ later: FitState) {
+        guard var merged = total else { total = later; return }
+        var later = later
+        for f in fitFrom..<passEnd where stages[f].carriesAcrossChunks {
+            let carrier = stages[f]
+            for (i, name) in carrier.columnNames.enumerated() {
+                guard let value = merged.stages[f].carried[i] else { continue }
+                for s in (f + 1)..<passEnd {
+                    for (c, other) in stages[s].columnNames.enumerated() where other == name {
+                        if !later.stages[s].profiles.isEmpty { later.stages[s].profiles[c].resolve(stage: carrier.position, carried: value) }
+                        if !later.stages[s].carried.isEmpty, later.stages[s].carried[c] == .placeholder(stage: carrier.position) {
+                            later.stages[s].carried[c] = value
+                        }
                     }
                 }
             }
-            let learned = try stages[s].learn(from: stageProfiles)
-            for (name, value) in learned { fills[name, default: [:]][stages[s].position] = value }
+        }
+        for s in merged.stages.indices { merged.stages[s].merge(later.stages[s]) }
+        total = merged
+    }
+
+    /// Learns the parameters of the stages this pass fits, in order. A stage's statistics were
+    /// taken on the column as the pass saw it, so they are first replayed through the stages
+    /// before it in this pass that rewrote the column (`PipelineStage.replay`), in order.
+    package mutating func learn(from state: FitState?) throws(PreplineError) {
+        let columnSets = stages.map { Set($0.columnNames) }
+        for s in fitFrom..<passEnd {
+            if let state { try stages[s].checkAfterFit(state.stages[s]) }
+            var stageProfiles = state?.stages[s].profiles ?? stages[s].columnNames.map { _ in ColumnProfile(needs: stages[s].profileNeeds) }
+            if state != nil { recordInputMissingRatios(stage: s, stageProfiles, columnSets: columnSets) }
+            for (c, name) in stages[s].columnNames.enumerated() {
+                for e in fitFrom..<s where columnSets[e].contains(name) { stages[e].replay(&stageProfiles[c], column: name) }
+                stageProfiles[c].settleUncarried()
+            }
+            try stages[s].learn(from: stageProfiles)
         }
     }
 
@@ -140,7 +230,7 @@ package struct ExecutionPlan: Sendable {
                        weightBuffers: inout WeightBuffers, into out: inout [UInt8]) -> Int {
         var batch = makeBatch(work)
         swap(&batch.weightBuffers, &weightBuffers)
-        for stage in stages { stage.apply(&batch) }
+        for s in 0..<passEnd { applyStage(s, &batch) }
         let rows: Int
         if let label = svmlightLabel {
             batch.prepareSVMLight(label: label)
@@ -154,26 +244,24 @@ package struct ExecutionPlan: Sendable {
         return rows
     }
 
-    /// After a complete pass: an `ffill` column that never had a value is an error naming it
-    /// (unless the stage gives a fallback `value`), as for the other fill strategies.
+    /// After a complete apply pass: each stage's check of what the live carry saw (an `ffill`
+    /// column that never had a value is an error naming it, unless it has a fallback).
     package func checkCarried(_ carry: CarryBoard, file: String) throws(PreplineError) {
-        for case let fill as FillStage in stages where fill.strategy == .ffill && fill.value == nil {
-            for name in fill.columnNames where carry.finalValue(key: "\(fill.position):\(name)") == nil {
-                throw PreplineError.spec(file: file, path: "stages[\(fill.position)]",
-                                         message: "column '\(name)' has no observed values, so ffill has nothing to carry (\(fill.label)); give \"value\" as a fallback")
-            }
-        }
+        for stage in stages[..<passEnd] { try stage.checkAfterPass(carry: carry) }
+    }
+
+    /// The batch of no rows after every stage: its column names and kinds.
+    private func emptyBatch(_ emptyWork: ChunkWork) -> Batch {
+        var batch = Batch(names: header.names, columns: header.names.indices.map { .input($0) }, work: emptyWork, missing: missing)
+        for s in 0..<passEnd { applyStage(s, &batch) }
+        return batch
     }
 
     /// svmlight output: the index of the label among the final columns; a spec error when no
-    /// single column has that name, or a tfidf column is sparse (svmlight is sparse already).
+    /// single column has that name, or a stage cannot write svmlight.
     package func svmlightLabel(named label: String, emptyWork: ChunkWork, file: String) throws(PreplineError) -> Int {
-        for case let tfidf as TfidfStage in stages where tfidf.output == .sparse {
-            throw PreplineError.spec(file: file, path: "stages[\(tfidf.position)].output",
-                                     message: "svmlight output writes only non-zero weights already: use \"dense\" (\(tfidf.label))")
-        }
-        var batch = Batch(names: header.names, columns: header.names.indices.map { .input($0) }, work: emptyWork, missing: missing)
-        for stage in stages { stage.apply(&batch) }
+        for stage in stages[..<passEnd] { try stage.checkOutput(format: .svmlight) }
+        let batch = emptyBatch(emptyWork)
         guard let index = batch.names.firstIndex(of: label) else {
             throw PreplineError.spec(file: file, path: "output.label",
                                      message: "unknown column '\(label)'\(Suggestion.didYouMean(label, in: batch.names)); columns: \(Suggestion.shortList(Batch.outputNames(names: batch.names, columns: batch.columns)))")
@@ -188,16 +276,23 @@ package struct ExecutionPlan: Sendable {
 
     /// The output column names, one-hot columns expanded (known once fitted).
     package func outputNames(emptyWork: ChunkWork) -> [String] {
-        var batch = Batch(names: header.names, columns: header.names.indices.map { .input($0) }, work: emptyWork, missing: missing)
-        for stage in stages { stage.apply(&batch) }
+        let batch = emptyBatch(emptyWork)
         return Batch.outputNames(names: batch.names, columns: batch.columns)
     }
 
-    /// The spec with every stage's learned parameters under `"fitted"`.
+    /// `stageSpecs` (this plan's) with the `fitted` blocks of the stages it learned.
+    package func fittedStages(_ stageSpecs: [JSONValue]) -> [JSONValue] {
+        guard case .object(let members) = fittedSpec(.object([("stages", .array(stageSpecs))])),
+              case .array(let fitted)? = members.first?.value else { return stageSpecs }
+        return fitted
+    }
+
+    /// The spec with the learned parameters of the stages this plan fitted under `"fitted"`
+    /// (a stage learned in an earlier pass keeps the block that pass wrote).
     package func fittedSpec(_ root: JSONValue) -> JSONValue {
         guard case .object(var members) = root, let index = members.firstIndex(where: { $0.key == "stages" }),
               case .array(var stageValues) = members[index].value else { return root }
-        for stage in stages {
+        for stage in stages[fitFrom..<passEnd] {
             guard case .object(var stageMembers) = stageValues[stage.position] else { continue }
             stageMembers.removeAll { $0.key == "fitted" }
             if var fitted = stage.fittedJSON {

@@ -142,6 +142,10 @@ package struct ColumnProfile: Sendable {
     package var missing = 0
     /// Placeholder counts by the index of the stage whose fill value they stand for.
     package var placeholders: [Int: Int] = [:]
+    /// Values an ffill found nothing to carry into (missing at the very start of the data),
+    /// while its statistics are replayed: a later fill takes them as its own placeholders,
+    /// else they are missing (`settleUncarried`). Zero outside `ExecutionPlan.learn`.
+    package var uncarried = 0
 
     /// Only a profile that counts terms gets a sized term table: 16 KB per profile made a fit
     /// on 100,000 columns allocate 1.6 GB per chunk.
@@ -194,6 +198,38 @@ package struct ColumnProfile: Sendable {
         observed += other.observed
         missing += other.missing
         for (stage, count) in other.placeholders { placeholders[stage, default: 0] += count }
+    }
+
+    /// Adds the value an earlier part of the data carries into this part's leading run of
+    /// stage `stage`'s placeholders (ffill).
+    package mutating func resolve(stage: Int, carried value: CarriedValue) {
+        switch value {
+        case .number(let x): resolve(stage: stage, value: .number(x))
+        case .text(let bytes): resolve(stage: stage, value: .text(bytes))
+        case .placeholder(let other):
+            guard let count = placeholders.removeValue(forKey: stage) else { return }
+            placeholders[other, default: 0] += count
+        }
+    }
+
+    /// Stage `stage`'s placeholders have no value carried into them (the data starts missing):
+    /// held in `uncarried` while the statistics are replayed.
+    package mutating func leaveUncarried(stage: Int) {
+        guard let count = placeholders.removeValue(forKey: stage) else { return }
+        uncarried += count
+    }
+
+    /// A fill that replaces missing values takes the uncarried ones as its own placeholders.
+    package mutating func takeUncarried(asPlaceholdersOf stage: Int) {
+        guard uncarried > 0 else { return }
+        placeholders[stage, default: 0] += uncarried
+        uncarried = 0
+    }
+
+    /// After every replay: uncarried values stayed missing.
+    package mutating func settleUncarried() {
+        missing += uncarried
+        uncarried = 0
     }
 
     /// Adds the values that stage `stage`'s placeholders stand for, now that it is learned.

@@ -336,6 +336,13 @@ package struct SpecOverrides: Sendable, Equatable {
 }
 
 extension Spec {
+    /// The spec as written with `stages` in place of its stages (the fitted ones).
+    package func withStages(_ stages: [JSONValue]) -> JSONValue {
+        guard case .object(var members) = root, let index = members.firstIndex(where: { $0.key == "stages" }) else { return root }
+        members[index].value = .array(stages)
+        return .object(members)
+    }
+
     /// `root` with the spec's `schema` written inline: a schema named by a (relative) path is
     /// read where the spec is, so a fitted spec written elsewhere would not find it. A fitted
     /// spec needs nothing but itself.

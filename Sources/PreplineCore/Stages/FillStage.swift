@@ -147,12 +147,13 @@ package struct FillStage: PipelineStage {
 
     /// In the fit pass every fill leaves placeholders, constants included: a scaler before it on
     /// the same column is not applied yet, so the value is only placed once the plan replays
-    /// the stages in order (ExecutionPlan.learn).
-    package func observe(_ batch: inout Batch, into profiles: inout [ColumnProfile]) {
+    /// the stages in order (ExecutionPlan.learn, `replay`). `ffill` fills within the chunk and
+    /// leaves placeholders for its leading missing run, which the merge resolves with the value
+    /// the chunks before it carry out (`StageFitState.carried`): a chunk never waits on another.
+    package func observe(_ batch: inout Batch, into state: inout StageFitState) {
         if indicator { batch.insertFlagSlots(after: bound) }
         if strategy == .ffill {
-            // Nothing to learn; later stages see the filled values themselves.
-            for (i, c) in bound.enumerated() { forwardFill(&batch, column: c, name: boundNames[i]) }
+            for (i, c) in bound.enumerated() { state.carried[i] = forwardFillObserving(&batch, column: c, name: boundNames[i]) }
             return
         }
         let learns = strategy != .constant && !hasLearned
@@ -160,7 +161,7 @@ package struct FillStage: PipelineStage {
             let name = boundNames[i]
             if numeric.contains(name) {
                 var numbers = batch.numberColumn(c, stage: label)
-                if learns { profiles[i].observe(numbers: numbers, where: batch.work.isGood) }
+                if learns { state.profiles[i].observe(numbers: numbers, where: batch.work.isGood) }
                 let flags = indicator ? numbers.map { $0.isNaN && Placeholder.stage(of: $0) == nil ? UInt8(1) : 0 } : []
                 let replacement = Placeholder.number(stage: position)
                 for r in numbers.indices where numbers[r].isNaN && Placeholder.stage(of: numbers[r]) == nil { numbers[r] = replacement }
@@ -168,7 +169,7 @@ package struct FillStage: PipelineStage {
                 if indicator { batch.columns[c + 1] = .flags(flags) }
             } else {
                 var text = batch.textColumn(c)
-                if learns { profiles[i].observe(text: text, in: batch, where: batch.work.isGood) }
+                if learns { state.profiles[i].observe(text: text, in: batch, where: batch.work.isGood) }
                 let flags = indicator ? text.refs.map { $0 == TextColumn.missing ? UInt8(1) : 0 } : []
                 let replacement = Placeholder.ref(stage: position)
                 for r in text.refs.indices where text.refs[r] == TextColumn.missing { text.refs[r] = replacement }
@@ -178,9 +179,8 @@ package struct FillStage: PipelineStage {
         }
     }
 
-    package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) -> [String: FillValue] {
-        if strategy == .ffill { return [:] }
-        if strategy == .constant || hasLearned { return values }
+    package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) {
+        if strategy == .ffill || strategy == .constant || hasLearned { return }
         defer { hasLearned = true }
         for (i, name) in boundNames.enumerated() {
             let profile = profiles[i]
@@ -204,7 +204,48 @@ package struct FillStage: PipelineStage {
             case .constant, .ffill: break
             }
         }
-        return values
+    }
+
+    /// A later stage's statistics count this fill's placeholders: they are its value. An
+    /// ffill's placeholders left at the start of the data (nothing carried in) take the
+    /// fallback `value`, or stay missing, or become a later fill's (`uncarried`).
+    package func replay(_ profile: inout ColumnProfile, column: String) {
+        if strategy == .ffill {
+            if let start = startValue(for: column) {
+                profile.resolve(stage: position, value: start)
+            } else {
+                profile.leaveUncarried(stage: position)
+            }
+            return
+        }
+        profile.takeUncarried(asPlaceholdersOf: position)
+        if let value = values[column] { profile.resolve(stage: position, value: value) }
+    }
+
+    package func passesStatistics(of column: String) -> Bool { true }
+    package var mayDeferLaterStages: Bool { false }
+    package var carriesAcrossChunks: Bool { strategy == .ffill }
+
+    /// The value an ffill carries into the start of the data: the fallback `value`, if given.
+    private func startValue(for column: String) -> FillValue? {
+        value.map { _ in constantValue(forNumbers: numeric.contains(column)) }
+    }
+
+    private func noValueToCarry(_ name: String) -> PreplineError {
+        PreplineError.spec(file: file, path: "stages[\(position)]",
+                           message: "column '\(name)' has no observed values, so ffill has nothing to carry (\(label)); give \"value\" as a fallback")
+    }
+
+    /// An `ffill` column that never had a value is an error naming it (unless the stage gives a
+    /// fallback `value`), as for the other fill strategies.
+    package func checkAfterPass(carry: CarryBoard) throws(PreplineError) {
+        guard strategy == .ffill, value == nil else { return }
+        for name in boundNames where carry.finalValue(key: "\(position):\(name)") == nil { throw noValueToCarry(name) }
+    }
+
+    package func checkAfterFit(_ state: StageFitState) throws(PreplineError) {
+        guard strategy == .ffill, value == nil else { return }
+        for (i, name) in boundNames.enumerated() where state.carried[i] == nil { throw noValueToCarry(name) }
     }
 
     package func apply(_ batch: inout Batch) {
@@ -283,6 +324,37 @@ extension FillStage: StageDescribing {
     }
 
     package var columnEffect: String? { indicator ? "adds <col>_missing (0/1) after each column" : nil }
+
+    /// Fit mode's `ffill` of one column: within the chunk as `forwardFill`, but the leading
+    /// missing run (before the chunk's first value) gets this stage's placeholders, which the
+    /// merge resolves with what the data before carries out. Returns the chunk's last value
+    /// (nil: none). Rows are the good ones only: re-observing a chunk without a rejected row
+    /// gives the same result as if it had never been there.
+    private func forwardFillObserving(_ batch: inout Batch, column c: Int, name: String) -> CarriedValue? {
+        if numeric.contains(name) {
+            var numbers = batch.numberColumn(c, stage: label)
+            if indicator { batch.columns[c + 1] = .flags(numbers.map { $0.isNaN && Placeholder.stage(of: $0) == nil ? 1 : 0 }) }
+            var current = Placeholder.number(stage: position)
+            var seen = false
+            for r in numbers.indices where batch.work.isGood(r) {
+                let x = numbers[r]
+                if x.isNaN && Placeholder.stage(of: x) == nil { numbers[r] = current } else { current = x; seen = true }
+            }
+            batch.columns[c] = .numbers(numbers)
+            return seen ? CarriedValue(number: current) : nil
+        }
+        var text = batch.textColumn(c)
+        if indicator { batch.columns[c + 1] = .flags(text.refs.map { $0 == TextColumn.missing ? 1 : 0 }) }
+        var current = Placeholder.ref(stage: position)
+        var seen = false
+        for r in text.refs.indices where batch.work.isGood(r) {
+            if text.refs[r] == TextColumn.missing { text.refs[r] = current } else { current = text.refs[r]; seen = true }
+        }
+        batch.columns[c] = .text(text)
+        guard seen else { return nil }
+        if let stage = Placeholder.stage(ofRef: current) { return .placeholder(stage: stage) }
+        return batch.bytes(of: current, in: text).map { .text(Array($0)) }
+    }
 
     /// `ffill`: a missing value takes the last value seen before it in input order (pandas'
     /// `ffill`). Within a chunk that is local; the chunk's leading missing values take the value

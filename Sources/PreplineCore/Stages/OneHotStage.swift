@@ -173,11 +173,23 @@ package struct OneHotStage: PipelineStage {
                 encodings[name] = Encoding(column: name, categories: givenCategories[name]!, infrequent: [], drop: drop)
             }
         }
+        // The output columns a later stage may name: known when this stage runs with its
+        // categories; otherwise a stage naming them fits in the next pass.
+        for name in boundNames {
+            if columns.stageRunsLearned, let encoding = encodings[name] {
+                columns.blocks[name] = encoding.names
+            } else {
+                columns.namesLearnedLater[name] = label
+            }
+        }
     }
+
+    /// Its output columns are new: a later stage that names them waits for the categories.
+    package var mayDeferLaterStages: Bool { true }
 
     /// In the fit pass, a value outside given categories under `handle_unknown: error` is a
     /// row-level error already (scikit-learn raises in fit), so that row is fitted by no stage.
-    package func observe(_ batch: inout Batch, into profiles: inout [ColumnProfile]) {
+    package func observe(_ batch: inout Batch, into state: inout StageFitState) {
         for (i, c) in bound.enumerated() {
             let text = batch.textColumn(c)
             if handleUnknown == .error, let given = givenCategories[boundNames[i]] {
@@ -189,7 +201,7 @@ package struct OneHotStage: PipelineStage {
                     }
                 }
             }
-            profiles[i].observe(text: text, in: batch, where: batch.work.isGood)
+            state.profiles[i].observe(text: text, in: batch, where: batch.work.isGood)
             batch.columns[c] = .text(text)
         }
     }
@@ -199,8 +211,8 @@ package struct OneHotStage: PipelineStage {
         "set stages[\(position)].handle_unknown to \"ignore\" to encode categories the stage does not know as all zeros"
     }
 
-    package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) -> [String: FillValue] {
-        guard encodings.isEmpty else { return [:] }
+    package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) {
+        guard encodings.isEmpty else { return }
         for (i, name) in boundNames.enumerated() {
             let profile = profiles[i]
             var counts: [[UInt8]?: Int] = [:]
@@ -220,7 +232,6 @@ package struct OneHotStage: PipelineStage {
             encodings[name] = Encoding(column: name, categories: categories,
                                        infrequent: infrequentCategories(categories, counts: counts, rows: rows), drop: drop)
         }
-        return [:]
     }
 
     /// scikit-learn's `_identify_infrequent`: below `min_frequency`, then beyond

@@ -122,16 +122,16 @@ package struct ScaleStage: PipelineStage {
 
     }
 
-    package func observe(_ batch: inout Batch, into profiles: inout [ColumnProfile]) {
+    package func observe(_ batch: inout Batch, into state: inout StageFitState) {
         for (i, c) in bound.enumerated() {
             let numbers = batch.numberColumn(c, stage: label)
-            if parameters.isEmpty { profiles[i].observe(numbers: numbers, where: batch.work.isGood) }
+            if parameters.isEmpty { state.profiles[i].observe(numbers: numbers, where: batch.work.isGood) }
             batch.columns[c] = .numbers(numbers)
         }
     }
 
-    package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) -> [String: FillValue] {
-        guard parameters.isEmpty else { return [:] }
+    package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) {
+        guard parameters.isEmpty else { return }
         for (i, name) in boundNames.enumerated() {
             let profile = profiles[i]
             var p = Parameters()
@@ -177,11 +177,20 @@ package struct ScaleStage: PipelineStage {
             }
             parameters[name] = p
         }
-        return [:]
     }
 
+    /// The fit pass reads the column unscaled: a later stage's statistics are mapped through
+    /// the learned formula (extremes, value counts and categories exactly; moments by algebra).
+    package func replay(_ profile: inout ColumnProfile, column: String) {
+        guard let slope = slope(for: column) else { return }
+        profile.map(through: { transform($0, column: column) }, slope: slope)
+    }
+
+    package func passesStatistics(of column: String) -> Bool { true }
+    package var mayDeferLaterStages: Bool { false }
+
     /// The slope of the learned map for `column` (for rewriting later stages' statistics).
-    package func slope(for column: String) -> Double? {
+    private func slope(for column: String) -> Double? {
         guard let p = parameters[column] else { return nil }
         switch method {
         case .zscore: return withScaling ? 1 / p.scale : 1
@@ -192,7 +201,7 @@ package struct ScaleStage: PipelineStage {
     }
 
     /// One value through the learned map, with scikit-learn's operations in its order.
-    package func transform(_ x: Double, column: String) -> Double {
+    private func transform(_ x: Double, column: String) -> Double {
         transform(x, parameters[column]!)
     }
 

@@ -32,20 +32,57 @@ package protocol PipelineStage: Sendable {
     /// What each bound column's fit profile must collect.
     var profileNeeds: ColumnProfile.Needs { get }
 
-    /// Fit mode: records statistics of its columns into `profiles` (one per bound column), then
-    /// rewrites them for later stages, with placeholders where the value is learned later.
-    func observe(_ batch: inout Batch, into profiles: inout [ColumnProfile])
-    /// Learns its parameters from the merged profiles (placeholders already resolved).
-    /// Returns the fill value each column gets, for stages after it to resolve placeholders.
-    mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) -> [String: FillValue]
+    /// Fit mode: records statistics of its columns into `state` (a profile per bound column,
+    /// and what it carries out of the chunk), then rewrites them for later stages, with
+    /// placeholders where the value is learned later or carried in from earlier chunks. Never
+    /// waits on another chunk: the fit of a chunk is a pure function of its rows.
+    func observe(_ batch: inout Batch, into state: inout StageFitState)
+    /// Learns its parameters from the merged profiles (already replayed through the stages
+    /// before it on each column, see `replay`).
+    mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError)
     /// Transforms a batch with the learned parameters.
     func apply(_ batch: inout Batch)
+
+    /// How a value of `column` passes through this (now learned) stage, applied to a later
+    /// stage's statistics that the same fit pass took before this stage's parameters were
+    /// known: a fill adds the values its placeholders stand for, a scaler maps the statistics
+    /// through its formula. Only called when `passesStatistics(of:)` is true.
+    func replay(_ profile: inout ColumnProfile, column: String)
+    /// Whether a later stage on `column` can fit in the same pass as this stage (its statistics
+    /// then replayed through `replay`); false: it fits in the next pass, once this stage is learned.
+    func passesStatistics(of column: String) -> Bool
+    /// Whether a later stage may need a pass of its own because of this one (it produces
+    /// columns, or cannot replay): the fit then keeps stdin in a file, to read it again.
+    var mayDeferLaterStages: Bool { get }
+    /// What this stage carries from one chunk into the next (ffill's last value), per column;
+    /// empty for stages that carry nothing. A later chunk's placeholders of this stage are the
+    /// value an earlier chunk carries out (`ExecutionPlan.merge`).
+    var carriesAcrossChunks: Bool { get }
+
+    /// Checks the whole bound plan for a combination this stage cannot run in.
+    func checkPlan(_ stages: [any PipelineStage]) throws(PreplineError)
+    /// Checks the output format (svmlight writes only non-zero weights already).
+    func checkOutput(format: OutputFormat) throws(PreplineError)
+    /// After a complete pass in apply mode (the live carry): a stage that needs a value seen
+    /// somewhere in the data says so.
+    func checkAfterPass(carry: CarryBoard) throws(PreplineError)
+    /// After a complete fit pass: the same check on the merged fit state.
+    func checkAfterFit(_ state: StageFitState) throws(PreplineError)
 }
 
 extension PipelineStage {
     package var label: String { "stages[\(position)] \(Self.kind)" }
     package mutating func setNumeric(_ names: Set<String>) throws(PreplineError) {}
     package mutating func planBound(_ columns: PlanColumns) throws(PreplineError) {}
+    package func replay(_ profile: inout ColumnProfile, column: String) {}
+    /// A stage with nothing to learn leaves final values; one that learns cannot replay unless it says so.
+    package func passesStatistics(of column: String) -> Bool { isFitted }
+    package var mayDeferLaterStages: Bool { !isFitted }
+    package var carriesAcrossChunks: Bool { false }
+    package func checkPlan(_ stages: [any PipelineStage]) throws(PreplineError) {}
+    package func checkOutput(format: OutputFormat) throws(PreplineError) {}
+    package func checkAfterPass(carry: CarryBoard) throws(PreplineError) {}
+    package func checkAfterFit(_ state: StageFitState) throws(PreplineError) {}
 }
 
 /// The logical columns at some point of the pipeline, for binding stages to them.
@@ -53,9 +90,20 @@ package struct PlanColumns: Sendable {
     package var names: [String]
     /// Columns a stage has expanded (one-hot): later stages cannot name them.
     package var expandedBy: [String: String] = [:]
-    /// The last learned-parameter stage that rewrote each column (fill, scale), so a second
-    /// learned stage can be refused where one fit pass cannot give scikit-learn's result.
-    package var scaledBy: [String: String] = [:]
+    /// Expanded blocks whose output names are known here (a learned one-hot that runs with its
+    /// parameters): the block's column name → its output names. A stage that names one of them
+    /// (`<col>_<category>`, or a glob starting `<col>_`) expands the block in place into one
+    /// column per output name, right before that stage runs (`takeExpansions`).
+    package var blocks: [String: [String]] = [:]
+    /// Expanded columns whose output names this fit pass learns: a stage that names
+    /// `<col>_…` fits in the next pass. Column name → the stage that expands it.
+    package var namesLearnedLater: [String: String] = [:]
+    /// Blocks expanded by the stage being bound: the block's index before its expansion.
+    private(set) var expansions: [Int] = []
+    /// Set by the plan before each stage binds: true when the stage runs with learned
+    /// parameters in this run (apply, or learned in an earlier fit pass), so the columns it
+    /// produces are known now.
+    package var stageRunsLearned = true
     /// Columns a `tokenize` stage has tokenized and no `tfidf` has consumed yet: a `tfidf` on
     /// such a column tokenizes with these options (tokens never materialize between the two).
     package var tokenized: [String: (stage: Int, tokenizer: Tokenizer)] = [:]
@@ -79,11 +127,48 @@ package struct PlanColumns: Sendable {
 
     /// The columns a stage at `position` names, as indexes and names, checked against its
     /// fitted block (`fittedNames`, empty when not fitted): the start of every stage's `bind`.
-    package func bindStage(_ selectors: [String], position: Int, fittedNames: [String] = []) throws(PreplineError) -> (indexes: [Int], names: [String]) {
+    package mutating func bindStage(_ selectors: [String], position: Int, fittedNames: [String] = []) throws(PreplineError) -> (indexes: [Int], names: [String]) {
+        expandBlocks(for: selectors)
         let indexes = try resolve(selectors, path: "stages[\(position)].columns")
         let bound = indexes.map { names[$0] }
         try checkFitted(fittedNames, bound: bound, position: position)
         return (indexes, bound)
+    }
+
+    /// The blocks the stage just bound expanded (indexes before expansion, in order); cleared.
+    package mutating func takeExpansions() -> [Int] {
+        defer { expansions = [] }
+        return expansions
+    }
+
+    /// Why a stage naming `selectors` must wait for the next fit pass: a selector aimed at the
+    /// output names of a column expanded by a stage this pass learns. Nil: it binds now.
+    package func deferral(of selectors: [String]) -> String? {
+        guard !namesLearnedLater.isEmpty else { return nil }
+        let existing = Set(names)
+        for selector in selectors where !existing.contains(selector) {
+            for (column, stage) in namesLearnedLater where selector.hasPrefix("\(column)_") {
+                return "'\(selector)' names columns that \(stage) makes from '\(column)', known once it is fitted"
+            }
+        }
+        return nil
+    }
+
+    /// Expands, in place, the blocks a selector is aimed at (`<col>_…`) that hold a member it
+    /// names or matches, so `resolve` finds their output columns.
+    private mutating func expandBlocks(for selectors: [String]) {
+        guard !blocks.isEmpty else { return }
+        for selector in selectors {
+            for (column, members) in blocks where selector.hasPrefix("\(column)_") {
+                let glob = Glob.isPattern(selector) ? Glob(selector) : nil
+                guard members.contains(where: { glob?.matches($0) ?? ($0 == selector) }),
+                      let index = names.firstIndex(where: { $0 == column && expandedBy[$0] != nil }) else { continue }
+                names.replaceSubrange(index...index, with: members)
+                expandedBy[column] = nil
+                blocks[column] = nil
+                expansions.append(index)
+            }
+        }
     }
 
     /// Indexes of the columns a stage names (globs `*` and `?` allowed), in spec order.

@@ -170,7 +170,20 @@ package struct TfidfStage: PipelineStage {
         if fits.isEmpty, let givenVocabulary, !useIDF {
             for name in boundNames { fits[name] = Fit(vocabulary: givenVocabulary, idf: nil) }
         }
+        // Dense weight columns a later stage may name (`<col>_<term>`): known when this stage
+        // runs with its vocabulary; otherwise a stage naming them fits in the next pass.
+        guard output == .dense else { return }
+        for name in boundNames {
+            if columns.stageRunsLearned, let fit = fits[name] {
+                columns.blocks[name] = fit.vocabulary.map { "\(name)_\(LosslessText.string($0))" }
+            } else {
+                columns.namesLearnedLater[name] = label
+            }
+        }
     }
+
+    /// Its dense weight columns are new: a later stage that names them waits for the vocabulary.
+    package var mayDeferLaterStages: Bool { output == .dense }
 
     /// Counts each term once per document it occurs in, and in total.
     private struct CountingSink: TermSink {
@@ -183,7 +196,7 @@ package struct TfidfStage: PipelineStage {
         }
     }
 
-    package func observe(_ batch: inout Batch, into profiles: inout [ColumnProfile]) {
+    package func observe(_ batch: inout Batch, into state: inout StageFitState) {
         var scratch = TokenScratch()
         let only = givenVocabulary.map { TermTable($0) }
         for (i, c) in bound.enumerated() {
@@ -195,11 +208,11 @@ package struct TfidfStage: PipelineStage {
             for r in 0..<batch.rowCount where batch.work.isGood(r) {
                 let ref = text.refs[r]
                 if let stage = Placeholder.stage(ofRef: ref) {
-                    profiles[i].placeholders[stage, default: 0] += 1
+                    state.profiles[i].placeholders[stage, default: 0] += 1
                     continue
                 }
                 guard let bytes = batch.bytes(of: ref, in: text) else {
-                    profiles[i].missing += 1
+                    state.profiles[i].missing += 1
                     continue
                 }
                 sink.counts.nextDocument()
@@ -207,15 +220,15 @@ package struct TfidfStage: PipelineStage {
                     batch.work.reject(record: r, reason: TokenizeStage.invalidUTF8(column: boundNames[i], offset: bad, label: tokenizer.label), fix: TokenizeStage.invalidUTF8Fix)
                     continue
                 }
-                profiles[i].observed += 1
+                state.profiles[i].observed += 1
             }
-            profiles[i].terms = sink.counts
+            state.profiles[i].terms = sink.counts
             batch.columns[c] = .text(text)
         }
     }
 
-    package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) -> [String: FillValue] {
-        guard fits.isEmpty else { return [:] }
+    package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) {
+        guard fits.isEmpty else { return }
         for (i, name) in boundNames.enumerated() {
             var counts = profiles[i].terms
             var scratch = TokenScratch()
@@ -240,7 +253,13 @@ package struct TfidfStage: PipelineStage {
             }
             fits[name] = Fit(vocabulary: vocabulary, idf: idf)
         }
-        return [:]
+    }
+
+    /// svmlight writes only the non-zero weights already: a sparse tfidf has no place in it.
+    package func checkOutput(format: OutputFormat) throws(PreplineError) {
+        guard format == .svmlight, output == .sparse else { return }
+        throw PreplineError.spec(file: file, path: "stages[\(position)].output",
+                                 message: "svmlight output writes only non-zero weights already: use \"dense\" (\(label))")
     }
 
     /// CountVectorizer's `_limit_features`: keep terms with min_df <= df <= max_df, then the

@@ -43,9 +43,20 @@ package struct TokenizeStage: PipelineStage {
         for name in boundNames { consumers[name] = columns.tokenConsumers["\(position):\(name)"] }
     }
 
-    package func observe(_ batch: inout Batch, into profiles: inout [ColumnProfile]) { apply(&batch) }
+    package func observe(_ batch: inout Batch, into state: inout StageFitState) { apply(&batch) }
 
-    package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) -> [String: FillValue] { [:] }
+    package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) {}
+
+    /// Between a `tokenize` and the `tfidf` that consumes its tokens, no stage may rewrite the
+    /// column: the tokens are never materialized there, so that stage would see the raw text.
+    package func checkPlan(_ stages: [any PipelineStage]) throws(PreplineError) {
+        for (name, consumer) in consumers {
+            if let between = stages.first(where: { $0.position > position && $0.position < consumer && $0.columnNames.contains(name) }) {
+                throw PreplineError.spec(file: file, path: "stages[\(between.position)]",
+                                         message: "column '\(name)' is tokenized by \(label) for the tfidf at stages[\(consumer)]; no stage may rewrite it in between (\(between.label))")
+            }
+        }
+    }
 
     package func apply(_ batch: inout Batch) {
         var scratch = TokenScratch()

@@ -1,35 +1,85 @@
 import Foundation
 
-/// The fitting pass shared by `run` and `fit`: one parallel read that gathers every stage's
-/// mergeable statistics, merged in input order, then learned stage by stage.
+/// Fitting, shared by `run` and `fit`: one parallel read per fit pass, each gathering the
+/// mergeable fit state of the stages that pass fits (merged in input order), then learning
+/// them stage by stage. Most specs fit in one pass; a stage that names columns an earlier stage
+/// makes (`scale` on `city_*` after `onehot city`) fits in the next one, on the data as the
+/// stages learned before it leave it (`ExecutionPlan`, `fitFrom` / `passEnd`).
 package enum FitPass {
-    /// Learns the spec's parameters from `inputs`; returns the fitted plan and how many rows
-    /// were left out of the statistics (row-level errors under `on_error: skip` or `reject`).
+    /// What a fit learned.
+    package struct Outcome: Sendable {
+        /// Every stage learned, ready to apply.
+        package var plan: ExecutionPlan
+        /// The spec's stages with their `fitted` blocks.
+        package var fittedStages: [JSONValue]
+        /// Rows left out of the statistics (row-level errors under `on_error: skip` or `reject`).
+        package var rowsLeftOut: Int
+        /// Records read in one pass.
+        package var records: Int
+        /// How many passes over the data the fit took.
+        package var passes: Int
+    }
+
+    /// Learns the spec's parameters from `inputs`; nil when the input is empty.
     /// Every stage learns anew: the `fitted` blocks of a fitted spec given to `fit` or `run` are
     /// dropped (only `apply` uses them), as scikit-learn's `fit` always refits.
     package static func run(spec: Spec, inputs: [String], displayNames: [String], engine: EngineOptions,
-                            counters: EngineCounters) throws(PreplineError) -> (plan: ExecutionPlan, rowsLeftOut: Int)? {
-        var spec = spec
-        spec.stages = spec.stagesToFit
+                            counters: EngineCounters) throws(PreplineError) -> Outcome? {
+        var stageSpecs = spec.stagesToFit
+        var inputs = inputs
+        // stdin is read once per pass: kept in a file when a later pass may be needed.
+        var spool: StdinSpool?
+        defer { _ = spool }
+        if let stdinIndex = inputs.firstIndex(of: "-"), try mayNeedSeveralPasses(stageSpecs, file: spec.file) {
+            spool = try StdinSpool()
+            inputs[stdinIndex] = spool!.path
+        }
+        var fitFrom = 0
+        var passes = 0
+        while true {
+            passes += 1
+            guard let pass = try runPass(spec: spec, stageSpecs: stageSpecs, fitFrom: fitFrom, inputs: inputs,
+                                         displayNames: displayNames, engine: engine, counters: counters) else { return nil }
+            stageSpecs = pass.plan.fittedStages(stageSpecs)
+            if pass.plan.passEnd == pass.plan.stages.count {
+                // One pass: the learned plan applies as it is; after several, it is bound anew
+                // with every stage learned (the columns later stages name exist only then).
+                let plan = passes == 1 ? pass.plan : try ExecutionPlan(stageSpecs: stageSpecs, header: pass.plan.header, dialect: spec.input, file: spec.file)
+                return Outcome(plan: plan, fittedStages: stageSpecs, rowsLeftOut: pass.rowsLeftOut, records: pass.records, passes: passes)
+            }
+            fitFrom = pass.plan.passEnd
+        }
+    }
+
+    /// Whether some stage before the last may make a later one wait for another pass.
+    private static func mayNeedSeveralPasses(_ stageSpecs: [JSONValue], file: String) throws(PreplineError) -> Bool {
+        for (position, value) in stageSpecs.enumerated().dropLast() {
+            if try StageRegistry.decode(value, position: position, file: file).mayDeferLaterStages { return true }
+        }
+        return false
+    }
+
+    /// One read of the inputs that fits `stages[fitFrom..<passEnd]`.
+    private static func runPass(spec: Spec, stageSpecs: [JSONValue], fitFrom: Int, inputs: [String], displayNames: [String],
+                                engine: EngineOptions, counters: EngineCounters) throws(PreplineError) -> (plan: ExecutionPlan, rowsLeftOut: Int, records: Int)? {
         var plan: ExecutionPlan?
-        var total: [[ColumnProfile]]?
+        var total: FitState?
         var rowsLeftOut = 0
         var recordsSeen = 0
         let box = PlanBox()
-        let carry = CarryBoard()
         let header = try StreamingEngine.run(
-            inputs: inputs, displayNames: displayNames, dialect: spec.input, options: engine.keepingIssues(for: spec.output.onError == .fail ? .fail : .skip), counters: counters, carry: carry,
+            inputs: inputs, displayNames: displayNames, dialect: spec.input, options: engine.keepingIssues(for: spec.output.onError == .fail ? .fail : .skip), counters: counters,
             // A schema checks every column of every row, so only a schema-less fit may split
             // just the leading columns its stages read.
             leadingColumnsRead: { [hasSchema = spec.schema != nil] _ in hasSchema ? nil : box.plan!.leadingInputColumnsRead },
             onHeader: { header throws(PreplineError) in
-                plan = try ExecutionPlan(stageSpecs: spec.stages, header: header, dialect: spec.input, file: spec.file)
+                plan = try ExecutionPlan(stageSpecs: stageSpecs, header: header, dialect: spec.input, file: spec.file, fitFrom: fitFrom)
                 box.plan = plan
             },
             makeProcessor: { [schema = spec.schema] header in
                 let plan = box.plan!
                 let rowChecker = SchemaValidator.rowChecker(schema: schema, header: header)
-                return { (work: inout ChunkWork) throws(PreplineError) -> [[ColumnProfile]] in
+                return { (work: inout ChunkWork) throws(PreplineError) -> FitState in
                     rowChecker?.rejectBadRows(&work)
                     return plan.observe(&work)
                 }
@@ -41,13 +91,12 @@ package enum FitPass {
                     throw PreplineError.rowsFailed(delivery.issues, file: displayNames[delivery.inputIndex], recordsRead: recordsSeen)
                 }
                 rowsLeftOut += delivery.issues.total
-                ExecutionPlan.merge(&total, delivery.payload)
+                box.plan!.merge(&total, delivery.payload)
                 return true
             })
         guard header != nil, var fitted = plan else { return nil }
-        try fitted.checkCarried(carry, file: spec.file)
         try fitted.learn(from: total)
-        return (fitted, rowsLeftOut)
+        return (fitted, rowsLeftOut, recordsSeen)
     }
 }
 

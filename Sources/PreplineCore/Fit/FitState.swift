@@ -1,0 +1,53 @@
+/// What a carrying stage (ffill) carries out of a part of the data: the last value it saw, or
+/// the placeholder of an earlier fill whose value is learned later.
+package enum CarriedValue: Sendable, Equatable {
+    case number(Double)
+    case text([UInt8])
+    case placeholder(stage: Int)
+
+    /// The number in a numeric column's cell (a placeholder as its NaN payload).
+    package var cellNumber: Double {
+        switch self {
+        case .number(let x): return x
+        case .placeholder(let stage): return Placeholder.number(stage: stage)
+        case .text(let bytes): return bytes.withUnsafeBufferPointer { NumberText.parse($0) } ?? .nan
+        }
+    }
+
+    /// The value of a numeric cell seen by ffill (placeholders kept as such).
+    package init(number x: Double) {
+        if let stage = Placeholder.stage(of: x) { self = .placeholder(stage: stage) } else { self = .number(x) }
+    }
+}
+
+/// One stage's part of a fit state.
+package struct StageFitState: Sendable {
+    /// One profile per bound column (empty for a stage this pass does not fit).
+    package var profiles: [ColumnProfile]
+    /// Per bound column, what the stage carries out of the data seen (nil: no value seen);
+    /// empty for a stage that carries nothing.
+    package var carried: [CarriedValue?]
+
+    package init(profiles: [ColumnProfile], carried: [CarriedValue?]) {
+        self.profiles = profiles
+        self.carried = carried
+    }
+
+    /// Appends the state of the data after this one. The later part's carry placeholders must be
+    /// resolved first (`ExecutionPlan.merge`).
+    package mutating func merge(_ later: StageFitState) {
+        for c in profiles.indices { profiles[c].merge(later.profiles[c]) }
+        for c in carried.indices where later.carried[c] != nil { carried[c] = later.carried[c] }
+    }
+}
+
+/// Everything one fit pass accumulates, for one chunk or merged over many: each stage's
+/// mergeable statistics per bound column (with row, missing and placeholder counts) and what
+/// ffill carries out of the data (its boundary: the placeholders of its leading missing run
+/// and its last value). A value: chunks merge it in input order (`ExecutionPlan.merge`, which
+/// is associative), so no chunk of a fit waits on another, and parts fitted apart merge alike.
+package struct FitState: Sendable {
+    package var stages: [StageFitState]
+
+    package init(stages: [StageFitState]) { self.stages = stages }
+}
