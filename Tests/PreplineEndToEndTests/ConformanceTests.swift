@@ -9,8 +9,7 @@ struct ConformanceTests {
     /// Cases that need a feature this version refuses with a spec error (exit 2): each must keep
     /// failing exactly that way. A gap that starts passing fails this test until it is removed
     /// from the list, so the list can only shrink honestly.
-    static let knownGaps: [String: String] = [
-    ]
+    static let knownGaps: [String: String] = [:]
 
     @Test("every case agrees with scikit-learn, or is a listed refusal")
     func conformance() throws {

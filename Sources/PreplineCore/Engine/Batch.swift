@@ -87,6 +87,9 @@ package struct Batch {
     package var dialect = InputDialect()
     /// The worker's recycled buffers for dense weight blocks, lent to this batch.
     package var weightBuffers = WeightBuffers()
+    /// What the chunk's ffill stages carry out (key, last value), posted to the carry board by
+    /// the plan after every stage has run.
+    package var carriesOut: [(key: String, value: FillValue?)] = []
 
     package var rowCount: Int { work.parsed.recordCount }
 

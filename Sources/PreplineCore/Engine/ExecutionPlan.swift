@@ -143,7 +143,8 @@ package struct ExecutionPlan: Sendable {
     /// Fit pass, per chunk: every fitting stage's statistics for its columns. A row that some
     /// stage rejects is left out of every stage's statistics: when a stage rejects rows the
     /// others had already counted, the chunk is observed again without them (rare: only bad
-    /// data). Pure: nothing here depends on another chunk, so re-observing changes nothing else.
+    /// data). In the first pass nothing here depends on another chunk; in a later one, only an
+    /// ffill learned before reads what the chunk before it carries out (posted once final).
     package func observe(_ work: inout ChunkWork) -> FitState {
         while true {
             var batch = makeBatch(work)
@@ -158,7 +159,12 @@ package struct ExecutionPlan: Sendable {
                 }
             }
             work = batch.work
-            if work.badRecordCount == badBefore { return state }
+            if work.badRecordCount == badBefore {
+                // An ffill learned in an earlier pass runs with the live carry, as in apply: its
+                // value is posted once the chunk is final, so nothing depends on timing.
+                for (key, value) in batch.carriesOut { work.carry.post(work.sequence, key: key, value: value) }
+                return state
+            }
         }
     }
 
@@ -230,7 +236,18 @@ package struct ExecutionPlan: Sendable {
                        weightBuffers: inout WeightBuffers, into out: inout [UInt8]) -> Int {
         var batch = makeBatch(work)
         swap(&batch.weightBuffers, &weightBuffers)
-        for s in 0..<passEnd { applyStage(s, &batch) }
+        while true {
+            let badBefore = batch.work.badRecordCount
+            for s in 0..<passEnd { applyStage(s, &batch) }
+            if batch.work.badRecordCount == badBefore { break }
+            // A stage rejected rows that an earlier one (ffill) had already used: run the chunk
+            // again without them, as the fit does (rare: only bad data).
+            batch.weightBuffers.recycle(&batch.columns)
+            swap(&batch.weightBuffers, &weightBuffers)
+            batch = makeBatch(batch.work)
+            swap(&batch.weightBuffers, &weightBuffers)
+        }
+        for (key, value) in batch.carriesOut { batch.work.carry.post(batch.work.sequence, key: key, value: value) }
         let rows: Int
         if let label = svmlightLabel {
             batch.prepareSVMLight(label: label)

@@ -114,7 +114,13 @@ package struct Moments: Sendable, Equatable {
 /// in input order. Values that an earlier stage's learned fill will produce are counted as
 /// placeholders and added once that fill is learned, so chained fits need no extra data pass.
 package struct ColumnProfile: Sendable {
-    package struct Needs: Sendable, OptionSet {
+    /// A text an earlier fill puts in place of `count` missing documents.
+    package struct FilledDocument: Sendable, Codable, Equatable {
+        package var text: [UInt8]
+        package var count: Int
+    }
+
+    package struct Needs: Sendable, OptionSet, Codable {
         package let rawValue: Int
         package init(rawValue: Int) { self.rawValue = rawValue }
         package static let moments = Needs(rawValue: 1)
@@ -137,7 +143,7 @@ package struct ColumnProfile: Sendable {
     package var terms: TermCounts
     /// Texts an earlier stage's learned fill put in place of missing values, with how many
     /// documents they are: the stage that needs their terms tokenizes them once in `learn`.
-    package var filledDocuments: [(text: [UInt8], count: Int)] = []
+    package var filledDocuments: [FilledDocument] = []
     package var observed = 0
     package var missing = 0
     /// Placeholder counts by the index of the stage whose fill value they stand for.
@@ -246,11 +252,11 @@ package struct ColumnProfile: Sendable {
                     var bytes: [UInt8] = []
                     NumberText.append(x, to: &bytes)
                     if needs.contains(.textCounts) { textCounts[bytes, default: 0] += count }
-                    if needs.contains(.terms) { filledDocuments.append((bytes, count)) }
+                    if needs.contains(.terms) { filledDocuments.append(FilledDocument(text: bytes, count: count)) }
                 }
             case .text(let bytes):
                 if needs.contains(.textCounts) { textCounts[bytes, default: 0] += count }
-                if needs.contains(.terms) { filledDocuments.append((bytes, count)) }
+                if needs.contains(.terms) { filledDocuments.append(FilledDocument(text: bytes, count: count)) }
             }
         }
     }

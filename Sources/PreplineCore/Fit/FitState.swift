@@ -1,6 +1,6 @@
 /// What a carrying stage (ffill) carries out of a part of the data: the last value it saw, or
 /// the placeholder of an earlier fill whose value is learned later.
-package enum CarriedValue: Sendable, Equatable {
+package enum CarriedValue: Sendable, Equatable, Codable {
     case number(Double)
     case text([UInt8])
     case placeholder(stage: Int)

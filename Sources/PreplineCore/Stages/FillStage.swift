@@ -358,7 +358,9 @@ extension FillStage: StageDescribing {
 
     /// `ffill`: a missing value takes the last value seen before it in input order (pandas'
     /// `ffill`). Within a chunk that is local; the chunk's leading missing values take the value
-    /// the chunks before it left (`CarryBoard`), or the fallback `value` at the very start.
+    /// the chunks before it left (`CarryBoard`), or the fallback `value` at the very start. What
+    /// this chunk carries out is posted by the plan once no later stage rejects another row
+    /// (`Batch.carriesOut`): a rejected row's value is carried no further, as in the fit.
     private func forwardFill(_ batch: inout Batch, column c: Int, name: String) {
         let key = "\(position):\(name)"
         let sequence = batch.work.sequence
@@ -369,12 +371,12 @@ extension FillStage: StageDescribing {
             if indicator { batch.columns[c + 1] = .flags(numbers.map { $0.isNaN && Placeholder.stage(of: $0) == nil ? 1 : 0 }) }
             let rows = numbers.indices.filter { batch.work.isGood($0) }
             let observed = rows.filter { !numbers[$0].isNaN }
-            if let last = observed.last { carry.post(sequence, key: key, value: .number(numbers[last])) }
+            if let last = observed.last { batch.carriesOut.append((key, .number(numbers[last]))) }
             // Every chunk posts, even one with no usable row, or the next chunk would wait forever.
             var current: Double?
             if observed.isEmpty || observed.first != rows.first {
                 if case .number(let x)? = carry.carried(into: sequence, key: key) ?? start { current = x }
-                if observed.isEmpty { carry.post(sequence, key: key, value: current.map { .number($0) }) }
+                if observed.isEmpty { batch.carriesOut.append((key, current.map { .number($0) })) }
             }
             for r in rows {
                 if numbers[r].isNaN { if let current { numbers[r] = current } } else { current = numbers[r] }
@@ -386,7 +388,7 @@ extension FillStage: StageDescribing {
             let rows = text.refs.indices.filter { batch.work.isGood($0) }
             let observed = rows.filter { text.refs[$0] != TextColumn.missing }
             if let last = observed.last, let bytes = batch.bytes(of: text.refs[last], in: text) {
-                carry.post(sequence, key: key, value: .text(Array(bytes)))
+                batch.carriesOut.append((key, .text(Array(bytes))))
             }
             var current: Int32?
             if observed.isEmpty || observed.first != rows.first {
@@ -395,7 +397,7 @@ extension FillStage: StageDescribing {
                     text.extras.append(bytes)
                 }
                 if observed.isEmpty {
-                    carry.post(sequence, key: key, value: current.flatMap { batch.bytes(of: $0, in: text).map { .text(Array($0)) } })
+                    batch.carriesOut.append((key, current.flatMap { batch.bytes(of: $0, in: text).map { .text(Array($0)) } }))
                 }
             }
             for r in rows {

@@ -233,7 +233,7 @@ package struct TfidfStage: PipelineStage {
             var counts = profiles[i].terms
             var scratch = TokenScratch()
             let only = givenVocabulary.map { TermTable($0) }
-            for (text, copies) in profiles[i].filledDocuments {
+            for case let (text, copies) in profiles[i].filledDocuments.map({ ($0.text, $0.count) }) {
                 var sink = CountingSink(only: only)
                 sink.counts.nextDocument()
                 _ = text.withUnsafeBufferPointer { tokenizers[i].terms(of: $0, scratch: &scratch, into: &sink) }

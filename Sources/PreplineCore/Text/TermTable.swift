@@ -264,3 +264,32 @@ package struct TermFilter: Sendable {
         return bits.withUnsafeBufferPointer { $0[key >> 6] & (1 << UInt64(key & 63)) != 0 }
     }
 }
+
+/// A fit state is a value that `fit --partial` writes and `merge` reads: the counts are coded as
+/// the terms in table order with their two tallies (the table's slots are rebuilt on decoding).
+extension TermCounts: Codable {
+    private enum CodingKeys: String, CodingKey { case terms, documents, occurrences }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode((0..<terms.count).map { terms.term($0) }, forKey: .terms)
+        try container.encode(tallies.map(\.documents), forKey: .documents)
+        try container.encode(tallies.map(\.occurrences), forKey: .occurrences)
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let list = try container.decode([[UInt8]].self, forKey: .terms)
+        let documents = try container.decode([Int].self, forKey: .documents)
+        let occurrences = try container.decode([Int].self, forKey: .occurrences)
+        guard documents.count == list.count, occurrences.count == list.count else {
+            throw DecodingError.dataCorruptedError(forKey: .documents, in: container, debugDescription: "one tally per term")
+        }
+        self.init(capacity: list.count)
+        for (i, term) in list.enumerated() {
+            let (_, inserted) = term.withUnsafeBufferPointer { terms.insert($0) }
+            guard inserted else { throw DecodingError.dataCorruptedError(forKey: .terms, in: container, debugDescription: "a term is listed twice") }
+            tallies.append(Tally(documents: documents[i], occurrences: occurrences[i], lastDocument: -1))
+        }
+    }
+}
