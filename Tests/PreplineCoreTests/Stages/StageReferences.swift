@@ -18,18 +18,24 @@ enum Reference {
         return Double(numerator) / Double(16 * n * n)
     }
 
-    /// numpy's `percentile(xs, q)` with the default linear method: position (n-1)·q/100 in the
-    /// sorted values, interpolated between its two neighbours.
+    /// numpy's `percentile(xs, q)` with the default linear method, step by step as numpy does
+    /// it: q / 100, position (n-1)·q in the sorted values, then `_lerp` (from the upper
+    /// neighbour when the fraction is at least one half).
     static func percentile(_ xs: [Double], _ q: Double) -> Double {
         let sorted = xs.sorted()
-        let position = Double(sorted.count - 1) * q / 100
+        let position = Double(sorted.count - 1) * (q / 100)
         let low = Int(position.rounded(.down))
-        let fraction = position - Double(low)
-        guard low + 1 < sorted.count, fraction > 0 else { return sorted[low] }
-        return sorted[low] + (sorted[low + 1] - sorted[low]) * fraction
+        let t = position - Double(low)
+        guard low + 1 < sorted.count else { return sorted[low] }
+        let a = sorted[low], b = sorted[low + 1], difference = b - a
+        return t >= 0.5 ? b - difference * (1 - t) : a + difference * t
     }
 
-    static func median(_ xs: [Double]) -> Double { percentile(xs, 50) }
+    /// numpy's `median`: the middle value, or the mean of the two middle values.
+    static func median(_ xs: [Double]) -> Double {
+        let sorted = xs.sorted(), n = sorted.count
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+    }
 
     /// The most frequent string; ties go to the smallest by code point (as scikit-learn's
     /// SimpleImputer on an object column, which sorts the values).
