@@ -201,3 +201,84 @@ import Testing
         }
     }
 }
+
+/// ffill before a stage that rejects rows under on_error "skip": the scaler's statistics see
+/// the forward-filled column without the skipped rows (a skipped row's value is not carried
+/// either), identically at every chunking, and run writes those same values.
+@Suite struct ForwardFillFitTests {
+    typealias H = StageHarness
+
+    /// 300 rows: `a` half missing; a tenth of the rows bad, either because `b` is not a number
+    /// (rejected as the chunk is read, before any stage) or because `c` is a category the
+    /// onehot does not know (rejected by a stage after the ffill, as the chunk is observed).
+    /// Returns the CSV, the spec, and the reference: the kept rows' forward-filled `a`.
+    private func data(rejectedBy: String) -> (csv: String, spec: String, kept: [Double]) {
+        var rng = SplitMix64(seed: 7300)
+        let count = 300
+        let a = (0..<count).map { _ in Double.random(in: 0..<1, using: &rng) < 0.5 ? "" : "\(Double.random(in: -10...10, using: &rng))" }
+        let bad = (0..<count).map { _ in Double.random(in: 0..<1, using: &rng) < 0.1 }
+        let b = bad.map { $0 && rejectedBy == "number" ? "bad" : "1" }
+        let c = bad.map { $0 && rejectedBy == "category" ? "w" : "x" }
+        let spec = H.spec(#"{"stage": "fill", "columns": ["a"], "strategy": "ffill", "value": 0}"#,
+                          #"{"stage": "onehot", "columns": ["c"], "categories": {"c": ["x"]}}"#,
+                          #"{"stage": "scale", "columns": ["a", "b"]}"#, extra: #""output": {"on_error": "skip"}"#)
+        var last = 0.0
+        var kept: [Double] = []
+        for (x, isBad) in zip(a, bad) where !isBad {
+            if let value = Double(x) { last = value }
+            kept.append(last)
+        }
+        return (csvText([("a", a), ("b", b), ("c", c)]), spec, kept)
+    }
+
+    /// The fitted mean is the kept rows' mean, the same at every chunking (3 repetitions).
+    private func checkFit(_ data: (csv: String, spec: String, kept: [Double])) throws {
+        let fitted = try FittedSpec(try H.fit(spec: data.spec, csv: data.csv, chunking: Chunking.variety[0]))
+        let mean = try #require(fitted.number(stage: 2, column: "a", key: "mean"))
+        #expect(abs(mean - Reference.mean(data.kept)) <= 1e-12 * max(1, abs(mean)))
+        for _ in 0..<3 {
+            for chunking in Chunking.variety.dropFirst() {
+                #expect(try H.fit(spec: data.spec, csv: data.csv, chunking: chunking) == fitted.text, "\(chunking)")
+            }
+        }
+    }
+
+    /// run writes, for the rows it keeps, the values the fit took its statistics on.
+    private func checkRun(_ data: (csv: String, spec: String, kept: [Double])) throws {
+        let fitted = try FittedSpec(try H.fit(spec: data.spec, csv: data.csv, chunking: Chunking.variety[0]))
+        let mean = try #require(fitted.number(stage: 2, column: "a", key: "mean"))
+        let scale = try #require(fitted.number(stage: 2, column: "a", key: "scale"))
+        let written = SimpleTable(try H.run(spec: data.spec, csv: data.csv, chunking: Chunking.variety[0])).numbers("a").map { $0! * scale + mean }
+        #expect(written.count == data.kept.count)
+        let differing = zip(written, data.kept).enumerated().filter { abs($0.element.0 - $0.element.1) > 1e-9 }
+        #expect(differing.isEmpty, "kept rows written with another value (row: written, fitted on): \(differing.prefix(3).map { "\($0.offset): \($0.element.0), \($0.element.1)" })")
+    }
+
+    @Test func rowsSkippedAsReadAreLeftOutOfFfill() throws {
+        let data = data(rejectedBy: "number")
+        try checkFit(data)
+        try checkRun(data)
+    }
+
+    /// KNOWN ISSUE (issue 13, "the fit state is live objects"): when a stage after the ffill
+    /// rejects rows, the chunk is observed again and ffill posts its carry a second time, which
+    /// a neighbouring chunk may already have read: the fitted variance changes from run to run
+    /// at 4 threads (e.g. 35.4693 / 35.3867 / 35.4277 / 35.4764 at chunk size 1).
+    @Test func rowsSkippedByALaterStageFitTheSameAtEveryChunking() throws {
+        let data = data(rejectedBy: "category")
+        withKnownIssue("ffill's carry is posted again when a later stage rejects rows (issue 13)", isIntermittent: true) {
+            try checkFit(data)
+        }
+    }
+
+    /// KNOWN ISSUE: fit observes the chunk again without the rows a later stage rejected, so
+    /// ffill carries no skipped value into the statistics; apply runs the stages once, so the
+    /// skipped row's value is carried into the rows after it in the output. The output then
+    /// differs from the data the scaler was fitted on (its z-scores do not have mean 0).
+    @Test func rowsSkippedByALaterStageAreWrittenAsFitted() throws {
+        let data = data(rejectedBy: "category")
+        withKnownIssue("run/apply carries a value from a row a later stage skips; fit does not") {
+            try checkRun(data)
+        }
+    }
+}
