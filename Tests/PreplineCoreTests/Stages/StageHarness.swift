@@ -5,9 +5,11 @@ import Foundation
 //
 // The stage protocol, the execution plan, the fit pass and the writers are being reshaped
 // (issue 13). So the tests in this folder speak only in spec JSON text and CSV text, read
-// fitted specs through `FittedSpec`, and call nothing but this file; when the library's seams move, this
-// file is the one to adapt. Today every call goes through the package-level command entry points
-// (`FitCommand.execute`, `TransformCommand.execute`) in-process, on temporary files: the same
+// fitted specs through `FittedSpec`, and call nothing but this file (and the plain-Swift
+// references in StageReferences.swift); when the library's seams move, this file is the one to
+// adapt. Today: decoding is `Spec.parse` (every stage is decoded there), binding is
+// `ExecutionPlan.init` on a header, and fit / apply / run are the package-level command entry
+// points (`FitCommand.execute`, `TransformCommand.execute`) in-process on temporary files, the
 // route the executable takes after parsing its arguments, without starting a process.
 
 /// A failure as the stage tests check it: the exit code it maps to, the JSON path of a spec
