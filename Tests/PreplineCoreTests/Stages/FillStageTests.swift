@@ -92,7 +92,7 @@ import Testing
         let spec = H.spec(#"{"stage": "fill", "columns": ["a"], "strategy": "mean"}"#, #"{"stage": "fill", "columns": ["b"], "strategy": "median"}"#)
         let (fitted, output) = try H.fitAndApply(spec: spec, csv: csv)
 
-        let mean = Reference.mean(observedNumbers(a)), median = Reference.median(observedNumbers(b))
+        let mean = StageReference.mean(observedNumbers(a)), median = StageReference.median(observedNumbers(b))
         #expect(fitted.number(stage: 0, column: "a", key: "value") == mean)
         #expect(fitted.number(stage: 1, column: "b", key: "value") == median)
         let out = SimpleTable(output)
@@ -108,7 +108,7 @@ import Testing
         let cells = ["pear", "fig", "", "pear", "Zebra", "fig", "", "pear", "fig", "apple"]
         let (fitted, output) = try H.fitAndApply(spec: H.spec(#"{"stage": "fill", "columns": ["f"], "strategy": "most_frequent"}"#),
                                                  csv: csvText([("id", cells.indices.map(String.init)), ("f", cells)]))
-        let expected = Reference.mostFrequent(cells.filter { !$0.isEmpty })
+        let expected = StageReference.mostFrequent(cells.filter { !$0.isEmpty })
         #expect(expected == "fig")
         #expect(fitted.string(stage: 0, column: "f", key: "value") == expected)
         #expect(SimpleTable(output).column("f") == cells.map { $0.isEmpty ? expected : $0 })
@@ -235,7 +235,7 @@ import Testing
     private func checkFit(_ data: (csv: String, spec: String, kept: [Double])) throws {
         let fitted = try FittedSpec(try H.fit(spec: data.spec, csv: data.csv, chunking: Chunking.variety[0]))
         let mean = try #require(fitted.number(stage: 2, column: "a", key: "mean"))
-        #expect(abs(mean - Reference.mean(data.kept)) <= 1e-12 * max(1, abs(mean)))
+        #expect(abs(mean - StageReference.mean(data.kept)) <= 1e-12 * max(1, abs(mean)))
         for _ in 0..<3 {
             for chunking in Chunking.variety.dropFirst() {
                 #expect(try H.fit(spec: data.spec, csv: data.csv, chunking: chunking) == fitted.text, "\(chunking)")

@@ -83,7 +83,7 @@ import Testing
         let ids = (0..<count).map(String.init)
         let (fitted, output) = try H.fitAndApply(spec: H.spec(#"{"stage": "onehot", "columns": ["c"]}"#), csv: csvText([("id", ids), ("c", cells), ("k", ids)]))
 
-        let observed = Reference.categories(cells.filter { !$0.isEmpty })
+        let observed = StageReference.categories(cells.filter { !$0.isEmpty })
         let hasMissing = cells.contains("")
         let expected: [String?] = observed + (hasMissing ? [nil] : [])
         #expect(fitted.strings(stage: 0, column: "c", key: "categories") == expected)
@@ -134,7 +134,7 @@ import Testing
         var counts: [String?: Int] = [:]
         for cell in cells { counts[cell.isEmpty ? nil : cell, default: 0] += 1 }
         let threshold = minFrequency.contains(".") ? Double(minFrequency)! * Double(cells.count) : Double(minFrequency)!
-        let categories: [String?] = Reference.categories(cells.filter { !$0.isEmpty }) + (counts[nil] != nil ? [nil] : [])
+        let categories: [String?] = StageReference.categories(cells.filter { !$0.isEmpty }) + (counts[nil] != nil ? [nil] : [])
         let infrequent = categories.filter { Double(counts[$0]!) < threshold }
         #expect(!infrequent.isEmpty && infrequent.count < categories.count, "the data should have both kinds")
         #expect(fitted.strings(stage: 0, column: "c", key: "categories") == categories)
@@ -153,7 +153,7 @@ import Testing
                                             csv: csvText([("c", cells), ("k", cells)]))
         var counts: [String: Int] = [:]
         for cell in cells { counts[cell, default: 0] += 1 }
-        let categories = Reference.categories(cells)
+        let categories = StageReference.categories(cells)
         // Two frequent ones (the third output column is the group).
         let ascending = categories.enumerated().sorted { counts[$0.element]! != counts[$1.element]! ? counts[$0.element]! < counts[$1.element]! : $0.offset < $1.offset }
         let kept = ascending.suffix(2).map(\.element)

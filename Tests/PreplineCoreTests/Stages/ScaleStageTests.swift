@@ -86,7 +86,7 @@ import Testing
         let out = SimpleTable(output)
 
         // zscore: numpy's mean and var (ddof 0); scale is the square root.
-        let mean = Reference.mean(values), variance = Reference.populationVariance(quarters: values)
+        let mean = StageReference.mean(values), variance = StageReference.populationVariance(quarters: values)
         #expect(fitted.number(stage: 0, column: "z", key: "mean") == mean)
         #expect(fitted.number(stage: 0, column: "z", key: "var") == variance)
         #expect(fitted.number(stage: 0, column: "z", key: "scale") == variance.squareRoot())
@@ -102,7 +102,7 @@ import Testing
         #expect(out.numbers("m") == x.map { $0.isEmpty ? nil : Double($0)! * scale + offset })
 
         // robust: the median, and the 20th–90th percentile range (numpy's linear method).
-        let median = Reference.median(values), spread = Reference.percentile(values, 90) - Reference.percentile(values, 20)
+        let median = StageReference.median(values), spread = StageReference.percentile(values, 90) - StageReference.percentile(values, 20)
         #expect(fitted.number(stage: 2, column: "r", key: "center") == median)
         #expect(fitted.number(stage: 2, column: "r", key: "scale") == spread)
         #expect(out.numbers("r") == x.map { $0.isEmpty ? nil : (Double($0)! - median) / spread })
@@ -120,9 +120,9 @@ import Testing
         let spec = H.spec(#"{"stage": "scale", "columns": ["p"], "with_mean": false}"#,
                           #"{"stage": "scale", "columns": ["q"], "method": "robust", "with_scaling": false}"#)
         let out = SimpleTable(try H.run(spec: spec, csv: csvText([("p", x), ("q", x)])))
-        let std = Reference.populationVariance(quarters: values).squareRoot()
+        let std = StageReference.populationVariance(quarters: values).squareRoot()
         #expect(out.numbers("p") == x.map { $0.isEmpty ? nil : Double($0)! / std })
-        #expect(out.numbers("q") == x.map { $0.isEmpty ? nil : Double($0)! - Reference.median(values) })
+        #expect(out.numbers("q") == x.map { $0.isEmpty ? nil : Double($0)! - StageReference.median(values) })
     }
 
     /// scikit-learn's zero-variance rule: a constant column is scaled by 1 (zscore, maxabs of 0,

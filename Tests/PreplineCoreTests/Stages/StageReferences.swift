@@ -5,7 +5,7 @@ import Foundation
 // the test data is chosen so the naive formula is exact too (small multiples of 1/4: every sum
 // and square is a double without rounding), so a single correctly rounded step remains.
 
-enum Reference {
+enum StageReference {
     static func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(xs.count) }
 
     /// numpy's `var` (ddof 0), from exact integer arithmetic on `xs * 4` (xs are multiples of

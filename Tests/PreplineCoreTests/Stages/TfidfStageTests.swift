@@ -82,12 +82,12 @@ import Testing
         let csv = csvText([("id", texts.indices.map(String.init)), ("t", texts)])
         let (fitted, output) = try H.fitAndApply(spec: H.spec(#"{"stage": "tfidf", "columns": ["t"], \#(options)}"#), csv: csv)
 
-        let documents = texts.map { Reference.terms($0) }
+        let documents = texts.map { StageReference.terms($0) }
         let n = Double(documents.count)
         var df: [String: Double] = [:]
         for document in documents { for term in Set(document) { df[term, default: 0] += 1 } }
         let low = minIsFraction ? minDF * n : minDF, high = maxIsFraction ? maxDF * n : maxDF
-        let vocabulary = Reference.categories(df.keys.filter { df[$0]! >= low && df[$0]! <= high })
+        let vocabulary = StageReference.categories(df.keys.filter { df[$0]! >= low && df[$0]! <= high })
         #expect(!vocabulary.isEmpty && vocabulary.count < df.count, "the thresholds should remove some terms")
         #expect(fitted.strings(stage: 0, column: "t", key: "vocabulary") == vocabulary)
         let idf = vocabulary.map { smooth ? log((1 + n) / (1 + df[$0]!)) + 1 : log(n / df[$0]!) + 1 }
@@ -115,12 +115,12 @@ import Testing
         let texts = ["aa bb", "bb cc dd", "dd dd ee", "aa", "cc ff"]
         let (fitted, _) = try H.fitAndApply(spec: H.spec(#"{"stage": "tfidf", "columns": ["t"], "max_features": 3}"#), csv: csvText([("t", texts)]))
         var counts: [String: Int] = [:]
-        for term in texts.flatMap({ Reference.terms($0) }) { counts[term, default: 0] += 1 }
-        let sorted = Reference.categories(Array(counts.keys))
+        for term in texts.flatMap({ StageReference.terms($0) }) { counts[term, default: 0] += 1 }
+        let sorted = StageReference.categories(Array(counts.keys))
         let kept = sorted.enumerated().sorted { counts[$0.element]! != counts[$1.element]! ? counts[$0.element]! > counts[$1.element]! : $0.offset < $1.offset }
             .prefix(3).map(\.element)
         #expect(Set(kept) == ["dd", "aa", "bb"], "aa, bb and cc tie at 2: the data tests the tie")
-        #expect(fitted.strings(stage: 0, column: "t", key: "vocabulary") == Reference.categories(kept))
+        #expect(fitted.strings(stage: 0, column: "t", key: "vocabulary") == StageReference.categories(kept))
     }
 
     @Test func thresholdsThatLeaveNoDocumentsAreRefused() throws {

@@ -85,7 +85,7 @@ import Testing
         let out = SimpleTable(try H.apply(spec: spec, csv: csv))
         #expect(out.header == ["id", "t"])
         for (r, text) in texts.enumerated() {
-            let expected = text.isEmpty ? "" : Reference.terms(text, lowercase: lowercase, stopWords: stopWords, ngrams: (low, high)).joined(separator: " ")
+            let expected = text.isEmpty ? "" : StageReference.terms(text, lowercase: lowercase, stopWords: stopWords, ngrams: (low, high)).joined(separator: " ")
             #expect(out.rows[r][1] == expected, "\(text)")
         }
         #expect(!(try FittedSpec(try H.fit(spec: spec, csv: csv))).hasFittedBlock(stage: 0), "tokenize learns nothing")
@@ -102,7 +102,7 @@ import Testing
         let texts = ["Red fox", "red Fox jumps", "RED"]
         let spec = H.spec(#"{"stage": "tokenize", "columns": ["t"], "lowercase": false, "ngrams": [1, 2]}"#, #"{"stage": "tfidf", "columns": ["t"]}"#)
         let fitted = try FittedSpec(try H.fit(spec: spec, csv: csvText([("t", texts)])))
-        let expected = Reference.categories(texts.flatMap { Reference.terms($0, lowercase: false, ngrams: (1, 2)) })
+        let expected = StageReference.categories(texts.flatMap { StageReference.terms($0, lowercase: false, ngrams: (1, 2)) })
         #expect(fitted.strings(stage: 1, column: "t", key: "vocabulary") == expected)
         #expect(!fitted.hasFittedBlock(stage: 0))
     }
