@@ -260,25 +260,17 @@ import Testing
         try checkRun(data)
     }
 
-    /// KNOWN ISSUE (issue 13, "the fit state is live objects"): when a stage after the ffill
-    /// rejects rows, the chunk is observed again and ffill posts its carry a second time, which
-    /// a neighbouring chunk may already have read: the fitted variance changes from run to run
-    /// at 4 threads (e.g. 35.4693 / 35.3867 / 35.4277 / 35.4764 at chunk size 1).
+    /// ffill with rows a later stage rejects while the chunk is observed: the fit used to depend
+    /// on timing at 4 threads (35.4693 / 35.3867 / 35.4277 / 35.4764 at chunk size 1), because
+    /// the carry was posted again when the chunk was re-observed. The fit state is a value now.
     @Test func rowsSkippedByALaterStageFitTheSameAtEveryChunking() throws {
-        let data = data(rejectedBy: "category")
-        withKnownIssue("ffill's carry is posted again when a later stage rejects rows (issue 13)", isIntermittent: true) {
-            try checkFit(data)
-        }
+        try checkFit(data(rejectedBy: "category"))
     }
 
-    /// KNOWN ISSUE: fit observes the chunk again without the rows a later stage rejected, so
-    /// ffill carries no skipped value into the statistics; apply runs the stages once, so the
-    /// skipped row's value is carried into the rows after it in the output. The output then
-    /// differs from the data the scaler was fitted on (its z-scores do not have mean 0).
+    /// Fit leaves out the rows a later stage rejected, and so does apply now (the chunk runs
+    /// again without them before ffill's carry is posted): the output is the data the scaler
+    /// was fitted on (apply used to carry the skipped row's value into the rows after it).
     @Test func rowsSkippedByALaterStageAreWrittenAsFitted() throws {
-        let data = data(rejectedBy: "category")
-        withKnownIssue("run/apply carries a value from a row a later stage skips; fit does not") {
-            try checkRun(data)
-        }
+        try checkRun(data(rejectedBy: "category"))
     }
 }
