@@ -171,6 +171,11 @@ package struct PlanColumns: Sendable {
         }
     }
 
+    /// The block (not expanded) whose output names `selector` is aimed at (`<col>_…`).
+    private func blockAimedAt(_ selector: String) -> (column: String, members: [String])? {
+        blocks.first { selector.hasPrefix("\($0.key)_") }.map { ($0.key, $0.value) }
+    }
+
     /// Indexes of the columns a stage names (globs `*` and `?` allowed), in spec order.
     /// Linear in the number of columns (a dictionary of names, a set of chosen indexes): a stage
     /// on `c*` over 100,000 columns used to search the name list once per column.
@@ -190,11 +195,15 @@ package struct PlanColumns: Sendable {
                 let glob = Glob(selector)
                 let matches = names.indices.filter { glob.matches(names[$0]) && expandedBy[names[$0]] == nil }
                 guard !matches.isEmpty else {
+                    if let block = blockAimedAt(selector) { throw PreplineError.spec(file: file, path: itemPath, message: "'\(selector)' matches none of the columns made from '\(block.column)': \(Suggestion.shortList(block.members))") }
                     throw PreplineError.spec(file: file, path: itemPath, message: "'\(selector)' matches no column; columns: \(Suggestion.shortList(names))")
                 }
                 for index in matches where chosen.insert(index).inserted { result.append(index) }
             } else {
                 guard let index = firstIndexOfName[selector] else {
+                    if let block = blockAimedAt(selector) {
+                        throw PreplineError.spec(file: file, path: itemPath, message: "'\(selector)' is not one of the columns made from '\(block.column)'\(Suggestion.didYouMean(selector, in: block.members)): \(Suggestion.shortList(block.members))")
+                    }
                     throw PreplineError.spec(file: file, path: itemPath, message: "unknown column '\(selector)'\(Suggestion.didYouMean(selector, in: names)); columns: \(Suggestion.shortList(names))")
                 }
                 if chosen.insert(index).inserted { result.append(index) }
