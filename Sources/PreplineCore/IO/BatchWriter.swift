@@ -67,5 +67,5 @@ package protocol BatchWriter: Sendable {
     /// Appends the good records of a finished batch; a format may first reject the rows it
     /// cannot write (they then go to `on_error` like any row-level error). Returns how many
     /// records it wrote.
-    func append<Batch: ColumnarBatch>(_ batch: inout Batch, into out: inout [UInt8]) -> Int
+    func append<Columns: ColumnarBatch>(_ batch: inout Columns, into out: inout [UInt8]) -> Int
 }

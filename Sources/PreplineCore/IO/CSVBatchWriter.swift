@@ -36,12 +36,12 @@ package struct CSVBatchWriter: BatchWriter {
         case weights(UnsafePointer<Double>, count: Int)
     }
 
-    package func append<Batch: ColumnarBatch>(_ batch: inout Batch, into out: inout [UInt8]) -> Int {
+    package func append<Columns: ColumnarBatch>(_ batch: inout Columns, into out: inout [UInt8]) -> Int {
         format(batch, into: &out)
     }
 
     /// Formats the good records.
-    private func format<Batch: ColumnarBatch>(_ batch: Batch, into out: inout [UInt8]) -> Int {
+    private func format<Columns: ColumnarBatch>(_ batch: Columns, into out: inout [UInt8]) -> Int {
         let formatter = self.formatter
         let columns = batch.columns
         let rowCount = batch.rowCount

@@ -9,14 +9,14 @@ package struct SVMLightBatchWriter: BatchWriter {
     /// svmlight has no header line.
     package func header(columns names: [String]) -> [UInt8] { [] }
 
-    package func append<Batch: ColumnarBatch>(_ batch: inout Batch, into out: inout [UInt8]) -> Int {
+    package func append<Columns: ColumnarBatch>(_ batch: inout Columns, into out: inout [UInt8]) -> Int {
         prepare(&batch)
         return format(batch, into: &out)
     }
 
     /// Before formatting: the label and every other plain column must be numbers; a row where
     /// one is not (or the label is missing) is a row-level error.
-    private func prepare<Batch: ColumnarBatch>(_ batch: inout Batch) {
+    private func prepare<Columns: ColumnarBatch>(_ batch: inout Columns) {
         let rowCount = batch.rowCount
         for c in batch.columns.indices {
             switch batch.columns[c] {
@@ -36,7 +36,7 @@ package struct SVMLightBatchWriter: BatchWriter {
 
     /// Writes the good records as svmlight lines: `label index:value …`, features numbered from
     /// 1 in output column order without the label; zero and missing values left out.
-    private func format<Batch: ColumnarBatch>(_ batch: Batch, into out: inout [UInt8]) -> Int {
+    private func format<Columns: ColumnarBatch>(_ batch: Columns, into out: inout [UInt8]) -> Int {
         let columns = batch.columns
         var written = 0
         for r in 0..<batch.rowCount where batch.isGood(r) {
