@@ -1,31 +1,3 @@
-/// Text values of one column of a chunk, without a `String` per value.
-///
-/// `refs[r]` is a field index into the parsed chunk (the input text), `missing`, or an index
-/// into `extras` (text a stage produced, such as a fill value).
-package struct TextColumn {
-    package static let missing: Int32 = -1
-    package var refs: [Int32]
-    package var extras: [[UInt8]] = []
-
-    package static func extraRef(_ index: Int) -> Int32 { Int32(-2 - index) }
-}
-
-/// One logical column of a chunk as it flows through the stages.
-package enum ColumnValues {
-    /// Input field `k` of every record, untouched (the cheap default for pass-through columns).
-    case input(Int)
-    case text(TextColumn)
-    /// Numbers; NaN marks a missing value (during fitting, a NaN payload marks a placeholder).
-    case numbers([Double])
-    /// 0/1 values (missing indicators).
-    case flags([UInt8])
-    /// A one-hot block: `names.count` output columns; `hot[r]` is the 1-column or -1 (all zeros).
-    case oneHot(names: [String], hot: [Int32])
-    /// A dense block of weights (TF-IDF): `names.count` output columns, row-major
-    /// (`values[r * names.count + j]`).
-    case weights(names: [String], values: [Double])
-}
-
 /// Buffers for dense weight blocks (TF-IDF: rows × terms doubles, megabytes per chunk), kept by
 /// each worker from chunk to chunk. Allocating a fresh block per chunk, each a slightly different
 /// size, fragmented the heap: the full workload's peak RSS grew with the number of rows.
@@ -77,8 +49,9 @@ import Glibc
 import Darwin
 #endif
 
-/// The columns of one chunk, named, with the row-level errors found so far.
-package struct Batch {
+/// The columns of one chunk, named, with the row-level errors found so far: what the stages
+/// transform and a `BatchWriter` (IO) then writes, through `ColumnarBatch`.
+package struct Batch: ColumnarBatch {
     package var names: [String]
     package var columns: [ColumnValues]
     package var work: ChunkWork
@@ -92,6 +65,11 @@ package struct Batch {
     package var carriesOut: [(key: String, value: FillValue?)] = []
 
     package var rowCount: Int { work.parsed.recordCount }
+
+    @inline(__always)
+    package func isGood(_ record: Int) -> Bool { work.isGood(record) }
+
+    package mutating func reject(record: Int, reason: String) { work.reject(record: record, reason: reason) }
 
     /// The field index of (record, input column): records with a wrong width are never read.
     @inline(__always)
@@ -197,165 +175,6 @@ package struct Batch {
             }
         }
         return out
-    }
-
-    /// One output cell of every row, resolved once per chunk: the row loop then reads values
-    /// through raw pointers instead of copying an enum payload (and retaining its array) per cell.
-    private enum FormatCell {
-        case input(Int)
-        case text(refs: UnsafePointer<Int32>, column: Int)
-        case numbers(UnsafePointer<Double>)
-        case flags(UnsafePointer<UInt8>)
-        /// `variants` indexes the block's pre-formatted texts ("," + "0,0,1,0"), one per hot column.
-        case oneHot(hot: UnsafePointer<Int32>, variants: Int)
-        /// A dense block of `count` numbers per row, row-major (TF-IDF weights).
-        case weights(UnsafePointer<Double>, count: Int)
-    }
-
-    /// Formats the good records.
-    package func format(with formatter: CSVFormatter, into out: inout [UInt8]) -> Int {
-        let columns = self.columns
-        let width = columns.reduce(0) { sum, column in
-            switch column {
-            case .oneHot(let names, _), .weights(let names, _): return sum + names.count
-            default: return sum + 1
-            }
-        }
-        // A one-hot block's text depends only on which column is hot: build each variant once
-        // per chunk (",0,0,1,0") and write a block with one append instead of two per column.
-        var variantBytes: [UInt8] = []
-        var variantStarts: [Int] = []
-        var cells: [FormatCell] = []
-        // The pointers stay valid: `columns` is a constant copy, alive until the end of this call.
-        for (c, column) in columns.enumerated() {
-            switch column {
-            case .input(let k): cells.append(.input(k))
-            case .text(let text): cells.append(.text(refs: text.refs.withUnsafeBufferPointer { $0.baseAddress! }, column: c))
-            case .numbers(let values): cells.append(.numbers(values.withUnsafeBufferPointer { $0.baseAddress! }))
-            case .flags(let flags): cells.append(.flags(flags.withUnsafeBufferPointer { $0.baseAddress! }))
-            case .oneHot(let names, let hot):
-                cells.append(.oneHot(hot: hot.withUnsafeBufferPointer { $0.baseAddress! }, variants: variantStarts.count))
-                for hotColumn in -1..<names.count {
-                    variantStarts.append(variantBytes.count)
-                    for j in 0..<names.count {
-                        if c > 0 || j > 0 { variantBytes.append(formatter.delimiter) }
-                        variantBytes.append(j == hotColumn ? 0x31 : 0x30)
-                    }
-                }
-            case .weights(let names, let values):
-                cells.append(.weights(values.withUnsafeBufferPointer { $0.baseAddress! }, count: names.count))
-            }
-        }
-        variantStarts.append(variantBytes.count)
-        guard rowCount > 0 else { return 0 }
-        let bareZeros = formatter.writesNumbersBare
-        var written = 0
-        withExtendedLifetime(columns) {
-            variantBytes.withUnsafeBufferPointer { variants in
-                for r in 0..<rowCount where work.isGood(r) {
-                    for (c, cell) in cells.enumerated() {
-                        switch cell {
-                        case .input(let k):
-                            if c > 0 { out.append(formatter.delimiter) }
-                            formatter.appendField(UnsafeRawBufferPointer(text(record: r, column: k)), fieldCount: width, into: &out)
-                        case .text(let refs, let column):
-                            if c > 0 { out.append(formatter.delimiter) }
-                            guard case .text(let text) = columns[column] else { continue }
-                            if let bytes = bytes(of: refs[r], in: text) {
-                                formatter.appendField(UnsafeRawBufferPointer(bytes), fieldCount: width, into: &out)
-                            } else if width == 1 {
-                                formatter.appendField(UnsafeRawBufferPointer(start: nil, count: 0), fieldCount: 1, into: &out)
-                            }
-                        case .numbers(let values):
-                            if c > 0 { out.append(formatter.delimiter) }
-                            if values[r].isNaN && width == 1 {
-                                formatter.appendField(UnsafeRawBufferPointer(start: nil, count: 0), fieldCount: 1, into: &out)
-                            } else {
-                                formatter.appendNumber(values[r], into: &out)
-                            }
-                        case .flags(let flags):
-                            if c > 0 { out.append(formatter.delimiter) }
-                            out.append(0x30 + flags[r])
-                        case .oneHot(let hot, let first):
-                            let variant = first + Int(hot[r]) + 1
-                            out.append(contentsOf: UnsafeBufferPointer(rebasing: variants[variantStarts[variant]..<variantStarts[variant + 1]]))
-                        case .weights(let values, let count):
-                            let base = r * count
-                            for j in 0..<count {
-                                if c > 0 || j > 0 { out.append(formatter.delimiter) }
-                                let value = values[base + j]
-                                // Most weights are zero (Python's 0.0): three bytes, no formatting.
-                                if bareZeros && value == 0 && value.sign == .plus {
-                                    out.append(0x30); out.append(0x2E); out.append(0x30)
-                                } else {
-                                    formatter.appendNumber(value, into: &out)
-                                }
-                            }
-                        }
-                    }
-                    formatter.appendTerminator(into: &out)
-                    written += 1
-                }
-            }
-        }
-        return written
-    }
-}
-
-extension Batch {
-    /// svmlight output, before formatting: the label and every other plain column must be
-    /// numbers; a row where one is not (or the label is missing) is a row-level error.
-    package mutating func prepareSVMLight(label: Int) {
-        for c in columns.indices {
-            switch columns[c] {
-            case .input, .text, .numbers:
-                let values = numberColumn(c, stage: "svmlight output")
-                if c == label {
-                    for r in 0..<rowCount where work.isGood(r) && values[r].isNaN {
-                        work.reject(record: r, reason: "column '\(names[c])': the label is missing (svmlight output)")
-                    }
-                }
-                columns[c] = .numbers(values)
-            case .flags, .oneHot, .weights:
-                break
-            }
-        }
-    }
-
-    /// Writes the good records as svmlight lines: `label index:value …`, features numbered from
-    /// 1 in output column order without the label; zero and missing values left out.
-    package func formatSVMLight(label: Int, into out: inout [UInt8]) -> Int {
-        var written = 0
-        for r in 0..<rowCount where work.isGood(r) {
-            guard case .numbers(let labels) = columns[label] else { preconditionFailure("prepareSVMLight makes the label numeric") }
-            NumberText.append(labels[r], to: &out)
-            var index = 0
-            @inline(__always) func feature(_ value: Double) {
-                index += 1
-                guard value != 0 && !value.isNaN else { return }
-                out.append(0x20)
-                NumberText.appendInteger(Int64(index), to: &out)
-                out.append(UInt8(ascii: ":"))
-                NumberText.append(value, to: &out)
-            }
-            for (c, column) in columns.enumerated() where c != label {
-                switch column {
-                case .numbers(let values): feature(values[r])
-                case .flags(let flags): feature(Double(flags[r]))
-                case .oneHot(let names, let hot):
-                    let start = index
-                    if hot[r] >= 0 { index = start + Int(hot[r]); feature(1) }
-                    index = start + names.count
-                case .weights(let names, let values):
-                    for j in 0..<names.count { feature(values[r * names.count + j]) }
-                case .input, .text:
-                    preconditionFailure("prepareSVMLight makes every plain column numeric")
-                }
-            }
-            out.append(0x0A)
-            written += 1
-        }
-        return written
     }
 }
 

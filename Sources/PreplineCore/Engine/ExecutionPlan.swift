@@ -229,11 +229,9 @@ package struct ExecutionPlan: Sendable {
         }
     }
 
-    /// Apply pass, per chunk.
-    /// `svmlightLabel`: the label's index among the final columns (`svmlightLabel(named:)`) for
-    /// svmlight output; nil writes CSV.
-    package func apply(_ work: inout ChunkWork, formatter: CSVFormatter, svmlightLabel: Int? = nil,
-                       weightBuffers: inout WeightBuffers, into out: inout [UInt8]) -> Int {
+    /// Apply pass, per chunk: the stages, then `writer` appends the good records to `out`.
+    package func apply<Writer: BatchWriter>(_ work: inout ChunkWork, writer: Writer,
+                                            weightBuffers: inout WeightBuffers, into out: inout [UInt8]) -> Int {
         var batch = makeBatch(work)
         swap(&batch.weightBuffers, &weightBuffers)
         while true {
@@ -248,13 +246,7 @@ package struct ExecutionPlan: Sendable {
             swap(&batch.weightBuffers, &weightBuffers)
         }
         for (key, value) in batch.carriesOut { batch.work.carry.post(batch.work.sequence, key: key, value: value) }
-        let rows: Int
-        if let label = svmlightLabel {
-            batch.prepareSVMLight(label: label)
-            rows = batch.formatSVMLight(label: label, into: &out)
-        } else {
-            rows = batch.format(with: formatter, into: &out)
-        }
+        let rows = writer.append(&batch, into: &out)
         batch.weightBuffers.recycle(&batch.columns)
         swap(&batch.weightBuffers, &weightBuffers)
         work = batch.work

@@ -32,19 +32,6 @@ package struct EngineOptions: Sendable {
     }
 }
 
-/// How inputs are named in messages: stdin is "stdin", not "-".
-package enum InputNames {
-    package static func display(_ inputs: [String]) -> [String] { inputs.map { $0 == "-" ? "stdin" : $0 } }
-}
-
-/// The columns of the dataset, learned from the first record before any worker starts.
-package struct DatasetHeader: Sendable, Equatable {
-    /// Column names: the header record, or `column_1`… when the input has no header.
-    package var names: [String]
-    /// True when the names came from the input.
-    package var fromInput: Bool
-}
-
 /// One record that a worker found wrong, with what the consumer needs to report or reject it.
 package struct RecordIssue: Sendable {
     package var recordIndex: Int
@@ -176,7 +163,7 @@ package struct RowIssues: Sendable, RandomAccessCollection {
 
 /// What a worker sees of one chunk: the raw records, their parsed fields, and the records the
 /// engine already found unusable (wrong width). Stages add their own issues.
-package struct ChunkWork {
+package struct ChunkWork: ParsedRecords {
     package let raw: RawChunk
     package let parsed: ParsedChunk
     package let header: DatasetHeader
@@ -246,7 +233,7 @@ package final class EngineCounters: Sendable {
     package init() {}
 }
 
-/// source → chunker (one thread) → N parse workers → ordered consumer (the calling thread).
+/// record reader (one thread) → N parse workers → ordered consumer (the calling thread).
 ///
 /// Memory is bounded by the number of chunks in flight (a semaphore the reader waits on and the
 /// consumer releases), never by the number of rows.
@@ -286,27 +273,25 @@ package enum StreamingEngine {
         // arenas fragmented the heap (RSS crept from 43 to 58 MB over 4M rows).
         let rawPool = BufferPool(limit: maxInFlight + 1)
         let names = displayNames ?? InputNames.display(inputs)
-        let chunker = RecordChunker(inputs: inputs, displayNames: names, dialect: dialect, chunkSize: options.chunkSize, pool: rawPool)
+        let reader: any RecordReader = CSVRecordReader(inputs: inputs, displayNames: names, dialect: dialect, chunkSize: options.chunkSize,
+                                                       pool: rawPool, parser: options.parser)
 
         // The first record is read here, before any worker starts, so every worker knows the columns.
-        guard let first = try chunker.next() else { return nil }
-        let headerParser = LibCSVParser(delimiter: dialect.delimiter, quote: dialect.quote)
-        let firstFields = headerParser.parse(first.bytes, expectedRecords: 1)
-        let header: DatasetHeader
-        if dialect.header {
-            header = DatasetHeader(names: firstFields.strings(ofRecord: 0), fromInput: true)
-        } else {
-            header = DatasetHeader(names: (1...firstFields.fieldCount(ofRecord: 0)).map { "column_\($0)" }, fromInput: false)
-        }
+        guard let first = try reader.next() else { return nil }
+        let header = reader.header(of: first)
         try HeaderCheck.checkAhead(inputs: inputs, displayNames: names, after: first.inputIndex, header: header, dialect: dialect)
         try onHeader(header)
-        counters.rawBytesRead.store(chunker.rawBytesRead, ordering: .relaxed)
+        counters.rawBytesRead.store(reader.rawBytesRead, ordering: .relaxed)
 
         let queue = WorkQueue<(Int, RawChunk?, PreplineError?)>()
         let board = ReorderBoard<Outcome<Payload>>()
         let cancelled = CancellationFlag()
         let inFlight = InFlightLimit(maxInFlight)
-        let handOff = HandOff(value: (chunker, first, dialect.header))
+        // One parser per worker, made before the reader thread owns the reader; each worker is
+        // its parser's only user.
+        let leadingColumns = leadingColumnsRead(header)
+        let parsers = (0..<options.threads).map { _ in HandOff(value: reader.makeParser(leadingColumns: leadingColumns)) }
+        let handOff = HandOff(value: (reader, first, dialect.header))
         // Joined on every way out, so no worker still runs while the caller cleans up (removes
         // the temporary output) and the process exits: a live worker at exit crashed (SIGILL).
         let workersDone = DispatchGroup()
@@ -315,9 +300,9 @@ package enum StreamingEngine {
         // joined only when every input is a regular file (its reads always return).
         let readerAlwaysReturns = inputs.allSatisfy(Self.isRegularFile)
 
-        let reader = Thread {
+        let readerThread = Thread {
             defer { readerDone.signal() }
-            let (chunker, first, firstIsHeader) = handOff.value
+            let (reader, first, firstIsHeader) = handOff.value
             var sequence = 0
             func send(_ chunk: RawChunk?, _ error: PreplineError?) {
                 guard inFlight.acquire() else { return }
@@ -327,27 +312,27 @@ package enum StreamingEngine {
             if !firstIsHeader { send(first, nil) }
             while !cancelled.isCancelled {
                 do throws(PreplineError) {
-                    guard let chunk = try chunker.next() else { break }
-                    counters.rawBytesRead.store(chunker.rawBytesRead, ordering: .relaxed)
+                    guard let chunk = try reader.next() else { break }
+                    counters.rawBytesRead.store(reader.rawBytesRead, ordering: .relaxed)
                     send(chunk, nil)
                 } catch {
                     send(nil, error)
                     break
                 }
             }
-            counters.rawBytesRead.store(chunker.rawBytesRead, ordering: .relaxed)
+            counters.rawBytesRead.store(reader.rawBytesRead, ordering: .relaxed)
             queue.close()
             board.finish(total: sequence)
         }
-        reader.name = "prepline-reader"
-        reader.stackSize = 1 << 20
-        reader.start()
+        readerThread.name = "prepline-reader"
+        readerThread.stackSize = 1 << 20
+        readerThread.start()
 
-        for _ in 0..<options.threads {
+        for parserHandOff in parsers {
             workersDone.enter()
             let worker = Thread {
                 defer { workersDone.leave() }
-                let parser = ChunkParser(dialect: dialect, parser: options.parser, leadingColumns: leadingColumnsRead(header))
+                let parser = parserHandOff.value
                 let process = makeProcessor(header)
                 while let (sequence, chunk, error) = queue.pop() {
                     if cancelled.isCancelled { carry.forward(sequence); board.put(sequence, .nothing); continue }
@@ -445,38 +430,5 @@ package enum StreamingEngine {
         }
         chunk = work.rawChunk()
         return outcome
-    }
-}
-
-/// Who splits the records of a chunk into fields.
-///
-/// libcsv is the reference parser. The fast splitter reads the same fields from the chunks the
-/// chunker hands out (proved well-formed), jumping over plain bytes with `memchr` where libcsv
-/// runs its state machine on each; `ProjectedSplitterTests` checks it against libcsv itself on
-/// random ragged input and on csv-spectrum. libcsv stays one option away, for the parse-floor
-/// benchmark and for anyone who wants the reference on their data.
-package enum FieldParser: String, Sendable, CaseIterable {
-    /// `ProjectedSplitter`: about 4× libcsv's throughput on the benchmark data.
-    case fast
-    /// libcsv 3.0.3, every field through its state machine.
-    case libcsv
-}
-
-/// A worker's parser. A header record is always parsed whole by libcsv, to compare it.
-struct ChunkParser {
-    let libcsv: LibCSVParser
-    let splitter: ProjectedSplitter?
-    /// Fields the splitter copies in each record; the rest are only counted.
-    let copiedColumns: Int
-
-    init(dialect: InputDialect, parser: FieldParser, leadingColumns: Int?) {
-        libcsv = LibCSVParser(delimiter: dialect.delimiter, quote: dialect.quote)
-        splitter = parser == .fast ? ProjectedSplitter(delimiter: dialect.delimiter, quote: dialect.quote) : nil
-        copiedColumns = leadingColumns ?? Int.max
-    }
-
-    func parse(_ chunk: RawChunk) -> ParsedChunk {
-        if let splitter, !chunk.isHeader { return splitter.split(chunk, columns: copiedColumns) }
-        return libcsv.parse(chunk.bytes, expectedRecords: chunk.recordCount)
     }
 }

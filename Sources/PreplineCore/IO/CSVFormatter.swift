@@ -86,29 +86,4 @@ package struct CSVFormatter: Sendable {
         }
         appendTerminator(into: &out)
     }
-
-    /// Appends the good records of a parsed chunk unchanged (the pass-through).
-    package func appendRecords(of work: ChunkWork, into out: inout [UInt8]) -> Int {
-        let parsed = work.parsed
-        let bytes = UnsafeRawBufferPointer(parsed.fieldBytes)
-        let ends = parsed.fieldEnds
-        var written = 0
-        var fieldIndex = 0
-        for r in 0..<parsed.recordCount {
-            let recordEnd = Int(parsed.recordEnds[r])
-            defer { fieldIndex = recordEnd }
-            guard work.isGood(r) else { continue }
-            let count = recordEnd - fieldIndex
-            var start = fieldIndex == 0 ? 0 : Int(ends[fieldIndex - 1])
-            for f in fieldIndex..<recordEnd {
-                if f > fieldIndex { out.append(delimiter) }
-                let end = Int(ends[f])
-                appendField(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), fieldCount: count, into: &out)
-                start = end
-            }
-            appendTerminator(into: &out)
-            written += 1
-        }
-        return written
-    }
 }
