@@ -158,12 +158,12 @@ package struct ExactSum: Sendable, Equatable {
                     for i in start..<end {
                         let x = values[i]
                         guard !x.isNaN, include(i) else { continue }
-                        included += 1
+                        included &+= 1
                         let biased = Int(x.exponentBitPattern)
                         guard biased != 0x7FF else { nonFinite += x; continue }
                         guard x != 0 else { continue }
                         let mantissa = biased == 0 ? x.significandBitPattern : x.significandBitPattern | (1 << 52)
-                        let b = 4 * (max(biased, 1) - 1 - lowest)
+                        let b = 4 &* (max(biased, 1) &- 1 &- lowest)
                         // ±mantissa as a 128-bit two's complement number: sign word 0 or all ones.
                         let sign = UInt64(bitPattern: Int64(bitPattern: x.bitPattern) >> 63)
                         let signed = (mantissa ^ sign) &- sign
