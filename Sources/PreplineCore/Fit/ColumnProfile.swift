@@ -53,21 +53,12 @@ package struct Moments: Sendable, Equatable {
         return twice.quotient.double(scale: ExactSum.squareScale - 192, inexact: once.inexact || twice.inexact)
     }
 
-    @inline(__always)
-    private mutating func addOne(_ x: Double) {
-        count += 1
-        if x.isFinite {
-            sum.add(x)
-            squares.add(x)
-        } else {
-            nonFinite += x
-        }
-    }
-
     /// Adds a chunk's values (NaN is missing and skipped).
     package mutating func add(_ values: [Double], where include: (Int) -> Bool) {
         precondition(mapped == nil, "Moments.add after map")
-        for (i, x) in values.enumerated() where !x.isNaN && include(i) { addOne(x) }
+        let (included, nonFinite) = ExactSum.add(values, where: include, sum: &sum, squares: &squares)
+        count += Double(included)
+        self.nonFinite += nonFinite
     }
 
     /// `count` copies of `value` (a fill value standing in for the missing ones).
