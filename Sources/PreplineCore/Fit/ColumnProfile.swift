@@ -6,7 +6,7 @@
 /// rounded values of the exact ones, bit-identical at every chunk size, thread count and
 /// partition count, also for near-constant columns with large offsets (1e10 ± 1e-3), where
 /// float moments merged with Chan's formula drifted by up to 3.9e-4 relative.
-package struct Moments: Sendable, Equatable {
+package struct Moments: Sendable, Equatable, Codable {
     package var count = 0.0
     private var sum = ExactSum(.values)
     private var squares = ExactSum(.squares)
@@ -15,7 +15,13 @@ package struct Moments: Sendable, Equatable {
     private var nonFinite = 0.0
     /// Moments rewritten after an affine map (`map`), once the fit is merged: no longer exact
     /// sums, so later copies merge by Chan's formula on these (at learn time, in one order).
-    private var mapped: (mean: Double, m2: Double)?
+    private var mapped: Mapped?
+
+    /// The mean and sum of squared deviations after a map.
+    private struct Mapped: Sendable, Codable {
+        var mean: Double
+        var m2: Double
+    }
 
     package static func == (a: Moments, b: Moments) -> Bool {
         a.count == b.count && a.sum == b.sum && a.squares == b.squares && a.nonFinite.bitPattern == b.nonFinite.bitPattern
@@ -97,14 +103,14 @@ package struct Moments: Sendable, Equatable {
     /// (used when a later stage's statistics are replayed through an earlier scaler).
     package mutating func map(mean newMean: Double, slope: Double) {
         let m2 = variance * count
-        mapped = (newMean, m2 * slope * slope)
+        mapped = Mapped(mean: newMean, m2: m2 * slope * slope)
     }
 }
 
 /// Every stage's fit statistics for one column: the parts it asked for, merged chunk by chunk
 /// in input order. Values that an earlier stage's learned fill will produce are counted as
 /// placeholders and added once that fill is learned, so chained fits need no extra data pass.
-package struct ColumnProfile: Sendable {
+package struct ColumnProfile: Sendable, Codable {
     /// A text an earlier fill puts in place of `count` missing documents.
     package struct FilledDocument: Sendable, Codable, Equatable {
         package var text: [UInt8]

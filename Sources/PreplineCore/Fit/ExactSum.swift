@@ -16,9 +16,9 @@ import Darwin
 /// and three (sum) or five (squares) integer additions. Only the window of digits a column's
 /// values reach is stored (a few limbs for most columns, not the 72 / 140 of the whole range):
 /// a fit state holds two of these per numeric column, and 100k columns took 300 MB otherwise.
-package struct ExactSum: Sendable, Equatable {
+package struct ExactSum: Sendable, Equatable, Codable {
     /// What is summed: the values, or their squares (computed exactly, as 106-bit integers).
-    package enum Kind: Sendable { case values, squares }
+    package enum Kind: String, Sendable, Codable { case values, squares }
 
     /// Bit 0 of the accumulator has weight 2^-1074 (values) or 2^-2148 (squares).
     package static let valueScale = -1074

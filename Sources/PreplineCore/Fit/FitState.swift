@@ -21,7 +21,7 @@ package enum CarriedValue: Sendable, Equatable, Codable {
 }
 
 /// One stage's part of a fit state.
-package struct StageFitState: Sendable {
+package struct StageFitState: Sendable, Codable {
     /// One profile per bound column (empty for a stage this pass does not fit).
     package var profiles: [ColumnProfile]
     /// Per bound column, what the stage carries out of the data seen (nil: no value seen);
@@ -46,7 +46,7 @@ package struct StageFitState: Sendable {
 /// ffill carries out of the data (its boundary: the placeholders of its leading missing run
 /// and its last value). A value: chunks merge it in input order (`ExecutionPlan.merge`, which
 /// is associative), so no chunk of a fit waits on another, and parts fitted apart merge alike.
-package struct FitState: Sendable {
+package struct FitState: Sendable, Codable {
     package var stages: [StageFitState]
 
     package init(stages: [StageFitState]) { self.stages = stages }
