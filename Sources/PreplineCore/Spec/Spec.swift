@@ -75,6 +75,8 @@ package struct Spec: Sendable {
     package var output = OutputOptions()
     /// The stage list; empty means a faithful pass-through.
     package var stages: [JSONValue] = []
+    /// `stages` decoded (once, by `decode`), fitted blocks included; not yet bound to columns.
+    package var decodedStages: [any PipelineStage] = []
     /// The Frictionless Table Schema rows are checked against (`validate`), if any.
     package var schema: TableSchema?
     /// Dataset-level checks (`validate`).
@@ -154,7 +156,7 @@ package struct Spec: Sendable {
             }
             // Decoded now so a spec error stops the run before any data is read; bound to the
             // columns later, once the header is known.
-            for (i, stage) in list.enumerated() { _ = try StageRegistry.decode(stage, position: i, file: file) }
+            for (i, stage) in list.enumerated() { spec.decodedStages.append(try StageRegistry.decode(stage, position: i, file: file)) }
             spec.stages = list
         }
 
