@@ -8,6 +8,8 @@ package struct ExplainOptions: Sendable {
     package var specPath: String { spec.displayName }
     /// A CSV whose header resolves the stages' columns (globs expanded); only its header is read.
     package var input: String?
+    /// The stage kinds the spec may use: the registry's (a test adds its own).
+    package var stageKinds: [any PipelineStage.Type] = StageRegistry.kinds
 
     package init(specPath: String, input: String? = nil) {
         spec = SpecSource(path: specPath)
@@ -24,7 +26,7 @@ package struct ExplainOptions: Sendable {
 package enum ExplainCommand {
     /// The explanation, as printed (it ends with a newline).
     package static func execute(_ options: ExplainOptions) throws(PreplineError) -> String {
-        let spec = try Spec.load(options.spec, overrides: options.overrides)
+        let spec = try Spec.load(options.spec, overrides: options.overrides, kinds: options.stageKinds)
         let stages = spec.decodedStages
 
         var out = "spec: \(spec.file)\n"

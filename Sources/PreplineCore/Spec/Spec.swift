@@ -77,6 +77,8 @@ package struct Spec: Sendable {
     package var stages: [JSONValue] = []
     /// `stages` decoded (once, by `decode`), fitted blocks included; not yet bound to columns.
     package var decodedStages: [any PipelineStage] = []
+    /// The stage kinds `stages` were decoded with (the registry's, or a test's).
+    package var stageKinds: [any PipelineStage.Type] = StageRegistry.kinds
     /// The Frictionless Table Schema rows are checked against (`validate`), if any.
     package var schema: TableSchema?
     /// Dataset-level checks (`validate`).
@@ -99,7 +101,7 @@ package struct Spec: Sendable {
     /// True when some stage has parameters to learn, so `run` needs a fit pass.
     package var needsFitting: Bool {
         stagesToFit.enumerated().contains { position, value in
-            (try? StageRegistry.decode(value, position: position, file: file))?.isFitted == false
+            (try? StageRegistry.decode(value, position: position, file: file, kinds: stageKinds))?.isFitted == false
         }
     }
 
@@ -110,25 +112,28 @@ package struct Spec: Sendable {
 
     /// Reads and decodes a spec from where the command line says, then applies the one-run
     /// overrides (`--delimiter`, `--no-header`, `--on-error`) as if the spec said them.
-    package static func load(_ source: SpecSource, overrides: SpecOverrides = SpecOverrides()) throws(PreplineError) -> Spec {
-        var spec = try parse(bytes: source.contents(), file: source.displayName)
+    package static func load(_ source: SpecSource, overrides: SpecOverrides = SpecOverrides(),
+                             kinds: [any PipelineStage.Type] = StageRegistry.kinds) throws(PreplineError) -> Spec {
+        var spec = try parse(bytes: source.contents(), file: source.displayName, kinds: kinds)
         try overrides.apply(to: &spec)
         return spec
     }
 
-    package static func parse(bytes: [UInt8], file: String) throws(PreplineError) -> Spec {
+    package static func parse(bytes: [UInt8], file: String, kinds: [any PipelineStage.Type] = StageRegistry.kinds) throws(PreplineError) -> Spec {
         let root: JSONValue
         do {
             root = try JSONParser.parse(bytes)
         } catch {
             throw PreplineError.specSyntax(file: file, line: error.line, column: error.column, message: error.message)
         }
-        return try decode(root, file: file)
+        return try decode(root, file: file, kinds: kinds)
     }
 
-    package static func decode(_ root: JSONValue, file: String) throws(PreplineError) -> Spec {
+    /// Decodes a spec whose stages are of `kinds` (the registry's unless a test adds its own).
+    package static func decode(_ root: JSONValue, file: String, kinds: [any PipelineStage.Type] = StageRegistry.kinds) throws(PreplineError) -> Spec {
         try root.requireFiniteNumbers(file: file)
         var spec = Spec()
+        spec.stageKinds = kinds
         spec.root = root
         spec.file = file
         var reader = try SpecObjectReader(root, file: file, path: "")
@@ -156,7 +161,7 @@ package struct Spec: Sendable {
             }
             // Decoded now so a spec error stops the run before any data is read; bound to the
             // columns later, once the header is known.
-            for (i, stage) in list.enumerated() { spec.decodedStages.append(try StageRegistry.decode(stage, position: i, file: file)) }
+            for (i, stage) in list.enumerated() { spec.decodedStages.append(try StageRegistry.decode(stage, position: i, file: file, kinds: kinds)) }
             spec.stages = list
         }
 
