@@ -76,9 +76,12 @@ package struct Spec: Sendable {
     /// The stage list; empty means a faithful pass-through.
     package var stages: [JSONValue] = []
     /// `stages` decoded (once, by `decode`), fitted blocks included; not yet bound to columns.
+    /// What `apply` and `explain` run.
     package var decodedStages: [any PipelineStage] = []
-    /// The stage kinds `stages` were decoded with (the registry's, or a test's).
-    package var stageKinds: [any PipelineStage.Type] = StageRegistry.kinds
+    /// The stages as `fit` and `run` learn them, without their `fitted` blocks: the same
+    /// values as `decodedStages` where a stage has no `fitted` block (decoded again only
+    /// where it has one).
+    package var stagesForFitting: [any PipelineStage] = []
     /// The Frictionless Table Schema rows are checked against (`validate`), if any.
     package var schema: TableSchema?
     /// Dataset-level checks (`validate`).
@@ -99,11 +102,7 @@ package struct Spec: Sendable {
     }
 
     /// True when some stage has parameters to learn, so `run` needs a fit pass.
-    package var needsFitting: Bool {
-        stagesToFit.enumerated().contains { position, value in
-            (try? StageRegistry.decode(value, position: position, file: file, kinds: stageKinds))?.isFitted == false
-        }
-    }
+    package var needsFitting: Bool { stagesForFitting.contains { !$0.isFitted } }
 
     /// Reads a spec file, a FIFO or process substitution (`<(…)`), or `-` (stdin).
     package static func load(path: String) throws(PreplineError) -> Spec {
@@ -133,7 +132,6 @@ package struct Spec: Sendable {
     package static func decode(_ root: JSONValue, file: String, kinds: [any PipelineStage.Type] = StageRegistry.kinds) throws(PreplineError) -> Spec {
         try root.requireFiniteNumbers(file: file)
         var spec = Spec()
-        spec.stageKinds = kinds
         spec.root = root
         spec.file = file
         var reader = try SpecObjectReader(root, file: file, path: "")
@@ -163,6 +161,9 @@ package struct Spec: Sendable {
             // columns later, once the header is known.
             for (i, stage) in list.enumerated() { spec.decodedStages.append(try StageRegistry.decode(stage, position: i, file: file, kinds: kinds)) }
             spec.stages = list
+            for (i, stage) in spec.stagesToFit.enumerated() {
+                spec.stagesForFitting.append(list[i]["fitted"] == nil ? spec.decodedStages[i] : try StageRegistry.decode(stage, position: i, file: file, kinds: kinds))
+            }
         }
 
         if let schema = reader.value("schema") {
