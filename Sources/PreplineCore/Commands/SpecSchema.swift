@@ -27,19 +27,6 @@ package enum SchemaPiece {
         object(["description": .string(description), "type": .string("string")])
     }
 
-    /// `[low, high]`, two numbers (the decoder also requires low < high, which JSON Schema
-    /// cannot say).
-    package static func pair(default value: (Double, Double)?, within bounds: ClosedRange<Double>? = nil, _ description: String) -> JSONValue {
-        var item: [(key: String, value: JSONValue)] = [("type", .string("number"))]
-        if let bounds { item += [("minimum", .number(bounds.lowerBound)), ("maximum", .number(bounds.upperBound))] }
-        var members: [(key: String, value: JSONValue)] = [
-            ("description", .string(description)), ("type", .string("array")),
-            ("prefixItems", .array([.object(item), .object(item)])), ("items", .bool(false)), ("minItems", .number(2)),
-        ]
-        if let value { members.append(("default", .array([.number(value.0), .number(value.1)]))) }
-        return .object(members)
-    }
-
     /// A number, or null where a learned value is undefined (a column with no observed values).
     package static let learnedNumber = object(["type": strings(["number", "null"])])
 

@@ -321,6 +321,7 @@ extension StageOption {
         case .integer(let range):
             members += [("type", .string("integer")), ("minimum", .number(Double(range.lowerBound))), ("maximum", .number(Double(range.upperBound)))]
         case .numberPair(let bounds):
+            // low < high is the decoder's alone: JSON Schema cannot compare two items.
             var item: [(key: String, value: JSONValue)] = [("type", .string("number"))]
             if let bounds { item += [("minimum", .number(bounds.lowerBound)), ("maximum", .number(bounds.upperBound))] }
             members += [("type", .string("array")), ("prefixItems", .array([.object(item), .object(item)])), ("items", .bool(false)), ("minItems", .number(2))]
