@@ -27,6 +27,8 @@ struct Prepline: ParsableCommand {
             parameters into a fitted spec, `apply` streams data through a fitted spec, `run` does both. \
             An empty stage list is a faithful, fast CSV pass-through.
 
+            \(StageRegistry.helpText())
+
             \(exitCodesHelp)
             """,
         version: "0.1.0",

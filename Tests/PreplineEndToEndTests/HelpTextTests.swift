@@ -23,6 +23,20 @@ struct HelpTextTests {
         for kind in kinds { #expect(text.contains(kind), "\(kind) missing from the top help") }
     }
 
+    @Test("the top-level help gives each stage's summary, the one its schema branch has (both from the registry)")
+    func topLevelSummaries() throws {
+        let help = try prepline(["--help"], environment: ["COLUMNS": "80"])
+        let schema = try prepline(["schema"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(schema.stdout)) as? [String: Any])
+        let defs = try #require(object["$defs"] as? [String: Any])
+        let words = help.stdoutText.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(words.contains("STAGES "), "\(help.stdoutText)")
+        for kind in try Self.stageKinds() {
+            let summary = try #require((defs["stage_\(kind)"] as? [String: Any])?["description"] as? String)
+            #expect(words.contains("\(kind): \(summary)"), "\(kind)'s summary missing from the top help")
+        }
+    }
+
     @Test("help schema does not claim that schema and checks are left out")
     func helpSchema() throws {
         let help = try prepline(["help", "schema"])

@@ -8,6 +8,8 @@ package struct ExplainOptions: Sendable {
     package var specPath: String { spec.displayName }
     /// A CSV whose header resolves the stages' columns (globs expanded); only its header is read.
     package var input: String?
+    /// The stage kinds the spec may use: the registry's (a test adds its own).
+    package var stageKinds: [any PipelineStage.Type] = StageRegistry.kinds
 
     package init(specPath: String, input: String? = nil) {
         spec = SpecSource(path: specPath)
@@ -24,11 +26,8 @@ package struct ExplainOptions: Sendable {
 package enum ExplainCommand {
     /// The explanation, as printed (it ends with a newline).
     package static func execute(_ options: ExplainOptions) throws(PreplineError) -> String {
-        let spec = try Spec.load(options.spec, overrides: options.overrides)
-        var stages: [any PipelineStage] = []
-        for (position, value) in spec.stages.enumerated() {
-            stages.append(try StageRegistry.decode(value, position: position, file: spec.file))
-        }
+        let spec = try Spec.load(options.spec, overrides: options.overrides, kinds: options.stageKinds)
+        let stages = spec.decodedStages
 
         var out = "spec: \(spec.file)\n"
         var header: DatasetHeader?
@@ -74,7 +73,7 @@ package enum ExplainCommand {
             out += try outputColumns(binding, spec: spec, header: header)
         } else {
             let effects = stages.compactMap { stage -> String? in
-                (stage as? any StageDescribing)?.columnEffect.map { "  \(stage.label): \($0)\n" }
+                stage.columnEffect.map { "  \(stage.label): \($0)\n" }
             }
             out += "output columns: the input's columns in their order, each stage rewriting its columns in place"
             out += effects.isEmpty ? ".\n" : "; except:\n" + effects.joined()
@@ -95,8 +94,7 @@ package enum ExplainCommand {
         init(spec: Spec, header: DatasetHeader) throws(PreplineError) {
             plan = try ExecutionPlan(stageSpecs: spec.stages, header: header, dialect: spec.input, file: spec.file)
             columns = PlanColumns(names: header.names, file: spec.file)
-            for (position, value) in spec.stages.enumerated() {
-                var stage = try StageRegistry.decode(value, position: position, file: spec.file)
+            for var stage in spec.decodedStages {
                 let before = Set(columns.names)
                 try stage.bind(columns: &columns)
                 added.append(columns.names.filter { !before.contains($0) })
@@ -108,9 +106,8 @@ package enum ExplainCommand {
 
     private static func describe(_ stage: any PipelineStage, spec: JSONValue, bound: (any PipelineStage)?, binding: Binding?) -> String {
         let kind = type(of: stage)
-        let described = stage as? any StageDescribing
         var out = "  [\(stage.position)] \(kind.kind)"
-        let options = optionsLine(spec, schema: (kind as? any StageDescribing.Type)?.optionsSchema)
+        let options = optionsLine(spec, table: kind.options)
         if !options.isEmpty { out += "  \(options)" }
         out += "\n"
         let indent = "      "
@@ -123,22 +120,20 @@ package enum ExplainCommand {
             if let added = binding?.added[stage.position], !added.isEmpty {
                 out += "\(indent)adds \(added.joined(separator: ", "))\n"
             }
-            if let bound = bound as? any StageDescribing {
-                let expansions = columns.compactMap { column in bound.expandedNames(of: column).map { (column, $0) } }
-                for (column, names) in expansions {
-                    out += "\(indent)expands \(column) into \(abbreviated(names))\n"
-                }
-                // A stage that neither adds nor expands columns may still say where they go (tokenize).
-                if expansions.isEmpty, binding?.added[stage.position].isEmpty ?? true, let effect = bound.columnEffect {
-                    out += "\(indent)\(effect)\n"
-                }
+            let expansions = columns.compactMap { column in bound.expandedNames(of: column).map { (column, $0) } }
+            for (column, names) in expansions {
+                out += "\(indent)expands \(column) into \(abbreviated(names))\n"
+            }
+            // A stage that neither adds nor expands columns may still say where they go (tokenize).
+            if expansions.isEmpty, binding?.added[stage.position].isEmpty ?? true, let effect = bound.columnEffect {
+                out += "\(indent)\(effect)\n"
             }
         } else {
             columns = stage.selectors
             out += "\(indent)columns: \(columns.joined(separator: ", "))\n"
-            if let effect = described?.columnEffect { out += "\(indent)\(effect)\n" }
+            if let effect = stage.columnEffect { out += "\(indent)\(effect)\n" }
         }
-        let learned = described?.learnedParameters ?? "its parameters"
+        let learned = stage.learnedParameters
         if !stage.isFitted {
             out += "\(indent)learns \(learned) of \(columns.joined(separator: ", "))\n"
         } else if case .object(let fitted)? = spec["fitted"] {
@@ -151,14 +146,12 @@ package enum ExplainCommand {
 
     /// The stage's options as `key=value`, those given in the spec, then the defaults of its
     /// choices that were not given (marked), so the line says what will actually run.
-    private static func optionsLine(_ spec: JSONValue, schema: JSONValue?) -> String {
+    private static func optionsLine(_ spec: JSONValue, table: StageOptionTable) -> String {
         guard case .object(let members) = spec else { return "" }
         var parts = members.filter { !["stage", "columns", "fitted"].contains($0.key) }.map { "\($0.key)=\(compact($0.value))" }
-        if case .object(let properties)? = schema?["properties"] {
-            for (key, property) in properties where spec[key] == nil {
-                guard property["enum"] != nil, let value = property["default"], value != .null else { continue }
-                parts.append("\(key)=\(compact(value)) (default)")
-            }
+        for option in table.options where spec[option.name] == nil && option.type.isChoice {
+            guard let value = option.defaultValue, value != .null else { continue }
+            parts.append("\(option.name)=\(compact(value)) (default)")
         }
         return parts.joined(separator: " ")
     }
@@ -192,7 +185,7 @@ package enum ExplainCommand {
         } else {
             for name in binding.columns.names {
                 guard let label = binding.columns.expandedBy[name] else { lines.append(name); continue }
-                let stage = binding.stages.first { $0.label == label } as? any StageDescribing
+                let stage = binding.stages.first { $0.label == label }
                 let names = stage?.expandedNames(of: name) ?? ["\(name)_…"]
                 if names.contains(where: { $0.hasSuffix("…") }) {
                     complete = false

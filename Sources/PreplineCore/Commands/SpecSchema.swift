@@ -1,38 +1,3 @@
-/// What `schema` and `explain` need to know about a stage kind beyond decoding and running it.
-///
-/// Each stage conforms in an extension at the end of its own file, beside its decoder, so the
-/// schema and the explanation of a new stage come with the stage instead of from a central list
-/// that would drift from the decoders.
-package protocol StageDescribing: PipelineStage {
-    /// A JSON Schema fragment for the stage's own options: `properties` (every key the decoder
-    /// reads except `stage` and `columns`, with types, enums, defaults, descriptions, and the
-    /// `fitted` block that `prepline fit` writes), and optionally `required` and `allOf` for
-    /// rules between options. `SpecSchema` adds `stage`, `columns` and `additionalProperties`.
-    static var optionsSchema: JSONValue { get }
-
-    /// What fitting learns for each column, as a noun phrase: "the mean", "the categories".
-    /// Read only while the stage is not fitted.
-    var learnedParameters: String { get }
-
-    /// How the stage changes the column list beyond rewriting values in place, in words that
-    /// need no header ("adds <col>_missing after each column"); nil when it does not.
-    var columnEffect: String? { get }
-
-    /// The output columns `column` becomes, when this stage expands it (one-hot): the real
-    /// names once known (fitted, or categories given), else a placeholder such as
-    /// `city_<category>…`. Nil when the stage does not expand the column.
-    func expandedNames(of column: String) -> [String]?
-
-    /// What each placeholder column stands for until fitted ("one per category").
-    var expandedUnit: String { get }
-}
-
-extension StageDescribing {
-    package func expandedNames(of column: String) -> [String]? { nil }
-    package var expandedUnit: String { "one per category" }
-    package var columnEffect: String? { nil }
-}
-
 /// Small constructors for JSON Schema fragments, so the stages' schema pieces stay readable.
 /// Object members keep their order (the printed schema lists options as the decoder reads them).
 package enum SchemaPiece {
@@ -62,19 +27,6 @@ package enum SchemaPiece {
         object(["description": .string(description), "type": .string("string")])
     }
 
-    /// `[low, high]`, two numbers (the decoder also requires low < high, which JSON Schema
-    /// cannot say).
-    package static func pair(default value: (Double, Double)?, within bounds: ClosedRange<Double>? = nil, _ description: String) -> JSONValue {
-        var item: [(key: String, value: JSONValue)] = [("type", .string("number"))]
-        if let bounds { item += [("minimum", .number(bounds.lowerBound)), ("maximum", .number(bounds.upperBound))] }
-        var members: [(key: String, value: JSONValue)] = [
-            ("description", .string(description)), ("type", .string("array")),
-            ("prefixItems", .array([.object(item), .object(item)])), ("items", .bool(false)), ("minItems", .number(2)),
-        ]
-        if let value { members.append(("default", .array([.number(value.0), .number(value.1)]))) }
-        return .object(members)
-    }
-
     /// A number, or null where a learned value is undefined (a column with no observed values).
     package static let learnedNumber = object(["type": strings(["number", "null"])])
 
@@ -98,8 +50,8 @@ package enum SchemaPiece {
 
 /// The JSON Schema (draft 2020-12) of the spec format, printed by `prepline schema`.
 ///
-/// Built here from the decoder's own choices and from each stage's `optionsSchema`, driven by
-/// `StageRegistry.kinds`, so a new stage is covered by adding its piece. It describes what this
+/// Built here from the decoder's own choices and from each stage's option table, driven by
+/// `StageRegistry.kinds`, so a new stage is covered by its registry line. It describes what this
 /// version's decoder accepts and no more: keys it refuses are left out, every object is closed
 /// (`additionalProperties: false`), a stage's branch is chosen by its `"stage"`, and rules
 /// between keys that JSON Schema can say (svmlight needs `label`) are in it, so an editor flags
@@ -111,7 +63,10 @@ package enum SpecSchema {
     package static let dialectCharacter = #"^[\u0000-\u0009\u000B\u000C\u000E-\u007F]$"#
 
     /// The whole schema, rebuilt on each call (it is printed once per run).
-    package static var document: JSONValue {
+    package static var document: JSONValue { document(kinds: StageRegistry.kinds) }
+
+    /// The schema of a spec whose stages are `kinds` (the registry's, or a test's).
+    package static func document(kinds stageKinds: [any PipelineStage.Type]) -> JSONValue {
         let defaults = InputDialect()
         let byte: (String) -> JSONValue = { description in
             SchemaPiece.object(["description": .string(description), "type": .string("string"), "minLength": .number(1), "maxLength": .number(1),
@@ -170,7 +125,7 @@ package enum SpecSchema {
         // The branch is picked by "stage" (if/then on its const), not by a bare oneOf: a typo in
         // a scale stage is then reported as that key in that stage ("'methd' was unexpected"),
         // not as "valid under none of the given schemas".
-        let kinds = StageRegistry.kinds.map { $0.kind }
+        let kinds = stageKinds.map { $0.kind }
         let stageBranches = kinds.map { kind in
             SchemaPiece.object([
                 "if": SchemaPiece.object(["properties": SchemaPiece.object(["stage": SchemaPiece.object(["const": .string(kind)])]),
@@ -192,7 +147,7 @@ package enum SpecSchema {
                 "minItems": .number(1),
             ])),
         ]
-        for kind in StageRegistry.kinds { defs.append(("stage_\(kind.kind)", stageSchema(kind))) }
+        for kind in stageKinds { defs.append(("stage_\(kind.kind)", stageSchema(kind))) }
         return SchemaPiece.object([
             "$schema": .string("https://json-schema.org/draft/2020-12/schema"),
             "title": .string("prepline pipeline spec, format 1"),
@@ -306,27 +261,23 @@ package enum SpecSchema {
         ])
     }
 
-    /// One stage kind's object schema: `stage` (its discriminator), `columns`, its own options.
-    static func stageSchema(_ kind: any PipelineStage.Type) -> JSONValue {
-        let piece = (kind as? any StageDescribing.Type)?.optionsSchema
-        var properties: [(key: String, value: JSONValue)] = [
+    /// One stage kind's object schema: `stage` (its discriminator), `columns`, and the options
+    /// and rules its option table derives.
+    package static func stageSchema(_ kind: any PipelineStage.Type) -> JSONValue {
+        let own = kind.options.schema
+        let properties: [(key: String, value: JSONValue)] = [
             ("stage", SchemaPiece.object(["const": .string(kind.kind)])),
             ("columns", SchemaPiece.object(["$ref": .string("#/$defs/columns")])),
-        ]
-        if case .object(let own)? = piece?["properties"] { properties += own }
-        var required = ["stage", "columns"]
-        if case .array(let own)? = piece?["required"] { required += own.compactMap { if case .string(let s) = $0 { s } else { nil } } }
+        ] + own.properties
         var members: [(key: String, value: JSONValue)] = [
             ("title", .string(kind.kind)),
             ("description", .string(kind.summary)),
             ("type", .string("object")),
             ("properties", .object(properties)),
-            ("required", SchemaPiece.strings(required)),
+            ("required", SchemaPiece.strings(["stage", "columns"])),
         ]
-        if let rules = piece?["allOf"] { members.append(("allOf", rules)) }
-        // A stage without a piece is described loosely rather than refused: the schema must
-        // never reject a spec the decoder accepts.
-        if piece != nil { members.append(("additionalProperties", .bool(false))) }
+        if !own.rules.isEmpty { members.append(("allOf", .array(own.rules))) }
+        members.append(("additionalProperties", .bool(false)))
         return .object(members)
     }
 

@@ -75,6 +75,13 @@ package struct Spec: Sendable {
     package var output = OutputOptions()
     /// The stage list; empty means a faithful pass-through.
     package var stages: [JSONValue] = []
+    /// `stages` decoded (once, by `decode`), fitted blocks included; not yet bound to columns.
+    /// What `apply` and `explain` run.
+    package var decodedStages: [any PipelineStage] = []
+    /// The stages as `fit` and `run` learn them, without their `fitted` blocks: the same
+    /// values as `decodedStages` where a stage has no `fitted` block (decoded again only
+    /// where it has one).
+    package var stagesForFitting: [any PipelineStage] = []
     /// The Frictionless Table Schema rows are checked against (`validate`), if any.
     package var schema: TableSchema?
     /// Dataset-level checks (`validate`).
@@ -95,11 +102,7 @@ package struct Spec: Sendable {
     }
 
     /// True when some stage has parameters to learn, so `run` needs a fit pass.
-    package var needsFitting: Bool {
-        stagesToFit.enumerated().contains { position, value in
-            (try? StageRegistry.decode(value, position: position, file: file))?.isFitted == false
-        }
-    }
+    package var needsFitting: Bool { stagesForFitting.contains { !$0.isFitted } }
 
     /// Reads a spec file, a FIFO or process substitution (`<(…)`), or `-` (stdin).
     package static func load(path: String) throws(PreplineError) -> Spec {
@@ -108,23 +111,25 @@ package struct Spec: Sendable {
 
     /// Reads and decodes a spec from where the command line says, then applies the one-run
     /// overrides (`--delimiter`, `--no-header`, `--on-error`) as if the spec said them.
-    package static func load(_ source: SpecSource, overrides: SpecOverrides = SpecOverrides()) throws(PreplineError) -> Spec {
-        var spec = try parse(bytes: source.contents(), file: source.displayName)
+    package static func load(_ source: SpecSource, overrides: SpecOverrides = SpecOverrides(),
+                             kinds: [any PipelineStage.Type] = StageRegistry.kinds) throws(PreplineError) -> Spec {
+        var spec = try parse(bytes: source.contents(), file: source.displayName, kinds: kinds)
         try overrides.apply(to: &spec)
         return spec
     }
 
-    package static func parse(bytes: [UInt8], file: String) throws(PreplineError) -> Spec {
+    package static func parse(bytes: [UInt8], file: String, kinds: [any PipelineStage.Type] = StageRegistry.kinds) throws(PreplineError) -> Spec {
         let root: JSONValue
         do {
             root = try JSONParser.parse(bytes)
         } catch {
             throw PreplineError.specSyntax(file: file, line: error.line, column: error.column, message: error.message)
         }
-        return try decode(root, file: file)
+        return try decode(root, file: file, kinds: kinds)
     }
 
-    package static func decode(_ root: JSONValue, file: String) throws(PreplineError) -> Spec {
+    /// Decodes a spec whose stages are of `kinds` (the registry's unless a test adds its own).
+    package static func decode(_ root: JSONValue, file: String, kinds: [any PipelineStage.Type] = StageRegistry.kinds) throws(PreplineError) -> Spec {
         try root.requireFiniteNumbers(file: file)
         var spec = Spec()
         spec.root = root
@@ -154,8 +159,11 @@ package struct Spec: Sendable {
             }
             // Decoded now so a spec error stops the run before any data is read; bound to the
             // columns later, once the header is known.
-            for (i, stage) in list.enumerated() { _ = try StageRegistry.decode(stage, position: i, file: file) }
+            for (i, stage) in list.enumerated() { spec.decodedStages.append(try StageRegistry.decode(stage, position: i, file: file, kinds: kinds)) }
             spec.stages = list
+            for (i, stage) in spec.stagesToFit.enumerated() {
+                spec.stagesForFitting.append(list[i]["fitted"] == nil ? spec.decodedStages[i] : try StageRegistry.decode(stage, position: i, file: file, kinds: kinds))
+            }
         }
 
         if let schema = reader.value("schema") {

@@ -26,20 +26,11 @@ package struct FillStage: PipelineStage {
     package init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError) {
         self.position = position
         file = reader.file
-        selectors = try reader.columns()
-        let name = try reader.choice("strategy", Strategy.allCases.map(\.rawValue)) ?? Strategy.mean.rawValue
-        strategy = Strategy(rawValue: name)!
-        value = reader.value("value")
-        if let value {
-            switch value {
-            case .string, .number: break
-            default: throw reader.fail("value", "expected a string or a number, got \(value.typeName)")
-            }
-        }
-        if strategy == .constant && value == nil {
-            throw reader.fail("value", "missing; strategy \"constant\" fills with \"value\"")
-        }
-        indicator = try reader.bool("indicator") ?? false
+        let options = try reader.stageOptions(Self.options)
+        selectors = options.columns
+        strategy = Strategy(rawValue: options.string("strategy")!)!
+        value = options.value("value")
+        indicator = options.bool("indicator")
         if let fitted = try reader.fittedColumns() {
             fittedNames = fitted.map(\.name)
             for (column, var entry) in fitted {
@@ -278,40 +269,17 @@ package struct FillStage: PipelineStage {
     }
 }
 
-extension FillStage: StageDescribing {
-    /// The strategies this version's decoder accepts, found by asking the decoder itself, so the
-    /// schema follows it when a refused strategy (ffill) becomes available.
-    package static var availableStrategies: [Strategy] {
-        Strategy.allCases.filter { strategy in
-            let probe = SchemaPiece.object(["stage": .string(kind), "columns": SchemaPiece.strings(["x"]),
-                                            "strategy": .string(strategy.rawValue), "value": .number(0)])
-            return (try? StageRegistry.decode(probe, position: 0, file: "")) != nil
-        }
-    }
-
-    package static var optionsSchema: JSONValue {
-        SchemaPiece.object([
-            "properties": SchemaPiece.object([
-                "strategy": SchemaPiece.choice(availableStrategies.map(\.rawValue), default: Strategy.mean.rawValue,
-                                               "What replaces a missing value: constant (\"value\"), mean, median (average of the two middle values), most_frequent (ties: the smallest)."),
-                "value": SchemaPiece.object([
-                    "description": .string("The constant of strategy \"constant\" (required then); with another strategy, the fallback for a column with no observed values."),
-                    "type": SchemaPiece.strings(["string", "number"]),
-                ]),
-                "indicator": SchemaPiece.boolean(default: false, "Add <col>_missing (1 where the value was missing, else 0) right after each column."),
-                "fitted": SchemaPiece.fitted("The learned fill value per column.",
-                                             entry: ["value": SchemaPiece.object(["type": SchemaPiece.strings(["string", "number"])])],
-                                             required: ["value"]),
-            ]),
-            "allOf": .array([
-                SchemaPiece.object([
-                    "if": SchemaPiece.object(["properties": SchemaPiece.object(["strategy": SchemaPiece.object(["const": .string(Strategy.constant.rawValue)])]),
-                                              "required": SchemaPiece.strings(["strategy"])]),
-                    "then": SchemaPiece.object(["required": SchemaPiece.strings(["value"])]),
-                ]),
-            ]),
-        ])
-    }
+extension FillStage {
+    package static let options = StageOptionTable([
+        StageOption("strategy", .choice(Strategy.allCases.map(\.rawValue)), default: .string(Strategy.mean.rawValue),
+                    "What replaces a missing value: constant (\"value\"), mean, median (average of the two middle values), most_frequent (ties: the smallest), ffill (the last value seen before it, in input order)."),
+        StageOption("value", .stringOrNumber, requiredWhen: .init(values: [Strategy.constant.rawValue], reason: "strategy \"constant\" fills with \"value\""),
+                    "The constant of strategy \"constant\" (required then); with another strategy, the fallback for a column with no observed values."),
+        StageOption("indicator", .bool, default: .bool(false), "Add <col>_missing (1 where the value was missing, else 0) right after each column."),
+    ], selector: "strategy",
+    fitted: SchemaPiece.fitted("The learned fill value per column.",
+                               entry: ["value": SchemaPiece.object(["type": SchemaPiece.strings(["string", "number"])])],
+                               required: ["value"]))
 
     package var learnedParameters: String {
         switch strategy {

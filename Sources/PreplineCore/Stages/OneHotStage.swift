@@ -65,9 +65,11 @@ package struct OneHotStage: PipelineStage {
     package init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError) {
         self.position = position
         file = reader.file
-        selectors = try reader.columns()
+        let options = try reader.stageOptions(Self.options)
+        selectors = options.columns
         var given: [String: [[UInt8]?]] = [:]
-        if var categories = try reader.object("categories") {
+        if let value = options.value("categories") {
+            var categories = try SpecObjectReader(value, file: reader.file, path: reader.childPath("categories"))
             for key in categories.keys {
                 guard case .array(let items)? = categories.value(key) else {
                     throw categories.fail(key, "expected an array of categories (strings; null for the missing value)")
@@ -97,22 +99,10 @@ package struct OneHotStage: PipelineStage {
             try categories.finish()
         }
         givenCategories = given
-        if let value = reader.value("drop"), value != .null {
-            guard case .string(let s) = value, let d = Drop(rawValue: s) else {
-                throw reader.fail("drop", "expected null, \"first\" or \"if_binary\", got \(value.serialized())")
-            }
-            drop = d
-        } else {
-            drop = nil
-        }
-        handleUnknown = Unknown(rawValue: try reader.choice("handle_unknown", Unknown.allCases.map(\.rawValue)) ?? "error")!
-        // As in scikit-learn, the JSON text decides: `2` is a count, `0.2` a fraction, `2.0` neither.
-        let minFrequencyText = try reader.numberWithForm("min_frequency")
-        minFrequency = minFrequencyText?.value
-        if let (f, isFraction) = minFrequencyText, isFraction ? !(f > 0 && f < 1) : !(f >= 1) {
-            throw reader.fail("min_frequency", "expected an integer count >= 1 (e.g. 5) or a fraction strictly between 0 and 1 (e.g. 0.05), got \(reader.peek("min_frequency")!.serialized())")
-        }
-        maxCategories = try reader.integer("max_categories", in: 1...Int(Int32.max))
+        drop = options.string("drop").map { Drop(rawValue: $0)! }
+        handleUnknown = Unknown(rawValue: options.string("handle_unknown")!)!
+        minFrequency = options.number("min_frequency")?.value
+        maxCategories = options.integer("max_categories")
         if let fitted = try reader.fittedColumns() {
             fittedNames = fitted.map(\.name)
             for (column, var entry) in fitted {
@@ -289,42 +279,28 @@ package struct OneHotStage: PipelineStage {
     }
 }
 
-extension OneHotStage: StageDescribing {
-    package static var optionsSchema: JSONValue {
+extension OneHotStage {
+    package static let options: StageOptionTable = {
         let categoryList = SchemaPiece.object([
             "type": .string("array"),
             "items": SchemaPiece.object(["type": SchemaPiece.strings(["string", "null"])]),
         ])
-        return SchemaPiece.object([
-            "properties": SchemaPiece.object([
-                "categories": SchemaPiece.object([
-                    "description": .string("Categories given per column (keys: this stage's column names), in output order; null is the missing value. Given for every column, and with no min_frequency or max_categories, nothing is learned."),
-                    "type": .string("object"),
-                    "additionalProperties": categoryList,
-                ]),
-                "drop": SchemaPiece.object([
-                    "description": .string("Drop the first output column of each column (first), or only where there are two (if_binary)."),
-                    "enum": .array([.null] + Drop.allCases.map { .string($0.rawValue) }),
-                    "default": .null,
-                ]),
-                "handle_unknown": SchemaPiece.choice(Unknown.allCases.map(\.rawValue), default: Unknown.error.rawValue,
-                                                     "A category not seen in fitting: error (a row-level error), ignore (all zeros), infrequent (the <col>_infrequent column)."),
-                "min_frequency": SchemaPiece.object([
-                    "description": .string("Categories seen fewer times than this (an integer count >= 1, or a fraction of the rows in (0, 1)) are grouped into <col>_infrequent."),
-                    "anyOf": .array([
-                        SchemaPiece.object(["type": .string("integer"), "minimum": .number(1)]),
-                        SchemaPiece.object(["type": .string("number"), "exclusiveMinimum": .number(0), "exclusiveMaximum": .number(1)]),
-                    ]),
-                ]),
-                "max_categories": SchemaPiece.object([
-                    "description": .string("At most this many output columns per column, counting <col>_infrequent, which groups the least frequent categories."),
-                    "type": .string("integer"), "minimum": .number(1), "maximum": .number(Double(Int32.max)),
-                ]),
-                "fitted": SchemaPiece.fitted("The learned categories per column, in output order (null: the missing value), and those grouped as infrequent.",
-                                             entry: ["categories": categoryList, "infrequent": categoryList], required: []),
-            ]),
-        ])
-    }
+        return StageOptionTable([
+            StageOption("categories", .object(schema: SchemaPiece.object(["type": .string("object"), "additionalProperties": categoryList])),
+                        "Categories given per column (keys: this stage's column names), in output order; null is the missing value. Given for every column, and with no min_frequency or max_categories, nothing is learned."),
+            StageOption("drop", .nullableChoice([nil] + Drop.allCases.map(\.rawValue)), default: .null,
+                        "Drop the first output column of each column (first), or only where there are two (if_binary)."),
+            StageOption("handle_unknown", .choice(Unknown.allCases.map(\.rawValue)), default: .string(Unknown.error.rawValue),
+                        "A category not seen in fitting: error (a row-level error), ignore (all zeros), infrequent (the <col>_infrequent column)."),
+            // As in scikit-learn, the JSON text decides: `2` is a count, `0.2` a fraction, `2.0` neither.
+            StageOption("min_frequency", .countOrFraction(counts: 1...Double.infinity, fractions: 0...1, exclusiveFractions: true),
+                        "Categories seen fewer times than this (an integer count >= 1, or a fraction of the rows in (0, 1)) are grouped into <col>_infrequent.",
+                        invalidMessage: { "expected an integer count >= 1 (e.g. 5) or a fraction strictly between 0 and 1 (e.g. 0.05), got \($0.serialized())" }),
+            StageOption("max_categories", .integer(1...Int(Int32.max)),
+                        "At most this many output columns per column, counting <col>_infrequent, which groups the least frequent categories."),
+        ], fitted: SchemaPiece.fitted("The learned categories per column, in output order (null: the missing value), and those grouped as infrequent.",
+                                      entry: ["categories": categoryList, "infrequent": categoryList], required: []))
+    }()
 
     package var learnedParameters: String {
         minFrequency != nil || maxCategories != nil ? "the categories (and which are infrequent)" : "the categories"

@@ -44,19 +44,15 @@ package struct ScaleStage: PipelineStage {
     package init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError) {
         self.position = position
         file = reader.file
-        selectors = try reader.columns()
-        let method = Method(rawValue: try reader.choice("method", Method.allCases.map(\.rawValue)) ?? "zscore")!
+        let options = try reader.stageOptions(Self.options)
+        selectors = options.columns
+        let method = Method(rawValue: options.string("method")!)!
         self.method = method
-        let methodOptions: [(String, Method)] = [("range", .minmax), ("clip", .minmax), ("quantile_range", .robust), ("with_mean", .zscore),
-                                                 ("with_std", .zscore), ("with_centering", .robust), ("with_scaling", .robust)]
-        for (key, allowed) in methodOptions where reader.has(key) && allowed != method {
-            throw reader.fail(key, "applies to method \"\(allowed.rawValue)\", not \"\(method.rawValue)\"")
-        }
-        range = try reader.numberPair("range") ?? (0, 1)
-        clip = try reader.bool("clip") ?? false
-        quantileRange = try reader.numberPair("quantile_range", within: 0...100) ?? (25, 75)
-        withCentering = try reader.bool(method == .zscore ? "with_mean" : "with_centering") ?? true
-        withScaling = try reader.bool(method == .zscore ? "with_std" : "with_scaling") ?? true
+        range = options.pair("range")!
+        clip = options.bool("clip")
+        quantileRange = options.pair("quantile_range")!
+        withCentering = options.bool(method == .zscore ? "with_mean" : "with_centering")
+        withScaling = options.bool(method == .zscore ? "with_std" : "with_scaling")
         if let fitted = try reader.fittedColumns() {
             fittedNames = fitted.map(\.name)
             for (column, var entry) in fitted {
@@ -231,50 +227,37 @@ package struct ScaleStage: PipelineStage {
     }
 }
 
-extension ScaleStage: StageDescribing {
-    package static var optionsSchema: JSONValue {
+extension ScaleStage {
+    package static let options: StageOptionTable = {
         let learned = SchemaPiece.learnedNumber
-        func fitted(_ method: Method) -> JSONValue {
-            let description = "The learned parameters per column (null where a column had no observed values)."
-            let shape: JSONValue
-            switch method {
-            case .zscore:
-                shape = SchemaPiece.fitted(description, entry: ["var": learned, "mean": learned, "scale": learned], required: ["mean", "scale"])
-            case .minmax:
-                shape = SchemaPiece.fitted(description, entry: ["data_min": learned, "data_max": learned, "scale": learned, "min": learned],
-                                           required: ["scale", "min"])
-            case .robust:
-                shape = SchemaPiece.fitted(description, entry: ["center": learned, "scale": learned], required: ["center", "scale"])
-            case .maxabs:
-                shape = SchemaPiece.fitted(description, entry: ["max_abs": learned, "scale": learned], required: ["scale"])
-            }
-            return SchemaPiece.object(["properties": SchemaPiece.object(["fitted": shape])])
-        }
-        let options: [Method: [String]] = [.zscore: ["with_mean", "with_std"], .minmax: ["range", "clip"],
-                                           .robust: ["quantile_range", "with_centering", "with_scaling"], .maxabs: []]
-        return SchemaPiece.object([
-            "properties": SchemaPiece.object([
-                "method": SchemaPiece.choice(Method.allCases.map(\.rawValue), default: Method.zscore.rawValue,
-                                             "zscore: (x - mean) / std, population std (ddof 0), a constant column gets scale 1; minmax: to \"range\"; robust: (x - median) / IQR; maxabs: x / max|x|."),
-                "range": SchemaPiece.pair(default: (0, 1), "minmax only: the target range [low, high], low < high."),
-                "clip": SchemaPiece.boolean(default: false, "minmax only: clip transformed values to \"range\" (values outside the fitted data's range)."),
-                "quantile_range": SchemaPiece.pair(default: (25, 75), within: 0...100, "robust only: the percentiles [low, high] whose difference is the scale (linear interpolation)."),
-                "with_mean": SchemaPiece.boolean(default: true, "zscore only: subtract the mean."),
-                "with_std": SchemaPiece.boolean(default: true, "zscore only: divide by the standard deviation."),
-                "with_centering": SchemaPiece.boolean(default: true, "robust only: subtract the median."),
-                "with_scaling": SchemaPiece.boolean(default: true, "robust only: divide by the quantile range."),
-                "fitted": SchemaPiece.object([
-                    "description": .string("The learned parameters per column; their keys depend on \"method\". Written by `prepline fit`."),
-                    "type": .string("object"),
-                    "additionalProperties": SchemaPiece.object(["type": .string("object")]),
-                ]),
-            ]),
-            "allOf": .array(Method.allCases.map { method in
-                SpecSchema.onlyWhen("method", is: method.rawValue, isDefault: method == .zscore, allows: options[method] ?? [],
-                                    then: fitted(method))
-            }),
-        ])
-    }
+        let description = "The learned parameters per column (null where a column had no observed values)."
+        let fitted: [Method: JSONValue] = [
+            .zscore: SchemaPiece.fitted(description, entry: ["var": learned, "mean": learned, "scale": learned], required: ["mean", "scale"]),
+            .minmax: SchemaPiece.fitted(description, entry: ["data_min": learned, "data_max": learned, "scale": learned, "min": learned],
+                                        required: ["scale", "min"]),
+            .robust: SchemaPiece.fitted(description, entry: ["center": learned, "scale": learned], required: ["center", "scale"]),
+            .maxabs: SchemaPiece.fitted(description, entry: ["max_abs": learned, "scale": learned], required: ["scale"]),
+        ]
+        let pair = { (low: Double, high: Double) in JSONValue.array([.number(low), .number(high)]) }
+        return StageOptionTable([
+            StageOption("method", .choice(Method.allCases.map(\.rawValue)), default: .string(Method.zscore.rawValue),
+                        "zscore: (x - mean) / std, population std (ddof 0), a constant column gets scale 1; minmax: to \"range\"; robust: (x - median) / IQR; maxabs: x / max|x|."),
+            StageOption("range", .numberPair(), default: pair(0, 1), appliesTo: ["minmax"], "minmax only: the target range [low, high], low < high."),
+            StageOption("clip", .bool, default: .bool(false), appliesTo: ["minmax"], "minmax only: clip transformed values to \"range\" (values outside the fitted data's range)."),
+            StageOption("quantile_range", .numberPair(within: 0...100), default: pair(25, 75), appliesTo: ["robust"],
+                        "robust only: the percentiles [low, high] whose difference is the scale (linear interpolation)."),
+            StageOption("with_mean", .bool, default: .bool(true), appliesTo: ["zscore"], "zscore only: subtract the mean."),
+            StageOption("with_std", .bool, default: .bool(true), appliesTo: ["zscore"], "zscore only: divide by the standard deviation."),
+            StageOption("with_centering", .bool, default: .bool(true), appliesTo: ["robust"], "robust only: subtract the median."),
+            StageOption("with_scaling", .bool, default: .bool(true), appliesTo: ["robust"], "robust only: divide by the quantile range."),
+        ], selector: "method",
+        fitted: SchemaPiece.object([
+            "description": .string("The learned parameters per column; their keys depend on \"method\". Written by `prepline fit`."),
+            "type": .string("object"),
+            "additionalProperties": SchemaPiece.object(["type": .string("object")]),
+        ]),
+        fittedBySelector: Dictionary(uniqueKeysWithValues: fitted.map { ($0.key.rawValue, $0.value) }))
+    }()
 
     package var learnedParameters: String {
         switch method {

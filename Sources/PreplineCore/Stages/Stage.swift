@@ -7,6 +7,13 @@ package protocol PipelineStage: Sendable {
     static var kind: String { get }
     /// One line for help, explain and the JSON Schema.
     static var summary: String { get }
+    /// Every option besides `stage` and `columns`: the decoder's checks and the JSON Schema
+    /// both come from this table (`SpecObjectReader.stageOptions`, `StageOptionTable.schema`).
+    static var options: StageOptionTable { get }
+
+    /// Decodes the stage's spec object (the registry has read `stage`); reads its options
+    /// with `reader.stageOptions(Self.options)`, then its `fitted` block, then `finish()`.
+    init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError)
 
     /// Index in the spec's `stages` array.
     var position: Int { get }
@@ -68,10 +75,26 @@ package protocol PipelineStage: Sendable {
     func checkAfterPass(carry: CarryBoard) throws(PreplineError)
     /// After a complete fit pass: the same check on the merged fit state.
     func checkAfterFit(_ state: StageFitState) throws(PreplineError)
+
+    /// What fitting learns for each column, as a noun phrase: "the mean", "the categories"
+    /// (`explain`). Read only while the stage is not fitted.
+    var learnedParameters: String { get }
+    /// How the stage changes the column list beyond rewriting values in place, in words that
+    /// need no header ("adds <col>_missing after each column"); nil when it does not.
+    var columnEffect: String? { get }
+    /// The output columns `column` becomes, when this stage expands it (one-hot): the real
+    /// names once known (fitted, or categories given), else a placeholder such as
+    /// `city_<category>…`. Nil when the stage does not expand the column.
+    func expandedNames(of column: String) -> [String]?
+    /// What each placeholder column stands for until fitted ("one per category").
+    var expandedUnit: String { get }
 }
 
 extension PipelineStage {
     package var label: String { "stages[\(position)] \(Self.kind)" }
+    package func expandedNames(of column: String) -> [String]? { nil }
+    package var expandedUnit: String { "one per category" }
+    package var columnEffect: String? { nil }
     package mutating func setNumeric(_ names: Set<String>) throws(PreplineError) {}
     package mutating func planBound(_ columns: PlanColumns) throws(PreplineError) {}
     package func replay(_ profile: inout ColumnProfile, column: String) {}
@@ -348,25 +371,48 @@ package struct Glob: Sendable {
     }
 }
 
-/// Every stage kind prepline knows: decoding, help and the JSON Schema come from this list.
+/// Every stage kind prepline knows: decoding, help, `explain` and the JSON Schema come from
+/// this list, one line per stage.
 package enum StageRegistry {
-    package static let kinds: [any PipelineStage.Type] = [FillStage.self, ScaleStage.self, OneHotStage.self, TokenizeStage.self, TfidfStage.self]
+    package static let kinds: [any PipelineStage.Type] = [
+        FillStage.self,
+        ScaleStage.self,
+        OneHotStage.self,
+        TokenizeStage.self,
+        TfidfStage.self,
+    ]
 
-    package static func decode(_ value: JSONValue, position: Int, file: String) throws(PreplineError) -> any PipelineStage {
+    /// Decodes one stage object with the stage type its `"stage"` names, among `kinds`.
+    package static func decode(_ value: JSONValue, position: Int, file: String,
+                               kinds: [any PipelineStage.Type] = kinds) throws(PreplineError) -> any PipelineStage {
         let path = "stages[\(position)]"
         var reader = try SpecObjectReader(value, file: file, path: path)
+        let names = kinds.map { $0.kind }
         guard let kind = try reader.string("stage") else {
-            throw PreplineError.spec(file: file, path: "\(path).stage", message: "missing; one of \(kinds.map { "\"\($0.kind)\"" }.joined(separator: ", "))")
+            throw PreplineError.spec(file: file, path: "\(path).stage", message: "missing; one of \(names.map { "\"\($0)\"" }.joined(separator: ", "))")
         }
-        switch kind {
-        case FillStage.kind: return try FillStage(&reader, position: position)
-        case ScaleStage.kind: return try ScaleStage(&reader, position: position)
-        case OneHotStage.kind: return try OneHotStage(&reader, position: position)
-        case TokenizeStage.kind: return try TokenizeStage(&reader, position: position)
-        case TfidfStage.kind: return try TfidfStage(&reader, position: position)
-        default:
-            throw PreplineError.spec(file: file, path: "\(path).stage", message: "unknown stage \"\(kind)\"\(Suggestion.didYouMean(kind, in: kinds.map { $0.kind })); expected one of \(kinds.map { "\"\($0.kind)\"" }.joined(separator: ", "))")
+        guard let type = kinds.first(where: { $0.kind == kind }) else {
+            throw PreplineError.spec(file: file, path: "\(path).stage", message: "unknown stage \"\(kind)\"\(Suggestion.didYouMean(kind, in: names)); expected one of \(names.map { "\"\($0)\"" }.joined(separator: ", "))")
         }
+        return try type.init(&reader, position: position)
+    }
+
+    /// The STAGES section of the top-level help: each kind and its summary, wrapped to fit 80
+    /// columns itself (the help's wrapping would start a continuation at column 0).
+    package static func helpText(kinds: [any PipelineStage.Type] = kinds) -> String {
+        var lines = ["STAGES"]
+        for kind in kinds {
+            var line = "  \(kind.kind):"
+            for word in kind.summary.split(separator: " ") {
+                if line.count + 1 + word.count > 78 {
+                    lines.append(line)
+                    line = "     "
+                }
+                line += " " + word
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
     }
 }
 

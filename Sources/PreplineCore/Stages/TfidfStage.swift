@@ -66,44 +66,22 @@ package struct TfidfStage: PipelineStage {
     package init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError) {
         self.position = position
         file = reader.file
-        selectors = try reader.columns()
-        func threshold(_ key: String, default value: Threshold) throws(PreplineError) -> Threshold {
-            guard let (x, fraction) = try reader.numberWithForm(key) else { return value }
-            if fraction {
-                guard x >= 0 && x <= 1 else { throw reader.fail(key, "a float is a fraction of the documents, from 0.0 to 1.0; got \(NumberText.format(x)) (an integer counts documents)") }
-            } else {
-                guard x >= 0 && x <= Double(Int32.max) else { throw reader.fail(key, "expected a document count >= 0 (an integer) or a fraction from 0.0 to 1.0") }
-            }
-            return Threshold(value: x, isFraction: fraction)
+        let options = try reader.stageOptions(Self.options)
+        selectors = options.columns
+        func threshold(_ key: String) -> Threshold {
+            let (value, isFraction) = options.number(key)!
+            return Threshold(value: value, isFraction: isFraction)
         }
-        minDF = try threshold("min_df", default: Threshold(value: 1, isFraction: false))
-        maxDF = try threshold("max_df", default: Threshold(value: 1, isFraction: true))
-        if !maxDF.isFraction && maxDF.value < 1 { throw reader.fail("max_df", "an integer max_df counts documents and must be at least 1") }
-        maxFeatures = try reader.integer("max_features", in: 1...Int(Int32.max))
-        if let words = try reader.stringArray("vocabulary") {
-            guard !words.isEmpty else { throw reader.fail("vocabulary", "expected at least one term") }
-            // A set, not a search of the terms before each: 50,000 terms took 8.6 s that way.
-            var seen = Set<String>(minimumCapacity: words.count)
-            for (i, word) in words.enumerated() where !seen.insert(word).inserted {
-                throw PreplineError.spec(file: reader.file, path: "\(reader.childPath("vocabulary"))[\(i)]", message: "term \"\(word)\" is given twice")
-            }
-            givenVocabulary = words.map { Array($0.utf8) }
-        } else {
-            givenVocabulary = nil
-        }
-        binary = try reader.bool("binary") ?? false
-        useIDF = try reader.bool("use_idf") ?? true
-        smoothIDF = try reader.bool("smooth_idf") ?? true
-        sublinearTF = try reader.bool("sublinear_tf") ?? false
-        if let value = reader.value("norm"), value != .null {
-            guard case .string(let s) = value, let n = Norm(rawValue: s) else {
-                throw reader.fail("norm", "expected \"l2\", \"l1\" or \"none\", got \(value.serialized())")
-            }
-            norm = n
-        } else {
-            norm = reader.has("norm") ? .none : .l2
-        }
-        output = Output(rawValue: try reader.choice("output", Output.allCases.map(\.rawValue)) ?? "dense")!
+        minDF = threshold("min_df")
+        maxDF = threshold("max_df")
+        maxFeatures = options.integer("max_features")
+        givenVocabulary = options.strings("vocabulary")?.map { Array($0.utf8) }
+        binary = options.bool("binary")
+        useIDF = options.bool("use_idf")
+        smoothIDF = options.bool("smooth_idf")
+        sublinearTF = options.bool("sublinear_tf")
+        norm = Norm(rawValue: options.string("norm")!)!
+        output = Output(rawValue: options.string("output")!)!
         if let fitted = try reader.fittedColumns() {
             fittedNames = fitted.map(\.name)
             for (column, var entry) in fitted {
@@ -397,51 +375,43 @@ package struct TfidfStage: PipelineStage {
     }
 }
 
-extension TfidfStage: StageDescribing {
-    package static var optionsSchema: JSONValue {
-        let threshold = { (description: String, defaultValue: JSONValue) in
-            SchemaPiece.object([
-                "description": .string(description),
-                "anyOf": .array([
-                    SchemaPiece.object(["type": .string("integer"), "minimum": .number(0)]),
-                    SchemaPiece.object(["type": .string("number"), "minimum": .number(0), "maximum": .number(1)]),
-                ]),
-                "default": defaultValue,
-            ])
+extension TfidfStage {
+    package static let options: StageOptionTable = {
+        let threshold = StageOption.ValueType.countOrFraction(counts: 0...Double(Int32.max), fractions: 0...1, exclusiveFractions: false)
+        let thresholdMessage: @Sendable (JSONValue) -> String = { value in
+            if case .number(let x, true) = value {
+                return "a float is a fraction of the documents, from 0.0 to 1.0; got \(NumberText.format(x)) (an integer counts documents)"
+            }
+            return "expected a document count >= 0 (an integer) or a fraction from 0.0 to 1.0"
         }
-        return SchemaPiece.object([
-            "properties": SchemaPiece.object([
-                "min_df": threshold("Keep terms in at least this many documents (an integer) or this fraction of them (a float, 0.0 to 1.0).", .number(1)),
-                "max_df": threshold("Keep terms in at most this many documents (an integer) or this fraction of them (a float: 1.0 is all).", .number(1, fractionForm: true)),
-                "max_features": SchemaPiece.object([
-                    "description": .string("Keep only the terms with the highest corpus counts (ties: the earlier term in code-point order)."),
-                    "type": .string("integer"), "minimum": .number(1),
-                ]),
-                "vocabulary": SchemaPiece.object([
-                    "description": .string("The terms, in output order (min_df, max_df and max_features are then not used)."),
-                    "type": .string("array"), "items": SchemaPiece.object(["type": .string("string")]), "minItems": .number(1),
-                ]),
-                "binary": SchemaPiece.boolean(default: false, "Count a term once per document."),
-                "use_idf": SchemaPiece.boolean(default: true, "Multiply by the inverse document frequency."),
-                "smooth_idf": SchemaPiece.boolean(default: true, "idf = ln((1 + n) / (1 + df)) + 1, as if one document held every term."),
-                "sublinear_tf": SchemaPiece.boolean(default: false, "Use 1 + ln(tf) instead of tf."),
-                "norm": SchemaPiece.object([
-                    "description": .string("Normalize each row: l2 (unit Euclidean length), l1, or none."),
-                    "enum": .array(Norm.allCases.map { .string($0.rawValue) } + [.null]), "default": .string("l2"),
-                ]),
-                "output": SchemaPiece.choice(Output.allCases.map(\.rawValue), default: Output.dense.rawValue,
-                                             "dense: one column per term, <col>_<term>, at the column's place; sparse: one column of term:weight pairs."),
-                "fitted": SchemaPiece.fitted("The learned vocabulary per column, in output order, and its idf.",
-                                             entry: ["vocabulary": SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["type": .string("string")])]),
-                                                     "idf": SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["oneOf": .array([
-                                                         SchemaPiece.object(["type": .string("number")]),
-                                                         SchemaPiece.object(["enum": .array(nonFiniteWords.keys.sorted().map { .string($0) }),
-                                                                             "description": .string("A non-finite idf (smooth_idf false, a term no fitted document holds).")]),
-                                                     ])])])],
-                                             required: ["vocabulary"]),
-            ]),
-        ])
-    }
+        return StageOptionTable([
+            StageOption("min_df", threshold, default: .number(1),
+                        "Keep terms in at least this many documents (an integer) or this fraction of them (a float, 0.0 to 1.0).", invalidMessage: thresholdMessage),
+            StageOption("max_df", threshold, default: .number(1, fractionForm: true),
+                        "Keep terms in at most this many documents (an integer) or this fraction of them (a float: 1.0 is all).", invalidMessage: thresholdMessage,
+                        check: { value in
+                            if case .number(let x, false) = value, x < 1 { return "an integer max_df counts documents and must be at least 1" }
+                            return nil
+                        }),
+            StageOption("max_features", .integer(1...Int(Int32.max)), "Keep only the terms with the highest corpus counts (ties: the earlier term in code-point order)."),
+            StageOption("vocabulary", .distinctStrings(item: "term"), "The terms, in output order (min_df, max_df and max_features are then not used)."),
+            StageOption("binary", .bool, default: .bool(false), "Count a term once per document."),
+            StageOption("use_idf", .bool, default: .bool(true), "Multiply by the inverse document frequency."),
+            StageOption("smooth_idf", .bool, default: .bool(true), "idf = ln((1 + n) / (1 + df)) + 1, as if one document held every term."),
+            StageOption("sublinear_tf", .bool, default: .bool(false), "Use 1 + ln(tf) instead of tf."),
+            StageOption("norm", .nullableChoice(Norm.allCases.map(\.rawValue), nullMeans: Norm.none.rawValue), default: .string(Norm.l2.rawValue),
+                        "Normalize each row: l2 (unit Euclidean length), l1, or none."),
+            StageOption("output", .choice(Output.allCases.map(\.rawValue)), default: .string(Output.dense.rawValue),
+                        "dense: one column per term, <col>_<term>, at the column's place; sparse: one column of term:weight pairs."),
+        ], fitted: SchemaPiece.fitted("The learned vocabulary per column, in output order, and its idf.",
+                                      entry: ["vocabulary": SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["type": .string("string")])]),
+                                              "idf": SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["oneOf": .array([
+                                                  SchemaPiece.object(["type": .string("number")]),
+                                                  SchemaPiece.object(["enum": .array(nonFiniteWords.keys.sorted().map { .string($0) }),
+                                                                      "description": .string("A non-finite idf (smooth_idf false, a term no fitted document holds).")]),
+                                              ])])])],
+                                      required: ["vocabulary"]))
+    }()
 
     package var learnedParameters: String { useIDF ? "the vocabulary and its idf" : "the vocabulary" }
 

@@ -23,8 +23,9 @@ package struct TokenizeStage: PipelineStage {
     package init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError) {
         self.position = position
         file = reader.file
-        selectors = try reader.columns()
-        let options = try TokenizerOptions(&reader)
+        let values = try reader.stageOptions(Self.options)
+        selectors = values.columns
+        let options = TokenizerOptions(values)
         try reader.finish()
         do {
             tokenizer = try Tokenizer(options, label: "stages[\(position)] \(Self.kind)")
@@ -88,54 +89,38 @@ package struct TokenizeStage: PipelineStage {
 }
 
 extension TokenizerOptions {
-    /// Reads the analyzer options a `tokenize` stage takes.
-    init(_ reader: inout SpecObjectReader) throws(PreplineError) {
+    /// The analyzer options of a `tokenize` stage, as its option table checked them.
+    init(_ values: StageOptionValues) {
         self.init()
-        if let lower = try reader.bool("lowercase") { lowercase = lower }
-        if let pattern = try reader.string("pattern") {
-            guard !pattern.isEmpty else { throw reader.fail("pattern", "expected a non-empty regular expression") }
-            self.pattern = pattern
+        lowercase = values.bool("lowercase")
+        pattern = values.string("pattern")!
+        switch values.value("stopwords") {
+        case .string("english")?: stopWords = EnglishStopWords.words
+        case .array?: stopWords = values.strings("stopwords")!
+        default: break
         }
-        if let value = reader.value("stopwords"), value != .null {
-            switch value {
-            case .string("english"): stopWords = EnglishStopWords.words
-            case .array(let items):
-                var words: [String] = []
-                for (i, item) in items.enumerated() {
-                    guard case .string(let word) = item else {
-                        throw PreplineError.spec(file: reader.file, path: "\(reader.childPath("stopwords"))[\(i)]", message: "expected a string, got \(item.typeName)")
-                    }
-                    words.append(word)
-                }
-                stopWords = words
-            default:
-                let typo: String
-                if case .string(let name) = value { typo = Suggestion.didYouMean(name, in: ["english"]) } else { typo = "" }
-                throw reader.fail("stopwords", "expected \"english\" (scikit-learn's list), an array of words, or null, got \(value.serialized())\(typo)")
-            }
-        }
-        if let value = reader.value("ngrams") {
-            guard case .array(let items) = value, items.count == 2, case .number(let low, _) = items[0], case .number(let high, _) = items[1],
-                  low == low.rounded(), high == high.rounded(), low >= 1, low <= high, high <= 16 else {
-                throw reader.fail("ngrams", "expected [min, max], integers with 1 <= min <= max <= 16, got \(value.serialized())")
-            }
-            ngrams = (Int(low), Int(high))
-        }
-        if let value = reader.value("strip_accents"), value != .null {
-            guard case .string("unicode") = value else {
-                throw reader.fail("strip_accents", "expected \"unicode\" or null, got \(value.serialized()) (scikit-learn's \"ascii\" is not available)")
-            }
-            stripAccents = true
-        }
+        if let (low, high) = values.pair("ngrams") { ngrams = (Int(low), Int(high)) }
+        stripAccents = values.string("strip_accents") == "unicode"
     }
 }
 
-extension TokenizeStage: StageDescribing {
-    package static var optionsSchema: JSONValue {
-        SchemaPiece.object([
-            "properties": TokenizerOptions.schemaProperties,
-        ])
-    }
+extension TokenizeStage {
+    package static let options = StageOptionTable([
+        StageOption("lowercase", .bool, default: .bool(true), "Lowercase first, as Python's str.lower()."),
+        StageOption("pattern", .string(nonEmpty: "expected a non-empty regular expression"), default: .string(TokenizerOptions.defaultPattern),
+                    "The token regular expression (scikit-learn's token_pattern). The default has a hand-written fast path equal to Python's re; other patterns run on ICU regular expressions with \\w, \\W, \\b and \\B given Python's meaning."),
+        StageOption("stopwords", .namedOrStrings(["english"]), "Terms removed before n-grams: \"english\" (scikit-learn's ENGLISH_STOP_WORDS) or a list.",
+                    invalidMessage: { value in
+                        let typo: String
+                        if case .string(let name) = value { typo = Suggestion.didYouMean(name, in: ["english"]) } else { typo = "" }
+                        return "expected \"english\" (scikit-learn's list), an array of words, or null, got \(value.serialized())\(typo)"
+                    }),
+        StageOption("ngrams", .integerPair(within: 1...16), default: .array([.number(1), .number(1)]),
+                    "[min, max] word n-grams, joined by one space (scikit-learn's ngram_range)."),
+        StageOption("strip_accents", .nullableChoice(["unicode", nil]), default: .null,
+                    "unicode: NFKD, then combining marks removed (scikit-learn's strip_accents_unicode), after lowercasing.",
+                    invalidMessage: { "expected \"unicode\" or null, got \($0.serialized()) (scikit-learn's \"ascii\" is not available)" }),
+    ])
 
     package var learnedParameters: String { "nothing" }
 
@@ -145,34 +130,5 @@ extension TokenizeStage: StageDescribing {
             return "hands the terms to the tfidf that reads the column, never written as text (\(consumed.joined(separator: ", ")))"
         }
         return "replaces each text by its terms joined by one space, unless a later tfidf consumes them"
-    }
-}
-
-extension TokenizerOptions {
-    /// The analyzer options, as `tokenize` documents them in the JSON Schema.
-    static var schemaProperties: JSONValue {
-        SchemaPiece.object([
-            "lowercase": SchemaPiece.boolean(default: true, "Lowercase first, as Python's str.lower()."),
-            "pattern": SchemaPiece.object([
-                "description": .string("The token regular expression (scikit-learn's token_pattern). The default has a hand-written fast path equal to Python's re; other patterns run on ICU regular expressions with \\w, \\W, \\b and \\B given Python's meaning."),
-                "type": .string("string"), "default": .string(TokenizerOptions.defaultPattern),
-            ]),
-            "stopwords": SchemaPiece.object([
-                "description": .string("Terms removed before n-grams: \"english\" (scikit-learn's ENGLISH_STOP_WORDS) or a list."),
-                "anyOf": .array([
-                    SchemaPiece.object(["enum": .array([.string("english"), .null])]),
-                    SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["type": .string("string")])]),
-                ]),
-            ]),
-            "ngrams": SchemaPiece.object([
-                "description": .string("[min, max] word n-grams, joined by one space (scikit-learn's ngram_range)."),
-                "type": .string("array"), "items": SchemaPiece.object(["type": .string("integer"), "minimum": .number(1), "maximum": .number(16)]),
-                "minItems": .number(2), "maxItems": .number(2), "default": .array([.number(1), .number(1)]),
-            ]),
-            "strip_accents": SchemaPiece.object([
-                "description": .string("unicode: NFKD, then combining marks removed (scikit-learn's strip_accents_unicode), after lowercasing."),
-                "enum": .array([.string("unicode"), .null]), "default": .null,
-            ]),
-        ])
     }
 }
