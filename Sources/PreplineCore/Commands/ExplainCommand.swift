@@ -54,11 +54,18 @@ package enum ExplainCommand {
         }
         for (i, stage) in stages.enumerated() {
             out += describe(stage, spec: spec.stages[i], bound: binding?.stages[i], binding: binding)
+            if let second = binding?.secondPass, second.stage == i {
+                out += "      fits in a second pass, with the stages after it: \(second.reason)\n"
+            }
         }
 
         let unfitted = stages.first { !$0.isFitted }
         out += "\npasses:\n"
-        if let unfitted {
+        if let unfitted, let second = binding?.secondPass {
+            out += "  run:   3 or more passes: fit stages[0]…stages[\(second.stage - 1)], then stages[\(second.stage)] and after on their output, then transform (stdin is copied to a temporary file)\n"
+            out += "  fit:   2 or more passes (stages[\(second.stage)] names columns known only after the first), then writes the fitted spec (stdin is copied to a temporary file)\n"
+            out += "  apply: 1 pass, on a fitted spec (this one is refused: \(unfitted.label) has parameters to learn; `prepline fit` writes the fitted spec)\n"
+        } else if let unfitted {
             out += "  run:   2 passes: fit, then transform (stdin is copied to a temporary file to be read twice)\n"
             out += "  fit:   1 pass, then writes the fitted spec\n"
             out += "  apply: 1 pass, on a fitted spec (this one is refused: \(unfitted.label) has parameters to learn; `prepline fit` writes the fitted spec)\n"
@@ -83,8 +90,10 @@ package enum ExplainCommand {
     }
 
     /// The stages bound to the input's columns as `run` binds them, and the columns after them.
+    /// A stage that fits in a later pass (it names columns a stage of this pass makes) is not
+    /// bound: its columns are known only once the stages before it are fitted.
     private struct Binding {
-        var stages: [any PipelineStage] = []
+        var stages: [(any PipelineStage)?] = []
         /// Columns each stage inserted (fill's indicators), by position.
         var added: [[String]] = []
         var columns: PlanColumns
@@ -92,15 +101,23 @@ package enum ExplainCommand {
         var plan: ExecutionPlan
 
         init(spec: Spec, header: DatasetHeader) throws(PreplineError) {
-            plan = try ExecutionPlan(stageSpecs: spec.stages, header: header, dialect: spec.input, file: spec.file)
+            let fitting = spec.needsFitting
+            plan = try ExecutionPlan(stageSpecs: spec.stages, header: header, dialect: spec.input, file: spec.file, fitFrom: fitting ? 0 : nil)
             columns = PlanColumns(names: header.names, file: spec.file)
-            for var stage in spec.decodedStages {
+            for (i, var stage) in spec.decodedStages.enumerated() {
+                guard i < plan.passEnd else { stages.append(nil); added.append([]); continue }
+                columns.stageRunsLearned = !fitting
                 let before = Set(columns.names)
                 try stage.bind(columns: &columns)
                 added.append(columns.names.filter { !before.contains($0) })
                 stages.append(stage)
             }
-            for i in stages.indices { try stages[i].planBound(columns) }
+            for i in stages.indices { try stages[i]?.planBound(columns) }
+        }
+
+        /// The first stage of the second fit pass, and why it waits.
+        var secondPass: (stage: Int, reason: String)? {
+            plan.deferral.map { (plan.passEnd, $0) }
         }
     }
 
@@ -183,9 +200,13 @@ package enum ExplainCommand {
         if binding.plan.firstUnfitted == nil {
             lines = binding.plan.outputNames(emptyWork: .empty(header: header))
         } else {
+            if let second = binding.secondPass {
+                complete = false
+                lines.append("(after stages[\(second.stage - 1)]; stages[\(second.stage)] and after bind once it is fitted)")
+            }
             for name in binding.columns.names {
                 guard let label = binding.columns.expandedBy[name] else { lines.append(name); continue }
-                let stage = binding.stages.first { $0.label == label }
+                let stage = binding.stages.compactMap { $0 }.first { $0.label == label }
                 let names = stage?.expandedNames(of: name) ?? ["\(name)_…"]
                 if names.contains(where: { $0.hasSuffix("…") }) {
                     complete = false
