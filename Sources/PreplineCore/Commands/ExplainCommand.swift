@@ -102,9 +102,9 @@ package enum ExplainCommand {
 
         init(spec: Spec, header: DatasetHeader) throws(PreplineError) {
             let fitting = spec.needsFitting
-            plan = try ExecutionPlan(stageSpecs: spec.stages, header: header, dialect: spec.input, file: spec.file, fitFrom: fitting ? 0 : nil)
+            plan = try ExecutionPlan(stages: fitting ? spec.stagesForFitting : spec.decodedStages, header: header, dialect: spec.input, file: spec.file, fitFrom: fitting ? 0 : nil)
             columns = PlanColumns(names: header.names, file: spec.file)
-            for (i, var stage) in spec.decodedStages.enumerated() {
+            for (i, var stage) in (fitting ? spec.stagesForFitting : spec.decodedStages).enumerated() {
                 guard i < plan.passEnd else { stages.append(nil); added.append([]); continue }
                 columns.stageRunsLearned = !fitting
                 let before = Set(columns.names)

@@ -37,13 +37,19 @@ package struct ExecutionPlan: Sendable {
 
     /// `fitFrom`: nil for an apply plan; k for a fit pass in which `stages[..<k]` are learned.
     package init(stageSpecs: [JSONValue], header: DatasetHeader, dialect: InputDialect, file: String, fitFrom: Int?) throws(PreplineError) {
-        self.header = header
-        missing = MissingTokens(dialect.missing)
-        self.dialect = dialect
         var stages: [any PipelineStage] = []
         for (position, value) in stageSpecs.enumerated() {
             stages.append(try StageRegistry.decode(value, position: position, file: file))
         }
+        try self.init(stages: stages, header: header, dialect: dialect, file: file, fitFrom: fitFrom)
+    }
+
+    /// A plan of stages already decoded (`Spec.decodedStages`, `Spec.stagesForFitting`), unbound.
+    package init(stages: [any PipelineStage], header: DatasetHeader, dialect: InputDialect, file: String, fitFrom: Int?) throws(PreplineError) {
+        self.header = header
+        missing = MissingTokens(dialect.missing)
+        self.dialect = dialect
+        var stages = stages
         let fitFrom = fitFrom ?? stages.count
         var columns = PlanColumns(names: header.names, file: file)
         var passEnd = stages.count

@@ -73,7 +73,10 @@ package enum FitPass {
             // just the leading columns its stages read.
             leadingColumnsRead: { [hasSchema = spec.schema != nil] _ in hasSchema ? nil : box.plan!.leadingInputColumnsRead },
             onHeader: { header throws(PreplineError) in
-                plan = try ExecutionPlan(stageSpecs: stageSpecs, header: header, dialect: spec.input, file: spec.file, fitFrom: fitFrom)
+                // The first pass binds the spec's stages as decoded; a later one decodes the
+                // stages with the `fitted` blocks the passes before it wrote.
+                plan = fitFrom == 0 ? try ExecutionPlan(stages: spec.stagesForFitting, header: header, dialect: spec.input, file: spec.file, fitFrom: 0)
+                    : try ExecutionPlan(stageSpecs: stageSpecs, header: header, dialect: spec.input, file: spec.file, fitFrom: fitFrom)
                 box.plan = plan
             },
             makeProcessor: { [schema = spec.schema] header in

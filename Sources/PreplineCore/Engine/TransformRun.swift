@@ -130,7 +130,7 @@ package struct TransformRun {
                     if !spec.stages.isEmpty || svmlight {
                         let plan: ExecutionPlan
                         if let fittedPlan { plan = fittedPlan } else {
-                            plan = try ExecutionPlan(stageSpecs: spec.stages, header: header, dialect: spec.input, file: spec.file)
+                            plan = try ExecutionPlan(stages: spec.decodedStages, header: header, dialect: spec.input, file: spec.file, fitFrom: nil)
                         }
                         if let unfitted = plan.firstUnfitted {
                             throw PreplineError.spec(file: spec.file, path: "stages[\(unfitted.position)]",
