@@ -22,6 +22,9 @@ package struct TransformOptions: Sendable {
 }
 
 /// Hands the svmlight label's column index, found on the header, to the workers.
+// @unchecked: `label` is written only in `onHeader`, which `StreamingEngine.run` calls on its own
+// thread before it starts any worker, and read only in `makeProcessor` on the workers;
+// `Thread.start()` (pthread_create) is the happens-before edge, and nothing writes it afterwards.
 final class LabelBox: @unchecked Sendable {
     var label: Int?
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Options of `prepline validate`.
 package struct ValidateOptions: Sendable {
@@ -135,6 +136,12 @@ package enum ValidateCommand {
 }
 
 /// Hands the validator built on the header to the worker threads (which start after it is set).
-final class ValidatorBox: @unchecked Sendable {
-    var validator: SchemaValidator?
+/// Each worker reads it once, when it starts.
+final class ValidatorBox: Sendable {
+    private let slot = Mutex<SchemaValidator?>(nil)
+
+    var validator: SchemaValidator? {
+        get { slot.withLock { $0 } }
+        set { slot.withLock { $0 = newValue } }
+    }
 }

@@ -1,8 +1,11 @@
 import Foundation
+import Synchronization
 
 /// A closable FIFO shared by the reader and the workers. Capacity is bounded elsewhere (by the
 /// engine's in-flight semaphore), so this queue never grows beyond that many chunks.
-final class WorkQueue<Item>: @unchecked Sendable {
+// @unchecked: every stored var is read and written only while `condition` is locked (an
+// NSCondition, not a Mutex, because `pop` waits on it), and items are themselves Sendable.
+final class WorkQueue<Item: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     /// Popped slots are set to nil at once: a popped chunk must not stay referenced here, or it
     /// would pin its megabytes and defeat buffer recycling.
@@ -42,7 +45,9 @@ final class WorkQueue<Item>: @unchecked Sendable {
 
 /// Where workers drop finished chunks, keyed by sequence number, so the consumer can take them
 /// in input order whatever order they finish in.
-final class ReorderBoard<Outcome>: @unchecked Sendable {
+// @unchecked: `ready` and `total` are touched only while `condition` is locked (an NSCondition
+// because `take` waits on it), and outcomes are themselves Sendable.
+final class ReorderBoard<Outcome: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var ready: [Int: Outcome] = [:]
     private var total: Int?
@@ -81,6 +86,8 @@ final class ReorderBoard<Outcome>: @unchecked Sendable {
 ///
 /// Not a `DispatchSemaphore`: libdispatch traps (SIGILL) when one is freed with a value below
 /// its initial one, which is exactly the state an early stop leaves behind.
+// @unchecked: `available` and `cancelled` are touched only while `condition` is locked (an
+// NSCondition because `acquire` waits on it).
 final class InFlightLimit: @unchecked Sendable {
     private let condition = NSCondition()
     private var available: Int
@@ -113,15 +120,17 @@ final class InFlightLimit: @unchecked Sendable {
     }
 }
 
-/// A flag set once by the consumer and read by the other threads.
-final class CancellationFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cancelled = false
-    var isCancelled: Bool { lock.withLock { cancelled } }
-    func cancel() { lock.withLock { cancelled = true } }
+/// A flag set once by the consumer and read by the other threads (once per chunk).
+final class CancellationFlag: Sendable {
+    private let cancelled = Atomic<Bool>(false)
+    var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
+    func cancel() { cancelled.store(true, ordering: .releasing) }
 }
 
 /// Lets a non-Sendable value cross to exactly one other thread that becomes its only user.
+// @unchecked: safe only as used — the creating thread builds the value, captures it in one new
+// `Thread`'s block and touches it no more; `Thread.start()` (pthread_create) happens-before the
+// block runs, so the new thread sees the value whole and is its only user from then on.
 struct HandOff<Value>: @unchecked Sendable {
     let value: Value
 }
@@ -131,12 +140,14 @@ struct HandOff<Value>: @unchecked Sendable {
 /// Allocating a fresh array per chunk made the kernel zero new pages for every chunk: a quarter
 /// of a pass-through's time in perf (`clear_page_erms`). Buffers cycle reader → worker → pool
 /// and worker → writer → pool; at most `limit` idle ones are kept, so memory stays bounded.
-package final class BufferPool: @unchecked Sendable {
-    private let lock = NSLock()
-    private var idle: [[UInt8]] = []
+package final class BufferPool: Sendable {
+    private struct State {
+        var idle: [[UInt8]] = []
+        var returns = 0
+        var shared = 0
+    }
+    private let state = Mutex(State())
     private let limit: Int
-    private var returns = 0
-    private var shared = 0
 
     package init(limit: Int) { self.limit = limit }
 
@@ -146,7 +157,7 @@ package final class BufferPool: @unchecked Sendable {
     /// buffers that are a little too small would be reallocated and fragment the heap (RSS
     /// crept up over long runs before this).
     package func take(minimumCapacity: Int) -> [UInt8] {
-        var buffer = lock.withLock { idle.popLast() } ?? []
+        var buffer = state.withLock { $0.idle.popLast() } ?? []
         if buffer.capacity < minimumCapacity {
             buffer.reserveCapacity((minimumCapacity + (1 << 20) - 1) & ~((1 << 20) - 1))
         }
@@ -162,18 +173,18 @@ package final class BufferPool: @unchecked Sendable {
         recycled.removeAll(keepingCapacity: true)
         // Still referenced elsewhere, the buffer was just copied on write: the pool saves nothing.
         let wasShared = recycled.withUnsafeBufferPointer { $0.baseAddress } != address
-        lock.withLock {
-            returns += 1
-            if wasShared { shared += 1 }
-            if idle.count < limit { idle.append(recycled) }
+        state.withLock { state in
+            state.returns += 1
+            if wasShared { state.shared += 1 }
+            if state.idle.count < limit { state.idle.append(recycled) }
         }
     }
 
     /// Buffers given back, and those of them that were still referenced elsewhere (each cost a
     /// fresh allocation; across threads that fragmented the heap): the engine hands payloads
     /// over by move, so a test holds `sharedReturns` to zero.
-    package var returnCount: Int { lock.withLock { returns } }
-    package var sharedReturns: Int { lock.withLock { shared } }
+    package var returnCount: Int { state.withLock { $0.returns } }
+    package var sharedReturns: Int { state.withLock { $0.shared } }
 }
 
 /// Carries a value from one chunk to the next for stages that depend on input order (`ffill`):
@@ -183,6 +194,8 @@ package final class BufferPool: @unchecked Sendable {
 /// all) waits, and it waits on a chunk dispatched before it, so the earliest chunk in progress
 /// never waits: no deadlock. Memory stays bounded: once the writer has taken chunk k, every
 /// chunk up to k is finished, so their entries fold into one latest value per key.
+// @unchecked: every stored var is touched only while `condition` is locked (an NSCondition
+// because `carried(into:key:)` waits on it). To be replaced by a mergeable fit state (issue 13).
 package final class CarryBoard: @unchecked Sendable {
     private let condition = NSCondition()
     /// Per chunk sequence and key: the carried value (nil: nothing seen since the start).
