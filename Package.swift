@@ -3,7 +3,9 @@ import PackageDescription
 
 let package = Package(
     name: "prepline",
-    platforms: [.macOS(.v13)],
+    // macOS 15: Synchronization (Mutex, Atomic). Built and tested on Linux only; libc calls are
+    // guarded with canImport(Glibc) / canImport(Darwin).
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "prepline", targets: ["prepline"]),
         .library(name: "PreplineCore", targets: ["PreplineCore"]),

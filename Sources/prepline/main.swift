@@ -4,6 +4,8 @@ import PreplineCore
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Exit codes, shared by every command's help.

@@ -3,6 +3,8 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A full disk: a tiny tmpfs mounted for the test (when root may mount one) and /dev/full.

@@ -6,24 +6,6 @@ import Testing
 /// chosen by `"stage"`), and the schema refuses what prepline refuses where JSON Schema can say it.
 @Suite("prepline schema: the best error names the mistake")
 struct SchemaBestMatchTests {
-    /// Prints {file: {path, message}} of each file's best_match error (null when valid).
-    static let script = """
-        import json, sys
-        try:
-            from jsonschema import Draft202012Validator
-            from jsonschema.exceptions import best_match
-        except ImportError:
-            print("NO_JSONSCHEMA"); sys.exit(3)
-        schema = json.load(open(sys.argv[1], encoding="utf-8"))
-        Draft202012Validator.check_schema(schema)
-        validator = Draft202012Validator(schema)
-        result = {}
-        for path in sys.argv[2:]:
-            error = best_match(validator.iter_errors(json.load(open(path, encoding="utf-8"))))
-            result[path] = None if error is None else {"path": "/".join(map(str, error.absolute_path)), "message": error.message}
-        print(json.dumps(result))
-        """
-
     /// (spec, the best error's JSON path, a part of its message).
     static let cases: [(String, String, String)] = [
         (#"{"prepline": 1, "stages": [{"stage": "scale", "columns": ["a"], "methd": "zscore"}]}"#,
@@ -59,14 +41,11 @@ struct SchemaBestMatchTests {
             let run = try prepline(["validate", file, tmp.file("in.csv"), "-q"])
             #expect(run.status == 2, "prepline should refuse \(spec): \(run)")
         }
-        let result = try runProcess(try E2E.tool("env"), ["python3", "-c", Self.script, schema] + files, timeout: 120)
-        try #require(!result.stdoutText.contains("NO_JSONSCHEMA"), "the Python package jsonschema is needed (make test installs it)")
-        try #require(result.status == 0, "\(result)")
-        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any], "\(result)")
+        let verdicts = try SchemaCheck.verdicts(of: files, schema: schema)
         for (file, (spec, path, message)) in zip(files, Self.cases) {
-            let best = parsed[file] as? [String: String]
-            #expect(best?["path"] == path, "\(spec): best_match at \(best?["path"] ?? "none"): \(best?["message"] ?? "valid")")
-            #expect(best?["message"]?.contains(message) == true, "\(spec): best_match says \(best?["message"] ?? "nothing (valid)")")
+            let best = verdicts[file]?.best
+            #expect(best?.path == path, "\(spec): best_match at \(best?.path ?? "none"): \(best?.message ?? "valid")")
+            #expect(best?.message.contains(message) == true, "\(spec): best_match says \(best?.message ?? "nothing (valid)")")
         }
     }
 

@@ -7,44 +7,8 @@ import Testing
 /// from both sides: every spec the decoder accepts validates (the examples, the conformance
 /// cases, the fitted specs `prepline fit` writes), and specs the decoder refuses for their shape
 /// are refused by the schema too.
-enum SchemaCheck {
-    /// Validates each file against the schema; prints {file: [first errors]} as JSON.
-    static let script = """
-        import json, sys
-        try:
-            from jsonschema import Draft202012Validator
-        except ImportError:
-            print("NO_JSONSCHEMA"); sys.exit(3)
-        schema = json.load(open(sys.argv[1], encoding="utf-8"))
-        Draft202012Validator.check_schema(schema)
-        validator = Draft202012Validator(schema)
-        result = {}
-        for path in sys.argv[2:]:
-            document = json.load(open(path, encoding="utf-8"))
-            errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
-            result[path] = ["/".join(map(str, e.absolute_path)) + ": " + e.message for e in errors][:3]
-        print(json.dumps(result))
-        """
-
-    /// The schema `prepline schema` prints, written to `dir`.
-    static func schemaFile(in dir: TempDir) throws -> String {
-        let result = try prepline(["schema"])
-        try #require(result.status == 0, "\(result)")
-        return try dir.write("schema.json", result.stdout)
-    }
-
-    /// Each file's validation errors (empty: valid). Fails the test when `jsonschema` is missing.
-    static func errors(of files: [String], schema: String) throws -> [String: [String]] {
-        // The python3 on PATH: the one `make test` installs its Python packages into.
-        let result = try runProcess(try E2E.tool("env"), ["python3", "-c", script, schema] + files, timeout: 120)
-        try #require(!result.stdoutText.contains("NO_JSONSCHEMA"),
-                     "the Python package jsonschema is needed: python3 -m pip install jsonschema (make test installs it)")
-        try #require(result.status == 0, "the schema check failed: \(result)")
-        let parsed = try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: [String]]
-        return try #require(parsed, "unexpected output: \(result)")
-    }
-}
-
+///
+/// `SchemaCheck` (Support/SchemaCheck.swift) runs that validator.
 @Suite("prepline schema")
 struct SchemaTests {
     @Test("prints one valid JSON Schema (draft 2020-12) on stdout, covering every stage kind")

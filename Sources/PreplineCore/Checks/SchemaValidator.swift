@@ -6,10 +6,35 @@ import Darwin
 
 /// One finding of `validate`, in Frictionless' report vocabulary (`type`, `rowNumber`, …).
 package struct ValidationIssue: Sendable, Equatable {
-    /// Frictionless error type: type-error, constraint-error, unique-error, primary-key,
-    /// missing-cell, extra-cell, blank-row, missing-label, extra-label, blank-label,
-    /// duplicate-label, incorrect-label, check-error.
-    package var type: String
+    /// Frictionless' error types; the raw value is the name every report writes.
+    package enum Kind: String, Sendable, CaseIterable {
+        case typeError = "type-error"
+        case constraintError = "constraint-error"
+        case uniqueError = "unique-error"
+        case primaryKey = "primary-key"
+        case missingCell = "missing-cell"
+        case extraCell = "extra-cell"
+        case blankRow = "blank-row"
+        case missingLabel = "missing-label"
+        case extraLabel = "extra-label"
+        case blankLabel = "blank-label"
+        case duplicateLabel = "duplicate-label"
+        case incorrectLabel = "incorrect-label"
+        case checkError = "check-error"
+
+        /// A finding about the header (frictionless' `#label` tag): it has no row.
+        package var isLabel: Bool {
+            switch self {
+            case .missingLabel, .extraLabel, .blankLabel, .duplicateLabel, .incorrectLabel: true
+            default: false
+            }
+        }
+
+        /// A row that does not have the header's shape.
+        package var isRowShape: Bool { self == .missingCell || self == .extraCell || self == .blankRow }
+    }
+
+    package var type: Kind
     /// The row as frictionless counts it: the header is row 1, and a blank line is a row.
     package var rowNumber: Int?
     package var fieldName: String?
@@ -20,7 +45,7 @@ package struct ValidationIssue: Sendable, Equatable {
     /// Physical line in the file (a quoted field may span lines, so it can differ from the row).
     package var line: Int?
 
-    package init(type: String, rowNumber: Int? = nil, fieldName: String? = nil, fieldNumber: Int? = nil,
+    package init(type: Kind, rowNumber: Int? = nil, fieldName: String? = nil, fieldNumber: Int? = nil,
                  cell: String? = nil, note: String = "", file: String, line: Int? = nil) {
         self.type = type; self.rowNumber = rowNumber; self.fieldName = fieldName; self.fieldNumber = fieldNumber
         self.cell = cell; self.note = note; self.file = file; self.line = line
@@ -33,20 +58,19 @@ package struct ValidationIssue: Sendable, Equatable {
         let number = fieldNumber.map(String.init) ?? ""
         let suffix = note.isEmpty ? "" : ": \(note)"
         switch type {
-        case "type-error": return "Type error in the cell \"\(cell ?? "")\" in row \"\(row)\" and field \"\(name)\" at position \"\(number)\"\(suffix)"
-        case "constraint-error": return "The cell \"\(cell ?? "")\" in row at position \"\(row)\" and field \"\(name)\" at position \"\(number)\" does not conform to a constraint\(suffix)"
-        case "unique-error": return "Row at position \"\(row)\" has unique constraint violation in field \"\(name)\" at position \"\(number)\"\(suffix)"
-        case "primary-key": return "Row at position \"\(row)\" violates the primary key\(suffix)"
-        case "missing-cell": return "Row at position \"\(row)\" has a missing cell in field \"\(name)\" at position \"\(number)\""
-        case "extra-cell": return "Row at position \"\(row)\" has an extra value in field at position \"\(number)\""
-        case "blank-row": return "Row at position \"\(row)\" is completely blank"
-        case "missing-label": return "There is a missing label in the header's field \"\(name)\" at position \"\(number)\""
-        case "extra-label": return "There is an extra label \"\(cell ?? "")\" in header at position \"\(number)\""
-        case "blank-label": return "Label in the header in field at position \"\(number)\" is blank"
-        case "duplicate-label": return "Label \"\(cell ?? "")\" in the header at position \"\(number)\" is duplicated to a label\(suffix)"
-        case "incorrect-label": return "Label \"\(cell ?? "")\" in field \(name) at position \"\(number)\" does not match the field name in the schema"
-        case "check-error": return "The data source does not conform to the check\(suffix)"
-        default: return note
+        case .typeError: return "Type error in the cell \"\(cell ?? "")\" in row \"\(row)\" and field \"\(name)\" at position \"\(number)\"\(suffix)"
+        case .constraintError: return "The cell \"\(cell ?? "")\" in row at position \"\(row)\" and field \"\(name)\" at position \"\(number)\" does not conform to a constraint\(suffix)"
+        case .uniqueError: return "Row at position \"\(row)\" has unique constraint violation in field \"\(name)\" at position \"\(number)\"\(suffix)"
+        case .primaryKey: return "Row at position \"\(row)\" violates the primary key\(suffix)"
+        case .missingCell: return "Row at position \"\(row)\" has a missing cell in field \"\(name)\" at position \"\(number)\""
+        case .extraCell: return "Row at position \"\(row)\" has an extra value in field at position \"\(number)\""
+        case .blankRow: return "Row at position \"\(row)\" is completely blank"
+        case .missingLabel: return "There is a missing label in the header's field \"\(name)\" at position \"\(number)\""
+        case .extraLabel: return "There is an extra label \"\(cell ?? "")\" in header at position \"\(number)\""
+        case .blankLabel: return "Label in the header in field at position \"\(number)\" is blank"
+        case .duplicateLabel: return "Label \"\(cell ?? "")\" in the header at position \"\(number)\" is duplicated to a label\(suffix)"
+        case .incorrectLabel: return "Label \"\(cell ?? "")\" in field \(name) at position \"\(number)\" does not match the field name in the schema"
+        case .checkError: return "The data source does not conform to the check\(suffix)"
         }
     }
 }
@@ -190,12 +214,12 @@ package struct SchemaValidator: Sendable {
         let fields = schema.fields
         if labels.count > fields.count {
             for n in fields.count..<labels.count {
-                issues.append(ValidationIssue(type: "extra-label", rowNumber: nil, fieldName: "", fieldNumber: n + 1, cell: labels[n], file: file, line: line))
+                issues.append(ValidationIssue(type: .extraLabel, rowNumber: nil, fieldName: "", fieldNumber: n + 1, cell: labels[n], file: file, line: line))
             }
         }
         if fields.count > labels.count {
             for (offset, field) in fields[labels.count...].enumerated() {
-                issues.append(ValidationIssue(type: "missing-label", rowNumber: nil, fieldName: field.name, fieldNumber: labels.count + offset + 1, cell: "", file: file, line: line))
+                issues.append(ValidationIssue(type: .missingLabel, rowNumber: nil, fieldName: field.name, fieldNumber: labels.count + offset + 1, cell: "", file: file, line: line))
             }
         }
         // Earlier positions by label, for duplicates: a search of the labels before each one was
@@ -205,16 +229,16 @@ package struct SchemaValidator: Sendable {
             let earlier = positions[label] ?? []
             positions[label, default: []].append(i)
             if label.isEmpty {
-                issues.append(ValidationIssue(type: "blank-label", rowNumber: nil, fieldName: field.name, fieldNumber: i + 1, cell: "", file: file, line: line))
+                issues.append(ValidationIssue(type: .blankLabel, rowNumber: nil, fieldName: field.name, fieldNumber: i + 1, cell: "", file: file, line: line))
                 continue
             }
             if !earlier.isEmpty {
-                issues.append(ValidationIssue(type: "duplicate-label", rowNumber: nil, fieldName: field.name, fieldNumber: i + 1, cell: label,
+                issues.append(ValidationIssue(type: .duplicateLabel, rowNumber: nil, fieldName: field.name, fieldNumber: i + 1, cell: label,
                                               note: "at position \"\(earlier.map { String($0 + 1) }.joined(separator: ", "))\"", file: file, line: line))
                 continue
             }
             if label != field.name {
-                issues.append(ValidationIssue(type: "incorrect-label", rowNumber: nil, fieldName: field.name, fieldNumber: i + 1, cell: label, file: file, line: line))
+                issues.append(ValidationIssue(type: .incorrectLabel, rowNumber: nil, fieldName: field.name, fieldNumber: i + 1, cell: label, file: file, line: line))
             }
         }
         return issues
@@ -292,8 +316,8 @@ package struct SchemaValidator: Sendable {
             guard let issue = findings.issues.first else { continue }
             var reason = "schema: "
             if let name = issue.fieldName, !name.isEmpty { reason += "column '\(name)': " }
-            if let cell = issue.cell, issue.type == "type-error" || issue.type == "constraint-error" { reason += "'\(LosslessText.display(cell))': " }
-            reason += issue.note.isEmpty ? issue.type : "\(issue.type), \(issue.note)"
+            if let cell = issue.cell, issue.type == .typeError || issue.type == .constraintError { reason += "'\(LosslessText.display(cell))': " }
+            reason += issue.note.isEmpty ? issue.type.rawValue : "\(issue.type.rawValue), \(issue.note)"
             work.reject(record: r, reason: reason)
         }
     }
@@ -305,7 +329,7 @@ package struct SchemaValidator: Sendable {
     }
 
     private func blankLine(row: Int, line: Int, file: String, into out: inout ChunkFindings) {
-        out.issues.append(ValidationIssue(type: "blank-row", rowNumber: row, file: file, line: line))
+        out.issues.append(ValidationIssue(type: .blankRow, rowNumber: row, file: file, line: line))
         out.checks.observeBlankRow(plan: checkPlan)
         if !primaryKey.isEmpty { out.primaryKeys.append((row, line, Array(repeating: nil, count: primaryKey.count))) }
     }
@@ -343,7 +367,7 @@ package struct SchemaValidator: Sendable {
             }
             guard let value = parserRefs[i]._withUnsafeGuaranteedRef({ $0.read(cell, materialize: rule.materialize) }) else {
                 let field = columns[i]!
-                out.issues.append(ValidationIssue(type: "type-error", rowNumber: row, fieldName: field.name, fieldNumber: i + 1,
+                out.issues.append(ValidationIssue(type: .typeError, rowNumber: row, fieldName: field.name, fieldNumber: i + 1,
                                                   cell: LosslessText.string(cell), note: field.typeNote, file: file, line: line))
                 if needKeys { keys[i] = nil }
                 out.checks.observe(column: i, value: nil, cell: cell, plan: checkPlan)
@@ -355,18 +379,18 @@ package struct SchemaValidator: Sendable {
         }
         if count > width {
             for n in width..<count {
-                out.issues.append(ValidationIssue(type: "extra-cell", rowNumber: row, fieldName: "", fieldNumber: n + 1,
+                out.issues.append(ValidationIssue(type: .extraCell, rowNumber: row, fieldName: "", fieldNumber: n + 1,
                                                   cell: LosslessText.string(parsed.field(range.lowerBound + n)), file: file, line: line))
             }
         } else if count < width {
             for n in count..<width {
-                out.issues.append(ValidationIssue(type: "missing-cell", rowNumber: row, fieldName: columns[n]?.name ?? "", fieldNumber: n + 1,
+                out.issues.append(ValidationIssue(type: .missingCell, rowNumber: row, fieldName: columns[n]?.name ?? "", fieldNumber: n + 1,
                                                   cell: "", file: file, line: line))
             }
         }
         if blankCells == width {
             out.issues.removeSubrange(first...)
-            out.issues.append(ValidationIssue(type: "blank-row", rowNumber: row, file: file, line: line))
+            out.issues.append(ValidationIssue(type: .blankRow, rowNumber: row, file: file, line: line))
         }
         if needKeys {
             for (k, i) in uniqueFields.enumerated() { if let v = keys[i] { out.uniqueKeys[k].append((row, line, v)) } }
@@ -377,7 +401,7 @@ package struct SchemaValidator: Sendable {
 
     private func constraintIssue(_ i: Int, _ name: String, cell: String, row: Int, line: Int, file: String) -> ValidationIssue {
         let field = columns[i]!
-        return ValidationIssue(type: "constraint-error", rowNumber: row, fieldName: field.name, fieldNumber: i + 1, cell: cell,
+        return ValidationIssue(type: .constraintError, rowNumber: row, fieldName: field.name, fieldNumber: i + 1, cell: cell,
                         note: "constraint \"\(name)\" is \"\(field.constraints.text(name))\"", file: file, line: line)
     }
 
@@ -440,7 +464,7 @@ package struct SchemaValidator: Sendable {
 package struct ValidationLedger {
     package var issues: [ValidationIssue] = []
     package var errorCount = 0
-    package var countsByType: [String: Int] = [:]
+    package var countsByType: [ValidationIssue.Kind: Int] = [:]
     package var rows = 0
     package let maxListed: Int
     private var uniqueSeen: [KeyMemory]
@@ -473,7 +497,7 @@ package struct ValidationLedger {
             for key in findings.uniqueKeys[k] {
                 let row = base + key.row
                 if let earlier = uniqueSeen[k].insert(key.value, row: row) {
-                    integrity.append(ValidationIssue(type: "unique-error", rowNumber: row, fieldName: field.name, fieldNumber: column + 1,
+                    integrity.append(ValidationIssue(type: .uniqueError, rowNumber: row, fieldName: field.name, fieldNumber: column + 1,
                                                      cell: Self.text(key.value), note: "the same as in the row at position \(earlier)", file: file, line: key.line))
                 }
             }
@@ -481,9 +505,9 @@ package struct ValidationLedger {
         for key in findings.primaryKeys {
             let row = base + key.row
             if key.key.allSatisfy({ $0 == nil }) {
-                integrity.append(ValidationIssue(type: "primary-key", rowNumber: row, note: "cells composing the primary keys are all \"None\"", file: file, line: key.line))
+                integrity.append(ValidationIssue(type: .primaryKey, rowNumber: row, note: "cells composing the primary keys are all \"None\"", file: file, line: key.line))
             } else if let earlier = keySeen.insert(key.key, row: row) {
-                integrity.append(ValidationIssue(type: "primary-key", rowNumber: row, note: "the same as in the row at position \(earlier)", file: file, line: key.line))
+                integrity.append(ValidationIssue(type: .primaryKey, rowNumber: row, note: "the same as in the row at position \(earlier)", file: file, line: key.line))
             }
         }
         integrity.sort { ($0.rowNumber ?? 0) < ($1.rowNumber ?? 0) }

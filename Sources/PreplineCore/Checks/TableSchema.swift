@@ -85,7 +85,7 @@ package struct FieldConstraints: Sendable {
 
 /// A `pattern` constraint: frictionless compiles `^PATTERN$` and calls `re.match`, so the
 /// pattern is *not* grouped (`a|b` accepts anything starting with a or ending with b).
-package final class CellPattern: @unchecked Sendable {
+package final class CellPattern: Sendable {
     let source: String
     private let regex: NSRegularExpression
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Options of `prepline validate`.
 package struct ValidateOptions: Sendable {
@@ -29,7 +30,7 @@ package struct ValidateOptions: Sendable {
 package struct ValidationResult: Sendable {
     package var summary = Summary()
     package var errorCount = 0
-    package var countsByType: [String: Int] = [:]
+    package var countsByType: [ValidationIssue.Kind: Int] = [:]
     package var listed: [ValidationIssue] = []
     package var checks: [CheckOutcome] = []
     package var rows = 0
@@ -112,7 +113,7 @@ package enum ValidateCommand {
         if var ledger {
             let outcomes = plan.evaluate(ledger.checks, labels: header?.names ?? [])
             for outcome in outcomes where !outcome.passed {
-                ledger.record(ValidationIssue(type: "check-error", fieldName: outcome.column, note: "\(outcome.label): \(outcome.note)", file: names[0]))
+                ledger.record(ValidationIssue(type: .checkError, fieldName: outcome.column, note: "\(outcome.label): \(outcome.note)", file: names[0]))
             }
             result.checks = outcomes
             result.errorCount = ledger.errorCount
@@ -135,6 +136,12 @@ package enum ValidateCommand {
 }
 
 /// Hands the validator built on the header to the worker threads (which start after it is set).
-final class ValidatorBox: @unchecked Sendable {
-    var validator: SchemaValidator?
+/// Each worker reads it once, when it starts.
+final class ValidatorBox: Sendable {
+    private let slot = Mutex<SchemaValidator?>(nil)
+
+    var validator: SchemaValidator? {
+        get { slot.withLock { $0 } }
+        set { slot.withLock { $0 = newValue } }
+    }
 }

@@ -203,6 +203,9 @@ package struct BorrowedBytes: Hashable {
 
 /// Category texts copied once into memory of their own, so a lookup table of borrowed keys
 /// stays valid as long as this object lives.
+// @unchecked (the raw pointers are not Sendable): `storage` is written only in `init` and freed
+// only in `deinit`, `table` is a `let`, so threads sharing the object only ever read memory that
+// was complete before the object was published to them.
 package final class CategoryLookup: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<UInt8>
     private let table: [BorrowedBytes: Int32]

@@ -104,6 +104,9 @@ package enum FitPass {
 }
 
 /// Hands the plan built on the header to the worker threads (which start after it is set).
+// @unchecked: `plan` is written once, in `onHeader`, before `StreamingEngine.run` starts any
+// worker (`Thread.start()` is the happens-before edge), and only read afterwards, by the workers
+// and by the consumer, which runs on the thread that called `onHeader`.
 final class PlanBox: @unchecked Sendable {
     var plan: ExecutionPlan?
 }

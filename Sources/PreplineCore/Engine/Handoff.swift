@@ -1,8 +1,11 @@
 import Foundation
+import Synchronization
 
 /// A closable FIFO shared by the reader and the workers. Capacity is bounded elsewhere (by the
 /// engine's in-flight semaphore), so this queue never grows beyond that many chunks.
-final class WorkQueue<Item>: @unchecked Sendable {
+// @unchecked: every stored var is read and written only while `condition` is locked (an
+// NSCondition, not a Mutex, because `pop` waits on it), and items are themselves Sendable.
+final class WorkQueue<Item: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     /// Popped slots are set to nil at once: a popped chunk must not stay referenced here, or it
     /// would pin its megabytes and defeat buffer recycling.
@@ -42,7 +45,9 @@ final class WorkQueue<Item>: @unchecked Sendable {
 
 /// Where workers drop finished chunks, keyed by sequence number, so the consumer can take them
 /// in input order whatever order they finish in.
-final class ReorderBoard<Outcome>: @unchecked Sendable {
+// @unchecked: `ready` and `total` are touched only while `condition` is locked (an NSCondition
+// because `take` waits on it), and outcomes are themselves Sendable.
+final class ReorderBoard<Outcome: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var ready: [Int: Outcome] = [:]
     private var total: Int?
@@ -81,6 +86,8 @@ final class ReorderBoard<Outcome>: @unchecked Sendable {
 ///
 /// Not a `DispatchSemaphore`: libdispatch traps (SIGILL) when one is freed with a value below
 /// its initial one, which is exactly the state an early stop leaves behind.
+// @unchecked: `available` and `cancelled` are touched only while `condition` is locked (an
+// NSCondition because `acquire` waits on it).
 final class InFlightLimit: @unchecked Sendable {
     private let condition = NSCondition()
     private var available: Int
@@ -113,15 +120,17 @@ final class InFlightLimit: @unchecked Sendable {
     }
 }
 
-/// A flag set once by the consumer and read by the other threads.
-final class CancellationFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cancelled = false
-    var isCancelled: Bool { lock.withLock { cancelled } }
-    func cancel() { lock.withLock { cancelled = true } }
+/// A flag set once by the consumer and read by the other threads (once per chunk).
+final class CancellationFlag: Sendable {
+    private let cancelled = Atomic<Bool>(false)
+    var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
+    func cancel() { cancelled.store(true, ordering: .releasing) }
 }
 
 /// Lets a non-Sendable value cross to exactly one other thread that becomes its only user.
+// @unchecked: safe only as used — the creating thread builds the value, captures it in one new
+// `Thread`'s block and touches it no more; `Thread.start()` (pthread_create) happens-before the
+// block runs, so the new thread sees the value whole and is its only user from then on.
 struct HandOff<Value>: @unchecked Sendable {
     let value: Value
 }
@@ -133,6 +142,9 @@ struct HandOff<Value>: @unchecked Sendable {
 /// all) waits, and it waits on a chunk dispatched before it, so the earliest chunk in progress
 /// never waits: no deadlock. Memory stays bounded: once the writer has taken chunk k, every
 /// chunk up to k is finished, so their entries fold into one latest value per key.
+// @unchecked: every stored var is touched only while `condition` is locked (an NSCondition
+// because `carried(into:key:)` waits on it). Used by apply and by fit passes after the first
+// (an ffill learned earlier); the first fit pass never waits: its carry is in the `FitState`.
 package final class CarryBoard: @unchecked Sendable {
     private let condition = NSCondition()
     /// Per chunk sequence and key: the carried value (nil: nothing seen since the start).

@@ -61,7 +61,7 @@ package final class FileDescriptorSource: ByteSource {
 
     package func read(into buffer: UnsafeMutableRawBufferPointer) throws(PreplineError) -> Int {
         while true {
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            let n = SystemCall.read(fd, buffer.baseAddress, buffer.count)
             if n >= 0 {
                 rawBytesRead += n
                 return n

@@ -47,7 +47,7 @@ package enum PathCollision {
         var info = stat()
         if stat(path, &info) == 0 {
             guard (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-            return .inode(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+            return .inode(device: UInt64(truncatingIfNeeded: info.st_dev), inode: UInt64(info.st_ino))
         }
         return .path(absolutePath(path))
     }

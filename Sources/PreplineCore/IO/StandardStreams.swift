@@ -38,7 +38,7 @@ package enum StandardError {
         bytes.withUnsafeMutableBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let n = Glibc.write(STDERR_FILENO, raw.baseAddress! + offset, raw.count - offset)
+                let n = SystemCall.write(STDERR_FILENO, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { return }
                 offset += n

@@ -22,25 +22,25 @@ package enum ReportFormat: Sendable, Equatable {
 package enum ValidationReport {
     /// Frictionless' title, description and tags of each error type, so its tooling can read
     /// the report (`frictionless.Report.from_descriptor`).
-    static let vocabulary: [String: (title: String, description: String, tags: [String])] = {
+    static func vocabulary(_ kind: ValidationIssue.Kind) -> (title: String, description: String, tags: [String]) {
         let cell = ["#table", "#row", "#cell"], row = ["#table", "#row"], label = ["#table", "#header", "#label"]
         let width = " A key concept is that all the rows in tabular data must have the same number of columns."
-        return [
-            "type-error": ("Type Error", "The value does not match the schema type and format for this field.", cell),
-            "constraint-error": ("Constraint Error", "A field value does not conform to a constraint.", cell),
-            "unique-error": ("Unique Error", "This field is a unique field but it contains a value that has been used in another row.", cell),
-            "primary-key": ("PrimaryKey Error", "Values in the primary key fields should be unique for every row", row),
-            "missing-cell": ("Missing Cell", "This row has less values compared to the header row (the first row in the data source)." + width, cell),
-            "extra-cell": ("Extra Cell", "This row has more values compared to the header row (the first row in the data source)." + width, cell),
-            "blank-row": ("Blank Row", "This row is empty. A row should contain at least one value.", row),
-            "missing-label": ("Missing Label", "Based on the schema there should be a label that is missing in the data's header.", label),
-            "extra-label": ("Extra Label", "The header of the data source contains label that does not exist in the provided schema.", label),
-            "blank-label": ("Blank Label", "A label in the header row is missing a value. Label should be provided and not be blank.", label),
-            "duplicate-label": ("Duplicate Label", "Two columns in the header row have the same value. Column names should be unique.", label),
-            "incorrect-label": ("Incorrect Label", "One of the data source header does not match the field name defined in the schema.", label),
-            "check-error": ("Check Error", "Provided check is not valid", []),
-        ]
-    }()
+        switch kind {
+        case .typeError: return ("Type Error", "The value does not match the schema type and format for this field.", cell)
+        case .constraintError: return ("Constraint Error", "A field value does not conform to a constraint.", cell)
+        case .uniqueError: return ("Unique Error", "This field is a unique field but it contains a value that has been used in another row.", cell)
+        case .primaryKey: return ("PrimaryKey Error", "Values in the primary key fields should be unique for every row", row)
+        case .missingCell: return ("Missing Cell", "This row has less values compared to the header row (the first row in the data source)." + width, cell)
+        case .extraCell: return ("Extra Cell", "This row has more values compared to the header row (the first row in the data source)." + width, cell)
+        case .blankRow: return ("Blank Row", "This row is empty. A row should contain at least one value.", row)
+        case .missingLabel: return ("Missing Label", "Based on the schema there should be a label that is missing in the data's header.", label)
+        case .extraLabel: return ("Extra Label", "The header of the data source contains label that does not exist in the provided schema.", label)
+        case .blankLabel: return ("Blank Label", "A label in the header row is missing a value. Label should be provided and not be blank.", label)
+        case .duplicateLabel: return ("Duplicate Label", "Two columns in the header row have the same value. Column names should be unique.", label)
+        case .incorrectLabel: return ("Incorrect Label", "One of the data source header does not match the field name defined in the schema.", label)
+        case .checkError: return ("Check Error", "Provided check is not valid", [])
+        }
+    }
 
     /// Frictionless' report shape: `valid`, `stats`, `warnings`, `errors` (each with `type`,
     /// `title`, `description`, `tags`, `rowNumber`, `fieldName`, `fieldNumber`, `cell`, `note`,
@@ -56,25 +56,25 @@ package enum ValidationReport {
             ("tasks", .number(1)), ("errors", .number(Double(r.errorCount))), ("warnings", .number(0)), ("seconds", seconds),
             ("rows", .number(Double(r.rows))), ("fields", .number(Double(r.labels.count))), ("listed", .number(Double(r.listed.count))),
         ]
-        stats.append(("byType", .object(r.countsByType.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.number(Double($0.value))) })))
+        stats.append(("byType", .object(r.countsByType.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, JSONValue.number(Double($0.value))) })))
         let errors: [JSONValue] = r.listed.map { e in
-            let words = vocabulary[e.type]
-            var m: [(key: String, value: JSONValue)] = [("type", .string(e.type))]
-            m.append(("title", .string(words?.title ?? e.type)))
-            m.append(("description", .string(words?.description ?? "")))
-            m.append(("tags", .array((words?.tags ?? []).map(JSONValue.string))))
+            let words = vocabulary(e.type)
+            var m: [(key: String, value: JSONValue)] = [("type", .string(e.type.rawValue))]
+            m.append(("title", .string(words.title)))
+            m.append(("description", .string(words.description)))
+            m.append(("tags", .array(words.tags.map(JSONValue.string))))
             m.append(("message", shown(e.message)))
             m.append(("note", shown(e.note)))
-            if e.type.hasSuffix("-label") {
+            if e.type.isLabel {
                 // Header findings, as frictionless writes them: the header's rows, no rowNumber.
                 m.append(("labels", labels))
                 m.append(("rowNumbers", .array([.number(1)])))
                 m.append(("label", shown(e.cell ?? "")))
-            } else if e.type != "check-error" {
+            } else if e.type != .checkError {
                 m.append(("cells", .array([])))
             }
             if let row = e.rowNumber { m.append(("rowNumber", .number(Double(row)))) }
-            if let cell = e.cell, !e.type.hasSuffix("-label") { m.append(("cell", shown(cell))) }
+            if let cell = e.cell, !e.type.isLabel { m.append(("cell", shown(cell))) }
             if let name = e.fieldName { m.append(("fieldName", shown(name))) }
             if let number = e.fieldNumber { m.append(("fieldNumber", .number(Double(number)))) }
             m.append(("file", .string(e.file)))
@@ -111,7 +111,7 @@ package enum ValidationReport {
             // Names and values that are not UTF-8 show their bytes as `\xF6`, as error messages do.
             let rows = r.listed.map { e -> [String] in
                 let place = e.line.map { "\(e.file):\($0)" } ?? e.file
-                return [place, e.rowNumber.map(String.init) ?? "", e.fieldName ?? "", e.type, e.cell.map { "'\($0)'" } ?? "", e.note]
+                return [place, e.rowNumber.map(String.init) ?? "", e.fieldName ?? "", e.type.rawValue, e.cell.map { "'\($0)'" } ?? "", e.note]
                     .map(LosslessText.display)
             }
             let head = ["where", "row", "field", "error", "cell", "note"]
@@ -141,7 +141,7 @@ package enum ValidationReport {
         for e in r.listed {
             var props = "file=\(escape(e.file, property: true))"
             if let line = e.line { props += ",line=\(line)" }
-            props += ",title=\(escape(e.type, property: true))"
+            props += ",title=\(escape(e.type.rawValue, property: true))"
             out += "::error \(props)::\(escape(e.message, property: false))\n"
         }
         if r.errorCount > r.listed.count { out += "::error::\(r.errorCount - r.listed.count) more errors not listed (--max-errors)\n" }
@@ -187,19 +187,19 @@ package enum ValidationReport {
         }
         for field in r.fields {
             schemaCases.append(Case(name: "\(field.name): type \(field.type.rawValue)",
-                                    failures: matching { $0.type == "type-error" && $0.fieldName == field.name }))
+                                    failures: matching { $0.type == .typeError && $0.fieldName == field.name }))
             let constraintNames = field.constraints.written.map(\.name)
             for name in constraintNames where name != "unique" {
                 schemaCases.append(Case(name: "\(field.name): \(name)",
-                                        failures: matching { $0.type == "constraint-error" && $0.fieldName == field.name && $0.note.hasPrefix("constraint \"\(name)\"") }))
+                                        failures: matching { $0.type == .constraintError && $0.fieldName == field.name && $0.note.hasPrefix("constraint \"\(name)\"") }))
             }
             if field.constraints.unique {
-                schemaCases.append(Case(name: "\(field.name): unique", failures: matching { $0.type == "unique-error" && $0.fieldName == field.name }))
+                schemaCases.append(Case(name: "\(field.name): unique", failures: matching { $0.type == .uniqueError && $0.fieldName == field.name }))
             }
         }
-        if r.hasPrimaryKey { schemaCases.append(Case(name: "primaryKey", failures: matching { $0.type == "primary-key" })) }
-        let structure = [Case(name: "header", failures: matching { $0.type.hasSuffix("-label") }),
-                         Case(name: "row shape", failures: matching { ["missing-cell", "extra-cell", "blank-row"].contains($0.type) })]
+        if r.hasPrimaryKey { schemaCases.append(Case(name: "primaryKey", failures: matching { $0.type == .primaryKey })) }
+        let structure = [Case(name: "header", failures: matching { $0.type.isLabel }),
+                         Case(name: "row shape", failures: matching { $0.type.isRowShape })]
         let checkCases = r.checks.map { c in Case(name: c.label, failures: c.passed ? [] : ["\(c.label): \(c.note)"]) }
         let unlisted = r.errorCount - r.listed.count - r.checks.filter { !$0.passed }.count
         func xml(_ s: String) -> String { xmlEscaped(s) }

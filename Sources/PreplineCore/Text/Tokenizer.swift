@@ -1,6 +1,8 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// What a `tokenize` stage asks for (also the defaults a `tfidf` stage uses on an untokenized
