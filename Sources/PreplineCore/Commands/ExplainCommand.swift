@@ -61,9 +61,10 @@ package enum ExplainCommand {
 
         let unfitted = stages.first { !$0.isFitted }
         out += "\npasses:\n"
-        if let unfitted, let second = binding?.secondPass {
-            out += "  run:   3 or more passes: fit stages[0]…stages[\(second.stage - 1)], then stages[\(second.stage)] and after on their output, then transform (stdin is copied to a temporary file)\n"
-            out += "  fit:   2 or more passes (stages[\(second.stage)] names columns known only after the first), then writes the fitted spec (stdin is copied to a temporary file)\n"
+        if let unfitted, let second = binding?.secondPass ?? Self.likelySecondPass(stages) {
+            let first = second.stage == 1 ? "stages[0]" : "stages[0]…stages[\(second.stage - 1)]"
+            out += "  run:   3 or more passes: fit \(first), then stages[\(second.stage)] and after on their output, then transform (stdin is kept in a temporary file to be read again)\n"
+            out += "  fit:   2 or more passes (stages[\(second.stage)] names columns known only after the first; a stage after it may need one more), then writes the fitted spec (stdin is kept in a temporary file)\n"
             out += "  apply: 1 pass, on a fitted spec (this one is refused: \(unfitted.label) has parameters to learn; `prepline fit` writes the fitted spec)\n"
         } else if let unfitted {
             out += "  run:   2 passes: fit, then transform (stdin is copied to a temporary file to be read twice)\n"
@@ -87,6 +88,21 @@ package enum ExplainCommand {
             out += "  (give an input, INPUT or --input FILE, to list them)\n"
         }
         return out
+    }
+
+    /// Without an input's header: the first stage that names `<col>_…` of a column an earlier,
+    /// unfitted stage expands (it fits in a second pass), as `PlanColumns.deferral` decides.
+    private static func likelySecondPass(_ stages: [any PipelineStage]) -> (stage: Int, reason: String)? {
+        for (j, later) in stages.enumerated() {
+            for earlier in stages[..<j] where !earlier.isFitted && earlier.mayDeferLaterStages {
+                for column in earlier.selectors where !Glob.isPattern(column) {
+                    if let selector = later.selectors.first(where: { $0.hasPrefix("\(column)_") }) {
+                        return (j, "'\(selector)' names columns that \(earlier.label) makes from '\(column)'")
+                    }
+                }
+            }
+        }
+        return nil
     }
 
     /// The stages bound to the input's columns as `run` binds them, and the columns after them.

@@ -106,7 +106,12 @@ package struct Batch: ColumnarBatch {
                 column.extras.append(bytes)
             }
             return column
-        case .flags, .oneHot, .weights:
+        case .flags(let flags):
+            // An indicator or a one-hot column read as text (a fill, onehot or tfidf on it).
+            var column = TextColumn(refs: flags.map { TextColumn.extraRef(Int($0)) })
+            column.extras = [[UInt8(ascii: "0")], [UInt8(ascii: "1")]]
+            return column
+        case .oneHot, .weights:
             preconditionFailure("the plan never reads an expanded column as text")
         }
     }

@@ -56,7 +56,8 @@ package struct ExecutionPlan: Sendable {
         var deferral: String?
         var expansionsBefore: [[Int]] = []
         bindLoop: for i in stages.indices {
-            if i >= fitFrom, let reason = columns.deferral(of: stages[i].selectors) {
+            // In an apply plan too: there it means an earlier stage is not fitted (`firstUnfitted`).
+            if let reason = columns.deferral(of: stages[i].selectors) {
                 (passEnd, deferral) = (i, reason)
                 break
             }
@@ -89,15 +90,18 @@ package struct ExecutionPlan: Sendable {
                 if let column = inputIndex[name] { numericInputs.append((column, stage.label)) }
             }
         }
-        // Input columns that stages of later passes read as numbers are read as numbers now
-        // too, so every pass leaves out the same rows (a row one stage rejects is fitted by none).
+        // The stages of later passes are bound now too, leaving out the names this pass learns:
+        // a typo is reported before any data is read, and the columns they read as numbers are
+        // numbers in this pass already, so every pass leaves out the same rows (a row one stage
+        // rejects is fitted by none) and a fill learns a number for them.
         var later = columns
+        later.skipsNamesLearnedLater = true
         for i in passEnd..<stages.count {
             var stage = stages[i]
             later.stageRunsLearned = false
-            guard (try? stage.bind(columns: &later)) != nil else { continue }
-            for name in stage.numericColumns where !numericNames.contains(name) {
-                if let column = inputIndex[name], !numericInputs.contains(where: { $0.0 == column }) { numericInputs.append((column, stage.label)) }
+            try stage.bind(columns: &later)
+            for name in stage.numericColumns where numericNames.insert(name).inserted {
+                if let column = inputIndex[name] { numericInputs.append((column, stage.label)) }
             }
         }
         for i in stages[..<passEnd].indices { try stages[i].setNumeric(numericNames.intersection(stages[i].columnNames)) }

@@ -127,6 +127,9 @@ package struct PlanColumns: Sendable {
     /// parameters in this run (apply, or learned in an earlier fit pass), so the columns it
     /// produces are known now.
     package var stageRunsLearned = true
+    /// Binding a stage of a later fit pass ahead of time (its input columns, its typos): the
+    /// selectors aimed at columns this pass learns are left out instead of deferring it.
+    package var skipsNamesLearnedLater = false
     /// Columns a `tokenize` stage has tokenized and no `tfidf` has consumed yet: a `tfidf` on
     /// such a column tokenizes with these options (tokens never materialize between the two).
     package var tokenized: [String: (stage: Int, tokenizer: Tokenizer)] = [:]
@@ -151,8 +154,9 @@ package struct PlanColumns: Sendable {
     /// The columns a stage at `position` names, as indexes and names, checked against its
     /// fitted block (`fittedNames`, empty when not fitted): the start of every stage's `bind`.
     package mutating func bindStage(_ selectors: [String], position: Int, fittedNames: [String] = []) throws(PreplineError) -> (indexes: [Int], names: [String]) {
-        expandBlocks(for: selectors)
-        let indexes = try resolve(selectors, path: "stages[\(position)].columns")
+        try expandBlocks(for: selectors)
+        let indexes = try resolve(skipsNamesLearnedLater ? selectors.filter { deferral(of: [$0]) == nil } : selectors,
+                                  path: "stages[\(position)].columns")
         let bound = indexes.map { names[$0] }
         try checkFitted(fittedNames, bound: bound, position: position)
         return (indexes, bound)
@@ -168,8 +172,7 @@ package struct PlanColumns: Sendable {
     /// output names of a column expanded by a stage this pass learns. Nil: it binds now.
     package func deferral(of selectors: [String]) -> String? {
         guard !namesLearnedLater.isEmpty else { return nil }
-        let existing = Set(names)
-        for selector in selectors where !existing.contains(selector) {
+        for selector in selectors {
             for (column, stage) in namesLearnedLater where selector.hasPrefix("\(column)_") {
                 return "'\(selector)' names columns that \(stage) makes from '\(column)', known once it is fitted"
             }
@@ -179,13 +182,20 @@ package struct PlanColumns: Sendable {
 
     /// Expands, in place, the blocks a selector is aimed at (`<col>_…`) that hold a member it
     /// names or matches, so `resolve` finds their output columns.
-    private mutating func expandBlocks(for selectors: [String]) {
+    /// A produced name that is already a column is an error naming both: a stage naming it would
+    /// bind one in `run` and the other in `apply`.
+    private mutating func expandBlocks(for selectors: [String]) throws(PreplineError) {
         guard !blocks.isEmpty else { return }
         for selector in selectors {
             for (column, members) in blocks where selector.hasPrefix("\(column)_") {
                 let glob = Glob.isPattern(selector) ? Glob(selector) : nil
                 guard members.contains(where: { glob?.matches($0) ?? ($0 == selector) }),
                       let index = names.firstIndex(where: { $0 == column && expandedBy[$0] != nil }) else { continue }
+                let existing = Set(names)
+                if let clash = members.first(where: { existing.contains($0) }) {
+                    throw PreplineError.spec(file: file, path: "stages",
+                                             message: "column '\(clash)' that \(expandedBy[column] ?? "a stage") makes from '\(column)' is also a column of its own; rename one of them")
+                }
                 names.replaceSubrange(index...index, with: members)
                 expandedBy[column] = nil
                 blocks[column] = nil
