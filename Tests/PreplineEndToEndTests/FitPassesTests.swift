@@ -58,6 +58,70 @@ struct FitPassesTests {
     }
 }
 
+extension FitPassesTests {
+    /// The review's findings on the first version of fit passes, each pinned.
+    @Test("a row skipped in any pass is left out of every pass: the same fit as without the row")
+    func skippedRowsLeaveEveryPass() throws {
+        let dir = try TempDir("prepline-passes-skip")
+        let spec = try dir.write("spec.json", """
+            {"prepline": 1, "output": {"on_error": "skip"}, "stages": [
+              {"stage": "onehot", "columns": ["c"]},
+              {"stage": "fill", "columns": ["y"]},
+              {"stage": "fill", "columns": ["x"], "strategy": "most_frequent"},
+              {"stage": "scale", "columns": ["x", "c_a"]}
+            ]}
+            """)
+        let withBad = try dir.write("bad.csv", "c,x,y\na,1,1\nb,2,2\nzz,abc,3\na,2.0,\nb,,5\n")
+        let without = try dir.write("good.csv", "c,x,y\na,1,1\nb,2,2\na,2.0,\nb,,5\n")
+        let fitBad = try prepline(["fit", spec, withBad, "-q"])
+        let fitGood = try prepline(["fit", spec, without, "-q"])
+        #expect(fitBad.status == 0 && fitGood.status == 0, "\(fitBad.stderr)\(fitGood.stderr)")
+        #expect(fitBad.stdout == fitGood.stdout, "bad row:\n\(fitBad.stdoutText)\nwithout it:\n\(fitGood.stdoutText)")
+        // x is numeric for the later pass's scaler, so the fill learned a number, not "2".
+        #expect(fitGood.stdoutText.contains("\"value\": 2\n") || fitGood.stdoutText.contains("\"value\": 2,") || fitGood.stdoutText.contains("\"value\": 2 "), "\(fitGood.stdoutText)")
+        #expect(!fitGood.stdoutText.contains("\"value\": \"2"), "\(fitGood.stdoutText)")
+    }
+
+    @Test("stages that read one-hot or indicator columns as text run (they trapped)")
+    func textStagesOnFlagColumns() throws {
+        let dir = try TempDir("prepline-passes-flags")
+        let onOneHot = try dir.write("a.json", """
+            {"prepline": 1, "stages": [{"stage": "onehot", "columns": ["species"]},
+              {"stage": "fill", "columns": ["species_*"], "strategy": "most_frequent"}]}
+            """)
+        let onIndicator = try dir.write("b.json", """
+            {"prepline": 1, "stages": [{"stage": "fill", "columns": ["sex"], "strategy": "constant", "value": "u", "indicator": true},
+              {"stage": "onehot", "columns": ["sex_missing"]}]}
+            """)
+        let a = try prepline(["run", onOneHot, Self.penguins, "-q"])
+        let b = try prepline(["run", onIndicator, Self.penguins, "-q"])
+        #expect(a.status == 0, "\(a.stderr)")
+        #expect(b.status == 0 && b.stdoutText.hasPrefix("species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,sex_missing_0,sex_missing_1,year"), "\(b.stderr)")
+    }
+
+    @Test("spec errors of a later pass are reported before any data is read; a produced name that is a column is an error")
+    func laterPassErrors() throws {
+        let dir = try TempDir("prepline-passes-errors")
+        let typo = try dir.write("typo.json", """
+            {"prepline": 1, "stages": [{"stage": "onehot", "columns": ["species"]},
+              {"stage": "scale", "columns": ["species_Adelie", "bil_length_mm"]}]}
+            """)
+        // The typo is in a stage of the second pass: reported by the first, before any data.
+        let early = try prepline(["fit", typo, Self.penguins])
+        #expect(early.status == 2 && early.stderr.contains("unknown column 'bil_length_mm' (did you mean \"bill_length_mm\"?)"), "\(early.stderr)")
+        let clash = try dir.write("clash.json", """
+            {"prepline": 1, "stages": [{"stage": "onehot", "columns": ["species"]},
+              {"stage": "scale", "columns": ["species_a"], "method": "minmax"}]}
+            """)
+        let data = try dir.write("clash.csv", "species,species_a,v\na,10,1\nb,20,2\n")
+        let collision = try prepline(["run", clash, data])
+        #expect(collision.status == 2 && collision.stderr.contains("column 'species_a' that stages[0] onehot makes from 'species' is also a column of its own"), "\(collision.stderr)")
+        let unfitted = try dir.write("unfitted.json", Self.spec)
+        let apply = try prepline(["apply", unfitted, Self.penguins])
+        #expect(apply.status == 2 && apply.stderr.contains("stages[0]: the onehot stage has no fitted parameters"), "\(apply.stderr)")
+    }
+}
+
 private extension TempDir {
     func readFile(_ path: String) throws -> [UInt8] { try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) }
 }
