@@ -33,12 +33,7 @@ import Testing
             (#"{"stage": "fill", "columns": [3]}"#, "stages[0].columns[0]", "expected a string"),
             (#"{"stage": "fill"}"#, "stages[0].columns", "missing"),
         ]
-        for (stage, path, says) in cases {
-            let failure = try #require(H.decodeFailure(stage), "accepted: \(stage)")
-            #expect(failure.exitCode == 2, "\(stage)")
-            #expect(failure.path == path, "\(stage): \(failure)")
-            #expect(failure.message.contains(says), "\(stage): \(failure)")
-        }
+        try H.expectDecodeFailures(cases)
     }
 
     /// The error is at the stage's own index in a longer list.

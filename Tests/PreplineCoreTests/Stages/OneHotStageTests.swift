@@ -38,12 +38,7 @@ import Testing
             (#"{"stage": "onehot", "columns": ["c"], "categories": {"c": ["a", "b", "a"]}}"#, "stages[0].categories.c[2]", "given twice"),
             (#"{"stage": "onehot", "columns": ["c"], "categories": {"c": [null, "a"]}}"#, "stages[0].categories.c[0]", "must be the last"),
         ]
-        for (stage, path, says) in cases {
-            let failure = try #require(H.decodeFailure(stage), "accepted: \(stage)")
-            #expect(failure.exitCode == 2, "\(stage)")
-            #expect(failure.path == path, "\(stage): \(failure)")
-            #expect(failure.message.contains(says), "\(stage): \(failure)")
-        }
+        try H.expectDecodeFailures(cases)
     }
 
     // MARK: Binding

@@ -41,12 +41,7 @@ import Testing
             (#"{"stage": "scale", "columns": ["a"], "method": "robust", "quantile_range": [-1, 50]}"#, "stages[0].quantile_range", "expected values from 0.0 to 100.0"),
             (#"{"stage": "scale", "columns": ["a"], "method": "robust", "quantile_range": [75, 25]}"#, "stages[0].quantile_range", "expected low < high"),
         ]
-        for (stage, path, says) in cases {
-            let failure = try #require(H.decodeFailure(stage), "accepted: \(stage)")
-            #expect(failure.exitCode == 2, "\(stage)")
-            #expect(failure.path == path, "\(stage): \(failure)")
-            #expect(failure.message.contains(says), "\(stage): \(failure)")
-        }
+        try H.expectDecodeFailures(cases)
     }
 
     // MARK: Binding

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import PreplineCore
 
 // The one file through which the stage unit tests reach PreplineCore.
@@ -76,6 +77,18 @@ enum StageHarness {
     // MARK: Decoding
 
     /// Decodes a spec holding the one stage `stage` (no data, no columns): nil when it is accepted.
+    /// Each stage object (JSON) is refused as a spec error (exit 2) at `path`, with a message
+    /// containing `says`.
+    static func expectDecodeFailures(_ cases: [(stage: String, path: String, says: String)],
+                                     sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for (stage, path, says) in cases {
+            let failure = try #require(decodeFailure(stage), "accepted: \(stage)", sourceLocation: sourceLocation)
+            #expect(failure.exitCode == 2, "\(stage)", sourceLocation: sourceLocation)
+            #expect(failure.path == path, "\(stage): \(failure)", sourceLocation: sourceLocation)
+            #expect(failure.message.contains(says), "\(stage): \(failure)", sourceLocation: sourceLocation)
+        }
+    }
+
     static func decodeFailure(_ stage: String) -> StageFailure? {
         decodeFailure(spec: spec(stage))
     }

@@ -37,12 +37,7 @@ import Testing
             // Options of the tokenizer belong to a `tokenize` stage.
             (#"{"stage": "tfidf", "columns": ["t"], "ngrams": [1, 2]}"#, "stages[0].ngrams", "unknown key"),
         ]
-        for (stage, path, says) in cases {
-            let failure = try #require(H.decodeFailure(stage), "accepted: \(stage)")
-            #expect(failure.exitCode == 2, "\(stage)")
-            #expect(failure.path == path, "\(stage): \(failure)")
-            #expect(failure.message.contains(says), "\(stage): \(failure)")
-        }
+        try H.expectDecodeFailures(cases)
     }
 
     // MARK: Binding

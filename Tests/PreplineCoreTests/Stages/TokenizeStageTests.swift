@@ -37,12 +37,7 @@ import Testing
             // An option of another stage.
             (#"{"stage": "tokenize", "columns": ["t"], "min_df": 2}"#, "stages[0].min_df", "unknown key"),
         ]
-        for (stage, path, says) in cases {
-            let failure = try #require(H.decodeFailure(stage), "accepted: \(stage)")
-            #expect(failure.exitCode == 2, "\(stage)")
-            #expect(failure.path == path, "\(stage): \(failure)")
-            #expect(failure.message.contains(says), "\(stage): \(failure)")
-        }
+        try H.expectDecodeFailures(cases)
     }
 
     // MARK: Binding
