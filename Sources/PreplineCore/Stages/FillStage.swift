@@ -5,7 +5,7 @@ package struct FillStage: PipelineStage {
     }
 
     package static let kind = "fill"
-    package static let summary = "replace missing values: constant, mean, median, most_frequent (ties: smallest); indicator adds <col>_missing"
+    package static let summary = "replace missing values: constant, mean, median, most_frequent (ties: smallest), ffill (the last value seen); indicator adds <col>_missing"
 
     package let position: Int
     package let selectors: [String]
