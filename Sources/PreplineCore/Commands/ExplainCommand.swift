@@ -117,7 +117,8 @@ package enum ExplainCommand {
         var plan: ExecutionPlan
 
         init(spec: Spec, header: DatasetHeader) throws(PreplineError) {
-            let fitting = spec.needsFitting
+            // As apply would run it when every stage is fitted; as fit would, otherwise.
+            let fitting = spec.decodedStages.contains { !$0.isFitted }
             plan = try ExecutionPlan(stages: fitting ? spec.stagesForFitting : spec.decodedStages, header: header, dialect: spec.input, file: spec.file, fitFrom: fitting ? 0 : nil)
             columns = PlanColumns(names: header.names, file: spec.file)
             for (i, var stage) in (fitting ? spec.stagesForFitting : spec.decodedStages).enumerated() {
