@@ -82,24 +82,23 @@ package struct ExecutionPlan: Sendable {
         self.passEnd = passEnd
         self.deferral = deferral
         self.expansionsBefore = expansionsBefore
-        let inputIndex = Self.firstIndexes(header.names)
-        var numericNames: Set<String> = []
-        var numericInputs: [(Int, String)] = []
-        for stage in stages[..<passEnd] {
-            for name in stage.numericColumns where numericNames.insert(name).inserted {
-                if let column = inputIndex[name] { numericInputs.append((column, stage.label)) }
-            }
-        }
         // The stages of later passes are bound now too, leaving out the names this pass learns:
         // a typo is reported before any data is read, and the columns they read as numbers are
         // numbers in this pass already, so every pass leaves out the same rows (a row one stage
         // rejects is fitted by none) and a fill learns a number for them.
         var later = columns
         later.skipsNamesLearnedLater = true
+        later.stageRunsLearned = false
+        var laterStages: [any PipelineStage] = []
         for i in passEnd..<stages.count {
             var stage = stages[i]
-            later.stageRunsLearned = false
             try stage.bind(columns: &later)
+            laterStages.append(stage)
+        }
+        let inputIndex = Self.firstIndexes(header.names)
+        var numericNames: Set<String> = []
+        var numericInputs: [(Int, String)] = []
+        for stage in stages[..<passEnd] + laterStages {
             for name in stage.numericColumns where numericNames.insert(name).inserted {
                 if let column = inputIndex[name] { numericInputs.append((column, stage.label)) }
             }
@@ -170,12 +169,17 @@ package struct ExecutionPlan: Sendable {
             }
             work = batch.work
             if work.badRecordCount == badBefore {
-                // An ffill learned in an earlier pass runs with the live carry, as in apply: its
-                // value is posted once the chunk is final, so nothing depends on timing.
-                for (key, value) in batch.carriesOut { work.carry.post(work.sequence, key: key, value: value) }
+                // An ffill learned in an earlier pass runs with the live carry, as in apply.
+                Self.postCarries(of: batch)
                 return state
             }
         }
+    }
+
+    /// Posts what the chunk's ffill stages carry out, once the chunk is final (no stage rejects
+    /// another row), so what the next chunk reads never depends on timing.
+    private static func postCarries(of batch: Batch) {
+        for (key, value) in batch.carriesOut { batch.work.carry.post(batch.work.sequence, key: key, value: value) }
     }
 
     /// The fit state of no rows: the identity of `merge`.
@@ -255,7 +259,7 @@ package struct ExecutionPlan: Sendable {
             batch = makeBatch(batch.work)
             swap(&batch.weightBuffers, &weightBuffers)
         }
-        for (key, value) in batch.carriesOut { batch.work.carry.post(batch.work.sequence, key: key, value: value) }
+        Self.postCarries(of: batch)
         let rows = writer.append(&batch, into: &out)
         batch.weightBuffers.recycle(&batch.columns)
         swap(&batch.weightBuffers, &weightBuffers)

@@ -14,6 +14,35 @@ package enum CarriedValue: Sendable, Equatable, Codable {
         }
     }
 
+    /// The text in a text column's cell (a number in its shortest spelling; not a placeholder).
+    package var textBytes: [UInt8] {
+        switch self {
+        case .text(let bytes): return bytes
+        case .number(let x):
+            var bytes: [UInt8] = []
+            NumberText.append(x, to: &bytes)
+            return bytes
+        case .placeholder: return []
+        }
+    }
+
+    /// A value the live carry holds (apply mode).
+    package init(fill: FillValue) {
+        switch fill {
+        case .number(let x): self = .number(x)
+        case .text(let bytes): self = .text(bytes)
+        }
+    }
+
+    /// The value for the live carry (apply mode has no placeholders).
+    package var fillValue: FillValue? {
+        switch self {
+        case .number(let x): return .number(x)
+        case .text(let bytes): return .text(bytes)
+        case .placeholder: return nil
+        }
+    }
+
     /// The value of a numeric cell seen by ffill (placeholders kept as such).
     package init(number x: Double) {
         if let stage = Placeholder.stage(of: x) { self = .placeholder(stage: stage) } else { self = .number(x) }

@@ -242,7 +242,7 @@ package struct FillStage: PipelineStage {
     package func apply(_ batch: inout Batch) {
         if indicator { batch.insertFlagSlots(after: bound) }
         if strategy == .ffill {
-            for (i, c) in bound.enumerated() { forwardFill(&batch, column: c, name: boundNames[i]) }
+            for (i, c) in bound.enumerated() { forwardFillApplying(&batch, column: c, name: boundNames[i]) }
             return
         }
         for (i, c) in bound.enumerated() {
@@ -293,85 +293,74 @@ extension FillStage {
 
     package var columnEffect: String? { indicator ? "adds <col>_missing (0/1) after each column" : nil }
 
-    /// Fit mode's `ffill` of one column: within the chunk as `forwardFill`, but the leading
-    /// missing run (before the chunk's first value) gets this stage's placeholders, which the
-    /// merge resolves with what the data before carries out. Returns the chunk's last value
-    /// (nil: none). Rows are the good ones only: re-observing a chunk without a rejected row
-    /// gives the same result as if it had never been there.
+    /// Fit mode's `ffill` of one column: the leading missing run (before the chunk's first
+    /// value) gets this stage's placeholders, which the merge resolves with what the data before
+    /// carries out. Returns the chunk's last value (nil: none). Rows are the good ones only:
+    /// re-observing a chunk without a rejected row gives the same result as if it had never been
+    /// there.
     private func forwardFillObserving(_ batch: inout Batch, column c: Int, name: String) -> CarriedValue? {
+        forwardFill(&batch, column: c, name: name, carriedIn: { .placeholder(stage: position) }).last
+    }
+
+    /// Apply mode's `ffill` of one column: the chunk's leading missing values take the value the
+    /// chunks before it left (`CarryBoard`), or the fallback `value` at the very start. What this
+    /// chunk carries out is posted by the plan once no later stage rejects another row
+    /// (`Batch.carriesOut`): a rejected row's value is carried no further, as in the fit. Every
+    /// chunk posts, even one with no usable row, or the next chunk would wait forever.
+    private func forwardFillApplying(_ batch: inout Batch, column c: Int, name: String) {
+        let key = "\(position):\(name)"
+        let (sequence, carry) = (batch.work.sequence, batch.work.carry)
+        let start = value.map { _ in constantValue(forNumbers: numeric.contains(name)) }
+        let carriedIn = { (carry.carried(into: sequence, key: key) ?? start).map(CarriedValue.init(fill:)) }
+        let (last, askedCarry) = forwardFill(&batch, column: c, name: name, carriedIn: carriedIn)
+        batch.carriesOut.append((key, (last ?? askedCarry ?? carriedIn())?.fillValue))
+    }
+
+    /// `ffill` (pandas'): a missing value takes the last value seen before it in input order;
+    /// within the chunk that is local, and the leading missing values take `carriedIn`, asked
+    /// for only when the chunk starts missing (in apply it may wait on the chunk before).
+    /// Returns the chunk's last value (nil: none seen) and the carried-in value if it was asked.
+    private func forwardFill(_ batch: inout Batch, column c: Int, name: String,
+                             carriedIn: () -> CarriedValue?) -> (last: CarriedValue?, carriedIn: CarriedValue??) {
+        var asked: CarriedValue?? = nil
         if numeric.contains(name) {
             var numbers = batch.numberColumn(c, stage: label)
             if indicator { batch.columns[c + 1] = .flags(numbers.map { $0.isNaN && Placeholder.stage(of: $0) == nil ? 1 : 0 }) }
-            var current = Placeholder.number(stage: position)
-            var seen = false
+            var current: Double?
+            var last: Double?
             for r in numbers.indices where batch.work.isGood(r) {
                 let x = numbers[r]
-                if x.isNaN && Placeholder.stage(of: x) == nil { numbers[r] = current } else { current = x; seen = true }
+                guard x.isNaN && Placeholder.stage(of: x) == nil else { current = x; last = x; continue }
+                if current == nil && asked == nil {
+                    asked = .some(carriedIn())
+                    current = asked!?.cellNumber
+                }
+                if let current { numbers[r] = current }
             }
             batch.columns[c] = .numbers(numbers)
-            return seen ? CarriedValue(number: current) : nil
+            return (last.map(CarriedValue.init(number:)), asked)
         }
         var text = batch.textColumn(c)
         if indicator { batch.columns[c + 1] = .flags(text.refs.map { $0 == TextColumn.missing ? 1 : 0 }) }
-        var current = Placeholder.ref(stage: position)
-        var seen = false
+        var current: Int32?
+        var last: Int32?
         for r in text.refs.indices where batch.work.isGood(r) {
-            if text.refs[r] == TextColumn.missing { text.refs[r] = current } else { current = text.refs[r]; seen = true }
+            guard text.refs[r] == TextColumn.missing else { current = text.refs[r]; last = current; continue }
+            if current == nil && asked == nil {
+                asked = .some(carriedIn())
+                switch asked! {
+                case .placeholder(let stage)?: current = Placeholder.ref(stage: stage)
+                case let value?:
+                    current = TextColumn.extraRef(text.extras.count)
+                    text.extras.append(value.textBytes)
+                case nil: break
+                }
+            }
+            if let current { text.refs[r] = current }
         }
         batch.columns[c] = .text(text)
-        guard seen else { return nil }
-        if let stage = Placeholder.stage(ofRef: current) { return .placeholder(stage: stage) }
-        return batch.bytes(of: current, in: text).map { .text(Array($0)) }
-    }
-
-    /// `ffill`: a missing value takes the last value seen before it in input order (pandas'
-    /// `ffill`). Within a chunk that is local; the chunk's leading missing values take the value
-    /// the chunks before it left (`CarryBoard`), or the fallback `value` at the very start. What
-    /// this chunk carries out is posted by the plan once no later stage rejects another row
-    /// (`Batch.carriesOut`): a rejected row's value is carried no further, as in the fit.
-    private func forwardFill(_ batch: inout Batch, column c: Int, name: String) {
-        let key = "\(position):\(name)"
-        let sequence = batch.work.sequence
-        let carry = batch.work.carry
-        let start = value.map { _ in constantValue(forNumbers: numeric.contains(name)) }
-        if numeric.contains(name) {
-            var numbers = batch.numberColumn(c, stage: label)
-            if indicator { batch.columns[c + 1] = .flags(numbers.map { $0.isNaN && Placeholder.stage(of: $0) == nil ? 1 : 0 }) }
-            let rows = numbers.indices.filter { batch.work.isGood($0) }
-            let observed = rows.filter { !numbers[$0].isNaN }
-            if let last = observed.last { batch.carriesOut.append((key, .number(numbers[last]))) }
-            // Every chunk posts, even one with no usable row, or the next chunk would wait forever.
-            var current: Double?
-            if observed.isEmpty || observed.first != rows.first {
-                if case .number(let x)? = carry.carried(into: sequence, key: key) ?? start { current = x }
-                if observed.isEmpty { batch.carriesOut.append((key, current.map { .number($0) })) }
-            }
-            for r in rows {
-                if numbers[r].isNaN { if let current { numbers[r] = current } } else { current = numbers[r] }
-            }
-            batch.columns[c] = .numbers(numbers)
-        } else {
-            var text = batch.textColumn(c)
-            if indicator { batch.columns[c + 1] = .flags(text.refs.map { $0 == TextColumn.missing ? 1 : 0 }) }
-            let rows = text.refs.indices.filter { batch.work.isGood($0) }
-            let observed = rows.filter { text.refs[$0] != TextColumn.missing }
-            if let last = observed.last, let bytes = batch.bytes(of: text.refs[last], in: text) {
-                batch.carriesOut.append((key, .text(Array(bytes))))
-            }
-            var current: Int32?
-            if observed.isEmpty || observed.first != rows.first {
-                if case .text(let bytes)? = carry.carried(into: sequence, key: key) ?? start {
-                    current = TextColumn.extraRef(text.extras.count)
-                    text.extras.append(bytes)
-                }
-                if observed.isEmpty {
-                    batch.carriesOut.append((key, current.flatMap { batch.bytes(of: $0, in: text).map { .text(Array($0)) } }))
-                }
-            }
-            for r in rows {
-                if text.refs[r] == TextColumn.missing { if let current { text.refs[r] = current } } else { current = text.refs[r] }
-            }
-            batch.columns[c] = .text(text)
-        }
+        guard let last else { return (nil, asked) }
+        if let stage = Placeholder.stage(ofRef: last) { return (.placeholder(stage: stage), asked) }
+        return (batch.bytes(of: last, in: text).map { .text(Array($0)) }, asked)
     }
 }
