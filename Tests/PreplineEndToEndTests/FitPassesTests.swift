@@ -115,7 +115,7 @@ extension FitPassesTests {
             """)
         let data = try dir.write("clash.csv", "species,species_a,v\na,10,1\nb,20,2\n")
         let collision = try prepline(["run", clash, data])
-        #expect(collision.status == 2 && collision.stderr.contains("column 'species_a' that stages[0] onehot makes from 'species' is also a column of its own"), "\(collision.stderr)")
+        #expect(collision.status == 2 && collision.stderr.contains("column 'species_a' would be written twice, by stages[0] onehot from 'species' and by input column 2"), "\(collision.stderr)")
         let unfitted = try dir.write("unfitted.json", Self.spec)
         let apply = try prepline(["apply", unfitted, Self.penguins])
         #expect(apply.status == 2 && apply.stderr.contains("stages[0]: the onehot stage has no fitted parameters"), "\(apply.stderr)")

@@ -53,7 +53,8 @@ package enum ExplainCommand {
                 : "  none: the rows the schema accepts pass through as they are\n"
         }
         for (i, stage) in stages.enumerated() {
-            out += describe(stage, spec: spec.stages[i], bound: binding?.stages[i], binding: binding)
+            let written = i < spec.stages.count ? spec.stages[i] : .object([("columns", .array(stage.selectors.map { .string($0) }))])
+            out += describe(stage, spec: written, bound: binding?.stages[i], binding: binding)
             if let second = binding?.secondPass, second.stage == i {
                 out += "      fits in a second pass, with the stages after it: \(second.reason)\n"
             }

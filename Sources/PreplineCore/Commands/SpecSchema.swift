@@ -105,7 +105,14 @@ package enum SpecSchema {
             "properties": SchemaPiece.object([
                 "format": SchemaPiece.choice(OutputFormat.allCases.map(\.rawValue), default: "csv", "The output format: csv, or svmlight (label index:value …, features numbered from 1 in output column order, zero and missing values left out; needs label)."),
                 "label": SchemaPiece.string("svmlight output: the label column (a number in every row)."),
-                "columns": SchemaPiece.choice(["all"], default: "all", "Which columns are written: all, each stage's output in its column's place."),
+                "columns": SchemaPiece.object([
+                    "description": .string("Which columns are written: \"all\" (each stage's output in its column's place), or a list of names and globs, in the order to write them (a last select)."),
+                    "default": .string("all"),
+                    "oneOf": .array([
+                        SchemaPiece.object(["const": .string("all")]),
+                        SchemaPiece.object(["type": .string("array"), "minItems": .number(1), "items": SchemaPiece.object(["type": .string("string")])]),
+                    ]),
+                ]),
                 "on_error": SchemaPiece.choice(OnError.allCases.map(\.rawValue), default: OnError.fail.rawValue,
                                                "A row-level error (wrong field count, a non-number in a numeric stage, an unknown category): fail stops with exit 1; skip drops and counts the row; reject writes it to the rejects file."),
                 "delimiter": byte("Output field separator (default: the input's)."),
@@ -265,16 +272,16 @@ package enum SpecSchema {
     /// and rules its option table derives.
     package static func stageSchema(_ kind: any PipelineStage.Type) -> JSONValue {
         let own = kind.options.schema
-        let properties: [(key: String, value: JSONValue)] = [
-            ("stage", SchemaPiece.object(["const": .string(kind.kind)])),
-            ("columns", SchemaPiece.object(["$ref": .string("#/$defs/columns")])),
-        ] + own.properties
+        let table = kind.options
+        let properties: [(key: String, value: JSONValue)] = [("stage", SchemaPiece.object(["const": .string(kind.kind)]))]
+            + (table.takesColumns ? [("columns", SchemaPiece.object(["$ref": .string("#/$defs/columns")]))] : [])
+            + own.properties
         var members: [(key: String, value: JSONValue)] = [
             ("title", .string(kind.kind)),
             ("description", .string(kind.summary)),
             ("type", .string("object")),
             ("properties", .object(properties)),
-            ("required", SchemaPiece.strings(["stage", "columns"])),
+            ("required", SchemaPiece.strings(["stage"] + (table.takesColumns ? ["columns"] : []) + table.required.map(\.name))),
         ]
         if !own.rules.isEmpty { members.append(("allOf", .array(own.rules))) }
         members.append(("additionalProperties", .bool(false)))

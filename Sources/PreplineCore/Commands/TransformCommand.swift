@@ -61,7 +61,7 @@ package enum TransformCommand {
         var dataInputs = inputs
         var spool: StdinSpool?
         var fittedPlan: ExecutionPlan?
-        if !spec.stages.isEmpty && !options.requireFitted && spec.needsFitting {
+        if !options.requireFitted && spec.needsFitting {
             if let stdinIndex = inputs.firstIndex(of: "-") {
                 spool = try StdinSpool()
                 dataInputs[stdinIndex] = spool!.path

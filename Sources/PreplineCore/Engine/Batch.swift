@@ -170,6 +170,13 @@ package struct Batch: ColumnarBatch {
         }
     }
 
+    /// Keeps the columns at `indexes`, in that order (select, drop): only the column list
+    /// changes; the values are shared, not copied.
+    package mutating func keepColumns(_ indexes: [Int]) {
+        columns = indexes.map { columns[$0] }
+        names = indexes.map { names[$0] }
+    }
+
     /// Output column names, one-hot blocks expanded in place.
     package static func outputNames(names: [String], columns: [ColumnValues]) -> [String] {
         var out: [String] = []

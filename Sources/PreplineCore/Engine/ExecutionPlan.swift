@@ -29,19 +29,26 @@ package struct ExecutionPlan: Sendable {
     package let deferral: String?
     /// Per stage: the blocks to expand (indexes in the batch) right before it runs.
     private let expansionsBefore: [[Int]]
+    /// Per stage: the identity of each of its columns (`PlanColumns.ids`, in `columnNames`
+    /// order): an input column's index in the header, or a number of its own for a column a
+    /// stage made. The plan follows a column through the stages by it, whatever renames it.
+    private let columnIDs: [[Int]]
+    /// Per stage: where each column id is in its `columnNames`.
+    private let columnIndexByID: [[Int: Int]]
 
     /// An apply plan: every stage runs with its parameters (`firstUnfitted` says if one has none).
-    package init(stageSpecs: [JSONValue], header: DatasetHeader, dialect: InputDialect, file: String) throws(PreplineError) {
-        try self.init(stageSpecs: stageSpecs, header: header, dialect: dialect, file: file, fitFrom: nil)
+    /// `outputStages`: what the spec's `output` adds after its stages (`Spec.outputStages`).
+    package init(stageSpecs: [JSONValue], outputStages: [any PipelineStage] = [], header: DatasetHeader, dialect: InputDialect, file: String) throws(PreplineError) {
+        try self.init(stageSpecs: stageSpecs, outputStages: outputStages, header: header, dialect: dialect, file: file, fitFrom: nil)
     }
 
     /// `fitFrom`: nil for an apply plan; k for a fit pass in which `stages[..<k]` are learned.
-    package init(stageSpecs: [JSONValue], header: DatasetHeader, dialect: InputDialect, file: String, fitFrom: Int?) throws(PreplineError) {
+    package init(stageSpecs: [JSONValue], outputStages: [any PipelineStage] = [], header: DatasetHeader, dialect: InputDialect, file: String, fitFrom: Int?) throws(PreplineError) {
         var stages: [any PipelineStage] = []
         for (position, value) in stageSpecs.enumerated() {
             stages.append(try StageRegistry.decode(value, position: position, file: file))
         }
-        try self.init(stages: stages, header: header, dialect: dialect, file: file, fitFrom: fitFrom)
+        try self.init(stages: stages + outputStages, header: header, dialect: dialect, file: file, fitFrom: fitFrom)
     }
 
     /// A plan of stages already decoded (`Spec.decodedStages`, `Spec.stagesForFitting`), unbound.
@@ -55,9 +62,11 @@ package struct ExecutionPlan: Sendable {
         var passEnd = stages.count
         var deferral: String?
         var expansionsBefore: [[Int]] = []
+        var columnIDs: [[Int]] = []
+        var columnIndexByID: [[Int: Int]] = []
         bindLoop: for i in stages.indices {
             // In an apply plan too: there it means an earlier stage is not fitted (`firstUnfitted`).
-            if let reason = columns.deferral(of: stages[i].selectors) {
+            if let reason = stages[i].deferral(in: columns) {
                 (passEnd, deferral) = (i, reason)
                 break
             }
@@ -65,17 +74,22 @@ package struct ExecutionPlan: Sendable {
             var candidate = stages[i]
             var bound = columns
             try candidate.bind(columns: &bound)
+            let ids = bound.boundIDs
             if i > fitFrom {
                 // A column rewritten in this pass by a stage that cannot replay its statistics.
-                for name in candidate.columnNames {
-                    if let earlier = stages[fitFrom..<i].first(where: { $0.columnNames.contains(name) && !$0.passesStatistics(of: name) }) {
-                        (passEnd, deferral) = (i, "column '\(name)' is rewritten by \(earlier.label), which must be fitted first")
+                for (c, id) in ids.enumerated() {
+                    for e in fitFrom..<i {
+                        guard let k = columnIndexByID[e][id], !stages[e].passesStatistics(of: stages[e].columnNames[k]) else { continue }
+                        (passEnd, deferral) = (i, "column '\(candidate.columnNames[c])' is rewritten by \(stages[e].label), which must be fitted first")
                         break bindLoop
                     }
                 }
             }
+            try bound.checkUnique(path: candidate.path)
             stages[i] = candidate
             expansionsBefore.append(bound.takeExpansions())
+            columnIDs.append(ids)
+            columnIndexByID.append(Self.indexByID(ids))
             columns = bound
         }
         self.fitFrom = fitFrom
@@ -90,47 +104,50 @@ package struct ExecutionPlan: Sendable {
         later.skipsNamesLearnedLater = true
         later.stageRunsLearned = false
         var laterStages: [any PipelineStage] = []
+        var laterIDs: [[Int]] = []
         for i in passEnd..<stages.count {
             var stage = stages[i]
             try stage.bind(columns: &later)
             laterStages.append(stage)
+            laterIDs.append(later.boundIDs)
         }
-        let inputIndex = Self.firstIndexes(header.names)
-        var numericNames: Set<String> = []
+        // Numbers by column identity: a column a stage reads as numbers is numbers for every
+        // stage on it, under any name; an input column among them is parsed before any stage.
+        var numericIDs: Set<Int> = []
         var numericInputs: [(Int, String)] = []
-        for stage in stages[..<passEnd] + laterStages {
-            for name in stage.numericColumns where numericNames.insert(name).inserted {
-                if let column = inputIndex[name] { numericInputs.append((column, stage.label)) }
+        for (stage, ids) in zip(stages[..<passEnd] + laterStages, columnIDs + laterIDs) {
+            let numeric = Set(stage.numericColumns)
+            guard !numeric.isEmpty else { continue }
+            for (name, id) in zip(stage.columnNames, ids) where numeric.contains(name) && numericIDs.insert(id).inserted {
+                if id < header.names.count { numericInputs.append((id, stage.label)) }
             }
         }
-        for i in stages[..<passEnd].indices { try stages[i].setNumeric(numericNames.intersection(stages[i].columnNames)) }
+        for i in stages[..<passEnd].indices {
+            let numeric = zip(stages[i].columnNames, columnIDs[i]).filter { numericIDs.contains($0.1) }.map(\.0)
+            try stages[i].setNumeric(Set(numeric))
+        }
         for i in stages[..<passEnd].indices { try stages[i].planBound(columns) }
         let boundStages = Array(stages[..<passEnd])
         for stage in boundStages { try stage.checkPlan(boundStages) }
         self.stages = stages
         self.numericInputs = numericInputs.sorted { $0.0 < $1.0 }
+        self.columnIDs = columnIDs
+        self.columnIndexByID = columnIndexByID
+        let lastRead = columnIDs.joined().filter { $0 < header.names.count }.max() ?? -1
+        leadingInputColumnsRead = max(lastRead, self.numericInputs.last?.column ?? -1) + 1
     }
 
-    /// Each name's first index: lookups by name stay linear in the columns overall (a search of
-    /// the header per column made 100,000 columns cost minutes).
-    private static func firstIndexes(_ names: [String]) -> [String: Int] {
-        var result: [String: Int] = [:]
-        result.reserveCapacity(names.count)
-        for (index, name) in names.enumerated() where result[name] == nil { result[name] = index }
+    /// Where each id is in `ids`.
+    private static func indexByID(_ ids: [Int]) -> [Int: Int] {
+        var result: [Int: Int] = [:]
+        result.reserveCapacity(ids.count)
+        for (index, id) in ids.enumerated() where result[id] == nil { result[id] = index }
         return result
     }
 
-    /// How many leading input columns the stages read: the fit pass splits no field after them.
-    package var leadingInputColumnsRead: Int {
-        let inputIndex = Self.firstIndexes(header.names)
-        var last = -1
-        for stage in stages[..<passEnd] {
-            for name in stage.columnNames { if let index = inputIndex[name] { last = max(last, index) } }
-        }
-        // Numbers read for later passes' stages are read in this one too.
-        for (column, _) in numericInputs { last = max(last, column) }
-        return last + 1
-    }
+    /// How many leading input columns the stages read (numbers read for later passes' stages
+    /// included): the fit pass splits no field after them.
+    package let leadingInputColumnsRead: Int
 
     /// The first stage that still has parameters to learn.
     package var firstUnfitted: (any PipelineStage)? { stages[..<passEnd].first { !$0.isFitted } }
@@ -200,14 +217,13 @@ package struct ExecutionPlan: Sendable {
         var later = later
         for f in fitFrom..<passEnd where stages[f].carriesAcrossChunks {
             let carrier = stages[f]
-            for (i, name) in carrier.columnNames.enumerated() {
+            for (i, id) in columnIDs[f].enumerated() {
                 guard let value = merged.stages[f].carried[i] else { continue }
                 for s in (f + 1)..<passEnd {
-                    for (c, other) in stages[s].columnNames.enumerated() where other == name {
-                        if !later.stages[s].profiles.isEmpty { later.stages[s].profiles[c].resolve(stage: carrier.position, carried: value) }
-                        if !later.stages[s].carried.isEmpty, later.stages[s].carried[c] == .placeholder(stage: carrier.position) {
-                            later.stages[s].carried[c] = value
-                        }
+                    guard let c = columnIndexByID[s][id] else { continue }
+                    if !later.stages[s].profiles.isEmpty { later.stages[s].profiles[c].resolve(stage: carrier.position, carried: value) }
+                    if !later.stages[s].carried.isEmpty, later.stages[s].carried[c] == .placeholder(stage: carrier.position) {
+                        later.stages[s].carried[c] = value
                     }
                 }
             }
@@ -220,23 +236,28 @@ package struct ExecutionPlan: Sendable {
     /// taken on the column as the pass saw it, so they are first replayed through the stages
     /// before it in this pass that rewrote the column (`PipelineStage.replay`), in order.
     package mutating func learn(from state: FitState?) throws(PreplineError) {
-        let columnSets = stages.map { Set($0.columnNames) }
         for s in fitFrom..<passEnd {
             if let state { try stages[s].checkAfterFit(state.stages[s]) }
             var stageProfiles = state?.stages[s].profiles ?? stages[s].columnNames.map { _ in ColumnProfile(needs: stages[s].profileNeeds) }
-            if state != nil { recordInputMissingRatios(stage: s, stageProfiles, columnSets: columnSets) }
-            for (c, name) in stages[s].columnNames.enumerated() {
-                for e in fitFrom..<s where columnSets[e].contains(name) { stages[e].replay(&stageProfiles[c], column: name) }
+            if state != nil { recordInputMissingRatios(stage: s, stageProfiles) }
+            for (c, id) in columnIDs[s].enumerated() {
+                for e in fitFrom..<s {
+                    // The earlier stage's name for the column (a rename may lie between them).
+                    if let k = columnIndexByID[e][id] { stages[e].replay(&stageProfiles[c], column: stages[e].columnNames[k]) }
+                }
                 stageProfiles[c].settleUncarried()
             }
             try stages[s].learn(from: stageProfiles)
         }
     }
 
-    private mutating func recordInputMissingRatios(stage s: Int, _ profiles: [ColumnProfile], columnSets: [Set<String>]) {
-        let inputNames = Set(header.names)
-        for (c, name) in stages[s].columnNames.enumerated()
-        where inputNames.contains(name) && !columnSets[..<s].contains(where: { $0.contains(name) }) {
+    /// Only for a column that comes raw from the input under its input name (no stage before
+    /// rewrote or renamed it), as the drift checks compare it with the input column of that name.
+    private mutating func recordInputMissingRatios(stage s: Int, _ profiles: [ColumnProfile]) {
+        for (c, name) in stages[s].columnNames.enumerated() {
+            let id = columnIDs[s][c]
+            guard id < header.names.count, header.names[id] == name,
+                  !(0..<s).contains(where: { stages[$0].rewritesValues && columnIndexByID[$0][id] != nil }) else { continue }
             let profile = profiles[c]
             let seen = profile.observed + profile.missing + profile.placeholders.values.reduce(0, +)
             if seen > 0 { inputMissingRatios[stages[s].position, default: [:]][name] = Double(profile.missing) / Double(seen) }
@@ -315,7 +336,7 @@ package struct ExecutionPlan: Sendable {
     package func fittedSpec(_ root: JSONValue) -> JSONValue {
         guard case .object(var members) = root, let index = members.firstIndex(where: { $0.key == "stages" }),
               case .array(var stageValues) = members[index].value else { return root }
-        for stage in stages[fitFrom..<passEnd] {
+        for stage in stages[fitFrom..<passEnd] where stage.position < stageValues.count {
             guard case .object(var stageMembers) = stageValues[stage.position] else { continue }
             stageMembers.removeAll { $0.key == "fitted" }
             if var fitted = stage.fittedJSON {

@@ -41,20 +41,25 @@ package enum FitPass {
             guard let pass = try runPass(spec: spec, stageSpecs: stageSpecs, fitFrom: fitFrom, inputs: inputs,
                                          displayNames: displayNames, engine: engine, counters: counters) else { return nil }
             stageSpecs = pass.plan.fittedStages(stageSpecs)
-            if pass.plan.passEnd == pass.plan.stages.count {
-                // One pass: the learned plan applies as it is; after several, it is bound anew
-                // with every stage learned (the columns later stages name exist only then).
-                let plan = passes == 1 ? pass.plan : try ExecutionPlan(stageSpecs: stageSpecs, header: pass.plan.header, dialect: spec.input, file: spec.file)
+            // Done when the stages left have nothing to learn (a select of `city_*` after an
+            // unfitted onehot waits for its names, not for another pass).
+            if pass.plan.stages[pass.plan.passEnd...].allSatisfy(\.isFitted) {
+                // Bound anew with every stage learned: the columns later stages name, and the
+                // names the learned stages make (checked for collisions), exist only now.
+                let plan = try ExecutionPlan(stageSpecs: stageSpecs, outputStages: spec.outputStages, header: pass.plan.header, dialect: spec.input, file: spec.file)
                 return Outcome(plan: plan, fittedStages: stageSpecs, rowsLeftOut: pass.rowsLeftOut, records: pass.records, passes: passes)
             }
             fitFrom = pass.plan.passEnd
         }
     }
 
-    /// Whether some stage before the last may make a later one wait for another pass.
+    /// Whether some stage may make a later one with something to learn wait for another pass.
     private static func mayNeedSeveralPasses(_ stageSpecs: [JSONValue], file: String) throws(PreplineError) -> Bool {
-        for (position, value) in stageSpecs.enumerated().dropLast() {
-            if try StageRegistry.decode(value, position: position, file: file).mayDeferLaterStages { return true }
+        var deferring = false
+        for (position, value) in stageSpecs.enumerated() {
+            let stage = try StageRegistry.decode(value, position: position, file: file)
+            if deferring && !stage.isFitted { return true }
+            deferring = deferring || stage.mayDeferLaterStages
         }
         return false
     }
@@ -76,7 +81,7 @@ package enum FitPass {
                 // The first pass binds the spec's stages as decoded; a later one decodes the
                 // stages with the `fitted` blocks the passes before it wrote.
                 plan = fitFrom == 0 ? try ExecutionPlan(stages: spec.stagesForFitting, header: header, dialect: spec.input, file: spec.file, fitFrom: 0)
-                    : try ExecutionPlan(stageSpecs: stageSpecs, header: header, dialect: spec.input, file: spec.file, fitFrom: fitFrom)
+                    : try ExecutionPlan(stageSpecs: stageSpecs, outputStages: spec.outputStages, header: header, dialect: spec.input, file: spec.file, fitFrom: fitFrom)
                 box.plan = plan
             },
             makeProcessor: { [schema = spec.schema] header in

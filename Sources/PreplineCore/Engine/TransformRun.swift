@@ -127,7 +127,7 @@ package struct TransformRun {
                 onHeader: { header throws(PreplineError) in
                     var outputNames = header.names
                     var writer = OutputWriter.csv(CSVBatchWriter(formatter: formatter, writesHeader: spec.output.header))
-                    if !spec.stages.isEmpty || svmlight {
+                    if !spec.decodedStages.isEmpty || svmlight {
                         let plan: ExecutionPlan
                         if let fittedPlan { plan = fittedPlan } else {
                             plan = try ExecutionPlan(stages: spec.decodedStages, header: header, dialect: spec.input, file: spec.file, fitFrom: nil)

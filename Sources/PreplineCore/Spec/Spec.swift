@@ -63,6 +63,8 @@ package struct OutputOptions: Sendable, Equatable {
     package var header = true
     package var onError: OnError = .fail
     package var rejects: String?
+    /// `output.columns` as a list: the columns written, in order (nil: `"all"`).
+    package var columns: [String]?
 
     package init() {}
 }
@@ -186,7 +188,18 @@ package struct Spec: Sendable {
             if spec.output.format == .csv && spec.output.label != nil {
                 throw output.fail("label", "only svmlight output has a label column")
             }
-            _ = try output.choice("columns", ["all"])
+            if let columns = output.peek("columns") {
+                switch columns {
+                case .string:
+                    _ = try output.choice("columns", ["all"])
+                case .array:
+                    let names = try output.stringArray("columns")!
+                    guard !names.isEmpty else { throw output.fail("columns", "expected \"all\" or at least one column name") }
+                    spec.output.columns = names
+                default:
+                    throw output.fail("columns", "expected \"all\" or a list of column names and globs, got \(columns.typeName)")
+                }
+            }
             if let d = try output.singleByte("delimiter") { spec.output.delimiter = d }
             if let q = try output.singleByte("quote") { spec.output.quote = q }
             if let h = try output.bool("header") { spec.output.header = h }
@@ -197,7 +210,17 @@ package struct Spec: Sendable {
                              quote: spec.output.quote ?? spec.input.quote, file: file, path: "output")
         }
         try reader.finish()
+        // `output.columns` is one last select, after every stage.
+        let outputStages = spec.outputStages
+        spec.decodedStages += outputStages
+        spec.stagesForFitting += outputStages
         return spec
+    }
+
+    /// What `output` adds after the spec's stages: the select `output.columns` stands for.
+    /// Not in `stages` (the fitted spec keeps `output.columns` where it was written).
+    package var outputStages: [any PipelineStage] {
+        output.columns.map { [SelectStage(outputColumns: $0, position: stages.count)] } ?? []
     }
 
     /// `input.decimal` (one character, default ".") and `input.group` (one character or "",

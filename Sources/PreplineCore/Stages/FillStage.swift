@@ -78,22 +78,7 @@ package struct FillStage: PipelineStage {
 
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
         (bound, boundNames) = try columns.bindStage(selectors, position: position, fittedNames: fittedNames)
-        if indicator {
-            // Each indicator column goes right after its column; later columns shift. One pass:
-            // an insert per column was quadratic in the columns.
-            let marked = Set(bound)
-            var names: [String] = []
-            names.reserveCapacity(columns.names.count + bound.count)
-            var shifted: [Int] = []
-            shifted.reserveCapacity(columns.names.count)
-            for (index, name) in columns.names.enumerated() {
-                shifted.append(names.count)
-                names.append(name)
-                if marked.contains(index) { names.append("\(name)_missing") }
-            }
-            columns.names = names
-            bound = bound.map { shifted[$0] }
-        }
+        if indicator { bound = columns.insertColumns(after: bound, suffix: "_missing", by: label) }
         if strategy == .constant {
             for name in boundNames { values[name] = constantValue(forNumbers: false) }
         }

@@ -15,8 +15,12 @@ package protocol PipelineStage: Sendable {
     /// with `reader.stageOptions(Self.options)`, then its `fitted` block, then `finish()`.
     init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError)
 
-    /// Index in the spec's `stages` array.
+    /// Index in the spec's `stages` array (the output's `output.columns` select comes last).
     var position: Int { get }
+    /// Where the stage is in the spec, for messages: `stages[3]` (or `output.columns`).
+    var path: String { get }
+    /// The stage in messages and `explain`: `stages[3] scale`.
+    var label: String { get }
     /// The column names or globs the spec gave.
     var selectors: [String] { get }
     /// The columns it is bound to (after `bind`), in order.
@@ -66,6 +70,14 @@ package protocol PipelineStage: Sendable {
     /// value an earlier chunk carries out (`ExecutionPlan.merge`).
     var carriesAcrossChunks: Bool { get }
 
+    /// Why this stage must wait for the next fit pass, given the columns before it (it names
+    /// columns a stage of this pass learns the names of); nil: it binds now.
+    func deferral(in columns: PlanColumns) -> String?
+
+    /// False for the stages that only change the column list (select, drop, rename): they
+    /// leave every value as it is, so a tokenize's tokens may pass through them.
+    var rewritesValues: Bool { get }
+
     /// Checks the whole bound plan for a combination this stage cannot run in.
     func checkPlan(_ stages: [any PipelineStage]) throws(PreplineError)
     /// Checks the output format (svmlight writes only non-zero weights already).
@@ -91,7 +103,9 @@ package protocol PipelineStage: Sendable {
 }
 
 extension PipelineStage {
-    package var label: String { "stages[\(position)] \(Self.kind)" }
+    package var path: String { "stages[\(position)]" }
+    package var label: String { "\(path) \(Self.kind)" }
+    package func deferral(in columns: PlanColumns) -> String? { columns.deferral(of: selectors) }
     package func expandedNames(of column: String) -> [String]? { nil }
     package var expandedUnit: String { "one per category" }
     package var columnEffect: String? { nil }
@@ -102,148 +116,11 @@ extension PipelineStage {
     package func passesStatistics(of column: String) -> Bool { isFitted }
     package var mayDeferLaterStages: Bool { !isFitted }
     package var carriesAcrossChunks: Bool { false }
+    package var rewritesValues: Bool { true }
     package func checkPlan(_ stages: [any PipelineStage]) throws(PreplineError) {}
     package func checkOutput(format: OutputFormat) throws(PreplineError) {}
     package func checkAfterPass(carry: CarryBoard) throws(PreplineError) {}
     package func checkAfterFit(_ state: StageFitState) throws(PreplineError) {}
-}
-
-/// The logical columns at some point of the pipeline, for binding stages to them.
-package struct PlanColumns: Sendable {
-    package var names: [String]
-    /// Columns a stage has expanded (one-hot): later stages cannot name them.
-    package var expandedBy: [String: String] = [:]
-    /// Expanded blocks whose output names are known here (a learned one-hot that runs with its
-    /// parameters): the block's column name → its output names. A stage that names one of them
-    /// (`<col>_<category>`, or a glob starting `<col>_`) expands the block in place into one
-    /// column per output name, right before that stage runs (`takeExpansions`).
-    package var blocks: [String: [String]] = [:]
-    /// Expanded columns whose output names this fit pass learns: a stage that names
-    /// `<col>_…` fits in the next pass. Column name → the stage that expands it.
-    package var namesLearnedLater: [String: String] = [:]
-    /// Blocks expanded by the stage being bound: the block's index before its expansion.
-    private(set) var expansions: [Int] = []
-    /// Set by the plan before each stage binds: true when the stage runs with learned
-    /// parameters in this run (apply, or learned in an earlier fit pass), so the columns it
-    /// produces are known now.
-    package var stageRunsLearned = true
-    /// Binding a stage of a later fit pass ahead of time (its input columns, its typos): the
-    /// selectors aimed at columns this pass learns are left out instead of deferring it.
-    package var skipsNamesLearnedLater = false
-    /// Columns a `tokenize` stage has tokenized and no `tfidf` has consumed yet: a `tfidf` on
-    /// such a column tokenizes with these options (tokens never materialize between the two).
-    package var tokenized: [String: (stage: Int, tokenizer: Tokenizer)] = [:]
-    /// The `tfidf` position that consumed each tokenized column, keyed `"<tokenize position>:<column>"`.
-    package var tokenConsumers: [String: Int] = [:]
-    package let file: String
-
-    /// A fitted block must hold parameters for exactly the columns the stage is bound to: a
-    /// partial or stray block would leave columns untransformed or crash, so it is a spec error.
-    package func checkFitted(_ fittedNames: [String], bound: [String], position: Int) throws(PreplineError) {
-        guard !fittedNames.isEmpty else { return }
-        let path = "stages[\(position)].fitted"
-        let boundSet = Set(bound), fittedSet = Set(fittedNames)
-        if let stray = fittedNames.first(where: { !boundSet.contains($0) }) {
-            throw PreplineError.spec(file: file, path: "\(path).\(stray)", message: "'\(stray)' is not one of this stage's columns\(Suggestion.didYouMean(stray, in: bound)) (\(Suggestion.shortList(bound)))")
-        }
-        if let missing = bound.first(where: { !fittedSet.contains($0) }) {
-            throw PreplineError.spec(file: file, path: path, message: "no learned parameters for column '\(missing)'; refit the spec with `prepline fit`")
-        }
-    }
-
-    /// The columns a stage at `position` names, as indexes and names, checked against its
-    /// fitted block (`fittedNames`, empty when not fitted): the start of every stage's `bind`.
-    package mutating func bindStage(_ selectors: [String], position: Int, fittedNames: [String] = []) throws(PreplineError) -> (indexes: [Int], names: [String]) {
-        try expandBlocks(for: selectors)
-        let indexes = try resolve(skipsNamesLearnedLater ? selectors.filter { deferral(of: [$0]) == nil } : selectors,
-                                  path: "stages[\(position)].columns")
-        let bound = indexes.map { names[$0] }
-        try checkFitted(fittedNames, bound: bound, position: position)
-        return (indexes, bound)
-    }
-
-    /// The blocks the stage just bound expanded (indexes before expansion, in order); cleared.
-    package mutating func takeExpansions() -> [Int] {
-        defer { expansions = [] }
-        return expansions
-    }
-
-    /// Why a stage naming `selectors` must wait for the next fit pass: a selector aimed at the
-    /// output names of a column expanded by a stage this pass learns. Nil: it binds now.
-    package func deferral(of selectors: [String]) -> String? {
-        guard !namesLearnedLater.isEmpty else { return nil }
-        for selector in selectors {
-            for (column, stage) in namesLearnedLater where selector.hasPrefix("\(column)_") {
-                return "'\(selector)' names columns that \(stage) makes from '\(column)', known once it is fitted"
-            }
-        }
-        return nil
-    }
-
-    /// Expands, in place, the blocks a selector is aimed at (`<col>_…`) that hold a member it
-    /// names or matches, so `resolve` finds their output columns.
-    /// A produced name that is already a column is an error naming both: a stage naming it would
-    /// bind one in `run` and the other in `apply`.
-    private mutating func expandBlocks(for selectors: [String]) throws(PreplineError) {
-        guard !blocks.isEmpty else { return }
-        for selector in selectors {
-            for (column, members) in blocks where selector.hasPrefix("\(column)_") {
-                let glob = Glob.isPattern(selector) ? Glob(selector) : nil
-                guard members.contains(where: { glob?.matches($0) ?? ($0 == selector) }),
-                      let index = names.firstIndex(where: { $0 == column && expandedBy[$0] != nil }) else { continue }
-                let existing = Set(names)
-                if let clash = members.first(where: { existing.contains($0) }) {
-                    throw PreplineError.spec(file: file, path: "stages",
-                                             message: "column '\(clash)' that \(expandedBy[column] ?? "a stage") makes from '\(column)' is also a column of its own; rename one of them")
-                }
-                names.replaceSubrange(index...index, with: members)
-                expandedBy[column] = nil
-                blocks[column] = nil
-                expansions.append(index)
-            }
-        }
-    }
-
-    /// The block (not expanded) whose output names `selector` is aimed at (`<col>_…`).
-    private func blockAimedAt(_ selector: String) -> (column: String, members: [String])? {
-        blocks.first { selector.hasPrefix("\($0.key)_") }.map { ($0.key, $0.value) }
-    }
-
-    /// Indexes of the columns a stage names (globs `*` and `?` allowed), in spec order.
-    /// Linear in the number of columns (a dictionary of names, a set of chosen indexes): a stage
-    /// on `c*` over 100,000 columns used to search the name list once per column.
-    package func resolve(_ selectors: [String], path: String) throws(PreplineError) -> [Int] {
-        var firstIndexOfName: [String: Int] = [:]
-        firstIndexOfName.reserveCapacity(names.count)
-        for (index, name) in names.enumerated() where firstIndexOfName[name] == nil { firstIndexOfName[name] = index }
-        var result: [Int] = []
-        var chosen: Set<Int> = []
-        for (i, selector) in selectors.enumerated() {
-            let itemPath = "\(path)[\(i)]"
-            if let stage = expandedBy[selector] {
-                throw PreplineError.spec(file: file, path: itemPath, message: "column '\(selector)' was expanded by \(stage); name it before that stage")
-            }
-            // An exact column name wins over a glob reading ("price[usd]" is a name).
-            if Glob.isPattern(selector) && firstIndexOfName[selector] == nil {
-                let glob = Glob(selector)
-                let matches = names.indices.filter { glob.matches(names[$0]) && expandedBy[names[$0]] == nil }
-                guard !matches.isEmpty else {
-                    if let block = blockAimedAt(selector) { throw PreplineError.spec(file: file, path: itemPath, message: "'\(selector)' matches none of the columns made from '\(block.column)': \(Suggestion.shortList(block.members))") }
-                    throw PreplineError.spec(file: file, path: itemPath, message: "'\(selector)' matches no column; columns: \(Suggestion.shortList(names))")
-                }
-                for index in matches where chosen.insert(index).inserted { result.append(index) }
-            } else {
-                guard let index = firstIndexOfName[selector] else {
-                    if let block = blockAimedAt(selector) {
-                        throw PreplineError.spec(file: file, path: itemPath, message: "'\(selector)' is not one of the columns made from '\(block.column)'\(Suggestion.didYouMean(selector, in: block.members)): \(Suggestion.shortList(block.members))")
-                    }
-                    throw PreplineError.spec(file: file, path: itemPath, message: "unknown column '\(selector)'\(Suggestion.didYouMean(selector, in: names)); columns: \(Suggestion.shortList(names))")
-                }
-                if chosen.insert(index).inserted { result.append(index) }
-            }
-        }
-        return result
-    }
 }
 
 /// Shell-style globs for column names: `*` any run, `?` one character, `[abc]` / `[a-z]` /
@@ -390,6 +267,9 @@ package enum StageRegistry {
         OneHotStage.self,
         TokenizeStage.self,
         TfidfStage.self,
+        SelectStage.self,
+        DropStage.self,
+        RenameStage.self,
     ]
 
     /// Decodes one stage object with the stage type its `"stage"` names, among `kinds`.

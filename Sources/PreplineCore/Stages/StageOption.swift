@@ -83,8 +83,16 @@ package struct StageOptionTable: Sendable {
     /// Where the learned keys depend on the selector, the `fitted` shape per selector value
     /// (checked when the selector has that value).
     package var fittedBySelector: [String: JSONValue]
+    /// Whether the stage names its columns in `columns` (required then); `rename` names them
+    /// in its `map` instead.
+    package var takesColumns = true
+    /// Options the stage always needs, with the message when one is absent (`rename`'s `map`).
+    package var required: [(name: String, reason: String)] = []
 
-    package init(_ options: [StageOption], selector: String? = nil, fitted: JSONValue? = nil, fittedBySelector: [String: JSONValue] = [:]) {
+    package init(_ options: [StageOption], selector: String? = nil, fitted: JSONValue? = nil, fittedBySelector: [String: JSONValue] = [:],
+                 takesColumns: Bool = true, required: [(name: String, reason: String)] = []) {
+        self.takesColumns = takesColumns
+        self.required = required
         self.options = options
         self.selector = selector
         self.fitted = fitted
@@ -159,7 +167,8 @@ extension SpecObjectReader {
     /// (right after the selector is read), a required option. Unknown keys are left to
     /// `finish()`, which the stage calls after its `fitted` block.
     package mutating func stageOptions(_ table: StageOptionTable) throws(PreplineError) -> StageOptionValues {
-        let columns = try self.columns()
+        let columns = table.takesColumns ? try self.columns() : []
+        for (name, reason) in table.required where !has(name) { throw fail(name, "missing; \(reason)") }
         var given: [String: JSONValue] = [:]
         var selected: String?
         for option in table.options {

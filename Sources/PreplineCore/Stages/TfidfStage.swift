@@ -137,8 +137,8 @@ package struct TfidfStage: PipelineStage {
         (bound, boundNames) = try columns.bindStage(selectors, position: position, fittedNames: fittedNames)
         tokenizers = []
         for name in boundNames {
-            if let (stage, tokenizer) = columns.tokenized.removeValue(forKey: name) {
-                columns.tokenConsumers["\(stage):\(name)"] = position
+            if let (stage, tokenizer, tokenizedName) = columns.tokenized.removeValue(forKey: name) {
+                columns.tokenConsumers["\(stage):\(tokenizedName)"] = position
                 tokenizers.append(tokenizer)
             } else {
                 tokenizers.append(try! Tokenizer(TokenizerOptions(), label: label))

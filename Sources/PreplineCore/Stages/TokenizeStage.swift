@@ -36,7 +36,7 @@ package struct TokenizeStage: PipelineStage {
 
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
         (bound, boundNames) = try columns.bindStage(selectors, position: position)
-        for name in boundNames { columns.tokenized[name] = (position, tokenizer) }
+        for name in boundNames { columns.tokenized[name] = (position, tokenizer, name) }
     }
 
     package mutating func planBound(_ columns: PlanColumns) throws(PreplineError) {
@@ -52,7 +52,7 @@ package struct TokenizeStage: PipelineStage {
     /// column: the tokens are never materialized there, so that stage would see the raw text.
     package func checkPlan(_ stages: [any PipelineStage]) throws(PreplineError) {
         for (name, consumer) in consumers {
-            if let between = stages.first(where: { $0.position > position && $0.position < consumer && $0.columnNames.contains(name) }) {
+            if let between = stages.first(where: { $0.position > position && $0.position < consumer && $0.rewritesValues && $0.columnNames.contains(name) }) {
                 throw PreplineError.spec(file: file, path: "stages[\(between.position)]",
                                          message: "column '\(name)' is tokenized by \(label) for the tfidf at stages[\(consumer)]; no stage may rewrite it in between (\(between.label))")
             }

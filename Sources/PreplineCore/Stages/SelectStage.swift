@@ -1,0 +1,50 @@
+/// `select`: keeps exactly the columns it names, in that order (dplyr's `select`, pandas'
+/// `df[[…]]`). `output.columns` is a shorthand for one last `select`. Only the column list
+/// changes: no value is read or copied, so it costs nothing per row.
+package struct SelectStage: PipelineStage {
+    package static let kind = "select"
+    package static let summary = "keep exactly these columns, in this order (globs in column order; `<col>_*` keeps a one-hot or TF-IDF block whole)"
+    package static let options = StageOptionTable([])
+
+    package let position: Int
+    package let selectors: [String]
+    package let path: String
+    private var kept: [Int] = []
+    private var keptNames: [String] = []
+    package var columnNames: [String] { keptNames }
+    package var isFitted: Bool { true }
+    package var fittedJSON: JSONValue? { nil }
+    package var numericColumns: [String] { [] }
+    package var profileNeeds: ColumnProfile.Needs { [] }
+    package var rewritesValues: Bool { false }
+    package var learnedParameters: String { "" }
+    package var columnEffect: String? { "keeps only these columns, in this order" }
+
+    package init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError) {
+        self.position = position
+        path = "stages[\(position)]"
+        selectors = try reader.stageOptions(Self.options).columns
+        try reader.finish()
+    }
+
+    /// The select that `output.columns` stands for, after every stage of the spec.
+    package init(outputColumns: [String], position: Int) {
+        self.position = position
+        path = "output"
+        selectors = outputColumns
+    }
+
+    package var label: String { path == "output" ? "output.columns" : "\(path) \(Self.kind)" }
+
+    package func deferral(in columns: PlanColumns) -> String? { columns.shapingDeferral(of: selectors) }
+
+    package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
+        kept = try columns.bindShaping(selectors, path: "\(path).columns", pendingTakesBlock: true)
+        keptNames = kept.map { columns.names[$0] }
+        columns.keep(kept)
+    }
+
+    package func observe(_ batch: inout Batch, into state: inout StageFitState) { apply(&batch) }
+    package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) {}
+    package func apply(_ batch: inout Batch) { batch.keepColumns(kept) }
+}
