@@ -56,7 +56,7 @@ def spec_of(stages, input_=None, output=None):
 
 
 def case(name, description, stages, rows, fit_rows=None, expect_exit=0, note=None, input_=None,
-         input_text=None, fit_text=None):
+         input_text=None, fit_text=None, output=None):
     assert not any(c[0] == name for c in CASES), name
     d = (input_ or {}).get("delimiter", ",")
     q = (input_ or {}).get("quote", '"')
@@ -66,7 +66,7 @@ def case(name, description, stages, rows, fit_rows=None, expect_exit=0, note=Non
             "expect_exit": expect_exit}
     if note:
         meta["note"] = note
-    CASES.append((name, meta, spec_of(stages, input_), text, ftext))
+    CASES.append((name, meta, spec_of(stages, input_, output), text, ftext))
 
 
 def fill(columns, strategy, **kw):
@@ -585,6 +585,11 @@ def review_rows(n, seed):
 
 case("tfidf-generated", "500 generated reviews: max_features 8 with many ties among counts",
      [tokenize(["review"]), tfidf(["review"], max_features=8, min_df=2)], review_rows(500, 99))
+
+
+# Cases of later stages, one file each (several people add stages at once).
+import cases_shape  # noqa: E402
+cases_shape.add(sys.modules[__name__])
 
 
 def main(argv):

@@ -32,6 +32,8 @@ import re
 import sys
 import warnings
 
+import ref_shape
+
 import numpy as np
 import pandas as pd
 import sklearn
@@ -709,7 +711,11 @@ class TfidfStage:
         return out
 
 
-STAGES = {"fill": FillStage, "scale": ScaleStage, "onehot": OnehotStage, "tfidf": TfidfStage}
+STAGES = {"fill": FillStage, "scale": ScaleStage, "onehot": OnehotStage, "tfidf": TfidfStage,
+          "select": lambda s, i: ref_shape.SelectStage(s, i, resolve_columns),
+          "drop": lambda s, i: ref_shape.DropStage(s, i, resolve_columns),
+          "rename": lambda s, i: ref_shape.RenameStage(s, i, spec_error)}
+STAGE_KEYS.update(select=ref_shape.SelectStage.KEYS, drop=ref_shape.SelectStage.KEYS, rename=ref_shape.RenameStage.KEYS)
 
 
 def build_stages(spec):
@@ -722,7 +728,7 @@ def build_stages(spec):
             raise spec_error(f"stages[{i}]", "expected an object")
         kind = s.get("stage")
         if kind not in STAGES and kind != "tokenize":
-            raise spec_error(f"stages[{i}].stage", "expected one of fill, scale, onehot, tokenize, tfidf")
+            raise spec_error(f"stages[{i}].stage", "expected one of " + ", ".join(sorted(set(STAGES) | {"tokenize"})))
         for k in s:
             if k not in STAGE_KEYS[kind]:
                 raise spec_error(f"stages[{i}].{k}", f"unknown key for stage \"{kind}\"")
@@ -730,6 +736,10 @@ def build_stages(spec):
             built.append(TokenizeStage(s, i, stages[i + 1:]))
         else:
             built.append(STAGES[kind](s, i))
+    # output.columns: a last select.
+    columns = (spec.get("output") or {}).get("columns", "all")
+    if columns != "all":
+        built.append(ref_shape.SelectStage({"columns": columns}, len(stages), resolve_columns, path="output.columns"))
     return built
 
 
@@ -754,6 +764,7 @@ def run(spec_path, input_path, output_path, fit_path=None):
         for st in stages:
             st.fit(table)
             table = st.transform(table)
+            ref_shape.check_unique(table, f"stages[{stages.index(st)}]", spec_error)
     else:
         fit_table = read_table(fit_path, in_dialect)
         if fit_table.names() != data.names():
@@ -761,6 +772,7 @@ def run(spec_path, input_path, output_path, fit_path=None):
         for st in stages:  # Pipeline.fit
             st.fit(fit_table)
             fit_table = st.transform(fit_table)
+            ref_shape.check_unique(fit_table, f"stages[{stages.index(st)}]", spec_error)
         table = data
         for st in stages:  # Pipeline.transform
             table = st.transform(table)
