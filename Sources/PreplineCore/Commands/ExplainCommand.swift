@@ -94,7 +94,9 @@ package enum ExplainCommand {
     /// Without an input's header: the first stage that names `<col>_…` of a column an earlier,
     /// unfitted stage expands (it fits in a second pass), as `PlanColumns.deferral` decides.
     private static func likelySecondPass(_ stages: [any PipelineStage]) -> (stage: Int, reason: String)? {
-        for (j, later) in stages.enumerated() {
+        // A stage with nothing to learn that waits (a select of some one-hot columns) costs a
+        // pass only when a stage from it on has something to learn.
+        for (j, later) in stages.enumerated() where stages[j...].contains(where: { !$0.isFitted }) {
             for earlier in stages[..<j] where !earlier.isFitted && earlier.mayDeferLaterStages {
                 for column in earlier.selectors where !Glob.isPattern(column) {
                     if let selector = later.selectors.first(where: { $0.hasPrefix("\(column)_") }) {
@@ -113,6 +115,9 @@ package enum ExplainCommand {
         var stages: [(any PipelineStage)?] = []
         /// Columns each stage inserted (fill's indicators), by position.
         var added: [[String]] = []
+        /// The columns after each stage, as they would be written (a block still to be learned
+        /// as its placeholder, `city_<category>…`), by position.
+        var outputs: [[String]] = []
         var columns: PlanColumns
         /// The plan `run` would build (it also checks what binding alone does not).
         var plan: ExecutionPlan
@@ -123,14 +128,24 @@ package enum ExplainCommand {
             plan = try ExecutionPlan(stages: fitting ? spec.stagesForFitting : spec.decodedStages, header: header, dialect: spec.input, file: spec.file, fitFrom: fitting ? 0 : nil)
             columns = PlanColumns(names: header.names, file: spec.file)
             for (i, var stage) in (fitting ? spec.stagesForFitting : spec.decodedStages).enumerated() {
-                guard i < plan.passEnd else { stages.append(nil); added.append([]); continue }
+                guard i < plan.passEnd else { stages.append(nil); added.append([]); outputs.append([]); continue }
                 columns.stageRunsLearned = !fitting
                 let before = Set(columns.names)
                 try stage.bind(columns: &columns)
-                added.append(columns.names.filter { !before.contains($0) })
+                added.append(stage.rewritesValues ? columns.names.filter { !before.contains($0) } : [])
                 stages.append(stage)
+                outputs.append(Self.written(columns, stages: stages.compactMap { $0 }))
             }
             for i in stages.indices { try stages[i]?.planBound(columns) }
+        }
+
+        /// The column names as written, a block still to be learned as its stage's placeholder.
+        static func written(_ columns: PlanColumns, stages: [any PipelineStage]) -> [String] {
+            columns.names.flatMap { name -> [String] in
+                if let members = columns.blocks[name], columns.expandedBy[name] != nil { return members }
+                guard let label = columns.namesLearnedLater[name] else { return [name] }
+                return stages.first { $0.label == label }?.expandedNames(of: name) ?? ["\(name)_…"]
+            }
         }
 
         /// The first stage of the second fit pass, and why it waits.
@@ -141,7 +156,7 @@ package enum ExplainCommand {
 
     private static func describe(_ stage: any PipelineStage, spec: JSONValue, bound: (any PipelineStage)?, binding: Binding?) -> String {
         let kind = type(of: stage)
-        var out = "  [\(stage.position)] \(kind.kind)"
+        var out = stage.path == "output" ? "  [output.columns] \(kind.kind)" : "  [\(stage.position)] \(kind.kind)"
         let options = optionsLine(spec, table: kind.options)
         if !options.isEmpty { out += "  \(options)" }
         out += "\n"
@@ -167,6 +182,10 @@ package enum ExplainCommand {
             columns = stage.selectors
             out += "\(indent)columns: \(columns.joined(separator: ", "))\n"
             if let effect = stage.columnEffect { out += "\(indent)\(effect)\n" }
+        }
+        if let written = binding?.outputs[stage.position], bound != nil {
+            let count = written.contains { $0.hasSuffix("…") } ? "columns (some known once fitted)" : "\(written.count) column\(written.count == 1 ? "" : "s")"
+            out += "\(indent)→ \(count): \(Suggestion.shortList(written))\n"
         }
         let learned = stage.learnedParameters
         if !stage.isFitted {

@@ -26,6 +26,9 @@ package struct PlanColumns: Sendable {
     /// Expanded columns whose output names this fit pass learns: a stage that names
     /// `<col>_…` fits in the next pass. Column name → the stage that expands it.
     package var namesLearnedLater: [String: String] = [:]
+    /// Bound ahead of their fit pass: the new names of renames left for that pass (new name →
+    /// the rename), so the later stages naming them leave them out too.
+    package var renamesLearnedLater: [String: String] = [:]
     /// Blocks expanded by the stage being bound: the block's index before its expansion.
     private(set) var expansions: [Int] = []
     /// Set by the plan before each stage binds: true when the stage runs with learned
@@ -117,6 +120,9 @@ package struct PlanColumns: Sendable {
     /// Why a stage naming `selectors` must wait for the next fit pass: a selector aimed at the
     /// output names of a column expanded by a stage this pass learns. Nil: it binds now.
     package func deferral(of selectors: [String]) -> String? {
+        for selector in selectors {
+            if let stage = renamesLearnedLater[selector] { return "'\(selector)' is the name \(stage) gives a column known once fitted" }
+        }
         guard !namesLearnedLater.isEmpty else { return nil }
         for selector in selectors {
             for (column, stage) in namesLearnedLater where selector.hasPrefix("\(column)_") {
@@ -276,6 +282,9 @@ package struct PlanColumns: Sendable {
     /// Why a shaping stage naming `selectors` must wait for the next fit pass: a selector that
     /// may name some, not all, of the columns a stage of this pass learns the names of.
     package func shapingDeferral(of selectors: [String]) -> String? {
+        for selector in selectors {
+            if let stage = renamesLearnedLater[selector] { return "'\(selector)' is the name \(stage) gives a column known once fitted" }
+        }
         guard !namesLearnedLater.isEmpty else { return nil }
         for selector in selectors {
             for (column, stage) in namesLearnedLater {
@@ -314,7 +323,11 @@ package struct PlanColumns: Sendable {
     /// or given twice, is an error naming both.
     package mutating func rename(_ pairs: [(old: String, new: String)], path: String) throws(PreplineError) -> [(index: Int, name: String)] {
         // Bound ahead of its fit pass: a column still to be learned is renamed in that pass.
-        let pairs = skipsNamesLearnedLater ? pairs.filter { shapingDeferral(of: [$0.old]) == nil } : pairs
+        var pairs = pairs
+        if skipsNamesLearnedLater {
+            for (old, new) in pairs where shapingDeferral(of: [old]) != nil || deferral(of: [old]) != nil { renamesLearnedLater[new] = path }
+            pairs = pairs.filter { renamesLearnedLater[$0.new] == nil }
+        }
         try expandBlocks(for: pairs.map(\.old), keepingWholeBlocks: false)
         var firstIndexOfName: [String: Int] = [:]
         for (index, name) in names.enumerated() where firstIndexOfName[name] == nil { firstIndexOfName[name] = index }
