@@ -46,17 +46,19 @@ package struct TrainingRecord: Sendable, Equatable {
     /// Reads the block back (`Spec.decode`); every key is required, as `fit` writes them all.
     static func decode(_ value: JSONValue, file: String) throws(PreplineError) -> TrainingRecord {
         var reader = try SpecObjectReader(value, file: file, path: "training")
-        func required<T>(_ key: String, _ value: T?) throws(PreplineError) -> T {
-            guard let value else { throw reader.fail(key, "missing; the training block is written by `prepline fit` (remove the whole block to apply without matching columns by name)") }
-            return value
-        }
-        let header = try required("header", try reader.stringArray("header"))
-        let rows = try required("rows", try reader.integer("rows", in: 0...Int(1 << 53)))
-        let rowsLeftOut = try required("rows_left_out", try reader.integer("rows_left_out", in: 0...Int(1 << 53)))
-        let missing = try required("missing", try reader.stringArray("missing"))
-        let version = try required("prepline", try reader.string("prepline"))
-        let fittedAt = try required("fitted_at", try reader.string("fitted_at"))
+        let header = try reader.stringArray("header")
+        let rows = try reader.integer("rows", in: 0...Int(1 << 53))
+        let rowsLeftOut = try reader.integer("rows_left_out", in: 0...Int(1 << 53))
+        let missing = try reader.stringArray("missing")
+        let version = try reader.string("prepline")
+        let fittedAt = try reader.string("fitted_at")
+        // Unknown keys first: a misspelt key is reported as such, not as the one it misses.
         try reader.finish()
+        guard let header, let rows, let rowsLeftOut, let missing, let version, let fittedAt else {
+            let absent = [("header", header == nil), ("rows", rows == nil), ("rows_left_out", rowsLeftOut == nil),
+                          ("missing", missing == nil), ("prepline", version == nil), ("fitted_at", fittedAt == nil)].first { $0.1 }!.0
+            throw reader.fail(absent, "missing; the training block is written by `prepline fit` (without the whole block, apply matches columns by position)")
+        }
         if let (first, second) = HeaderCheck.firstDuplicate(header) {
             throw PreplineError.spec(file: file, path: "training.header[\(second)]",
                                      message: "'\(header[second])' is also column \(first + 1): the training header's names must be unique")
