@@ -14,7 +14,8 @@ let exitCodesHelp = """
       0  success (also when the output pipe closes early, as with `| head`)
       1  rows rejected under on_error "fail", or checks failed
       2  usage or spec error
-      3  malformed or unreadable input (bad CSV, bad gzip, missing file)
+      3  malformed or unreadable input (bad CSV, bad gzip, missing file, two
+         columns of one name; apply: a training column missing, or unseen)
       4  I/O error on the output
       130  interrupted by SIGINT, 143 by SIGTERM (temporary files removed)
     """
@@ -233,6 +234,7 @@ struct Apply: ParsableCommand {
             EXAMPLES
               zcat big.csv.gz | prepline apply fitted.json | head
               prepline apply fitted.json part-*.csv -o out.csv.gz --threads 2
+              prepline apply fitted.json tomorrow.csv --extra-columns drop -o features.csv
 
             \(exitCodesHelp)
             """
@@ -244,7 +246,7 @@ struct Apply: ParsableCommand {
     @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"), completion: .file())
     var inputs: [String] = []
 
-    @Option(help: ArgumentHelp("What an input column the fit did not see does: error (exit 3, naming it), drop (left out), keep (written after the training columns, in input order, unchanged). Columns are matched by name to the fitted spec's training header; the output always has the training layout.", valueName: "mode"))
+    @Option(help: ArgumentHelp("What an input column the fit did not see (not in the fitted spec's training header) does: error (exit 3, naming it), drop (left out of the output), keep (written after the training columns, in input order, unchanged).", valueName: "mode"))
     var extraColumns: ExtraColumns = .error
 
     @OptionGroup var specOptions: SpecOptionGroup
