@@ -246,8 +246,8 @@ struct Apply: ParsableCommand {
     @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"), completion: .file())
     var inputs: [String] = []
 
-    @Option(help: ArgumentHelp("What an input column the fit did not see (not in the fitted spec's training header) does: error (exit 3, naming it), drop (left out of the output), keep (written after the training columns, in input order, unchanged).", valueName: "mode"))
-    var extraColumns: ExtraColumns = .error
+    @Option(help: ArgumentHelp("What an input column the fit did not see (not in the fitted spec's training header) does: error (exit 3, naming it), drop (left out of the output), keep (written after the training columns, in input order, unchanged). A usage error with a fitted spec that has no training block. (default: error)", valueName: "mode"))
+    var extraColumns: ExtraColumns?
 
     @OptionGroup var specOptions: SpecOptionGroup
     @OptionGroup var outputOptions: OutputOptionGroup

@@ -221,6 +221,18 @@ struct TrainingLayoutTests {
             #expect(kept.status == 0, "\(kept)")
             #expect(try Self.py(["keepcheck", "plain.csv", "kept.csv", "extra.csv", "source", "batch"], cwd: tmp.path) == "ok")
         }
+
+        // Never silently ignored: without a training block nothing is extra; svmlight has no place for a kept column.
+        var root = try #require(try JSONSerialization.jsonObject(with: Data(tmp.read("fitted.json"))) as? [String: Any])
+        root.removeValue(forKey: "training")
+        try tmp.write("positional.json", try JSONSerialization.data(withJSONObject: root).map { $0 })
+        let positional = try prepline(["apply", "positional.json", "test.csv", "--extra-columns", "drop"], cwd: tmp.path)
+        #expect(positional.status == 2 && positional.stderr.contains("no training block"), "\(positional)")
+        var svm = try #require(try JSONSerialization.jsonObject(with: Data(tmp.read("fitted.json"))) as? [String: Any])
+        svm["output"] = ["format": "svmlight", "label": "year"]
+        try tmp.write("svm.json", try JSONSerialization.data(withJSONObject: svm).map { $0 })
+        let svmlight = try prepline(["apply", "svm.json", "extra.csv", "--extra-columns", "keep"], cwd: tmp.path)
+        #expect(svmlight.status == 2 && svmlight.stderr.contains("svmlight"), "\(svmlight)")
     }
 
     @Test("several inputs must share one column order; the message says apply matches by name")
