@@ -275,12 +275,23 @@ def summary_validate(sec: Section, meta: dict[str, str]) -> list[str]:
     return lines
 
 
+SHAPED_SLOWDOWN = 1.05  # issue 14: a select and a rename added cost at most 5%
+
+
+def summary_shaped(sec: Section, meta: dict[str, str]) -> list[str]:
+    pre, tab = sec.get("prepline"), sec.get("tabular")
+    r = ratio(pre.median if pre else None, tab.median if tab else None)
+    return [f"- shaped / tabular (a rename and a select added): **{times(r, 2)}** "
+            f"(target ≤ {SHAPED_SLOWDOWN:g}×: {verdict(None if r is None else r <= SHAPED_SLOWDOWN)})"]
+
+
 # A workload without an entry here gets only its table.
 SUMMARIES = {
     "passthrough": summary_passthrough,
     "tabular": summary_tabular,
     "full": summary_full,
     "validate": summary_validate,
+    "shaped": summary_shaped,
 }
 
 

@@ -403,6 +403,20 @@ PY
     fi
 }
 
+# Workload "shaped" (issue 14): the tabular spec with a rename and a select added
+# (bench/specs/shaped.json), against the tabular spec itself in the same session: the
+# shaping stages only change the column list, so the ratio must stay within 5%.
+workload_shaped() { # ROWS DATA
+    local rows=$1 data=$2
+    [[ -n $PREPLINE ]] || return 0
+    add_prepline_pair "prepline shaped" \
+        "$(q "$PREPLINE") run bench/specs/shaped.json $(q "$data") -o $OUT_DIR/shaped_prepline.csv -q" \
+        "$(q "$PREPLINE") run bench/specs/shaped.json $(q "$data") -o $OUT_DIR/shaped_prepline_t1.csv -q"
+    add_cmd tabular "prepline tabular ($(thread_label "$THREADS"))" \
+        "$(q "$PREPLINE") run bench/specs/tabular.json $(q "$data") -o $OUT_DIR/shaped_tabular.csv -q --threads $THREADS"
+    return 0
+}
+
 # A further workload: add workload_NAME ROWS DATA (register commands with
 # add_cmd), optionally check_NAME, a summary in bench/report.py's SUMMARIES, and
 # select it with --workloads. A workload with a spec bench/specs/NAME.json also

@@ -14,7 +14,8 @@ let exitCodesHelp = """
       0  success (also when the output pipe closes early, as with `| head`)
       1  rows rejected under on_error "fail", or checks failed
       2  usage or spec error
-      3  malformed or unreadable input (bad CSV, bad gzip, missing file)
+      3  malformed or unreadable input (bad CSV, bad gzip, missing file, two
+         columns of one name; apply: a training column missing, or unseen)
       4  I/O error on the output
       130  interrupted by SIGINT, 143 by SIGTERM (temporary files removed)
     """
@@ -33,7 +34,7 @@ struct Prepline: ParsableCommand {
 
             \(exitCodesHelp)
             """,
-        version: "0.1.0",
+        version: PreplineVersion.current,
         subcommands: [Run.self, Fit.self, Apply.self, Validate.self, Explain.self, SchemaCommand.self]
     )
 }
@@ -95,6 +96,7 @@ struct EngineOptionGroup: ParsableArguments {
 extension FieldParser: ExpressibleByArgument {}
 extension ProgressMode: ExpressibleByArgument {}
 extension OnError: ExpressibleByArgument {}
+extension ExtraColumns: ExpressibleByArgument {}
 
 /// The help of a command's first positional: the spec, which `--spec-json` replaces.
 func specHelp(_ what: String, name: String = "spec") -> ArgumentHelp {
@@ -187,7 +189,10 @@ struct Run: ParsableCommand {
         abstract: "Fit the spec on the input, then transform the same input.",
         discussion: """
             Reads each input file at most twice (once to fit, once to transform). With an empty \
-            stage list nothing is fitted and the data streams through in one pass.
+            stage list nothing is fitted and the data streams through in one pass. `run` fits \
+            the very input it transforms, so it has no --extra-columns (that is `apply`'s, for \
+            data other than the training data). Two columns of one name in a header are an \
+            input error (exit 3).
 
             EXAMPLES
               prepline run spec.json data.csv -o features.csv.gz
@@ -218,9 +223,18 @@ struct Apply: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Transform the input with a fitted spec in one streaming pass (stdin to stdout by default).",
         discussion: """
+            Input columns are matched by name to the columns the spec was fitted on (its \
+            "training" header): the output has the training layout whatever the input's column \
+            order. A training column missing from the input is an input error (exit 3), and so \
+            is a column the fit did not see, unless --extra-columns says drop or keep. A fitted \
+            spec without a "training" block (written by hand) matches columns by position. \
+            Several inputs must share one header, in one order. Two columns of one name in a \
+            header are an input error (exit 3).
+
             EXAMPLES
               zcat big.csv.gz | prepline apply fitted.json | head
               prepline apply fitted.json part-*.csv -o out.csv.gz --threads 2
+              prepline apply fitted.json tomorrow.csv --extra-columns drop -o features.csv
 
             \(exitCodesHelp)
             """
@@ -232,6 +246,9 @@ struct Apply: ParsableCommand {
     @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"), completion: .file())
     var inputs: [String] = []
 
+    @Option(help: ArgumentHelp("What an input column the fit did not see (not in the fitted spec's training header) does: error (exit 3, naming it), drop (left out of the output), keep (written after the training columns, in input order, unchanged). A usage error with a fitted spec that has no training block. (default: error)", valueName: "mode"))
+    var extraColumns: ExtraColumns?
+
     @OptionGroup var specOptions: SpecOptionGroup
     @OptionGroup var outputOptions: OutputOptionGroup
     @OptionGroup var engineOptions: EngineOptionGroup
@@ -241,6 +258,7 @@ struct Apply: ParsableCommand {
     func run() throws {
         var options = try outputOptions.transformOptions(spec: specOptions, positionals: (fitted, inputs), engine: engineOptions)
         options.requireFitted = true
+        options.extraColumns = extraColumns
         try execute(options, quiet: engineOptions.quiet)
     }
 }
@@ -251,7 +269,11 @@ struct Fit: ParsableCommand {
         discussion: """
             Reads the inputs once, in parallel, and writes the same spec with each learned \
             parameter (means, scales, categories) under "fitted" in its stage, and its schema \
-            inline. `prepline apply` then needs nothing else. Several inputs are one dataset.
+            inline. `prepline apply` then needs nothing else. Several inputs are one dataset. \
+            A "training" block records the data fitted on: its header (which `apply` matches \
+            columns to by name), rows, missing tokens, the prepline version and the time of \
+            the fit (SOURCE_DATE_EPOCH, when set, for reproducible output). The input block \
+            is written as this run read the data (--delimiter and --no-header included).
 
             EXAMPLES
               prepline fit spec.json train.csv -o fitted.json

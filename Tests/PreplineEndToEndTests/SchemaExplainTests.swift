@@ -21,7 +21,7 @@ struct SchemaTests {
         #expect(object["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
         #expect(object["additionalProperties"] as? Bool == false)
         let properties = try #require(object["properties"] as? [String: Any])
-        #expect(Set(properties.keys) == ["$schema", "prepline", "input", "stages", "output", "schema", "checks"], "$schema is accepted for editors")
+        #expect(Set(properties.keys) == ["$schema", "prepline", "input", "training", "stages", "output", "schema", "checks"], "$schema is accepted for editors")
         let defs = try #require(object["$defs"] as? [String: Any])
         for kind in ["fill", "scale", "onehot", "tokenize", "tfidf"] {
             let stage = try #require(defs["stage_\(kind)"] as? [String: Any], "no schema for stage \(kind)")

@@ -200,6 +200,15 @@ struct StageBehaviourTests {
         try tmp.write("new.csv", "id,x_a,x_b\n1,,5\n2,3,\n")
         let fit = try prepline(["fit", "spec.json", "fit.csv", "-q", "-o", "fitted.json"], cwd: tmp.path)
         try #require(fit.status == 0, "\(fit)")
+        // With the training block fit writes, x_b is a column the fit did not see: an input error.
+        let unseen = try prepline(["apply", "fitted.json", "new.csv", "-q", "-o", "out.csv"], cwd: tmp.path)
+        #expect(unseen.status == 3, "\(unseen.status): \(unseen.stderr.prefix(300))")
+        #expect(unseen.stderr.contains("new.csv:1:") && unseen.stderr.contains("'x_b'"), "\(unseen.stderr.prefix(300))")
+        #expect(!tmp.exists("out.csv"))
+        // Without it (a hand-written fitted spec, columns by position), the glob meets x_b when bound.
+        var root = try #require(try JSONSerialization.jsonObject(with: Data(tmp.read("fitted.json"))) as? [String: Any])
+        root.removeValue(forKey: "training")
+        try tmp.write("fitted.json", try JSONSerialization.data(withJSONObject: root).map { $0 })
         let apply = try prepline(["apply", "fitted.json", "new.csv", "-q", "-o", "out.csv"], cwd: tmp.path)
         #expect(apply.status == 2, "\(apply.status): \(apply.stderr.prefix(300))")
         #expect(apply.stderr.contains("fitted.json: stages[0]") && apply.stderr.contains("'x_b'"), "\(apply.stderr.prefix(300))")

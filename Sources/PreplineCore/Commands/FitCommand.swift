@@ -12,6 +12,8 @@ package struct FitOptions: Sendable {
     package var output = "-"
     package var engine = EngineOptions()
     package var progress = ProgressMode.auto
+    /// `training.fitted_at`; nil: `SOURCE_DATE_EPOCH` when set, else now.
+    package var fittedAt: String?
 
     package init(specPath: String) { spec = SpecSource(path: specPath) }
 }
@@ -22,6 +24,8 @@ package enum FitCommand {
     package static func execute(_ options: FitOptions) throws(PreplineError) -> Summary {
         let started = ContinuousClock.now
         let spec = try Spec.load(options.spec, overrides: options.overrides)
+        let fittedAt: String
+        if let given = options.fittedAt { fittedAt = given } else { fittedAt = try TrainingRecord.fitTime() }
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
         try PathCollision.check(inputs: inputs, outputs: [PathCollision.NamedPath("-o", options.output)])
         let counters = EngineCounters()
@@ -34,7 +38,9 @@ package enum FitCommand {
             throw PreplineError.malformedInput(InputPosition(file: InputNames.display(inputs)[0], line: 1), "the input is empty: there is nothing to fit")
         }
         do {
-            try sink.write(Array((spec.withSchemaInline(spec.withStages(fitted.fittedStages)).serialized() + "\n").utf8))
+            let training = TrainingRecord(header: fitted.plan.header.names, rows: fitted.records, rowsLeftOut: fitted.rowsLeftOut,
+                                          missing: spec.input.missing, fittedAt: fittedAt)
+            try sink.write(Array((spec.fittedRoot(stages: fitted.fittedStages, training: training, overrides: options.overrides).serialized() + "\n").utf8))
         } catch let error as PreplineError {
             throw error
         } catch {

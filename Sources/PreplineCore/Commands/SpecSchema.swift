@@ -165,6 +165,7 @@ package enum SpecSchema {
                 "$schema": SchemaPiece.object(["description": .string("The URI of this schema, for editors; ignored by prepline."), "type": .string("string")]),
                 "prepline": SchemaPiece.object(["description": .string("The spec format version."), "const": .number(1)]),
                 "input": input,
+                "training": training,
                 "stages": SchemaPiece.object([
                     "description": .string("The stages, run in order; an empty list is a faithful CSV pass-through."),
                     "type": .string("array"),
@@ -177,6 +178,28 @@ package enum SpecSchema {
             ]),
             "additionalProperties": .bool(false),
             "$defs": .object(defs),
+        ])
+    }
+
+    /// The fitted spec's `training` block (`TrainingRecord`): written by `fit`, every key required.
+    static var training: JSONValue {
+        SchemaPiece.object([
+            "description": .string("What the spec was fitted on, written by `prepline fit`: `apply` matches the input's columns to `header` by name and writes the output in its layout. Leave it out (a hand-written fitted spec) to match columns by position."),
+            "type": .string("object"),
+            "properties": SchemaPiece.object([
+                "header": SchemaPiece.object(["description": .string("The training input's column names, in order (unique)."), "type": .string("array"),
+                                              "items": SchemaPiece.object(["type": .string("string")]), "uniqueItems": .bool(true)]),
+                "rows": SchemaPiece.object(["description": .string("Data records read (the header not counted)."), "type": .string("integer"), "minimum": .number(0)]),
+                "rows_left_out": SchemaPiece.object(["description": .string("Of those, the rows left out of the statistics (row-level errors under on_error skip or reject)."),
+                                                     "type": .string("integer"), "minimum": .number(0)]),
+                "missing": SchemaPiece.object(["description": .string("The input.missing tokens the fit read as missing."), "type": .string("array"),
+                                               "items": SchemaPiece.object(["type": .string("string")])]),
+                "prepline": SchemaPiece.object(["description": .string("The prepline version that fitted."), "type": .string("string")]),
+                "fitted_at": SchemaPiece.object(["description": .string("When the fit ran, ISO 8601 UTC (SOURCE_DATE_EPOCH when set)."), "type": .string("string"),
+                                                 "pattern": .string("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")]),
+            ]),
+            "required": SchemaPiece.strings(["header", "rows", "rows_left_out", "missing", "prepline", "fitted_at"]),
+            "additionalProperties": .bool(false),
         ])
     }
 

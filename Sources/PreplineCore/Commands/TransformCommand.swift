@@ -17,6 +17,9 @@ package struct TransformOptions: Sendable {
     package var gzipLevel: Int32 = 6
     /// `apply`: every stage must already be fitted (no fit pass, one streaming read).
     package var requireFitted = false
+    /// `apply`: what an input column the fit did not see does (`--extra-columns`; nil: not
+    /// given, which is `error`).
+    package var extraColumns: ExtraColumns?
 
     package init(specPath: String) { spec = SpecSource(path: specPath) }
 }
@@ -32,6 +35,12 @@ package enum TransformCommand {
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
         if inputs.filter({ $0 == "-" }).count > 1 {
             throw PreplineError.usage("stdin ('-') can be given only once as an input")
+        }
+        if let extra = options.extraColumns, spec.training == nil || !spec.input.header {
+            throw PreplineError.usage("--extra-columns \(extra.rawValue): \(spec.training == nil ? "the fitted spec has no training block (it was not written by `prepline fit`)" : "the input has no header row"), so its columns are matched by position and none is extra")
+        }
+        if options.extraColumns == .keep && spec.output.format == .svmlight {
+            throw PreplineError.usage("--extra-columns keep: svmlight output has no place for columns the fit did not see (use drop)")
         }
         let onError = spec.output.onError
         try checkRejectsOption(options.rejects, onError: onError)
@@ -69,9 +78,14 @@ package enum TransformCommand {
             fittedPlan = try FitPass.run(spec: spec, inputs: dataInputs, displayNames: names, engine: options.engine, counters: EngineCounters())?.plan
         }
         defer { _ = spool }
-        let run = TransformRun(spec: spec, inputs: dataInputs, displayNames: names, engine: options.engine, counters: counters,
+        var run = TransformRun(spec: spec, inputs: dataInputs, displayNames: names, engine: options.engine, counters: counters,
                                fittedPlan: fittedPlan, output: sink, rejects: rejectsSink,
                                gzipLevel: options.output.hasSuffix(".gz") ? options.gzipLevel : nil, crlf: options.crlf)
+        if options.requireFitted {
+            // `apply` matches the columns to the training header by name; `run` refits on the input as it is.
+            run.trainingHeader = spec.training?.header
+            run.extraColumns = options.extraColumns ?? .error
+        }
         var result = try run.run()
         if result.stoppedByClosedPipe { return result }
         result.summary.inputBytes = counters.bytesParsed.load(ordering: .relaxed)

@@ -35,6 +35,9 @@ package struct ExecutionPlan: Sendable {
     private let columnIDs: [[Int]]
     /// Per stage: where each column id is in its `columnNames`.
     private let columnIndexByID: [[Int: Int]]
+    /// Where each column of `header` is in the records read, when that is not where `header`
+    /// has it (`apply` matching by name against the fitted spec's training header); nil: the same.
+    package var inputLayout: InputLayout?
 
     /// An apply plan: every stage runs with its parameters (`firstUnfitted` says if one has none).
     /// `outputStages`: what the spec's `output` adds after its stages (`Spec.outputStages`).
@@ -153,7 +156,7 @@ package struct ExecutionPlan: Sendable {
     package var firstUnfitted: (any PipelineStage)? { stages[..<passEnd].first { !$0.isFitted } }
 
     package func makeBatch(_ work: ChunkWork) -> Batch {
-        var batch = Batch(names: header.names, columns: header.names.indices.map { .input($0) }, work: work, missing: missing)
+        var batch = Batch(names: header.names, columns: inputLayout?.inputColumns() ?? header.names.indices.map { .input($0) }, work: work, missing: missing)
         batch.dialect = dialect
         for (column, stage) in numericInputs { batch.columns[column] = .numbers(batch.numberColumn(column, stage: stage)) }
         return batch
@@ -272,7 +275,7 @@ package struct ExecutionPlan: Sendable {
         while true {
             let badBefore = batch.work.badRecordCount
             for s in 0..<passEnd { applyStage(s, &batch) }
-            if batch.work.badRecordCount == badBefore { break }
+            if batch.work.badRecordCount == badBefore { inputLayout?.appendExtras(to: &batch); break }
             // A stage rejected rows that an earlier one (ffill) had already used: run the chunk
             // again without them, as the fit does (rare: only bad data).
             batch.weightBuffers.recycle(&batch.columns)
@@ -296,8 +299,9 @@ package struct ExecutionPlan: Sendable {
 
     /// The batch of no rows after every stage: its column names and kinds.
     private func emptyBatch(_ emptyWork: ChunkWork) -> Batch {
-        var batch = Batch(names: header.names, columns: header.names.indices.map { .input($0) }, work: emptyWork, missing: missing)
+        var batch = Batch(names: header.names, columns: inputLayout?.inputColumns() ?? header.names.indices.map { .input($0) }, work: emptyWork, missing: missing)
         for s in 0..<passEnd { applyStage(s, &batch) }
+        inputLayout?.appendExtras(to: &batch)
         return batch
     }
 

@@ -74,6 +74,7 @@ package enum FitPass {
         let box = PlanBox()
         let header = try StreamingEngine.run(
             inputs: inputs, displayNames: displayNames, dialect: spec.input, options: engine.keepingIssues(for: spec.output.onError == .fail ? .fail : .skip), counters: counters,
+            headerPolicy: HeaderPolicy(uniqueNames: true),
             // A schema checks every column of every row, so only a schema-less fit may split
             // just the leading columns its stages read.
             leadingColumnsRead: { [hasSchema = spec.schema != nil] _ in hasSchema ? nil : box.plan!.leadingInputColumnsRead },

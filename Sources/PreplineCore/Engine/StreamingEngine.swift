@@ -262,6 +262,7 @@ package enum StreamingEngine {
         options: EngineOptions,
         counters: EngineCounters,
         carry: CarryBoard = CarryBoard(),
+        headerPolicy: HeaderPolicy = HeaderPolicy(),
         leadingColumnsRead: @escaping @Sendable (DatasetHeader) -> Int? = { _ in nil },
         onHeader: (DatasetHeader) throws(PreplineError) -> Void,
         makeProcessor: @escaping @Sendable (DatasetHeader) -> (inout ChunkWork) throws(PreplineError) -> Payload,
@@ -279,7 +280,8 @@ package enum StreamingEngine {
         // The first record is read here, before any worker starts, so every worker knows the columns.
         guard let first = try reader.next() else { return nil }
         let header = reader.header(of: first)
-        try HeaderCheck.checkAhead(inputs: inputs, displayNames: names, after: first.inputIndex, header: header, dialect: dialect)
+        if headerPolicy.uniqueNames { try HeaderCheck.checkUniqueNames(header, file: names[header.inputIndex], line: header.line) }
+        try HeaderCheck.checkAhead(inputs: inputs, displayNames: names, after: first.inputIndex, header: header, dialect: dialect, policy: headerPolicy)
         try onHeader(header)
         counters.rawBytesRead.store(reader.rawBytesRead, ordering: .relaxed)
 
@@ -337,7 +339,7 @@ package enum StreamingEngine {
                 while let (sequence, chunk, error) = queue.pop() {
                     if cancelled.isCancelled { carry.forward(sequence); board.put(sequence, .nothing); continue }
                     guard var chunk else { carry.cancel(); board.put(sequence, .failure(error!)); continue }
-                    let outcome = work(&chunk, sequence: sequence, carry: carry, parser: parser, header: header, names: names,
+                    let outcome = work(&chunk, sequence: sequence, carry: carry, parser: parser, header: header, names: names, headerPolicy: headerPolicy,
                                        process: process, counters: counters, issuesKept: options.issuesKeptPerChunk)
                     switch outcome {
                     case .nothing: carry.forward(sequence)
@@ -396,7 +398,7 @@ package enum StreamingEngine {
     /// Parses and processes one chunk. `chunk` comes back with its buffer uniquely owned
     /// again, so the caller can recycle it.
     private static func work<Payload: Sendable>(
-        _ chunk: inout RawChunk, sequence: Int, carry: CarryBoard, parser: ChunkParser, header: DatasetHeader, names: [String],
+        _ chunk: inout RawChunk, sequence: Int, carry: CarryBoard, parser: ChunkParser, header: DatasetHeader, names: [String], headerPolicy: HeaderPolicy,
         process: (inout ChunkWork) throws(PreplineError) -> Payload, counters: EngineCounters, issuesKept: Int
     ) -> Outcome<Payload> {
         let parsed = parser.parse(chunk)
@@ -408,7 +410,7 @@ package enum StreamingEngine {
         if chunk.isHeader {
             do throws(PreplineError) {
                 try HeaderCheck.check(parsed.strings(ofRecord: 0), against: header, file: names[chunk.inputIndex],
-                                      line: chunk.line(ofRecord: 0), firstFile: names[0])
+                                      line: chunk.line(ofRecord: 0), firstFile: names[0], policy: headerPolicy)
             } catch {
                 return .failure(error)
             }

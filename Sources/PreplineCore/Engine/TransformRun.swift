@@ -59,6 +59,11 @@ package struct TransformRun {
     package var gzipLevel: Int32?
     /// CSV records end with CRLF.
     package var crlf = false
+    /// `apply` of a fitted spec with a `training` block: the training header, which the input's
+    /// columns are matched to by name (the stages run, and the output is written, in its order).
+    package var trainingHeader: [String]?
+    /// What `apply` does with an input column the fit did not see.
+    package var extraColumns = ExtraColumns.error
 
     package init(spec: Spec, inputs: [String], displayNames: [String], engine: EngineOptions, counters: EngineCounters,
                  fittedPlan: ExecutionPlan?, output: OutputSink, rejects: OutputSink?, gzipLevel: Int32?, crlf: Bool) {
@@ -93,6 +98,9 @@ package struct TransformRun {
         let planBox = PlanBox()
         let svmlight = spec.output.format == .svmlight
         let writerBox = WriterBox()
+        let trainingHeader = self.trainingHeader, extraColumns = self.extraColumns
+        // With no header row there are no names to match: the columns stay matched by position.
+        let matchesByName = trainingHeader != nil && spec.input.header
 
         var summary = Summary()
         var result = TransformResult(summary: summary)
@@ -124,13 +132,24 @@ package struct TransformRun {
             var rejectBytes: [UInt8] = []
             try StreamingEngine.run(
                 inputs: inputs, displayNames: names, dialect: spec.input, options: engine.keepingIssues(for: onError), counters: counters, carry: carry,
+                headerPolicy: HeaderPolicy(uniqueNames: true, matchesTrainingByName: matchesByName),
                 onHeader: { header throws(PreplineError) in
                     var outputNames = header.names
                     var writer = OutputWriter.csv(CSVBatchWriter(formatter: formatter, writesHeader: spec.output.header))
-                    if !spec.decodedStages.isEmpty || svmlight {
-                        let plan: ExecutionPlan
+                    // Matched by name to the training header; the identity leaves the run as it was.
+                    var layout: InputLayout?
+                    if matchesByName, let trainingHeader {
+                        let matched = try InputLayout.match(training: trainingHeader, input: header.names, extraColumns: extraColumns,
+                                                            file: names[header.inputIndex], line: header.line)
+                        if !matched.isIdentity { layout = matched }
+                    }
+                    writerBox.rowSchema = layout.flatMap { layout in spec.schema.map { layout.inInputOrder($0, inputNames: header.names) } } ?? spec.schema
+                    if !spec.decodedStages.isEmpty || svmlight || layout != nil {
+                        var plan: ExecutionPlan
                         if let fittedPlan { plan = fittedPlan } else {
-                            plan = try ExecutionPlan(stages: spec.decodedStages, header: header, dialect: spec.input, file: spec.file, fitFrom: nil)
+                            let planHeader = layout == nil ? header : DatasetHeader(names: trainingHeader!, fromInput: true)
+                            plan = try ExecutionPlan(stages: spec.decodedStages, header: planHeader, dialect: spec.input, file: spec.file, fitFrom: nil)
+                            plan.inputLayout = layout
                         }
                         if let unfitted = plan.firstUnfitted {
                             throw PreplineError.spec(file: spec.file, path: "stages[\(unfitted.position)]",
@@ -152,7 +171,7 @@ package struct TransformRun {
                     var weightBuffers = WeightBuffers()
                     let plan = planBox.plan
                     let writer = writerBox.writer!
-                    let rowChecker = SchemaValidator.rowChecker(schema: spec.schema, header: header)
+                    let rowChecker = SchemaValidator.rowChecker(schema: writerBox.rowSchema, header: header)
                     return { (work: inout ChunkWork) throws(PreplineError) -> OutputChunk in
                         rowChecker?.rejectBadRows(&work)
                         var out = outputPool.take(minimumCapacity: work.raw.bytes.count + work.raw.bytes.count / 8)
@@ -233,4 +252,6 @@ package struct TransformRun {
 /// engine calls `makeProcessor` only after `onHeader` returns), so the unlocked field is safe.
 final class WriterBox: @unchecked Sendable {
     var writer: OutputWriter?
+    /// The schema the rows are checked against, in the input's column order.
+    var rowSchema: TableSchema?
 }

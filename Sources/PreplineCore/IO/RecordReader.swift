@@ -38,8 +38,11 @@ package final class CSVRecordReader: RecordReader {
 
     package func header(of first: RawChunk) -> DatasetHeader {
         let firstFields = LibCSVParser(delimiter: dialect.delimiter, quote: dialect.quote).parse(first.bytes, expectedRecords: 1)
-        if dialect.header { return DatasetHeader(names: firstFields.strings(ofRecord: 0), fromInput: true) }
-        return DatasetHeader(names: (1...firstFields.fieldCount(ofRecord: 0)).map { "column_\($0)" }, fromInput: false)
+        var header = dialect.header ? DatasetHeader(names: firstFields.strings(ofRecord: 0), fromInput: true)
+            : DatasetHeader(names: (1...firstFields.fieldCount(ofRecord: 0)).map { "column_\($0)" }, fromInput: false)
+        header.inputIndex = first.inputIndex
+        header.line = first.line(ofRecord: 0)
+        return header
     }
 
     package func makeParser(leadingColumns: Int?) -> ChunkParser {
@@ -53,6 +56,10 @@ package struct DatasetHeader: Sendable, Equatable {
     package var names: [String]
     /// True when the names came from the input.
     package var fromInput: Bool
+    /// Where the first record (the header, when `fromInput`) was read: the input's index and
+    /// its line, for messages about the header.
+    package var inputIndex = 0
+    package var line = 1
 }
 
 /// How inputs are named in messages: stdin is "stdin", not "-".

@@ -88,6 +88,9 @@ package struct Spec: Sendable {
     package var schema: TableSchema?
     /// Dataset-level checks (`validate`).
     package var checks: [DatasetCheck] = []
+    /// What a fitted spec records of its training data (`fit` writes it; `apply` matches the
+    /// input's columns to its header by name). Nil in a hand-written spec.
+    package var training: TrainingRecord?
     /// The whole spec as written, to write it back with learned parameters (`fit`).
     package var root: JSONValue = .object([])
     package var file = ""
@@ -178,6 +181,8 @@ package struct Spec: Sendable {
             }
             for (i, check) in list.enumerated() { spec.checks.append(try DatasetCheck.decode(check, index: i, file: file)) }
         }
+
+        if let training = reader.value("training") { spec.training = try TrainingRecord.decode(training, file: file) }
 
         if var output = try reader.object("output") {
             if let f = try output.choice("format", OutputFormat.allCases.map(\.rawValue)) { spec.output.format = OutputFormat(rawValue: f)! }
@@ -371,6 +376,33 @@ extension Spec {
     package func withStages(_ stages: [JSONValue]) -> JSONValue {
         guard case .object(var members) = root, let index = members.firstIndex(where: { $0.key == "stages" }) else { return root }
         members[index].value = .array(stages)
+        return .object(members)
+    }
+
+    /// The fitted spec `fit` writes: the spec as written, with the learned `stages`, the schema
+    /// inline, the `input` block as this run read the data (the one-run `--delimiter` /
+    /// `--no-header` written in, so `apply` reads tomorrow's file the same way) and the
+    /// `training` block right after it (replacing any earlier one).
+    package func fittedRoot(stages: [JSONValue], training: TrainingRecord, overrides: SpecOverrides) -> JSONValue {
+        guard case .object(var members) = withSchemaInline(withStages(stages)) else { return root }
+        members.removeAll { $0.key == "training" }
+        var inputIndex = members.firstIndex { $0.key == "input" }
+        if overrides.delimiter != nil || overrides.noHeader {
+            if inputIndex == nil {
+                inputIndex = (members.firstIndex { $0.key == "prepline" } ?? -1) + 1
+                members.insert((key: "input", value: .object([])), at: inputIndex!)
+            }
+            if case .object(var input) = members[inputIndex!].value {
+                func set(_ key: String, _ value: JSONValue) {
+                    if let i = input.firstIndex(where: { $0.key == key }) { input[i].value = value } else { input.append((key: key, value: value)) }
+                }
+                if overrides.delimiter != nil { set("delimiter", .string(String(decoding: [self.input.delimiter], as: UTF8.self))) }
+                if overrides.noHeader { set("header", .bool(false)) }
+                members[inputIndex!].value = .object(input)
+            }
+        }
+        let trainingIndex = inputIndex.map { $0 + 1 } ?? (members.firstIndex { $0.key == "prepline" }.map { $0 + 1 } ?? 0)
+        members.insert((key: "training", value: training.json), at: trainingIndex)
         return .object(members)
     }
 

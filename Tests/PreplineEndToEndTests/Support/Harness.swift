@@ -143,6 +143,9 @@ func runProcess(_ executable: String, _ arguments: [String], stdin: Stdin = .nul
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = "1"
+    // A fixed time of fit (`training.fitted_at`), so fitted specs compare byte for byte across
+    // runs; a test of the time itself passes its own.
+    env["SOURCE_DATE_EPOCH"] = "1700000000"
     for (key, value) in environment { env[key] = value }
     process.environment = env
     if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
