@@ -78,7 +78,8 @@ package struct ExecutionPlan: Sendable {
             var bound = columns
             try candidate.bind(columns: &bound)
             let ids = bound.boundIDs
-            if i > fitFrom {
+            // A stage that only reshapes the table reads no value: nothing of it waits.
+            if i > fitFrom && candidate.rewritesValues {
                 // A column rewritten in this pass by a stage that cannot replay its statistics.
                 for (c, id) in ids.enumerated() {
                     for e in fitFrom..<i {

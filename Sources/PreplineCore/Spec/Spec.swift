@@ -193,13 +193,14 @@ package struct Spec: Sendable {
             if spec.output.format == .csv && spec.output.label != nil {
                 throw output.fail("label", "only svmlight output has a label column")
             }
-            if let columns = output.peek("columns") {
+            if let columns = output.value("columns") {
                 switch columns {
                 case .string:
                     _ = try output.choice("columns", ["all"])
                 case .array:
                     let names = try output.stringArray("columns")!
                     guard !names.isEmpty else { throw output.fail("columns", "expected \"all\" or at least one column name") }
+                    try SelectStage.refuseRepeats(names, path: "output.columns", file: file)
                     spec.output.columns = names
                 default:
                     throw output.fail("columns", "expected \"all\" or a list of column names and globs, got \(columns.typeName)")
@@ -224,8 +225,11 @@ package struct Spec: Sendable {
 
     /// What `output` adds after the spec's stages: the select `output.columns` stands for.
     /// Not in `stages` (the fitted spec keeps `output.columns` where it was written).
+    /// svmlight output writes its label apart, so a list that leaves it out keeps it too.
     package var outputStages: [any PipelineStage] {
-        output.columns.map { [SelectStage(outputColumns: $0, position: stages.count)] } ?? []
+        guard var columns = output.columns else { return [] }
+        if output.format == .svmlight, let label = output.label, !columns.contains(label) { columns.append(label) }
+        return [SelectStage(outputColumns: columns, position: stages.count)]
     }
 
     /// `input.decimal` (one character, default ".") and `input.group` (one character or "",

@@ -31,7 +31,7 @@ package struct DropStage: PipelineStage {
         droppedNames = dropped.map { columns.names[$0] }
         let removed = Set(dropped)
         kept = columns.names.indices.filter { !removed.contains($0) }
-        columns.keep(kept)
+        try columns.keep(kept, by: label, path: "\(path).columns")
     }
 
     package func observe(_ batch: inout Batch, into state: inout StageFitState) { apply(&batch) }

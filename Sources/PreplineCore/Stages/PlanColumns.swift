@@ -13,6 +13,9 @@ package struct PlanColumns: Sendable {
     package private(set) var boundIDs: [Int] = []
     /// The stage that made each column that is not an input column (by id), for messages.
     private var madeBy: [Int: String] = [:]
+    /// The block each expanded output column came from (by id): a glob of a non-shaping
+    /// stage reaches it only when aimed at that block (`<col>_…`), expanded or not.
+    private var memberOf: [Int: String] = [:]
     /// The input's column names (an id below `inputCount` is an index in it).
     private let inputNames: [String]
     private var nextID: Int
@@ -125,11 +128,27 @@ package struct PlanColumns: Sendable {
         }
         guard !namesLearnedLater.isEmpty else { return nil }
         for selector in selectors {
-            for (column, stage) in namesLearnedLater where selector.hasPrefix("\(column)_") {
-                return "'\(selector)' names columns that \(stage) makes from '\(column)', known once it is fitted"
+            for column in Self.aimedColumns(selector) {
+                if let stage = namesLearnedLater[column] {
+                    return "'\(selector)' names columns that \(stage) makes from '\(column)', known once it is fitted"
+                }
             }
         }
         return nil
+    }
+
+    /// The column names `c` for which `selector` starts with `c_` (the blocks it may be aimed
+    /// at), from its literal beginning: looked up by name, never by a search of every block
+    /// (a select of 3,000 one-hot columns searched 3,000 blocks for each).
+    private static func aimedColumns(_ selector: String) -> [String] {
+        let literal = Glob.isPattern(selector) ? selector.prefix { !"*?[".contains($0) } : Substring(selector)
+        var result: [String] = []
+        var index = literal.startIndex
+        while let underscore = literal[index...].firstIndex(of: "_") {
+            result.append(String(literal[..<underscore]))
+            index = literal.index(after: underscore)
+        }
+        return result
     }
 
     /// Expands, in place, the blocks a selector is aimed at (`<col>_…`) that hold a member it
@@ -140,33 +159,49 @@ package struct PlanColumns: Sendable {
     /// takes the block whole, unexpanded (the cheap form to write).
     private mutating func expandBlocks(for selectors: [String], keepingWholeBlocks: Bool) throws(PreplineError) {
         guard !blocks.isEmpty else { return }
+        var toExpand: Set<String> = []
         for selector in selectors {
-            for (column, members) in blocks where selector.hasPrefix("\(column)_") || (keepingWholeBlocks && Glob.isPattern(selector)) {
-                let glob = Glob.isPattern(selector) ? Glob(selector) : nil
+            let glob = Glob.isPattern(selector) ? Glob(selector) : nil
+            // A glob of select/drop may match a block's names without naming its column.
+            let candidates = glob != nil && keepingWholeBlocks ? Array(blocks.keys) : Self.aimedColumns(selector)
+            for column in candidates where !toExpand.contains(column) {
+                guard let members = blocks[column], expandedBy[column] != nil else { continue }
                 let matching = members.count(where: { glob?.matches($0) ?? ($0 == selector) })
                 if keepingWholeBlocks && glob != nil && matching == members.count { continue }
-                guard matching > 0,
-                      let index = names.firstIndex(where: { $0 == column && expandedBy[$0] != nil }) else { continue }
-                let existing = Set(names)
-                if let clash = members.first(where: { existing.contains($0) }) {
-                    throw PreplineError.spec(file: file, path: "stages",
-                                             message: "column '\(clash)' that \(expandedBy[column] ?? "a stage") makes from '\(column)' is also a column of its own; rename one of them")
-                }
-                names.replaceSubrange(index...index, with: members)
-                let memberIDs = nextID..<(nextID + members.count)
-                for id in memberIDs { madeBy[id] = expandedBy[column] }
-                nextID += members.count
-                ids.replaceSubrange(index...index, with: memberIDs)
-                expandedBy[column] = nil
-                blocks[column] = nil
-                expansions.append(index)
+                if matching > 0 { toExpand.insert(column) }
             }
         }
+        guard !toExpand.isEmpty else { return }
+        // One pass, left to right: each expansion's index is where the block is once the blocks
+        // before it are expanded, as `Batch.expandBlock` replays them in order.
+        var newNames: [String] = [], newIDs: [Int] = []
+        newNames.reserveCapacity(names.count)
+        newIDs.reserveCapacity(names.count)
+        for (index, name) in names.enumerated() {
+            guard toExpand.contains(name), let members = blocks[name] else {
+                newNames.append(name)
+                newIDs.append(ids[index])
+                continue
+            }
+            expansions.append(newNames.count)
+            newNames += members
+            for _ in members {
+                madeBy[nextID] = expandedBy[name]
+                memberOf[nextID] = name
+                newIDs.append(nextID)
+                nextID += 1
+            }
+            expandedBy[name] = nil
+            blocks[name] = nil
+        }
+        names = newNames
+        ids = newIDs
     }
 
     /// The block (not expanded) whose output names `selector` is aimed at (`<col>_…`).
     private func blockAimedAt(_ selector: String) -> (column: String, members: [String])? {
-        blocks.first { selector.hasPrefix("\($0.key)_") }.map { ($0.key, $0.value) }
+        for column in Self.aimedColumns(selector) { if let members = blocks[column] { return (column, members) } }
+        return nil
     }
 
     /// Indexes of the columns a stage names (globs `*` and `?` allowed), in spec order.
@@ -186,9 +221,18 @@ package struct PlanColumns: Sendable {
             // An exact column name wins over a glob reading ("price[usd]" is a name).
             if Glob.isPattern(selector) && firstIndexOfName[selector] == nil {
                 let glob = Glob(selector)
-                let matches = names.indices.filter { glob.matches(names[$0]) && expandedBy[names[$0]] == nil }
+                let matches = names.indices.filter { index in
+                    glob.matches(names[index]) && expandedBy[names[index]] == nil
+                        && (memberOf[ids[index]].map { selector.hasPrefix("\($0)_") } ?? true)
+                }
+                // Bound ahead of its pass, a glob may match only names still to be learned.
+                if matches.isEmpty && skipsNamesLearnedLater && isLearningNames { continue }
                 guard !matches.isEmpty else {
                     if let block = blockAimedAt(selector) { throw PreplineError.spec(file: file, path: itemPath, message: "'\(selector)' matches none of the columns made from '\(block.column)': \(Suggestion.shortList(block.members))") }
+                    if let member = names.indices.first(where: { glob.matches(names[$0]) && memberOf[ids[$0]] != nil }),
+                       let block = memberOf[ids[member]] {
+                        throw PreplineError.spec(file: file, path: itemPath, message: "'\(selector)' matches only columns made from '\(block)' by \(expandedByLabel(of: block)); a glob reaches those when it starts with '\(block)_' (e.g. \"\(block)_*\")")
+                    }
                     throw PreplineError.spec(file: file, path: itemPath, message: "'\(selector)' matches no column; columns: \(Suggestion.shortList(names))")
                 }
                 for index in matches where chosen.insert(index).inserted { result.append(index) }
@@ -197,7 +241,7 @@ package struct PlanColumns: Sendable {
                     if let block = blockAimedAt(selector) {
                         throw PreplineError.spec(file: file, path: itemPath, message: "'\(selector)' is not one of the columns made from '\(block.column)'\(Suggestion.didYouMean(selector, in: block.members)): \(Suggestion.shortList(block.members))")
                     }
-                    throw PreplineError.spec(file: file, path: itemPath, message: "unknown column '\(selector)'\(Suggestion.didYouMean(selector, in: names)); columns: \(Suggestion.shortList(names))")
+                    throw PreplineError.spec(file: file, path: itemPath, message: "unknown column '\(selector)'\(goneHint(selector))\(Suggestion.didYouMean(selector, in: names)); columns: \(Suggestion.shortList(names))")
                 }
                 if chosen.insert(index).inserted { result.append(index) }
             }
@@ -221,8 +265,10 @@ package struct PlanColumns: Sendable {
         if skipsNamesLearnedLater {
             selectors = selectors.filter { selector in
                 guard shapingDeferral(of: [selector]) != nil else { return true }
-                if pendingTakesBlock, let column = namesLearnedLater.keys.sorted().first(where: { selector.hasPrefix("\($0)_") || Glob.isPattern(selector) }) {
-                    pendingBlocks.append(column)
+                if pendingTakesBlock {
+                    let aimed = Self.aimedColumns(selector).filter { namesLearnedLater[$0] != nil }
+                    // A glob not aimed at one block may reach several: each is kept whole.
+                    pendingBlocks += aimed.isEmpty && Glob.isPattern(selector) ? namesLearnedLater.keys.sorted() : aimed
                 }
                 return false
             }
@@ -243,7 +289,7 @@ package struct PlanColumns: Sendable {
                 if let block = blockAimedAt(selector) {
                     throw PreplineError.spec(file: file, path: itemPath, message: "'\(selector)' is not one of the columns made from '\(block.column)'\(Suggestion.didYouMean(selector, in: block.members)): \(Suggestion.shortList(block.members))")
                 }
-                throw PreplineError.spec(file: file, path: itemPath, message: "unknown column '\(selector)'\(Suggestion.didYouMean(selector, in: outputNames)); columns: \(Suggestion.shortList(outputNames))")
+                throw PreplineError.spec(file: file, path: itemPath, message: "unknown column '\(selector)'\(goneHint(selector))\(Suggestion.didYouMean(selector, in: outputNames)); columns: \(Suggestion.shortList(outputNames))")
             }
             let glob = Glob(selector)
             var matched = false
@@ -260,12 +306,12 @@ package struct PlanColumns: Sendable {
                 matched = true
                 if chosen.insert(index).inserted { result.append(index) }
             }
-            if !matched {
+            if !matched && !(skipsNamesLearnedLater && isLearningNames) {
                 throw PreplineError.spec(file: file, path: itemPath, message: "'\(selector)' matches no column; columns: \(Suggestion.shortList(outputNames))")
             }
         }
         for column in pendingBlocks {
-            if let index = names.firstIndex(of: column), chosen.insert(index).inserted { result.append(index) }
+            if let index = firstIndexOfName[column], chosen.insert(index).inserted { result.append(index) }
         }
         boundIDs = result.map { ids[$0] }
         return result
@@ -287,6 +333,14 @@ package struct PlanColumns: Sendable {
         }
         guard !namesLearnedLater.isEmpty else { return nil }
         for selector in selectors {
+            if !Glob.isPattern(selector) {
+                for column in Self.aimedColumns(selector) {
+                    if let stage = namesLearnedLater[column] {
+                        return "'\(selector)' may name some of the columns that \(stage) makes from '\(column)', known once it is fitted"
+                    }
+                }
+                continue
+            }
             for (column, stage) in namesLearnedLater {
                 let prefix = "\(column)_"
                 if Glob.isPattern(selector) {
@@ -304,17 +358,31 @@ package struct PlanColumns: Sendable {
         return nil
     }
 
-    /// Keeps exactly the columns at `indexes`, in that order (`select`).
-    package mutating func keep(_ indexes: [Int]) {
-        names = indexes.map { names[$0] }
-        ids = indexes.map { ids[$0] }
-        forgetRemovedNames()
+    /// Names that were columns before a stage renamed or dropped them, and what that stage did
+    /// ("renamed to 'x' by stages[1]"), for the message of a later stage that names them.
+    private var gone: [String: String] = [:]
+
+    /// " (renamed to 'x' by stages[1])" when `name` was a column before; else "".
+    private func goneHint(_ name: String) -> String { gone[name].map { " (\($0))" } ?? "" }
+
+    /// The stage that made the (now expanded) block of `column`, for messages.
+    private func expandedByLabel(of column: String) -> String {
+        memberOf.first { $0.value == column }.flatMap { madeBy[$0.key] } ?? "a stage"
     }
 
-    /// Removes the columns at `indexes` (`drop`).
-    package mutating func remove(_ indexes: [Int]) {
-        let removed = Set(indexes)
-        keep(names.indices.filter { !removed.contains($0) })
+    /// Whether some names are still to be learned in this fit pass (blocks, renames of them).
+    private var isLearningNames: Bool { !namesLearnedLater.isEmpty || !renamesLearnedLater.isEmpty }
+
+    /// Keeps exactly the columns at `indexes`, in that order (select, drop: `stage`). A table
+    /// left with no column at all is a spec error: there would be nothing to write.
+    package mutating func keep(_ indexes: [Int], by stage: String, path: String) throws(PreplineError) {
+        guard !indexes.isEmpty else {
+            throw PreplineError.spec(file: file, path: path, message: "\(stage) leaves no column to write")
+        }
+        let before = names
+        names = indexes.map { names[$0] }
+        ids = indexes.map { ids[$0] }
+        forgetRemovedNames(before: before, by: stage)
     }
 
     /// Renames columns (`rename`), all at once, so `{"a": "b", "b": "a"}` swaps them. Returns the
@@ -339,7 +407,7 @@ package struct PlanColumns: Sendable {
                 if let block = blockAimedAt(old) {
                     throw PreplineError.spec(file: file, path: itemPath, message: "'\(old)' is not one of the columns made from '\(block.column)'\(Suggestion.didYouMean(old, in: block.members)): \(Suggestion.shortList(block.members))")
                 }
-                throw PreplineError.spec(file: file, path: itemPath, message: "unknown column '\(old)'\(Suggestion.didYouMean(old, in: outputNames)); columns: \(Suggestion.shortList(outputNames))")
+                throw PreplineError.spec(file: file, path: itemPath, message: "unknown column '\(old)'\(goneHint(old))\(Suggestion.didYouMean(old, in: outputNames)); columns: \(Suggestion.shortList(outputNames))")
             }
             if let stage = expandedBy[old], blocks[old] != nil || namesLearnedLater[old] != nil {
                 throw PreplineError.spec(file: file, path: itemPath, message: "'\(old)' was expanded by \(stage) into columns of their own ('\(old)_…'); rename those, or rename '\(old)' before that stage")
@@ -348,6 +416,23 @@ package struct PlanColumns: Sendable {
             newNames[index] = new
             renamed.append((index, new))
         }
+        // A new name is one column's: checked here to name the map entry (checkUnique would
+        // name only the stage).
+        let renamedIndexes = Set(renamed.map(\.index))
+        var taken: [String: Int] = [:]
+        for (index, name) in names.enumerated() where !renamedIndexes.contains(index) {
+            taken[name] = index
+            if let members = blocks[name], expandedBy[name] != nil { for member in members { taken[member] = index } }
+        }
+        for (index, new) in renamed {
+            guard let other = taken[new] else { continue }
+            let itemPath = "\(path).\(LosslessText.display(names[index]))"
+            if let stage = expandedBy[names[other]], names[other] == new, blocks[new] != nil || namesLearnedLater[new] != nil {
+                throw PreplineError.spec(file: file, path: itemPath, message: "'\(new)' still names the block \(stage) made from it (its columns '\(new)_…'); choose another name")
+            }
+            throw PreplineError.spec(file: file, path: itemPath, message: "column '\(LosslessText.display(new))' would be written twice, by \(origin(id: ids[other], name: names[other])) and by \(origin(id: ids[index], name: names[index])) renamed; choose another name")
+        }
+        for (index, new) in renamed where names[index] != new { gone[names[index]] = "renamed to '\(new)' by \(path.replacingOccurrences(of: ".map", with: ""))" }
         boundIDs = renamed.map { ids[$0.index] }
         // Moved along: what a tokenize left for a tfidf, and a sparse TF-IDF column's mark.
         var movedTokens: [String: (stage: Int, tokenizer: Tokenizer, column: String)] = [:]
@@ -365,8 +450,9 @@ package struct PlanColumns: Sendable {
 
     /// Drops what is kept by name for columns no longer in `names` (a dropped block, a
     /// tokenized column not selected), so a later column of the same name starts afresh.
-    private mutating func forgetRemovedNames() {
+    private mutating func forgetRemovedNames(before: [String], by stage: String) {
         let present = Set(names)
+        for name in before where !present.contains(name) { gone[name] = "left out by \(stage)" }
         expandedBy = expandedBy.filter { present.contains($0.key) }
         blocks = blocks.filter { present.contains($0.key) }
         namesLearnedLater = namesLearnedLater.filter { present.contains($0.key) }

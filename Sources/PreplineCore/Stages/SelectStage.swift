@@ -24,6 +24,7 @@ package struct SelectStage: PipelineStage {
         self.position = position
         path = "stages[\(position)]"
         selectors = try reader.stageOptions(Self.options).columns
+        try Self.refuseRepeats(selectors, path: "\(path).columns", file: reader.file)
         try reader.finish()
     }
 
@@ -34,6 +35,15 @@ package struct SelectStage: PipelineStage {
         selectors = outputColumns
     }
 
+    /// A name given twice would write one column twice (pandas does): refused, as every name
+    /// is one column's. Globs may overlap: each column is kept once, where it is first matched.
+    static func refuseRepeats(_ selectors: [String], path: String, file: String) throws(PreplineError) {
+        var seen: Set<String> = []
+        for (i, selector) in selectors.enumerated() where !seen.insert(selector).inserted {
+            throw PreplineError.spec(file: file, path: "\(path)[\(i)]", message: "'\(selector)' is given twice; a column is written once")
+        }
+    }
+
     package var label: String { path == "output" ? "output.columns" : "\(path) \(Self.kind)" }
 
     package func deferral(in columns: PlanColumns) -> String? { columns.shapingDeferral(of: selectors) }
@@ -41,7 +51,7 @@ package struct SelectStage: PipelineStage {
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
         kept = try columns.bindShaping(selectors, path: "\(path).columns", pendingTakesBlock: true)
         keptNames = kept.map { columns.names[$0] }
-        columns.keep(kept)
+        try columns.keep(kept, by: label, path: "\(path).columns")
     }
 
     package func observe(_ batch: inout Batch, into state: inout StageFitState) { apply(&batch) }

@@ -309,10 +309,15 @@ package enum StageRegistry {
 extension SpecObjectReader {
     /// The required non-empty `columns` list of a stage.
     package mutating func columns() throws(PreplineError) -> [String] {
-        guard has("columns") else { throw fail("columns", "missing; a stage names the columns it rewrites, e.g. [\"age\"] or [\"income_*\"]") }
+        guard has("columns") else { throw fail("columns", "missing; a stage names the columns it rewrites, e.g. [\"age\"] or [\"income_*\"]\(typoHint(for: "columns"))") }
         let columns = try stringArray("columns")!
         guard !columns.isEmpty else { throw fail("columns", "expected at least one column name") }
         return columns
+    }
+
+    /// " (is \"column\" a typo of \"columns\"?)" when a key given is close to the missing `key`.
+    package func typoHint(for key: String) -> String {
+        Suggestion.closest(to: key, in: keys.filter { $0 != "stage" }).map { " (is \"\($0)\" a typo of \"\(key)\"?)" } ?? ""
     }
 
     /// A two-number array `[low, high]` with low < high.

@@ -168,7 +168,7 @@ extension SpecObjectReader {
     /// `finish()`, which the stage calls after its `fitted` block.
     package mutating func stageOptions(_ table: StageOptionTable) throws(PreplineError) -> StageOptionValues {
         let columns = table.takesColumns ? try self.columns() : []
-        for (name, reason) in table.required where !has(name) { throw fail(name, "missing; \(reason)") }
+        for (name, reason) in table.required where !has(name) { throw fail(name, "missing; \(reason)\(typoHint(for: name))") }
         var given: [String: JSONValue] = [:]
         var selected: String?
         for option in table.options {
