@@ -430,7 +430,7 @@ package struct PlanColumns: Sendable {
             if let stage = expandedBy[names[other]], names[other] == new, blocks[new] != nil || namesLearnedLater[new] != nil {
                 throw PreplineError.spec(file: file, path: itemPath, message: "'\(new)' still names the block \(stage) made from it (its columns '\(new)_…'); choose another name")
             }
-            throw PreplineError.spec(file: file, path: itemPath, message: "column '\(LosslessText.display(new))' would be written twice, by \(origin(id: ids[other], name: names[other])) and by \(origin(id: ids[index], name: names[index])) renamed; choose another name")
+            throw PreplineError.spec(file: file, path: itemPath, message: "column '\(LosslessText.display(new))' would be written twice, by \(origin(id: ids[other], name: names[other])) and by \(ids[index] < inputCount ? "input column \(ids[index] + 1)" : origin(id: ids[index], name: names[index])) ('\(LosslessText.display(names[index]))') renamed; choose another name")
         }
         for (index, new) in renamed where names[index] != new { gone[names[index]] = "renamed to '\(new)' by \(path.replacingOccurrences(of: ".map", with: ""))" }
         boundIDs = renamed.map { ids[$0.index] }

@@ -95,6 +95,37 @@ import Testing
         }
     }
 
+    @Test func whatCannotBeWrittenIsRefused() throws {
+        let cases: [(spec: String, path: String, says: String)] = [
+            (H.spec(#"{"stage": "drop", "columns": ["*"]}"#), "stages[0].columns", "leaves no column to write"),
+            (H.spec(#"{"stage": "select", "columns": ["age", "age"]}"#), "stages[0].columns[1]", "'age' is given twice"),
+            (H.spec(#"{"stage": "onehot", "columns": ["city"]}"#, #"{"stage": "rename", "map": {"id": "city"}}"#), "stages[1].map.id", "still names the block stages[0] onehot made"),
+            (H.spec(#"{"stage": "rename", "map": {"age": "city"}}"#), "stages[0].map.age", "column 'city' would be written twice"),
+            (H.spec(#"{"stage": "rename", "map": {"age": "years"}}"#, #"{"stage": "scale", "columns": ["age"]}"#), "stages[1].columns[0]", "unknown column 'age' (renamed to 'years' by stages[0])"),
+            (H.spec(#"{"stage": "drop", "columns": ["age"]}"#, #"{"stage": "scale", "columns": ["age"]}"#), "stages[1].columns[0]", "unknown column 'age' (left out by stages[0] drop)"),
+            (H.spec(#"{"stage": "select", "column": ["age"]}"#), "stages[0].columns", #"is "column" a typo of "columns"?"#),
+        ]
+        for (spec, path, says) in cases {
+            let failure = try #require(H.failure { try H.run(spec: spec, csv: Self.csv) }, "accepted: \(spec)")
+            #expect(failure.exitCode == 2 && failure.path == path && failure.message.contains(says), "\(failure)")
+        }
+    }
+
+    /// A glob of a stage other than select/drop reaches one-hot columns only when aimed at
+    /// their block: the same whether a select before it kept the block whole or expanded it.
+    @Test func aBareGlobMeansTheSameWhetherABlockWasExpandedOrNot() throws {
+        let csv = "c,x\np,1\nr,2\np,4\n"
+        let expanded = try H.run(spec: H.spec(#"{"stage": "onehot", "columns": ["c"]}"#, #"{"stage": "select", "columns": ["c_p", "c_r", "x"]}"#,
+                                              #"{"stage": "scale", "columns": ["*"]}"#), csv: csv)
+        let whole = try H.run(spec: H.spec(#"{"stage": "onehot", "columns": ["c"]}"#, #"{"stage": "select", "columns": ["c_*", "x"]}"#,
+                                           #"{"stage": "scale", "columns": ["*"]}"#), csv: csv)
+        #expect(expanded == whole)
+        #expect(SimpleTable(whole).column("c_p") == ["1", "0", "1"], "the one-hot columns are not scaled by '*'")
+        let aimed = try H.run(spec: H.spec(#"{"stage": "onehot", "columns": ["c"]}"#, #"{"stage": "select", "columns": ["c_p", "x"]}"#,
+                                           #"{"stage": "scale", "columns": ["c_*"], "method": "minmax"}"#), csv: csv)
+        #expect(SimpleTable(aimed).column("c_p") == ["1.0", "0.0", "1.0"])
+    }
+
     // MARK: Fitting through a rename
 
     @Test(arguments: Chunking.variety)
