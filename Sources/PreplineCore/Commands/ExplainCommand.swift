@@ -37,10 +37,20 @@ package enum ExplainCommand {
                 throw PreplineError.malformedInput(InputPosition(file: InputNames.display([input])[0], line: 1),
                                                    "the input is empty: there is no header to resolve the columns with")
             }
-            header = found
-            binding = try Binding(spec: spec, header: found)
             let origin = found.fromInput ? "from its header" : "no header: numbered"
             out += "input: \(InputNames.display([input])[0]): \(found.names.count) columns (\(origin)): \(Suggestion.shortList(found.names))\n"
+            // A fitted spec runs on its training layout: `apply` matches the input's columns to it by name.
+            if let training = spec.training, found.fromInput, training.header != found.names {
+                let missing = training.header.filter { !found.names.contains($0) }
+                let extra = found.names.filter { !training.header.contains($0) }
+                out += "training layout: \(training.header.count) columns (apply matches the input's by name): \(Suggestion.shortList(training.header))\n"
+                if !missing.isEmpty { out += "  missing from the input (apply exits 3): \(Suggestion.shortList(missing))\n" }
+                if !extra.isEmpty { out += "  not seen by the fit (apply exits 3 unless --extra-columns drop|keep): \(Suggestion.shortList(extra))\n" }
+                header = DatasetHeader(names: training.header, fromInput: true)
+            } else {
+                header = found
+            }
+            binding = try Binding(spec: spec, header: header!)
         }
 
         if let schema = spec.schema {
