@@ -30,6 +30,8 @@ import random
 import shutil
 import sys
 
+import cases_hash
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLES = os.path.normpath(os.path.join(HERE, "..", "..", "samples"))
 
@@ -585,6 +587,9 @@ def review_rows(n, seed):
 
 case("tfidf-generated", "500 generated reviews: max_features 8 with many ties among counts",
      [tokenize(["review"]), tfidf(["review"], max_features=8, min_df=2)], review_rows(500, 99))
+
+
+cases_hash.add(case, tokenize, tfidf, fill, scale)  # hash and hashed tfidf (cases_hash.py)
 
 
 def main(argv):

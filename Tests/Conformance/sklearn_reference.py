@@ -34,6 +34,8 @@ import warnings
 
 import numpy as np
 import pandas as pd
+
+import ref_hash
 import sklearn
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.impute import MissingIndicator, SimpleImputer
@@ -710,6 +712,7 @@ class TfidfStage:
 
 
 STAGES = {"fill": FillStage, "scale": ScaleStage, "onehot": OnehotStage, "tfidf": TfidfStage}
+ref_hash.register(sys.modules[__name__])  # hash, and tfidf's hash_features (ref_hash.py)
 
 
 def build_stages(spec):
