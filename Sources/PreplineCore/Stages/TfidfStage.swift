@@ -92,7 +92,7 @@ package struct TfidfStage: PipelineStage {
                 throw reader.fail(key, "needs a vocabulary; with hash_features no vocabulary is kept (scikit-learn's HashingVectorizer has no \(key))")
             }
             if options.string("output") == Output.dense.rawValue && options.isGiven("output") {
-                throw reader.fail("output", "with hash_features the output is \"sparse\" (index:weight pairs) or svmlight: one column per hashed index would be hash_features columns")
+                throw reader.fail("output", "with hash_features the output is \"sparse\" (index:weight pairs): one column per hashed index would make hash_features columns")
             }
             output = .sparse
         } else {
