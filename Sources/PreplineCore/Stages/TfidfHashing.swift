@@ -16,33 +16,53 @@ package struct HashedIDF: Sendable {
     package let other: Double
     /// Some idf is infinite: only then does apply check the columns it weighs.
     let hasInfinite: Bool
-    /// Every column's idf, when the space is small enough to hold one number per column
-    /// (2^22 columns: 32 MB); a wider space looks the reached columns up in `sparse`.
-    private let dense: [Double]
+    /// Every column's idf as a two-byte slot into `distinct` (the idf depends only on the df,
+    /// so a few thousand values serve a million columns: 2 MB for 2^20 columns where an array
+    /// of doubles took 8), when the space is at most 2^24 columns and has at most 65,536
+    /// distinct idf values; otherwise the reached columns are looked up in `sparse`.
+    let slots: [UInt16]
+    /// The distinct idf values, `other` first.
+    let distinct: [Double]
     private let sparse: [Int: Double]
 
-    /// The widest space whose idf is kept as one array.
-    static let denseLimit = 1 << 22
+    /// The widest space whose idf is kept as one slot per column.
+    static let slotLimit = 1 << 24
 
     init(features: Int, indexes: [Int], values: [Double], other: Double) {
         self.indexes = indexes
         self.values = values
         self.other = other
         hasInfinite = !other.isFinite || values.contains { !$0.isFinite }
-        if features <= Self.denseLimit {
-            var dense = [Double](repeating: other, count: features)
-            for (index, value) in zip(indexes, values) { dense[index] = value }
-            self.dense = dense
+        var distinct = [other]
+        var slotOf: [UInt64: UInt16] = [other.bitPattern: 0]
+        var fits = features <= Self.slotLimit
+        var valueSlots: [UInt16] = []
+        if fits {
+            valueSlots.reserveCapacity(values.count)
+            for value in values {
+                if let slot = slotOf[value.bitPattern] { valueSlots.append(slot); continue }
+                guard distinct.count <= Int(UInt16.max) else { fits = false; break }
+                slotOf[value.bitPattern] = UInt16(distinct.count)
+                valueSlots.append(UInt16(distinct.count))
+                distinct.append(value)
+            }
+        }
+        if fits {
+            var slots = [UInt16](repeating: 0, count: features)
+            for (index, slot) in zip(indexes, valueSlots) { slots[index] = slot }
+            self.slots = slots
+            self.distinct = distinct
             sparse = [:]
         } else {
-            dense = []
+            slots = []
+            self.distinct = []
             sparse = Dictionary(uniqueKeysWithValues: zip(indexes, values))
         }
     }
 
     @inline(__always)
     subscript(_ index: Int) -> Double {
-        dense.isEmpty ? sparse[index] ?? other : dense[index]
+        slots.isEmpty ? sparse[index] ?? other : distinct[Int(slots[index])]
     }
 }
 
@@ -81,6 +101,32 @@ extension HashedIDF {
     }
 }
 
+extension ColumnProfile {
+    /// Merges a later part's hashed document frequencies: into one count per column (dense, the
+    /// fit state's bound whatever the number of terms), the chunks' sparse `terms` folded in.
+    mutating func mergeHashed(_ other: ColumnProfile) {
+        hashedWidth = max(hashedWidth, other.hashedWidth)
+        guard hashedWidth > 0 else { return }
+        // A space wider than HashedIDF keeps in slots stays sparse: only the reached columns.
+        guard hashedWidth <= HashedIDF.slotLimit else { return terms.merge(other.terms) }
+        if hashedFrequencies.isEmpty {
+            hashedFrequencies = [Int](repeating: 0, count: hashedWidth)
+            Self.fold(terms, into: &hashedFrequencies)
+            terms = TermCounts(capacity: 0)
+        }
+        Self.fold(other.terms, into: &hashedFrequencies)
+        if !other.hashedFrequencies.isEmpty {
+            for (index, count) in other.hashedFrequencies.enumerated() where count != 0 { hashedFrequencies[index] += count }
+        }
+    }
+
+    private static func fold(_ counts: TermCounts, into frequencies: inout [Int]) {
+        for i in 0..<counts.terms.count {
+            frequencies[HashedIDF.index(ofKey: counts.terms.term(i))] += counts.documentFrequency(i)
+        }
+    }
+}
+
 extension TfidfStage {
     /// Fit: the document frequency of every hashed column the chunk's documents reach.
     func observeHashed(_ batch: inout Batch, into state: inout StageFitState, features: Int) {
@@ -107,6 +153,7 @@ extension TfidfStage {
                 state.profiles[i].observed += 1
             }
             state.profiles[i].terms = sink.counts
+            state.profiles[i].hashedWidth = features
             batch.columns[c] = .text(text)
         }
     }
@@ -125,8 +172,17 @@ extension TfidfStage {
                 counts.merge(sink.counts, copies: filled.count)
             }
             let documents = Double(profiles[i].observed + profiles[i].missing)
-            let reached = (0..<counts.terms.count).map { (HashedIDF.index(ofKey: counts.terms.term($0)), counts.documentFrequency($0)) }
-                .filter { $0.1 > 0 }.sorted { $0.0 < $1.0 }
+            // The merged counts (dense), plus what is still per term (one chunk, filled documents).
+            let reached: [(Int, Int)]
+            if features <= HashedIDF.slotLimit {
+                var frequencies = profiles[i].hashedFrequencies
+                if frequencies.isEmpty { frequencies = [Int](repeating: 0, count: features) }
+                for k in 0..<counts.terms.count { frequencies[HashedIDF.index(ofKey: counts.terms.term(k))] += counts.documentFrequency(k) }
+                reached = frequencies.indices.filter { frequencies[$0] > 0 }.map { ($0, frequencies[$0]) }
+            } else {
+                reached = (0..<counts.terms.count).map { (HashedIDF.index(ofKey: counts.terms.term($0)), counts.documentFrequency($0)) }
+                    .filter { $0.1 > 0 }.sorted { $0.0 < $1.0 }
+            }
             result[name] = HashedIDF(features: features, indexes: reached.map(\.0),
                                      values: reached.map { log((documents + smooth) / (Double($0.1) + smooth)) + 1 },
                                      other: log((documents + smooth) / smooth) + 1)
@@ -158,11 +214,13 @@ extension TfidfStage {
                     }
                     sink.indexes.sort()
                     counted.removeAll(keepingCapacity: true)
-                    for index in sink.indexes {
-                        if let last = counted.last, last.index == Int(index) {
-                            counted[counted.count - 1].weight += 1
-                        } else {
-                            counted.append((Int(index), 1))
+                    sink.indexes.withUnsafeBufferPointer { indexes in
+                        var k = 0
+                        while k < indexes.count {
+                            var end = k + 1
+                            while end < indexes.count && indexes[end] == indexes[k] { end += 1 }
+                            counted.append((Int(indexes[k]), Double(end - k)))
+                            k = end
                         }
                     }
                     if let idf, idf.hasInfinite, let j = counted.first(where: { !idf[$0.index].isFinite }) {
@@ -188,13 +246,33 @@ extension TfidfStage {
 
     /// TfidfTransformer.transform on one row's counts (sorted by index), as `weigh` does for a
     /// vocabulary: binary (HashingVectorizer's), sublinear tf, idf, then the norm in index order.
-    private func weighHashed(_ row: inout [(index: Int, weight: Double)], idf: HashedIDF?) {
-        for k in row.indices {
-            var x = binary ? 1 : row[k].weight
-            if sublinearTF { x = log(x) + 1 }
-            if let idf { x *= idf[row[k].index] }
-            row[k].weight = x
+    private func weighHashed(_ counted: inout [(index: Int, weight: Double)], idf: HashedIDF?) {
+        counted.withUnsafeMutableBufferPointer { row in
+            if let idf, !idf.slots.isEmpty {
+                idf.slots.withUnsafeBufferPointer { slots in
+                    idf.distinct.withUnsafeBufferPointer { distinct in
+                        for k in row.indices {
+                            var x = binary ? 1 : row[k].weight
+                            if sublinearTF { x = log(x) + 1 }
+                            row[k].weight = x * distinct[Int(slots[row[k].index])]
+                        }
+                    }
+                }
+            } else {
+                for k in row.indices {
+                    var x = binary ? 1 : row[k].weight
+                    if sublinearTF { x = log(x) + 1 }
+                    if let idf { x *= idf[row[k].index] }
+                    row[k].weight = x
+                }
+            }
+            Self.normalize(row, norm)
         }
+    }
+
+    /// Divides a row by its l2 or l1 norm, summed in index order.
+    @inline(__always)
+    private static func normalize(_ row: UnsafeMutableBufferPointer<(index: Int, weight: Double)>, _ norm: Norm) {
         switch norm {
         case .none: return
         case .l2:

@@ -160,7 +160,7 @@ package struct TfidfStage: PipelineStage {
     }
 
     package var numericColumns: [String] { [] }
-    package var profileNeeds: ColumnProfile.Needs { .terms }
+    package var profileNeeds: ColumnProfile.Needs { hashFeatures != nil ? [.terms, .hashedTerms] : .terms }
 
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
         (bound, boundNames) = try columns.bindStage(selectors, position: position, fittedNames: fittedNames)
