@@ -283,6 +283,22 @@ def summary_shaped(sec: Section, meta: dict[str, str]) -> list[str]:
     r = ratio(pre.median if pre else None, tab.median if tab else None)
     return [f"- shaped / tabular (a rename and a select added): **{times(r, 2)}** "
             f"(target ≤ {SHAPED_SLOWDOWN:g}×: {verdict(None if r is None else r <= SHAPED_SLOWDOWN)})"]
+HASHTFIDF_VS_SKLEARN = 10.0  # issue 15: >= 10x faster than HashingVectorizer + TfidfTransformer
+
+
+def summary_hashtfidf(sec: Section, meta: dict[str, str]) -> list[str]:
+    pre, pre1, voc, sk = (sec.get(k) for k in ("prepline", "prepline_t1", "prepline_vocabulary", "sklearn_hashing"))
+    lines = []
+    r = ratio(sk.median if sk else None, pre.median if pre else None)
+    lines.append(f"- pandas + HashingVectorizer + TfidfTransformer / prepline hash_features: **{times(r, 1)}** "
+                 f"(whole commands; target ≥ {HASHTFIDF_VS_SKLEARN:g}×: {verdict(None if r is None else r >= HASHTFIDF_VS_SKLEARN)}; "
+                 f"scikit-learn's own seconds are in the peer's log, sklearn_seconds=)")
+    if pre and voc and pre.rss_mib is not None and voc.rss_mib is not None:
+        lines.append(f"- peak RSS hash_features {fmt(pre.rss_mib, 1)} MiB vs vocabulary tfidf {fmt(voc.rss_mib, 1)} MiB "
+                     f"(target: less: {verdict(pre.rss_mib < voc.rss_mib)})")
+    if pre and pre1:
+        lines.append(f"- prepline speedup vs 1 thread: {fmt(ratio(pre1.median, pre.median))}×")
+    return lines
 
 
 # A workload without an entry here gets only its table.
@@ -292,6 +308,7 @@ SUMMARIES = {
     "full": summary_full,
     "validate": summary_validate,
     "shaped": summary_shaped,
+    "hashtfidf": summary_hashtfidf,
 }
 
 

@@ -417,6 +417,55 @@ workload_shaped() { # ROWS DATA
     return 0
 }
 
+# Workload "hashtfidf" (issue 15): review through tfidf with hash_features 2^20
+# (bench/specs/hashtfidf.json: HashingVectorizer + TfidfTransformer, sparse
+# index:weight output), against scikit-learn's own pair; prepline's vocabulary
+# tfidf on the same column (bench/specs/hashtfidf_vocabulary.json, sparse, every
+# term) is timed too, for the memory comparison. The peer prints the seconds spent
+# in scikit-learn alone (sklearn_seconds= in its log).
+workload_hashtfidf() { # ROWS DATA
+    local rows=$1 data=$2 spec=bench/specs/hashtfidf.json
+    if [[ -n $PREPLINE ]]; then
+        add_prepline_pair "prepline hash_features" \
+            "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/hashtfidf_prepline.csv -q" \
+            "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/hashtfidf_prepline_t1.csv -q"
+        add_cmd prepline_vocabulary "prepline vocabulary tfidf ($(thread_label "$THREADS"))" \
+            "$(q "$PREPLINE") run bench/specs/hashtfidf_vocabulary.json $(q "$data") -o $OUT_DIR/hashtfidf_vocabulary.csv -q --threads $THREADS"
+    fi
+    if ((HAVE_SKLEARN)); then
+        add_cmd sklearn_hashing "pandas + HashingVectorizer + TfidfTransformer" \
+            "python3 bench/peers/sklearn_hashtfidf.py $(q "$data") $OUT_DIR/hashtfidf_sklearn.csv --threads $THREADS"
+    else
+        note "python modules pandas and scikit-learn are missing: skipping the scikit-learn peer"
+    fi
+    return 0
+}
+
+# On the smallest size: prepline's review column against scikit-learn's, pair by pair
+# (the conformance comparator), and --threads T byte-identical to --threads 1.
+check_hashtfidf() { # ROWS DATA
+    local rows=$1 ref=$OUT_DIR/hashtfidf_sklearn.csv out=$OUT_DIR/hashtfidf_prepline.csv msg
+    if [[ -f $ref && -f $out ]]; then
+        if msg=$(python3 - "$out" "$ref" <<'PY'
+import csv, sys
+sys.path.insert(0, "Tests/Conformance")
+from compare_csv import cells_equal
+def review(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    return [r[rows[0].index("review")] for r in rows[1:]]
+p, s = review(sys.argv[1]), review(sys.argv[2])
+bad = sum(not cells_equal(b, a) for a, b in zip(p, s))
+print(f"{len(p)} rows, {bad} review cells differ")
+sys.exit(0 if len(p) == len(s) and bad == 0 else 1)
+PY
+        ); then add_check "$rows" ok "hashtfidf: review agrees with scikit-learn ($msg)"; else add_check "$rows" WARNING "hashtfidf: review differs from scikit-learn ($msg)"; fi
+    else
+        add_check "$rows" note "hashtfidf: no scikit-learn or prepline output to compare"
+    fi
+    check_threads_identical "$rows" hashtfidf
+}
+
 # A further workload: add workload_NAME ROWS DATA (register commands with
 # add_cmd), optionally check_NAME, a summary in bench/report.py's SUMMARIES, and
 # select it with --workloads. A workload with a spec bench/specs/NAME.json also

@@ -30,6 +30,8 @@ import random
 import shutil
 import sys
 
+import cases_hash
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLES = os.path.normpath(os.path.join(HERE, "..", "..", "samples"))
 
@@ -590,6 +592,7 @@ case("tfidf-generated", "500 generated reviews: max_features 8 with many ties am
 # Cases of later stages, one file each (several people add stages at once).
 import cases_shape  # noqa: E402
 cases_shape.add(sys.modules[__name__])
+cases_hash.add(case, tokenize, tfidf, fill, scale)  # hash and hashed tfidf (cases_hash.py)
 
 
 def main(argv):

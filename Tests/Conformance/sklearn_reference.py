@@ -36,6 +36,8 @@ import ref_shape
 
 import numpy as np
 import pandas as pd
+
+import ref_hash
 import sklearn
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.impute import MissingIndicator, SimpleImputer
@@ -716,6 +718,7 @@ STAGES = {"fill": FillStage, "scale": ScaleStage, "onehot": OnehotStage, "tfidf"
           "drop": lambda s, i: ref_shape.DropStage(s, i, resolve_columns),
           "rename": lambda s, i: ref_shape.RenameStage(s, i, spec_error)}
 STAGE_KEYS.update(select=ref_shape.SelectStage.KEYS, drop=ref_shape.SelectStage.KEYS, rename=ref_shape.RenameStage.KEYS)
+ref_hash.register(sys.modules[__name__])  # hash, and tfidf's hash_features (ref_hash.py)
 
 
 def build_stages(spec):

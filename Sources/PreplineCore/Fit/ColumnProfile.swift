@@ -126,6 +126,9 @@ package struct ColumnProfile: Sendable, Codable {
         package static let textCounts = Needs(rawValue: 8)
         /// Document frequencies and corpus counts of terms (tfidf).
         package static let terms = Needs(rawValue: 16)
+        /// With `terms`: the terms are hashed columns (tfidf hash_features, TfidfHashing.swift),
+        /// merged into one document frequency per column.
+        package static let hashedTerms = Needs(rawValue: 32)
     }
 
     package let needs: Needs
@@ -138,6 +141,10 @@ package struct ColumnProfile: Sendable, Codable {
     package var textCounts: [[UInt8]: Int] = [:]
     /// Terms of the documents (tfidf): O(vocabulary) memory, never O(documents).
     package var terms: TermCounts
+    /// Hashed tfidf: the width, and once merged the document frequency of every hashed column
+    /// (a chunk's own are in `terms`, keyed by column index): N counts for any number of terms.
+    package var hashedWidth = 0
+    package var hashedFrequencies: [Int] = []
     /// Texts an earlier stage's learned fill put in place of missing values, with how many
     /// documents they are: the stage that needs their terms tokenizes them once in `learn`.
     package var filledDocuments: [FilledDocument] = []
@@ -197,7 +204,7 @@ package struct ColumnProfile: Sendable, Codable {
         maximum = max(maximum, other.maximum)
         for (value, count) in other.histogram { histogram[value, default: 0] += count }
         for (text, count) in other.textCounts { textCounts[text, default: 0] += count }
-        if needs.contains(.terms) { terms.merge(other.terms) }
+        if needs.contains(.hashedTerms) { mergeHashed(other) } else if needs.contains(.terms) { terms.merge(other.terms) }
         observed += other.observed
         missing += other.missing
         for (stage, count) in other.placeholders { placeholders[stage, default: 0] += count }

@@ -89,6 +89,26 @@ package struct PlanColumns: Sendable {
         return (indexes, bound)
     }
 
+    /// Replaces the columns at `indexes` by one new column `name` at index `first` (one of
+    /// them): a block several columns add into (`hash`).
+    package mutating func merge(_ indexes: [Int], into name: String, at first: Int, by label: String) {
+        let merged = Set(indexes)
+        var newNames: [String] = [], newIDs: [Int] = []
+        for (index, old) in names.enumerated() {
+            if index == first {
+                newNames.append(name)
+                newIDs.append(nextID)
+                madeBy[nextID] = label
+                nextID += 1
+            } else if !merged.contains(index) {
+                newNames.append(old)
+                newIDs.append(ids[index])
+            }
+        }
+        names = newNames
+        ids = newIDs
+    }
+
     /// Inserts a column right after each of `columns` (indexes), named the column's name plus
     /// `suffix` (fill's `<col>_missing`); returns where `columns` are after the insertions.
     /// One pass: an insert per column was quadratic in the columns.

@@ -270,6 +270,7 @@ package enum StageRegistry {
         SelectStage.self,
         DropStage.self,
         RenameStage.self,
+        HashStage.self,
     ]
 
     /// Decodes one stage object with the stage type its `"stage"` names, among `kinds`.

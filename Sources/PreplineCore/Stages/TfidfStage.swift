@@ -41,7 +41,7 @@ package struct TfidfStage: PipelineStage {
     }
 
     package static let kind = "tfidf"
-    package static let summary = "TF-IDF weights as scikit-learn's TfidfVectorizer: min_df, max_df, max_features, vocabulary, binary, use_idf, smooth_idf, sublinear_tf, norm; dense or sparse"
+    package static let summary = "TF-IDF weights as scikit-learn's TfidfVectorizer: min_df, max_df, max_features, vocabulary, binary, use_idf, smooth_idf, sublinear_tf, norm; dense or sparse; hash_features (HashingVectorizer, no vocabulary)"
 
     package let position: Int
     package let selectors: [String]
@@ -55,12 +55,16 @@ package struct TfidfStage: PipelineStage {
     package let sublinearTF: Bool
     package let norm: Norm
     package let output: Output
-    private let file: String
+    /// HashingVectorizer's `n_features` (TfidfHashing.swift): no vocabulary, sparse output.
+    package let hashFeatures: Int?
+    let file: String
     package private(set) var fits: [String: Fit] = [:]
+    /// The learned idf per column of a hashed tfidf.
+    package private(set) var hashedFits: [String: HashedIDF] = [:]
     private var fittedNames: [String] = []
-    private var bound: [Int] = []
-    private var boundNames: [String] = []
-    private var tokenizers: [Tokenizer] = []
+    var bound: [Int] = []
+    var boundNames: [String] = []
+    var tokenizers: [Tokenizer] = []
     package var columnNames: [String] { boundNames }
 
     package init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError) {
@@ -81,22 +85,33 @@ package struct TfidfStage: PipelineStage {
         smoothIDF = options.bool("smooth_idf")
         sublinearTF = options.bool("sublinear_tf")
         norm = Norm(rawValue: options.string("norm")!)!
-        output = Output(rawValue: options.string("output")!)!
+        hashFeatures = options.integer("hash_features")
+        if hashFeatures != nil {
+            // HashingVectorizer + TfidfTransformer keep no vocabulary, so nothing can choose one.
+            for key in ["min_df", "max_df", "max_features", "vocabulary"] where options.isGiven(key) {
+                throw reader.fail(key, "needs a vocabulary; with hash_features no vocabulary is kept (scikit-learn's HashingVectorizer has no \(key))")
+            }
+            if options.string("output") == Output.dense.rawValue && options.isGiven("output") {
+                throw reader.fail("output", "with hash_features the output is \"sparse\" (index:weight pairs): one column per hashed index would make hash_features columns")
+            }
+            output = .sparse
+        } else {
+            output = Output(rawValue: options.string("output")!)!
+        }
         if let fitted = try reader.fittedColumns() {
             fittedNames = fitted.map(\.name)
             for (column, var entry) in fitted {
+                if let hashFeatures {
+                    guard useIDF else { throw entry.fail("idf", "a hashed tfidf with use_idf false learns nothing; remove stages[\(position)].fitted") }
+                    hashedFits[column] = try Self.readHashedFit(&entry, column: column, features: hashFeatures)
+                    continue
+                }
                 guard let words = try entry.stringArray("vocabulary") else { throw entry.fail("vocabulary", "missing: the learned vocabulary of column '\(column)'") }
                 var idf: [Double]?
                 if let value = entry.value("idf") {
                     guard case .array(let items) = value else { throw entry.fail("idf", "expected an array of numbers") }
                     var list: [Double] = []
-                    for item in items {
-                        switch item {
-                        case .number(let x, _): list.append(x)
-                        case .string(let word) where Self.nonFiniteWords[word] != nil: list.append(Self.nonFiniteWords[word]!)
-                        default: throw entry.fail("idf", "expected numbers (or \"inf\", which fit writes for an infinite idf), got \(item.typeName)")
-                        }
-                    }
+                    for item in items { list.append(try Self.fittedIDF(item, entry: entry, key: "idf")) }
                     guard list.count == words.count else { throw entry.fail("idf", "expected \(words.count) numbers, one per vocabulary term, got \(list.count)") }
                     idf = list
                 }
@@ -112,15 +127,29 @@ package struct TfidfStage: PipelineStage {
     /// fitted `idf` array accepts, so `apply` reads back what `fit` wrote.
     private static let nonFiniteWords: [String: Double] = ["inf": .infinity, "-inf": -.infinity, "nan": .nan]
 
-    private static func fittedNumber(_ x: Double) -> JSONValue {
+    static func fittedNumber(_ x: Double) -> JSONValue {
         if x.isFinite { return .number(x) }
         return .string(x.isNaN ? "nan" : x < 0 ? "-inf" : "inf")
     }
 
-    /// Nothing to learn when the vocabulary is given and no idf is used.
-    package var isFitted: Bool { !fits.isEmpty || (givenVocabulary != nil && !useIDF) }
+    /// One fitted idf: a number, or a word for a non-finite one.
+    static func fittedIDF(_ item: JSONValue, entry: SpecObjectReader, key: String) throws(PreplineError) -> Double {
+        switch item {
+        case .number(let x, _): return x
+        case .string(let word) where nonFiniteWords[word] != nil: return nonFiniteWords[word]!
+        default: throw entry.fail(key, "expected numbers (or \"inf\", which fit writes for an infinite idf), got \(item.typeName)")
+        }
+    }
+
+    /// Nothing to learn when the vocabulary is given (or hashed) and no idf is used.
+    package var isFitted: Bool {
+        !fits.isEmpty || !hashedFits.isEmpty || ((givenVocabulary != nil || hashFeatures != nil) && !useIDF)
+    }
 
     package var fittedJSON: JSONValue? {
+        if !hashedFits.isEmpty {
+            return .object(boundNames.compactMap { name in hashedFits[name].map { (name, Self.hashedFittedJSON($0)) } })
+        }
         guard !fits.isEmpty else { return nil }
         return .object(boundNames.compactMap { name in
             guard let fit = fits[name] else { return nil }
@@ -131,7 +160,7 @@ package struct TfidfStage: PipelineStage {
     }
 
     package var numericColumns: [String] { [] }
-    package var profileNeeds: ColumnProfile.Needs { .terms }
+    package var profileNeeds: ColumnProfile.Needs { hashFeatures != nil ? [.terms, .hashedTerms] : .terms }
 
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
         (bound, boundNames) = try columns.bindStage(selectors, position: position, fittedNames: fittedNames)
@@ -175,6 +204,10 @@ package struct TfidfStage: PipelineStage {
     }
 
     package func observe(_ batch: inout Batch, into state: inout StageFitState) {
+        if let hashFeatures {
+            if useIDF { observeHashed(&batch, into: &state, features: hashFeatures) } else { apply(&batch) }
+            return
+        }
         var scratch = TokenScratch()
         let only = givenVocabulary.map { TermTable($0) }
         for (i, c) in bound.enumerated() {
@@ -206,6 +239,10 @@ package struct TfidfStage: PipelineStage {
     }
 
     package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) {
+        if let hashFeatures {
+            if hashedFits.isEmpty && useIDF { hashedFits = learnHashed(from: profiles, features: hashFeatures) }
+            return
+        }
         guard fits.isEmpty else { return }
         for (i, name) in boundNames.enumerated() {
             var counts = profiles[i].terms
@@ -236,6 +273,10 @@ package struct TfidfStage: PipelineStage {
     /// svmlight writes only the non-zero weights already: a sparse tfidf has no place in it.
     package func checkOutput(format: OutputFormat) throws(PreplineError) {
         guard format == .svmlight, output == .sparse else { return }
+        if hashFeatures != nil {
+            throw PreplineError.spec(file: file, path: "stages[\(position)].hash_features",
+                                     message: "svmlight output of a hashed tfidf is not available yet: write csv, whose column holds the index:weight pairs (\(label))")
+        }
         throw PreplineError.spec(file: file, path: "stages[\(position)].output",
                                  message: "svmlight output writes only non-zero weights already: use \"dense\" (\(label))")
     }
@@ -318,6 +359,7 @@ package struct TfidfStage: PipelineStage {
     }
 
     package func apply(_ batch: inout Batch) {
+        if let hashFeatures { return applyHashed(&batch, features: hashFeatures) }
         var scratch = TokenScratch()
         for (i, c) in bound.enumerated() {
             let name = boundNames[i]
@@ -402,21 +444,29 @@ extension TfidfStage {
             StageOption("norm", .nullableChoice(Norm.allCases.map(\.rawValue), nullMeans: Norm.none.rawValue), default: .string(Norm.l2.rawValue),
                         "Normalize each row: l2 (unit Euclidean length), l1, or none."),
             StageOption("output", .choice(Output.allCases.map(\.rawValue)), default: .string(Output.dense.rawValue),
-                        "dense: one column per term, <col>_<term>, at the column's place; sparse: one column of term:weight pairs."),
-        ], fitted: SchemaPiece.fitted("The learned vocabulary per column, in output order, and its idf.",
+                        "dense: one column per term, <col>_<term>, at the column's place; sparse: one column of term:weight pairs (with hash_features, the only one: index:weight)."),
+            StageOption("hash_features", .integer(1...Int(Int32.max)),
+                        "Hash terms into this many columns (scikit-learn's HashingVectorizer, alternate_sign false, then TfidfTransformer): no vocabulary is kept, the fit holds at most this many document frequencies; output sparse index:weight pairs, index from 0. min_df, max_df, max_features and vocabulary do not apply."),
+        ], fitted: SchemaPiece.fitted("The learned vocabulary per column, in output order, and its idf; with hash_features, the hashed columns some document reached (indexes), their idf, and idf_other for the rest.",
                                       entry: ["vocabulary": SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["type": .string("string")])]),
+                                              "indexes": SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["type": .string("integer"), "minimum": .number(0)])]),
+                                              "idf_other": SchemaPiece.object(["oneOf": .array([SchemaPiece.object(["type": .string("number")]), SchemaPiece.object(["enum": .array(nonFiniteWords.keys.sorted().map { .string($0) })])])]),
                                               "idf": SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["oneOf": .array([
                                                   SchemaPiece.object(["type": .string("number")]),
                                                   SchemaPiece.object(["enum": .array(nonFiniteWords.keys.sorted().map { .string($0) }),
                                                                       "description": .string("A non-finite idf (smooth_idf false, a term no fitted document holds).")]),
                                               ])])])],
-                                      required: ["vocabulary"]))
+                                      required: []))
     }()
 
-    package var learnedParameters: String { useIDF ? "the vocabulary and its idf" : "the vocabulary" }
+    package var learnedParameters: String {
+        if hashFeatures != nil { return "the idf of each hashed column" }
+        return useIDF ? "the vocabulary and its idf" : "the vocabulary"
+    }
 
     package var columnEffect: String? {
-        output == .dense ? "expands each column, in its place, into one weight column per term: <col>_<term>" : "replaces each text by term:weight pairs"
+        if hashFeatures != nil { return "replaces each text by index:weight pairs of its hashed terms" }
+        return output == .dense ? "expands each column, in its place, into one weight column per term: <col>_<term>" : "replaces each text by term:weight pairs"
     }
 
     package func expandedNames(of column: String) -> [String]? {
