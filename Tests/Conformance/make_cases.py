@@ -587,6 +587,10 @@ case("tfidf-generated", "500 generated reviews: max_features 8 with many ties am
      [tokenize(["review"]), tfidf(["review"], max_features=8, min_df=2)], review_rows(500, 99))
 
 
+import cases_clean  # noqa: E402  (the clean stage's cases)
+cases_clean.add(case, TEXT, tfidf=tfidf, tokenize=tokenize, fill=fill, onehot=onehot, sample_text=sample_text)
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)

@@ -711,6 +711,10 @@ class TfidfStage:
 
 STAGES = {"fill": FillStage, "scale": ScaleStage, "onehot": OnehotStage, "tfidf": TfidfStage}
 
+import ref_clean  # noqa: E402  (the clean stage: Python's own string operations)
+STAGES["clean"] = lambda spec, idx: ref_clean.CleanStage(spec, idx, sys.modules[__name__])
+STAGE_KEYS["clean"] = ref_clean.CLEAN_KEYS
+
 
 def build_stages(spec):
     stages = spec.get("stages", [])

@@ -68,7 +68,13 @@ package struct ExecutionPlan: Sendable {
             if i > fitFrom {
                 // A column rewritten in this pass by a stage that cannot replay its statistics.
                 for name in candidate.columnNames {
-                    if let earlier = stages[fitFrom..<i].first(where: { $0.columnNames.contains(name) && !$0.passesStatistics(of: name) }) {
+                    let pending = stages[fitFrom..<i]
+                    // A stage with nothing to learn (clean) leaves final values, unless a stage
+                    // before it in this pass still learns what the column holds (a fill's placeholders).
+                    if let earlier = pending.first(where: { stage in
+                        stage.columnNames.contains(name) && !stage.passesStatistics(of: name)
+                            && (!stage.isFitted || pending.contains { $0.position < stage.position && !$0.isFitted && $0.columnNames.contains(name) })
+                    }) {
                         (passEnd, deferral) = (i, "column '\(name)' is rewritten by \(earlier.label), which must be fitted first")
                         break bindLoop
                     }

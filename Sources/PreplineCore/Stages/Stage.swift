@@ -390,6 +390,7 @@ package enum StageRegistry {
         OneHotStage.self,
         TokenizeStage.self,
         TfidfStage.self,
+        CleanStage.self,
     ]
 
     /// Decodes one stage object with the stage type its `"stage"` names, among `kinds`.
