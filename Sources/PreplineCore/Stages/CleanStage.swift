@@ -85,7 +85,8 @@ package struct CleanStage: PipelineStage {
                     break
                 case .changed:
                     cleaned.refs[r] = TextColumn.extraRef(cleaned.extras.count)
-                    cleaned.extras.append(scratch.output)
+                    // A copy of its own size: the scratch buffer stays this thread's, never reallocated.
+                    cleaned.extras.append(Array(scratch.output))
                 case .missing:
                     cleaned.refs[r] = TextColumn.missing
                 case .invalidUTF8(let offset):
@@ -181,16 +182,36 @@ package final class TextCleaner: Sendable {
     package let steps: Steps
     /// Every replacement is a literal text: ASCII values never leave bytes.
     private let literalReplacements: Bool
+    /// Per ASCII byte: the byte written for it (after the case step; " " for whitespace when
+    /// runs collapse) and what happens to it (`keep`, `space`: one per run, `drop`).
+    private let asciiEmit: [UInt8]
+    private let asciiKind: [UInt8]
+    private static let drop: UInt8 = 0, space: UInt8 = 1, keep: UInt8 = 2
 
     package init(_ steps: Steps) {
         self.steps = steps
         literalReplacements = steps.replacements.allSatisfy { $0.literal != nil }
-    }
-
-    /// ASCII byte classes: 1 whitespace (`str.isspace()`), 2 word (`\w`), 0 other (punctuation).
-    private static let asciiClass: [UInt8] = (0..<128).map { b in
-        if PythonText.isSpace(UInt32(b)) { return 1 }
-        return Tokenizer.isWord(Unicode.Scalar(UInt8(b))) ? 2 : 0
+        var emit: [UInt8] = [], kind: [UInt8] = []
+        for b in UInt8(0)..<128 {
+            var c = b
+            switch steps.caseMapping {
+            case .lower?, .casefold?: if c >= 0x41 && c <= 0x5A { c |= 0x20 }
+            case .upper?: if c >= 0x61 && c <= 0x7A { c &= ~0x20 }
+            case nil: break
+            }
+            let isSpace = PythonText.isSpace(UInt32(c))
+            if steps.removePunctuation && !isSpace && !Tokenizer.isWord(Unicode.Scalar(c)) {
+                kind.append(Self.drop)
+            } else if steps.collapseWhitespace && isSpace {
+                kind.append(Self.space)
+                c = 0x20
+            } else {
+                kind.append(Self.keep)
+            }
+            emit.append(c)
+        }
+        asciiEmit = emit
+        asciiKind = kind
     }
 
     /// Cleans `value`: the result is in `scratch.output` when `.changed`.
@@ -221,41 +242,82 @@ package final class TextCleaner: Sendable {
         return steps.emptyAsMissing && bytes.isEmpty ? .missing : .changed
     }
 
-    /// Case, punctuation, whitespace and trim on an ASCII value, in one pass over its bytes.
+    /// Case, punctuation, whitespace and trim on an ASCII value, in one pass over its bytes:
+    /// each byte's output (`asciiEmit`, the case mapping; a collapsed space is " ") and what
+    /// happens to it (`asciiKind`) come from tables, and the output is written through a
+    /// pointer (appending byte by byte cost a uniqueness check per byte).
     private func asciiSteps(_ value: UnsafeBufferPointer<UInt8>, scratch: inout Scratch) -> Outcome {
-        let lower = steps.caseMapping == .lower || steps.caseMapping == .casefold
-        let upper = steps.caseMapping == .upper
-        let punctuation = steps.removePunctuation, collapse = steps.collapseWhitespace
+        let n = value.count
+        // Eight bytes of slack: a word run is copied eight bytes per step.
         scratch.output.removeAll(keepingCapacity: true)
-        var inSpaceRun = false
-        Self.asciiClass.withUnsafeBufferPointer { classes in
-            for b in value {
-                var c = b
-                if lower { if c >= 0x41 && c <= 0x5A { c |= 0x20 } } else if upper { if c >= 0x61 && c <= 0x7A { c &= ~0x20 } }
-                let cls = classes[Int(c)]
-                if punctuation && cls == 0 { continue }
-                if collapse {
-                    if cls == 1 {
-                        if inSpaceRun { continue }
-                        inSpaceRun = true
-                        c = 0x20
-                    } else {
-                        inSpaceRun = false
+        scratch.output.append(contentsOf: repeatElement(0, count: n + 8))
+        let trim = steps.trim
+        let lower = steps.caseMapping == .lower || steps.caseMapping == .casefold, upper = steps.caseMapping == .upper
+        let used: Int = asciiEmit.withUnsafeBufferPointer { emit in
+            asciiKind.withUnsafeBufferPointer { kind in
+                scratch.output.withUnsafeMutableBufferPointer { out in
+                    guard let base = value.baseAddress else { return 0 }
+                    let raw = UnsafeRawPointer(base), outRaw = UnsafeMutableRawPointer(out.baseAddress!)
+                    /// Eight bytes from `i`, zero past the end (zero is not a word byte).
+                    @inline(__always) func load(_ i: Int) -> UInt64 {
+                        if i + 8 <= n { return UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) }
+                        var word: UInt64 = 0
+                        var k = i
+                        while k < n { word |= UInt64(base[k]) << UInt64(8 * (k - i)); k += 1 }
+                        return word
                     }
+                    var used = 0
+                    var inSpaceRun = false
+                    var i = 0
+                    while i < n {
+                        let b = base[i]
+                        let k = kind[Int(b)]
+                        if k == Self.keep && Tokenizer.isASCIIWordByte(b) {
+                            // A run of word bytes (every step keeps them; only the case changes):
+                            // its end found and the run copied eight bytes at a time.
+                            var end = i
+                            while true {
+                                let outside = ~ASCIIWordBytes.mask(load(end)) & ASCIIWordBytes.highBits
+                                if outside != 0 { end += outside.trailingZeroBitCount >> 3; break }
+                                end += 8
+                            }
+                            var j = i
+                            while j < end {
+                                var word = load(j)
+                                if lower { word |= ASCIIWordBytes.upper(word) >> 2 } else if upper { word &= ~(ASCIIWordBytes.inRange(word, 0x61, 0x7A) >> 2) }
+                                outRaw.storeBytes(of: word.littleEndian, toByteOffset: used + (j - i), as: UInt64.self)
+                                j += 8
+                            }
+                            used += end - i
+                            i = end
+                            inSpaceRun = false
+                            continue
+                        }
+                        out[used] = emit[Int(b)]
+                        if k == Self.keep {
+                            used += 1
+                            inSpaceRun = false
+                        } else if k == Self.space {
+                            if !inSpaceRun { used += 1 }
+                            inSpaceRun = true
+                        }
+                        i += 1
+                    }
+                    guard trim else { return used }
+                    var start = 0
+                    while used > 0 && PythonText.isSpace(UInt32(out[used - 1])) { used -= 1 }
+                    while start < used && PythonText.isSpace(UInt32(out[start])) { start += 1 }
+                    if start > 0 {
+                        for i in start..<used { out[i - start] = out[i] }
+                        used -= start
+                    }
+                    return used
                 }
-                scratch.output.append(c)
-            }
-            if steps.trim {
-                var end = scratch.output.count
-                while end > 0 && classes[Int(scratch.output[end - 1])] == 1 { end -= 1 }
-                var start = 0
-                while start < end && classes[Int(scratch.output[start])] == 1 { start += 1 }
-                if end < scratch.output.count { scratch.output.removeSubrange(end...) }
-                if start > 0 { scratch.output.removeSubrange(..<start) }
             }
         }
-        if steps.emptyAsMissing && scratch.output.isEmpty { return .missing }
-        if scratch.output.count == value.count && (value.isEmpty || scratch.output.withUnsafeBufferPointer({ memcmp($0.baseAddress!, value.baseAddress!, value.count) == 0 })) {
+        scratch.output.removeLast(n + 8 - used)
+        if steps.emptyAsMissing && used == 0 { return .missing }
+        if used == n && (n == 0 || scratch.output.withUnsafeBufferPointer({ memcmp($0.baseAddress!, value.baseAddress!, n) == 0 })) {
             return .unchanged
         }
         return .changed

@@ -263,6 +263,10 @@ package final class Tokenizer: Sendable {
         (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x5F
     }
 
+    /// [0-9A-Za-z_], for a byte below 0x80.
+    @inline(__always)
+    package static func isASCIIWordByte(_ b: UInt8) -> Bool { asciiWord[Int(b)] }
+
     /// The default pattern on an ASCII document: runs of two or more word bytes ([0-9A-Za-z_]),
     /// lowercased. Eight bytes at a time (SWAR): a mask of the word bytes finds where a run starts
     /// and ends, and a run is copied (and lowercased) eight bytes per step. Byte at a time, the
