@@ -36,7 +36,7 @@ def rss_target(workload: str, meta: dict[str, str]) -> float:
     """The peak-RSS target (MiB) of a workload: --rss-target-mb for the pass-through."""
     if workload == "tabular":
         return TABULAR_RSS_TARGET_MB
-    if workload == "full":
+    if workload in ("full", "clean"):
         return FULL_RSS_TARGET_MB
     return float(meta.get("rss_target_mb", "64"))
 
@@ -298,6 +298,15 @@ def summary_hashtfidf(sec: Section, meta: dict[str, str]) -> list[str]:
                      f"(target: less: {verdict(pre.rss_mib < voc.rss_mib)})")
     if pre and pre1:
         lines.append(f"- prepline speedup vs 1 thread: {fmt(ratio(pre1.median, pre.median))}×")
+CLEAN_VS_TFIDF = 1.3  # issue 15: clean + tfidf at most 1.3x the time of tfidf alone
+
+
+def summary_clean(sec: Section, meta: dict[str, str]) -> list[str]:
+    pre, pre1, alone = (sec.get(k) for k in ("prepline", "prepline_t1", "prepline_tfidf_only"))
+    r = ratio(pre.median if pre else None, alone.median if alone else None)
+    lines = [f"- clean + tfidf / tfidf alone: **{fmt(r)}** (median prepline with clean / median without; "
+             f"target ≤ {CLEAN_VS_TFIDF:g}: {verdict(None if r is None else r <= CLEAN_VS_TFIDF)})"]
+    lines += common_lines(sec, meta, pre, pre1, rss_target("full", meta))
     return lines
 
 
@@ -309,6 +318,7 @@ SUMMARIES = {
     "validate": summary_validate,
     "shaped": summary_shaped,
     "hashtfidf": summary_hashtfidf,
+    "clean": summary_clean,
 }
 
 

@@ -3,7 +3,7 @@
 # generated mixed CSV, timed with hyperfine, peak RSS with /usr/bin/time.
 #
 #   bench/run.sh [--rows 200000,1000000] [--rss-rows 4000000] [--runs N] [--threads 2]
-#                [--workloads passthrough[,tabular][,full][,validate]] [--rss-target-mb 64] [--skip-build]
+#                [--workloads passthrough[,tabular][,full][,validate][,clean]] [--rss-target-mb 64] [--skip-build]
 #                [--rss-runs 3] [--prepline PATH] [--keep-outputs]
 #
 # quick development run:   bench/run.sh --rows 20000 --runs 2 --rss-rows 0
@@ -340,6 +340,22 @@ workload_full() { # ROWS DATA
     else
         note "python modules pandas and scikit-learn are missing: skipping the scikit-learn peers"
     fi
+    return 0
+}
+
+# Workload "clean" (issue 15): the typical text clean (lowercase, remove_punctuation,
+# collapse_whitespace, trim) before TF-IDF, against the same TF-IDF alone
+# (bench/specs/clean_tfidf_only.json): clean + tfidf must take at most 1.3x the
+# time of tfidf alone. Both are prepline; no peer.
+workload_clean() { # ROWS DATA
+    local rows=$1 data=$2 spec=bench/specs/clean.json
+    [[ -z $PREPLINE ]] || {
+        add_prepline_pair "prepline" \
+            "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/clean_prepline.csv -q" \
+            "$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/clean_prepline_t1.csv -q"
+        add_cmd prepline_tfidf_only "prepline tfidf alone ($THREADS threads)" \
+            "$(q "$PREPLINE") run bench/specs/clean_tfidf_only.json $(q "$data") -o $OUT_DIR/clean_tfidf_only.csv -q --threads $THREADS"
+    }
     return 0
 }
 

@@ -3,7 +3,11 @@
 
 - Sources/PreplineCore/Text/WordCharacters.swift: the code points Python's `re` counts as `\\w` on
   str patterns (`ch.isalnum() or ch == "_"`), as sorted inclusive ranges;
-- Sources/PreplineCore/Text/EnglishStopWords.swift: scikit-learn's ENGLISH_STOP_WORDS, sorted.
+- Sources/PreplineCore/Text/EnglishStopWords.swift: scikit-learn's ENGLISH_STOP_WORDS, sorted;
+- Sources/PreplineCore/Text/PythonUnicode.swift: what `clean` needs to equal Python's `str` and
+  `unicodedata` whatever Unicode version Swift carries: the code points assigned in Python's
+  Unicode version, `str.isspace()` (also `re`'s `\\s`), `re`'s `\\d` (`str.isdecimal()`), and
+  where `str.casefold()` differs from `str.lower()`.
 
 Run from the package root: python3 scripts/gen_text_tables.py
 TextTableTests (Tests/PreplineCoreTests) check both against the Python and scikit-learn on PATH.
@@ -29,6 +33,55 @@ def word_ranges():
     if start is not None:
         ranges.append((start, 0x10FFFF))
     return ranges
+
+
+def ranges_where(predicate):
+    ranges = []
+    start = None
+    for cp in range(0x110000):
+        if predicate(cp) and start is None:
+            start = cp
+        elif not predicate(cp) and start is not None:
+            ranges.append((start, cp - 1))
+            start = None
+    if start is not None:
+        ranges.append((start, 0x10FFFF))
+    return ranges
+
+
+def swift_ranges(name, doc, ranges):
+    out = [f"    /// {doc} ({len(ranges)} ranges, as pairs: lower, upper, ...).\n",
+           f"    package static let {name}: [UInt32] = [\n"]
+    for i in range(0, len(ranges), 6):
+        out.append("        " + " ".join(f"0x{a:X}, 0x{b:X}," for a, b in ranges[i:i + 6]) + "\n")
+    out.append("    ]\n")
+    return out
+
+
+def python_unicode():
+    assigned = ranges_where(lambda cp: unicodedata.category(chr(cp)) != "Cn")
+    spaces = ranges_where(lambda cp: chr(cp).isspace())
+    digits = ranges_where(lambda cp: chr(cp).isdecimal())
+    folds = [(cp, chr(cp).casefold()) for cp in range(0x110000)
+             if unicodedata.category(chr(cp)) != "Cn" and chr(cp).casefold() != chr(cp).lower()]
+    lines = [header("What clean needs of Python's str and unicodedata, from Python itself.")]
+    lines.append("/// Python's own Unicode data where Swift's may be of another Unicode version (see\n")
+    lines.append("/// `PythonText`): code points Python does not know are left alone, as Python leaves them.\n")
+    lines.append("package enum PythonUnicode {\n")
+    lines.append(f'    /// The Unicode version of these tables (Python\'s `unicodedata.unidata_version`).\n')
+    lines.append(f'    package static let version = "{unicodedata.unidata_version}"\n')
+    lines += swift_ranges("assigned", "Code points assigned in that version (`unicodedata.category(ch) != \"Cn\"`)", assigned)
+    lines += swift_ranges("spaces", "`str.isspace()`, which is also `re`'s `\\s` and what `str.split()` / `str.strip()` split on", spaces)
+    lines += swift_ranges("decimalDigits", "`str.isdecimal()`: `re`'s `\\d` on str", digits)
+    lines.append(f"    /// Where `str.casefold()` differs from `str.lower()` ({len(folds)} code points, sorted): the\n")
+    lines.append("    /// code point, then the folding's scalars, per entry: `[cp, count, scalars...]`.\n")
+    lines.append("    package static let caseFoldExceptions: [UInt32] = [\n")
+    for i in range(0, len(folds), 4):
+        lines.append("        " + " ".join(f"0x{cp:X}, {len(f)}, " + "".join(f"0x{ord(c):X}, " for c in f) for cp, f in folds[i:i + 4]).rstrip() + "\n")
+    lines.append("    ]\n}\n")
+    with open("Sources/PreplineCore/Text/PythonUnicode.swift", "w") as f:
+        f.write("".join(lines))
+    return len(assigned), len(spaces), len(digits), len(folds)
 
 
 def header(what):
@@ -61,7 +114,9 @@ def main():
     out.append("    ]\n}\n")
     with open("Sources/PreplineCore/Text/EnglishStopWords.swift", "w") as f:
         f.write("".join(out))
-    print(f"{len(ranges)} word-character ranges, {len(words)} stop words")
+    counts = python_unicode()
+    print(f"{len(ranges)} word-character ranges, {len(words)} stop words; "
+          f"{counts[0]} assigned, {counts[1]} space, {counts[2]} digit ranges, {counts[3]} case-fold exceptions")
 
 
 if __name__ == "__main__":

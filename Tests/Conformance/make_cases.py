@@ -593,6 +593,8 @@ case("tfidf-generated", "500 generated reviews: max_features 8 with many ties am
 import cases_shape  # noqa: E402
 cases_shape.add(sys.modules[__name__])
 cases_hash.add(case, tokenize, tfidf, fill, scale)  # hash and hashed tfidf (cases_hash.py)
+import cases_clean  # noqa: E402  (the clean stage's cases)
+cases_clean.add(case, TEXT, tfidf=tfidf, tokenize=tokenize, fill=fill, onehot=onehot, sample_text=sample_text)
 
 
 def main(argv):

@@ -720,6 +720,10 @@ STAGES = {"fill": FillStage, "scale": ScaleStage, "onehot": OnehotStage, "tfidf"
 STAGE_KEYS.update(select=ref_shape.SelectStage.KEYS, drop=ref_shape.SelectStage.KEYS, rename=ref_shape.RenameStage.KEYS)
 ref_hash.register(sys.modules[__name__])  # hash, and tfidf's hash_features (ref_hash.py)
 
+import ref_clean  # noqa: E402  (the clean stage: Python's own string operations)
+STAGES["clean"] = lambda spec, idx: ref_clean.CleanStage(spec, idx, sys.modules[__name__])
+STAGE_KEYS["clean"] = ref_clean.CLEAN_KEYS
+
 
 def build_stages(spec):
     stages = spec.get("stages", [])

@@ -23,13 +23,15 @@ struct SchemaTests {
         let properties = try #require(object["properties"] as? [String: Any])
         #expect(Set(properties.keys) == ["$schema", "prepline", "input", "training", "stages", "output", "schema", "checks"], "$schema is accepted for editors")
         let defs = try #require(object["$defs"] as? [String: Any])
-        for kind in ["fill", "scale", "onehot", "tokenize", "tfidf"] {
+        let kinds = ["fill", "scale", "onehot", "tokenize", "tfidf", "clean"]
+        let learnsNothing: Set<String> = ["tokenize", "clean"]
+        for kind in kinds {
             let stage = try #require(defs["stage_\(kind)"] as? [String: Any], "no schema for stage \(kind)")
             #expect(stage["additionalProperties"] as? Bool == false)
             #expect(!(stage["description"] as? String ?? "").isEmpty)
             let options = try #require(stage["properties"] as? [String: Any])
-            // tokenize learns nothing, so it has no fitted block.
-            #expect((options["fitted"] != nil) == (kind != "tokenize"), "\(kind): the fitted block is described")
+            // tokenize and clean learn nothing, so they have no fitted block.
+            #expect((options["fitted"] != nil) == !learnsNothing.contains(kind), "\(kind): the fitted block is described")
         }
         let stages = try #require(properties["stages"] as? [String: Any])
         // One if/then branch per stage kind, chosen by "stage" (see SchemaBestMatchTests).

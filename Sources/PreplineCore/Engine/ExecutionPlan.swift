@@ -84,6 +84,9 @@ package struct ExecutionPlan: Sendable {
                 for (c, id) in ids.enumerated() {
                     for e in fitFrom..<i {
                         guard let k = columnIndexByID[e][id], !stages[e].passesStatistics(of: stages[e].columnNames[k]) else { continue }
+                        // A stage with nothing to learn (clean) leaves final values, unless a stage
+                        // before it in this pass still learns what the column holds (a fill's placeholders).
+                        guard !stages[e].isFitted || (fitFrom..<e).contains(where: { !stages[$0].isFitted && columnIndexByID[$0][id] != nil }) else { continue }
                         (passEnd, deferral) = (i, "column '\(candidate.columnNames[c])' is rewritten by \(stages[e].label), which must be fitted first")
                         break bindLoop
                     }

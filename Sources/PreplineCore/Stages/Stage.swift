@@ -271,6 +271,7 @@ package enum StageRegistry {
         DropStage.self,
         RenameStage.self,
         HashStage.self,
+        CleanStage.self,
     ]
 
     /// Decodes one stage object with the stage type its `"stage"` names, among `kinds`.

@@ -28,6 +28,9 @@ package struct StageOption: Sendable {
         case namedOrStrings([String])
         /// A JSON object, checked further by the stage; `schema` describes it.
         case object(schema: JSONValue)
+        /// A JSON array, checked further by the stage (with paths into its items); `schema`
+        /// describes it.
+        case array(schema: JSONValue)
 
         /// Whether `explain` shows the default of this option when the spec leaves it out.
         var isChoice: Bool {
@@ -262,6 +265,8 @@ extension SpecObjectReader {
             }
         case .object:
             _ = try object(key)
+        case .array:
+            guard case .array = value else { throw fail(key, "expected an array, got \(value.typeName)") }
         }
         if let message = option.check?(value) { throw fail(key, message) }
         return value
@@ -352,7 +357,7 @@ extension StageOption {
                 SchemaPiece.object(["enum": .array(names.map { .string($0) } + [.null])]),
                 SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["type": .string("string")])]),
             ])))
-        case .object(let schema):
+        case .object(let schema), .array(let schema):
             if case .object(let own) = schema { members += own }
         }
         if let defaultValue { members.append(("default", defaultValue)) }

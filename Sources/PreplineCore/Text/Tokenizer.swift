@@ -108,7 +108,7 @@ package final class Tokenizer: Sendable {
             takesGroup = false
         } else {
             let source = Self.translate(options.pattern)
-            let groups = Self.groupCount(source)
+            let groups = Self.groups(in: source).count
             guard groups <= 1 else {
                 throw TokenizerPatternError(message: "more than one capturing group; scikit-learn allows at most one")
             }
@@ -124,27 +124,37 @@ package final class Tokenizer: Sendable {
         }
     }
 
-    private static func compile(_ source: String) throws -> NSRegularExpression {
-        try NSRegularExpression(pattern: source)
+    /// Compiles a translated pattern. Unix line separators: only "\n" ends a line for `.`, `^`
+    /// and `$`, as in Python (ICU's default also counts "\r", U+0085, U+2028 and U+2029).
+    package static func compile(_ source: String) throws -> NSRegularExpression {
+        try NSRegularExpression(pattern: source, options: [.useUnixLineSeparators])
+    }
+
+    /// An ICU set of the sorted inclusive code-point `ranges` (pairs), after `prefix`.
+    private static func icuSet(_ ranges: [UInt32], prefix: String = "") -> String {
+        var set = "[" + prefix
+        for k in stride(from: 0, to: ranges.count, by: 2) {
+            set += ranges[k] == ranges[k + 1] ? "\\x{\(String(ranges[k], radix: 16))}" : "\\x{\(String(ranges[k], radix: 16))}-\\x{\(String(ranges[k + 1], radix: 16))}"
+        }
+        return set + "]"
     }
 
     /// Python's `\w` as an ICU set: ASCII word bytes and the generated ranges.
-    private static let wordSet: String = {
-        var set = "[0-9A-Za-z_"
-        let r = WordCharacters.ranges
-        for k in stride(from: 0, to: r.count, by: 2) {
-            set += r[k] == r[k + 1] ? "\\x{\(String(r[k], radix: 16))}" : "\\x{\(String(r[k], radix: 16))}-\\x{\(String(r[k + 1], radix: 16))}"
-        }
-        return set + "]"
-    }()
+    private static let wordSet = icuSet(WordCharacters.ranges, prefix: "0-9A-Za-z_")
+    /// Python's `\s` (`str.isspace()`, generated): ICU's own `\s` leaves out "\v", U+001C…U+001F and U+0085.
+    private static let spaceSet = icuSet(PythonUnicode.spaces)
+    /// Python's `\d` (`str.isdecimal()` in Python's Unicode version, generated).
+    private static let digitSet = icuSet(PythonUnicode.decimalDigits)
 
-    /// A Python `re` pattern rewritten for ICU (NSRegularExpression) so that `\w`, `\W`, `\b`
-    /// and `\B` mean what they mean in Python on str: `\w` is the generated word set, and the
-    /// boundaries are written with lookarounds on it. `(?u)` is dropped (it is ICU's only mode)
-    /// and `(?P<name>` becomes `(?<name>`.
+    /// A Python `re` pattern rewritten for ICU (NSRegularExpression) so that `\w`, `\W`, `\b`,
+    /// `\B`, `\s`, `\S`, `\d` and `\D` mean what they mean in Python on str: the classes are
+    /// the generated sets, and the boundaries are written with lookarounds on the word set.
+    /// `(?u)` is dropped (it is ICU's only mode), `(?P<name>` becomes `(?<name>`, `(?P=name)`
+    /// `\k<name>`, Python's `\Z` (the very end) ICU's `\z`, and the empty pattern `(?:)`.
     package static func translate(_ pattern: String) -> String {
         var source = pattern
         while source.hasPrefix("(?u)") { source.removeFirst(4) }
+        if source.isEmpty { return "(?:)" }
         source = source.replacingOccurrences(of: "(?P<", with: "(?<")
         let w = wordSet
         let notW = "[^" + w.dropFirst()
@@ -156,10 +166,21 @@ package final class Tokenizer: Sendable {
                 switch next {
                 case "w": out += w
                 case "W": out += notW
+                case "s": out += spaceSet
+                case "S": out += "[^" + spaceSet.dropFirst()
+                case "d": out += digitSet
+                case "D": out += "[^" + digitSet.dropFirst()
                 case "b" where classDepth == 0: out += "(?:(?<=\(w))(?!\(w))|(?<!\(w))(?=\(w)))"
                 case "B" where classDepth == 0: out += "(?:(?<=\(w))(?=\(w))|(?<!\(w))(?!\(w)))"
+                case "Z" where classDepth == 0: out += "\\z"
                 default: out.append(c); out.append(next)
                 }
+                continue
+            }
+            if c == "(", classDepth == 0, chars.starts(with: "?P="), let close = chars.firstIndex(of: ")") {
+                // A named back-reference (?P=name).
+                out += "\\k<" + String(chars[chars.index(chars.startIndex, offsetBy: 3)..<close]) + ">"
+                chars = chars[(close + 1)...]
                 continue
             }
             if c == "[" { classDepth += 1 } else if c == "]" && classDepth > 0 { classDepth -= 1 }
@@ -168,9 +189,11 @@ package final class Tokenizer: Sendable {
         return out
     }
 
-    /// Capturing groups in a pattern: "(" not escaped, not in a class, not "(?".
-    private static func groupCount(_ pattern: String) -> Int {
+    /// Capturing groups in a pattern: "(" not escaped, not in a class, not "(?"; with the
+    /// names of the named ones (`(?P<name>…)`, `(?<name>…)`) and their numbers.
+    package static func groups(in pattern: String) -> (count: Int, names: [String: Int]) {
         var count = 0, escaped = false, inClass = false
+        var names: [String: Int] = [:]
         let chars = Array(pattern)
         for (i, c) in chars.enumerated() {
             if escaped { escaped = false; continue }
@@ -181,8 +204,13 @@ package final class Tokenizer: Sendable {
             case "(" where !inClass:
                 if i + 1 < chars.count, chars[i + 1] == "?" {
                     // Named groups (?P<name>…) and (?<name>…) capture too.
-                    if i + 2 < chars.count, chars[i + 2] == "P" || (chars[i + 2] == "<" && i + 3 < chars.count && chars[i + 3] != "=" && chars[i + 3] != "!") {
+                    let nameStart = i + 2 < chars.count && chars[i + 2] == "P" ? i + 4 : i + 3
+                    if i + 2 < chars.count, chars[i + 2] == "P" && i + 3 < chars.count && chars[i + 3] == "<"
+                        || (chars[i + 2] == "<" && i + 3 < chars.count && chars[i + 3] != "=" && chars[i + 3] != "!") {
                         count += 1
+                        if let close = chars[min(nameStart, chars.count)...].firstIndex(of: ">") {
+                            names[String(chars[nameStart..<close])] = count
+                        }
                     }
                 } else {
                     count += 1
@@ -190,7 +218,7 @@ package final class Tokenizer: Sendable {
             default: break
             }
         }
-        return count
+        return (count, names)
     }
 
     /// Feeds the terms of `document` to `sink`. Returns nil, or the byte offset of the first
@@ -217,7 +245,7 @@ package final class Tokenizer: Sendable {
     }
 
     @inline(__always)
-    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let raw = UnsafeRawPointer(base)
         var i = 0
@@ -234,6 +262,10 @@ package final class Tokenizer: Sendable {
     private static let asciiWord: [Bool] = (0..<128).map { b in
         (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x5F
     }
+
+    /// [0-9A-Za-z_], for a byte below 0x80.
+    @inline(__always)
+    package static func isASCIIWordByte(_ b: UInt8) -> Bool { asciiWord[Int(b)] }
 
     /// The default pattern on an ASCII document: runs of two or more word bytes ([0-9A-Za-z_]),
     /// lowercased. Eight bytes at a time (SWAR): a mask of the word bytes finds where a run starts
@@ -294,7 +326,7 @@ package final class Tokenizer: Sendable {
 
     /// Strict UTF-8 decoding (no overlongs, surrogates or code points past U+10FFFF, as Python's
     /// decoder); the offset of the first bad byte on failure.
-    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, into scalars: inout [Unicode.Scalar]) -> Int? {
+    package static func decode(_ bytes: UnsafeBufferPointer<UInt8>, into scalars: inout [Unicode.Scalar]) -> Int? {
         scalars.removeAll(keepingCapacity: true)
         var i = 0
         let n = bytes.count
@@ -326,41 +358,13 @@ package final class Tokenizer: Sendable {
     /// `strip_accents_unicode` (NFKD, combining marks dropped) on `scratch.scalars`.
     private func preprocess(_ scratch: inout TokenScratch) {
         if options.lowercase {
-            scratch.lowered.removeAll(keepingCapacity: true)
-            let s = scratch.scalars
-            for (i, scalar) in s.enumerated() {
-                let v = scalar.value
-                if v < 0x80 {
-                    scratch.lowered.append(v >= 0x41 && v <= 0x5A ? Unicode.Scalar(v | 0x20)! : scalar)
-                } else if v == 0x3A3 {
-                    scratch.lowered.append(Self.isFinalSigma(s, at: i) ? "\u{3C2}" : "\u{3C3}")
-                } else {
-                    let mapping = scalar.properties.lowercaseMapping
-                    scratch.lowered.append(contentsOf: mapping.unicodeScalars)
-                }
-            }
+            PythonText.mapCase(scratch.scalars, .lower, into: &scratch.lowered)
             swap(&scratch.scalars, &scratch.lowered)
         }
-        if options.stripAccents, scratch.scalars.contains(where: { !$0.isASCII }) {
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: scratch.scalars)
-            let decomposed = String(view).decomposedStringWithCompatibilityMapping
-            scratch.scalars.removeAll(keepingCapacity: true)
-            for scalar in decomposed.unicodeScalars where scalar.properties.canonicalCombiningClass.rawValue == 0 {
-                scratch.scalars.append(scalar)
-            }
+        if options.stripAccents {
+            PythonText.stripAccentsUnicode(scratch.scalars, into: &scratch.lowered)
+            swap(&scratch.scalars, &scratch.lowered)
         }
-    }
-
-    /// CPython's `handle_capital_sigma`: a cased letter before (skipping case-ignorable ones)
-    /// and no cased letter after.
-    private static func isFinalSigma(_ s: [Unicode.Scalar], at i: Int) -> Bool {
-        var j = i - 1
-        while j >= 0 && s[j].properties.isCaseIgnorable { j -= 1 }
-        guard j >= 0 && s[j].properties.isCased else { return false }
-        j = i + 1
-        while j < s.count && s[j].properties.isCaseIgnorable { j += 1 }
-        return j == s.count || !s[j].properties.isCased
     }
 
     /// Python's `\w` on str.
@@ -377,7 +381,7 @@ package final class Tokenizer: Sendable {
         return low < ranges.count / 2 && ranges[2 * low] <= v
     }
 
-    private static func appendUTF8(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
+    package static func appendUTF8(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
         let v = scalar.value
         switch v {
         case 0..<0x80: out.append(UInt8(v))
