@@ -388,6 +388,7 @@ package enum StageRegistry {
         FillStage.self,
         ScaleStage.self,
         OneHotStage.self,
+        OrdinalStage.self,
         TokenizeStage.self,
         TfidfStage.self,
     ]
