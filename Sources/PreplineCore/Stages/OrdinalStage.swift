@@ -136,6 +136,11 @@ package struct OrdinalStage: PipelineStage {
         }
     }
 
+    /// A later stage on an encoded column fits in the next pass, on the codes: the fit pass
+    /// reads the categories as text.
+    package func passesStatistics(of column: String) -> Bool { false }
+    package var mayDeferLaterStages: Bool { true }
+
     private var unknownFix: String {
         "set stages[\(position)].handle_unknown to \"use_encoded_value\" with an unknown_value (e.g. -1) to encode categories the stage does not know"
     }

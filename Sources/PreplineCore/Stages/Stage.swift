@@ -389,6 +389,7 @@ package enum StageRegistry {
         ScaleStage.self,
         OneHotStage.self,
         OrdinalStage.self,
+        BinStage.self,
         TokenizeStage.self,
         TfidfStage.self,
     ]
