@@ -587,6 +587,13 @@ case("tfidf-generated", "500 generated reviews: max_features 8 with many ties am
      [tokenize(["review"]), tfidf(["review"], max_features=8, min_df=2)], review_rows(500, 99))
 
 
+# The toolbox stages (issue 15), one cases file each: cases_<stage>.py.
+sys.path.insert(0, HERE)
+import cases_bin, cases_ordinal  # noqa: E402
+for _stage_cases in (cases_ordinal, cases_bin):
+    _stage_cases.add(sys.modules[__name__])
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)

@@ -711,6 +711,11 @@ class TfidfStage:
 
 STAGES = {"fill": FillStage, "scale": ScaleStage, "onehot": OnehotStage, "tfidf": TfidfStage}
 
+# The toolbox stages (issue 15), one reference file each: ref_<stage>.py.
+import ref_bin, ref_ordinal  # noqa: E402
+for _stage in (ref_ordinal, ref_bin):
+    STAGES[_stage.KIND], STAGE_KEYS[_stage.KIND] = _stage.make(sys.modules[__name__]), _stage.KEYS
+
 
 def build_stages(spec):
     stages = spec.get("stages", [])

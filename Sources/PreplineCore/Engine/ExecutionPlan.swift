@@ -98,12 +98,19 @@ package struct ExecutionPlan: Sendable {
         let inputIndex = Self.firstIndexes(header.names)
         var numericNames: Set<String> = []
         var numericInputs: [(Int, String)] = []
+        // A column an earlier stage encodes from text into numbers (ordinal) is read as text from
+        // the input; a numeric stage after the encoding reads the codes.
+        var encoded: Set<String> = [], encodedBefore: [Set<String>] = []
         for stage in stages[..<passEnd] + laterStages {
-            for name in stage.numericColumns where numericNames.insert(name).inserted {
+            encodedBefore.append(encoded)
+            for name in stage.numericColumns where !encoded.contains(name) && numericNames.insert(name).inserted {
                 if let column = inputIndex[name] { numericInputs.append((column, stage.label)) }
             }
+            encoded.formUnion(stage.encodedColumns)
         }
-        for i in stages[..<passEnd].indices { try stages[i].setNumeric(numericNames.intersection(stages[i].columnNames)) }
+        for i in stages[..<passEnd].indices {
+            try stages[i].setNumeric(numericNames.union(encodedBefore[i]).intersection(stages[i].columnNames))
+        }
         for i in stages[..<passEnd].indices { try stages[i].planBound(columns) }
         let boundStages = Array(stages[..<passEnd])
         for stage in boundStages { try stage.checkPlan(boundStages) }

@@ -96,6 +96,7 @@ package struct OrdinalStage: PipelineStage {
     }
 
     package var numericColumns: [String] { [] }
+    package var encodedColumns: [String] { boundNames }
     package var profileNeeds: ColumnProfile.Needs { .textCounts }
 
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
