@@ -120,7 +120,7 @@ package struct OrdinalStage: PipelineStage {
         func check(_ value: Double, _ key: String, _ what: String) throws(PreplineError) {
             guard value >= 0, value < Double(encoding.frequentCount) else { return }
             throw PreplineError.spec(file: file, path: "stages[\(position)].\(key)",
-                                     message: "\(NumberText.format(value)) is already the code of a category of column '\(column)' (codes 0 to \(encoding.frequentCount - 1)); \(what) needs a code of its own, e.g. -1")
+                                     message: "\(Int64(value)) is already the code of a category of column '\(column)' (codes 0 to \(encoding.frequentCount - 1)); \(what) needs a code of its own, e.g. -1")
         }
         if handleUnknown == .useEncodedValue { try check(unknownValue, "unknown_value", "an unknown value") }
         if encoding.missingIsKnown { try check(encodedMissingValue, "encoded_missing_value", "the missing value") }
