@@ -30,7 +30,7 @@ def add(mc):
     for strategy in ("quantile", "kmeans"):
         case(f"bin-redundant-{strategy}", f"{strategy}: narrow bins removed (0,0,0,0,3,3 in 3 bins); mirrors test_redundant_bins",
              [bin_(["x"], n_bins=3, strategy=strategy)], [["x", "k"], [0, 1], [0, 2], [0, 3], [0, 4], [3, 5], [3, 6]])
-    for i in range(1, 9):
+    for i in (1, 4, 8):
         case(f"bin-numeric-stability-{i}", f"quantile, 2 bins on [2, 4, 6, 8, 10] / 10^{i}; mirrors test_numeric_stability",
              [bin_(["x"], n_bins=2)], [["x", "k"]] + [[repr(v / 10 ** i), j] for j, v in enumerate([2.0, 4.0, 6.0, 8.0, 10.0])])
     case("bin-percentile-many-ties", "quantile, 10 bins on [0.05, 0.05, 0.95]: narrow bins removed; mirrors test_percentile_numeric_stability",
@@ -43,7 +43,7 @@ def add(mc):
         y = repr(rng.choice([rng.expovariate(0.1), rng.uniform(-5, 5), 1000.0 + rng.random()]))
         rows.append([i, x, y])
     for strategy in ("uniform", "quantile", "kmeans"):
-        for n in (2, 4, 7, 20):
+        for n in (2, 7, 20):
             case(f"bin-generated-{strategy}-{n}", f"500 generated rows (ties, missing, a skewed column), {strategy}, {n} bins",
                  [bin_(["x", "y"], n_bins=n, strategy=strategy)], rows)
     case("bin-generated-fit-apply", "generated rows: fit on 400, apply to 100 (some outside the range)",

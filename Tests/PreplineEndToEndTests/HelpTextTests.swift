@@ -19,7 +19,7 @@ struct HelpTextTests {
         let kinds = try Self.stageKinds()
         #expect(kinds.count >= 5)
         let text = help.stdoutText.replacingOccurrences(of: "\n", with: " ")
-        #expect(text.contains("(\(["fill", "scale", "onehot", "tokenize", "tfidf"].joined(separator: ", ")))"), "\(help.stdoutText)")
+        #expect(text.contains("(\(["fill", "scale", "onehot", "ordinal", "bin", "tokenize", "tfidf"].joined(separator: ", ")))"), "\(help.stdoutText)")
         for kind in kinds { #expect(text.contains(kind), "\(kind) missing from the top help") }
     }
 

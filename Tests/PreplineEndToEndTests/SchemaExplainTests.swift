@@ -34,7 +34,7 @@ struct SchemaTests {
         let stages = try #require(properties["stages"] as? [String: Any])
         // One if/then branch per stage kind, chosen by "stage" (see SchemaBestMatchTests).
         let branches = try #require((stages["items"] as? [String: Any])?["allOf"] as? [Any])
-        #expect(branches.count == 5)
+        #expect(branches.count == 7)
 
         // The meta-schema check runs in the validator (check_schema) along with an empty list.
         let tmp = try TempDir()
