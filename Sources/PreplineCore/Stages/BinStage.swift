@@ -290,9 +290,12 @@ enum KMeans1D {
             }
             relocateEmpty(x: x, weights: weights, centers: centers, labels: labels, sums: &sums, inCluster: &inCluster)
             let biggest = inCluster.indices.max { inCluster[$0] < inCluster[$1] || (inCluster[$0] == inCluster[$1] && $0 > $1) }!
+            // `_average_centers`, in its order: an empty cluster takes the biggest one's value as
+            // it is at that point (still a sum when the biggest comes later).
             var updated = sums
-            for c in 0..<k where inCluster[c] > 0 { updated[c] *= 1 / inCluster[c] }
-            for c in 0..<k where !(inCluster[c] > 0) { updated[c] = updated[biggest] }
+            for c in 0..<k {
+                if inCluster[c] > 0 { updated[c] *= 1 / inCluster[c] } else { updated[c] = updated[biggest] }
+            }
             var shift = 0.0
             for c in 0..<k { shift += (updated[c] - centers[c]) * (updated[c] - centers[c]) }
             centers = updated
