@@ -595,6 +595,11 @@ cases_shape.add(sys.modules[__name__])
 cases_hash.add(case, tokenize, tfidf, fill, scale)  # hash and hashed tfidf (cases_hash.py)
 import cases_clean  # noqa: E402  (the clean stage's cases)
 cases_clean.add(case, TEXT, tfidf=tfidf, tokenize=tokenize, fill=fill, onehot=onehot, sample_text=sample_text)
+# The toolbox stages (issue 15), one cases file each: cases_<stage>.py.
+sys.path.insert(0, HERE)
+import cases_bin, cases_ordinal  # noqa: E402
+for _stage_cases in (cases_ordinal, cases_bin):
+    _stage_cases.add(sys.modules[__name__])
 
 
 def main(argv):

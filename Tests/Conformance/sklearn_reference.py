@@ -724,6 +724,11 @@ import ref_clean  # noqa: E402  (the clean stage: Python's own string operations
 STAGES["clean"] = lambda spec, idx: ref_clean.CleanStage(spec, idx, sys.modules[__name__])
 STAGE_KEYS["clean"] = ref_clean.CLEAN_KEYS
 
+# The toolbox stages (issue 15), one reference file each: ref_<stage>.py.
+import ref_bin, ref_ordinal  # noqa: E402
+for _stage in (ref_ordinal, ref_bin):
+    STAGES[_stage.KIND], STAGE_KEYS[_stage.KIND] = _stage.make(sys.modules[__name__]), _stage.KEYS
+
 
 def build_stages(spec):
     stages = spec.get("stages", [])

@@ -122,15 +122,20 @@ package struct ExecutionPlan: Sendable {
         // stage on it, under any name; an input column among them is parsed before any stage.
         var numericIDs: Set<Int> = []
         var numericInputs: [(Int, String)] = []
+        // A column an earlier stage encodes from text into numbers (ordinal) is read as text from
+        // the input; a numeric stage after the encoding reads the codes.
+        var encodedIDs: Set<Int> = [], encodedBefore: [Set<Int>] = []
         for (stage, ids) in zip(stages[..<passEnd] + laterStages, columnIDs + laterIDs) {
-            let numeric = Set(stage.numericColumns)
-            guard !numeric.isEmpty else { continue }
-            for (name, id) in zip(stage.columnNames, ids) where numeric.contains(name) && numericIDs.insert(id).inserted {
+            encodedBefore.append(encodedIDs)
+            let numeric = Set(stage.numericColumns), encoded = Set(stage.encodedColumns)
+            guard !numeric.isEmpty || !encoded.isEmpty else { continue }
+            for (name, id) in zip(stage.columnNames, ids) where numeric.contains(name) && !encodedIDs.contains(id) && numericIDs.insert(id).inserted {
                 if id < header.names.count { numericInputs.append((id, stage.label)) }
             }
+            for (name, id) in zip(stage.columnNames, ids) where encoded.contains(name) { encodedIDs.insert(id) }
         }
         for i in stages[..<passEnd].indices {
-            let numeric = zip(stages[i].columnNames, columnIDs[i]).filter { numericIDs.contains($0.1) }.map(\.0)
+            let numeric = zip(stages[i].columnNames, columnIDs[i]).filter { numericIDs.contains($0.1) || encodedBefore[i].contains($0.1) }.map(\.0)
             try stages[i].setNumeric(Set(numeric))
         }
         for i in stages[..<passEnd].indices { try stages[i].planBound(columns) }

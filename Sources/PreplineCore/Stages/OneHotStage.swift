@@ -67,38 +67,7 @@ package struct OneHotStage: PipelineStage {
         file = reader.file
         let options = try reader.stageOptions(Self.options)
         selectors = options.columns
-        var given: [String: [[UInt8]?]] = [:]
-        if let value = options.value("categories") {
-            var categories = try SpecObjectReader(value, file: reader.file, path: reader.childPath("categories"))
-            for key in categories.keys {
-                guard case .array(let items)? = categories.value(key) else {
-                    throw categories.fail(key, "expected an array of categories (strings; null for the missing value)")
-                }
-                var list: [[UInt8]?] = []
-                for (i, item) in items.enumerated() {
-                    switch item {
-                    case .string(let s): list.append(LosslessText.bytes(s))
-                    case .null: list.append(nil)
-                    default:
-                        throw PreplineError.spec(file: reader.file, path: "\(categories.childPath(key))[\(i)]",
-                                                 message: "expected a string (or null for the missing value), got \(item.typeName)")
-                    }
-                }
-                // A set, not a search of the categories before each (quadratic on long lists).
-                var seen = Set<[UInt8]?>(minimumCapacity: list.count)
-                if let repeated = list.enumerated().first(where: { !seen.insert($0.element).inserted }) {
-                    throw PreplineError.spec(file: reader.file, path: "\(categories.childPath(key))[\(repeated.offset)]",
-                                             message: "category \(repeated.element.map { "\"\(LosslessText.display(LosslessText.string($0)))\"" } ?? "null") is given twice")
-                }
-                if let null = list.firstIndex(where: { $0 == nil }), null != list.count - 1 {
-                    throw PreplineError.spec(file: reader.file, path: "\(categories.childPath(key))[\(null)]",
-                                             message: "null (the missing value) must be the last category, as scikit-learn requires")
-                }
-                given[key] = list
-            }
-            try categories.finish()
-        }
-        givenCategories = given
+        givenCategories = try CategoryLearning.given(options.value("categories"), file: reader.file, path: reader.childPath("categories"))
         drop = options.string("drop").map { Drop(rawValue: $0)! }
         handleUnknown = Unknown(rawValue: options.string("handle_unknown")!)!
         minFrequency = options.number("min_frequency")?.value
@@ -106,22 +75,9 @@ package struct OneHotStage: PipelineStage {
         if let fitted = try reader.fittedColumns() {
             fittedNames = fitted.map(\.name)
             for (column, var entry) in fitted {
-                func categoryList(_ key: String) throws(PreplineError) -> [[UInt8]?] {
-                    guard let value = entry.value(key) else { return [] }
-                    guard case .array(let items) = value else { throw entry.fail(key, "expected an array of categories") }
-                    var result: [[UInt8]?] = []
-                    for item in items {
-                        switch item {
-                        case .string(let s): result.append(LosslessText.bytes(s))
-                        case .null: result.append(nil)
-                        default: throw entry.fail(key, "expected strings (or null for missing), got \(item.typeName)")
-                        }
-                    }
-                    return result
-                }
                 guard entry.has("categories") else { throw entry.fail("categories", "missing: the learned categories of column '\(column)'") }
-                let categories = try categoryList("categories")
-                let infrequent = Set(try categoryList("infrequent"))
+                let categories = try CategoryLearning.fittedList(&entry, "categories")
+                let infrequent = Set(try CategoryLearning.fittedList(&entry, "infrequent"))
                 try entry.finish()
                 encodings[column] = Encoding(column: column, categories: categories, infrequent: infrequent, drop: drop)
             }
@@ -137,13 +93,10 @@ package struct OneHotStage: PipelineStage {
 
     package var fittedJSON: JSONValue? {
         guard !encodings.isEmpty else { return nil }
-        func list(_ categories: [[UInt8]?]) -> JSONValue {
-            .array(categories.map { $0.map { .string(LosslessText.string($0)) } ?? .null })
-        }
         return .object(boundNames.compactMap { name in
             guard let e = encodings[name] else { return nil }
-            var members: [(key: String, value: JSONValue)] = [("categories", list(e.categories))]
-            if !e.infrequent.isEmpty { members.append(("infrequent", list(e.categories.filter { e.infrequent.contains($0) }))) }
+            var members: [(key: String, value: JSONValue)] = [("categories", CategoryLearning.json(e.categories))]
+            if !e.infrequent.isEmpty { members.append(("infrequent", CategoryLearning.json(e.categories.filter { e.infrequent.contains($0) }))) }
             return (name, .object(members))
         })
     }
@@ -183,13 +136,7 @@ package struct OneHotStage: PipelineStage {
         for (i, c) in bound.enumerated() {
             let text = batch.textColumn(c)
             if handleUnknown == .error, let given = givenCategories[boundNames[i]] {
-                let known = Set(given)
-                for r in 0..<batch.rowCount where batch.work.isGood(r) && Placeholder.stage(ofRef: text.refs[r]) == nil {
-                    let value = batch.bytes(of: text.refs[r], in: text).map { Array($0) }
-                    if !known.contains(value) {
-                        batch.work.reject(record: r, reason: "column '\(boundNames[i])': \(value.map { "unknown category '\(LosslessText.display(LosslessText.string($0)))'" } ?? "missing value, not a known category") (\(label))", fix: unknownFix)
-                    }
-                }
+                CategoryLearning.rejectUnknown(in: text, of: &batch, given: given, column: boundNames[i], label: label, fix: unknownFix)
             }
             state.profiles[i].observe(text: text, in: batch, where: batch.work.isGood)
             batch.columns[c] = .text(text)
@@ -205,46 +152,15 @@ package struct OneHotStage: PipelineStage {
         guard encodings.isEmpty else { return }
         for (i, name) in boundNames.enumerated() {
             let profile = profiles[i]
-            var counts: [[UInt8]?: Int] = [:]
-            for (text, count) in profile.textCounts { counts[text] = count }
-            if profile.missing > 0 { counts[nil] = profile.missing }
-            let categories: [[UInt8]?]
-            if let given = givenCategories[name] {
-                categories = given
-            } else {
-                // Code-point order is UTF-8 byte order; the missing category sorts last.
-                categories = counts.keys.compactMap { $0 }.sorted { $0.lexicographicallyPrecedes($1) } + (counts[nil] != nil ? [nil] : [])
-            }
+            let (categories, counts) = CategoryLearning.learn(profile, given: givenCategories[name])
             guard !categories.isEmpty else {
                 throw PreplineError.spec(file: file, path: "stages[\(position)]", message: "column '\(name)' has no values to learn categories from (\(label))")
             }
             let rows = profile.observed + profile.missing
             encodings[name] = Encoding(column: name, categories: categories,
-                                       infrequent: infrequentCategories(categories, counts: counts, rows: rows), drop: drop)
+                                       infrequent: CategoryLearning.infrequent(categories, counts: counts, rows: rows, minFrequency: minFrequency, maxCategories: maxCategories),
+                                       drop: drop)
         }
-    }
-
-    /// scikit-learn's `_identify_infrequent`: below `min_frequency`, then beyond
-    /// `max_categories - 1` by a stable ascending sort on counts.
-    private func infrequentCategories(_ categories: [[UInt8]?], counts: [[UInt8]?: Int], rows: Int) -> Set<[UInt8]?> {
-        guard minFrequency != nil || maxCategories != nil else { return [] }
-        let categoryCounts = categories.map { counts[$0] ?? 0 }
-        var infrequent = [Bool](repeating: false, count: categories.count)
-        if let f = minFrequency {
-            let threshold = f >= 1 ? f : f * Double(rows)
-            for (i, count) in categoryCounts.enumerated() where Double(count) < threshold { infrequent[i] = true }
-        }
-        let currentFeatures = categories.count - infrequent.filter { $0 }.count + 1
-        if let maxCategories, maxCategories < currentFeatures {
-            let frequentCount = maxCategories - 1
-            if frequentCount == 0 {
-                infrequent = infrequent.map { _ in true }
-            } else {
-                let ascending = categoryCounts.indices.sorted { a, b in categoryCounts[a] != categoryCounts[b] ? categoryCounts[a] < categoryCounts[b] : a < b }
-                for i in ascending.dropLast(frequentCount) { infrequent[i] = true }
-            }
-        }
-        return Set(categories.indices.filter { infrequent[$0] }.map { categories[$0] })
     }
 
     package func apply(_ batch: inout Batch) {
@@ -270,8 +186,7 @@ package struct OneHotStage: PipelineStage {
                 case .infrequent:
                     hot[r] = encoding.infrequentColumn
                 case .error:
-                    let shown = batch.bytes(of: text.refs[r], in: text).map { LosslessText.display(LosslessText.string($0)) }
-                    batch.work.reject(record: r, reason: "column '\(name)': \(shown.map { "unknown category '\($0)'" } ?? "missing value, not a known category") (\(label))", fix: unknownFix)
+                    batch.work.reject(record: r, reason: CategoryLearning.unknownReason(batch.bytes(of: text.refs[r], in: text), column: name, label: label), fix: unknownFix)
                 }
             }
             batch.columns[c] = .oneHot(names: encoding.names, hot: hot)
@@ -281,12 +196,9 @@ package struct OneHotStage: PipelineStage {
 
 extension OneHotStage {
     package static let options: StageOptionTable = {
-        let categoryList = SchemaPiece.object([
-            "type": .string("array"),
-            "items": SchemaPiece.object(["type": SchemaPiece.strings(["string", "null"])]),
-        ])
+        let categoryList = CategoryLearning.listSchema
         return StageOptionTable([
-            StageOption("categories", .object(schema: SchemaPiece.object(["type": .string("object"), "additionalProperties": categoryList])),
+            StageOption("categories", .object(schema: CategoryLearning.givenSchema),
                         "Categories given per column (keys: this stage's column names), in output order; null is the missing value. Given for every column, and with no min_frequency or max_categories, nothing is learned."),
             StageOption("drop", .nullableChoice([nil] + Drop.allCases.map(\.rawValue)), default: .null,
                         "Drop the first output column of each column (first), or only where there are two (if_binary)."),

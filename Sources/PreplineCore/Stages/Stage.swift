@@ -35,6 +35,9 @@ package protocol PipelineStage: Sendable {
     mutating func bind(columns: inout PlanColumns) throws(PreplineError)
     /// Which columns must be read as numbers from the start (their values are never text).
     var numericColumns: [String] { get }
+    /// Columns it rewrites from text into numbers (ordinal codes): the input column stays text,
+    /// and a later numeric stage on them reads the numbers it writes.
+    var encodedColumns: [String] { get }
     /// Told, after every stage is bound, which of its columns the plan reads as numbers.
     mutating func setNumeric(_ names: Set<String>) throws(PreplineError)
     /// Told, after every stage is bound, what the later stages did with the columns (a
@@ -110,6 +113,7 @@ extension PipelineStage {
     package var expandedUnit: String { "one per category" }
     package var columnEffect: String? { nil }
     package mutating func setNumeric(_ names: Set<String>) throws(PreplineError) {}
+    package var encodedColumns: [String] { [] }
     package mutating func planBound(_ columns: PlanColumns) throws(PreplineError) {}
     package func replay(_ profile: inout ColumnProfile, column: String) {}
     /// A stage with nothing to learn leaves final values; one that learns cannot replay unless it says so.
@@ -265,6 +269,8 @@ package enum StageRegistry {
         FillStage.self,
         ScaleStage.self,
         OneHotStage.self,
+        OrdinalStage.self,
+        BinStage.self,
         TokenizeStage.self,
         TfidfStage.self,
         SelectStage.self,

@@ -15,6 +15,8 @@ package struct StageOption: Sendable {
         /// A string or a number (fill's constant).
         case stringOrNumber
         case integer(ClosedRange<Int>)
+        /// An integer within the range, or JSON null (read as missing; `nullMeans` says what it does).
+        case integerOrNull(ClosedRange<Int>, nullMeans: String)
         /// `[low, high]`, two numbers with low < high, each within `within`.
         case numberPair(within: ClosedRange<Double>? = nil)
         /// `[min, max]`, two integers with min <= max, each within `within` (n-gram ranges).
@@ -224,6 +226,11 @@ extension SpecObjectReader {
             }
         case .integer(let range):
             _ = try integer(key, in: range)
+        case .integerOrNull(let range, let nullMeans):
+            if value != .null, case .number(let n, _) = value, n == n.rounded(), n >= Double(range.lowerBound), n <= Double(range.upperBound) {
+            } else if value != .null {
+                throw invalid("expected an integer from \(range.lowerBound) to \(range.upperBound), or null (\(nullMeans)), got \(value.serialized())")
+            }
         case .numberPair(let bounds):
             _ = try numberPair(key, within: bounds)
         case .integerPair(let bounds):
@@ -334,6 +341,8 @@ extension StageOption {
             members.append(("type", SchemaPiece.strings(["string", "number"])))
         case .integer(let range):
             members += [("type", .string("integer")), ("minimum", .number(Double(range.lowerBound))), ("maximum", .number(Double(range.upperBound)))]
+        case .integerOrNull(let range, _):
+            members += [("type", SchemaPiece.strings(["integer", "null"])), ("minimum", .number(Double(range.lowerBound))), ("maximum", .number(Double(range.upperBound)))]
         case .numberPair(let bounds):
             // low < high is the decoder's alone: JSON Schema cannot compare two items.
             var item: [(key: String, value: JSONValue)] = [("type", .string("number"))]
