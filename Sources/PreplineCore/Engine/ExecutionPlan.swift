@@ -75,6 +75,7 @@ package struct ExecutionPlan: Sendable {
                 }
             }
             stages[i] = candidate
+            if i >= fitFrom { bound.rewrittenInFitPass.formUnion(candidate.columnNames) }
             expansionsBefore.append(bound.takeExpansions())
             columns = bound
         }

@@ -130,6 +130,11 @@ package struct PlanColumns: Sendable {
     /// Binding a stage of a later fit pass ahead of time (its input columns, its typos): the
     /// selectors aimed at columns this pass learns are left out instead of deferring it.
     package var skipsNamesLearnedLater = false
+    /// Columns an earlier stage of this fit pass rewrote (set by the plan from `fitFrom` on):
+    /// their values are not final in this pass (a fill's placeholders, a scaler not yet
+    /// learned), so a stage with nothing to learn that maps them (`log`, `clip` with fixed
+    /// bounds) cannot hand final values to a later stage's statistics (`passesStatistics`).
+    package var rewrittenInFitPass: Set<String> = []
     /// Columns a `tokenize` stage has tokenized and no `tfidf` has consumed yet: a `tfidf` on
     /// such a column tokenizes with these options (tokens never materialize between the two).
     package var tokenized: [String: (stage: Int, tokenizer: Tokenizer)] = [:]
@@ -390,6 +395,8 @@ package enum StageRegistry {
         OneHotStage.self,
         TokenizeStage.self,
         TfidfStage.self,
+        LogStage.self,
+        ClipStage.self,
     ]
 
     /// Decodes one stage object with the stage type its `"stage"` names, among `kinds`.

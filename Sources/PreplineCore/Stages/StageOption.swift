@@ -15,6 +15,8 @@ package struct StageOption: Sendable {
         /// A string or a number (fill's constant).
         case stringOrNumber
         case integer(ClosedRange<Int>)
+        /// A number, within `within` when given (clip's bounds and fence widths).
+        case number(within: ClosedRange<Double>? = nil)
         /// `[low, high]`, two numbers with low < high, each within `within`.
         case numberPair(within: ClosedRange<Double>? = nil)
         /// `[min, max]`, two integers with min <= max, each within `within` (n-gram ranges).
@@ -212,6 +214,12 @@ extension SpecObjectReader {
             }
         case .integer(let range):
             _ = try integer(key, in: range)
+        case .number(let bounds):
+            guard case .number(let x, _) = value else { throw invalid("expected a number, got \(value.typeName)") }
+            if let bounds, !bounds.contains(x) {
+                throw invalid(bounds.upperBound == .infinity ? "expected a number >= \(NumberText.format(bounds.lowerBound)), got \(NumberText.format(x))"
+                                  : "expected a number from \(NumberText.format(bounds.lowerBound)) to \(NumberText.format(bounds.upperBound)), got \(NumberText.format(x))")
+            }
         case .numberPair(let bounds):
             _ = try numberPair(key, within: bounds)
         case .integerPair(let bounds):
@@ -320,6 +328,12 @@ extension StageOption {
             members.append(("type", SchemaPiece.strings(["string", "number"])))
         case .integer(let range):
             members += [("type", .string("integer")), ("minimum", .number(Double(range.lowerBound))), ("maximum", .number(Double(range.upperBound)))]
+        case .number(let bounds):
+            members.append(("type", .string("number")))
+            if let bounds {
+                if bounds.lowerBound.isFinite { members.append(("minimum", .number(bounds.lowerBound))) }
+                if bounds.upperBound.isFinite { members.append(("maximum", .number(bounds.upperBound))) }
+            }
         case .numberPair(let bounds):
             // low < high is the decoder's alone: JSON Schema cannot compare two items.
             var item: [(key: String, value: JSONValue)] = [("type", .string("number"))]
