@@ -62,20 +62,16 @@ package struct ClipStage: PipelineStage {
         if let method = learned.first, low != nil || high != nil {
             throw reader.fail(method, "\"\(method)\" learns the fences, so fixed \"\(low != nil ? "min" : "max")\" cannot be given too; use one or the other")
         }
+        let fences: Fences?
         switch learned.first {
         case "quantiles":
             let (lo, hi) = options.pair("quantiles")!
             fences = .quantiles(low: lo, high: hi)
         case "iqr": fences = .iqr(options.number("iqr")!.value)
         case "zscore": fences = .zscore(options.number("zscore")!.value)
-        default:
-            guard low != nil || high != nil else {
-                throw PreplineError.spec(file: file, path: "stages[\(position)]",
-                                         message: "no fences: give fixed \"min\" and/or \"max\", or learned \"quantiles\", \"iqr\" or \"zscore\"")
-            }
-            fences = .fixed(low: low ?? -.infinity, high: high ?? .infinity)
+        default: fences = low != nil || high != nil ? .fixed(low: low ?? -.infinity, high: high ?? .infinity) : nil
         }
-        if let fitted = try reader.fittedColumns() {
+        if let fitted = try reader.fittedColumns(), let fences {
             guard fences.isLearned else { throw reader.fail("fitted", "fixed fences learn nothing; remove \"fitted\"") }
             fittedNames = fitted.map(\.name)
             for (column, var entry) in fitted {
@@ -86,7 +82,13 @@ package struct ClipStage: PipelineStage {
                 bounds[column] = Bounds(low: low, high: high)
             }
         }
+        // After the unknown keys: a misspelt "minimum" is named as such.
         try reader.finish()
+        guard let fences else {
+            throw PreplineError.spec(file: file, path: "stages[\(position)]",
+                                     message: "no fences: give fixed \"min\" and/or \"max\", or learned \"quantiles\", \"iqr\" or \"zscore\"")
+        }
+        self.fences = fences
     }
 
     package var isFitted: Bool { !fences.isLearned || !bounds.isEmpty }
