@@ -587,6 +587,13 @@ case("tfidf-generated", "500 generated reviews: max_features 8 with many ties am
      [tokenize(["review"]), tfidf(["review"], max_features=8, min_df=2)], review_rows(500, 99))
 
 
+# Stages whose cases live in a file of their own (cases_<stage>.py): each adds to CASES.
+import cases_clip  # noqa: E402
+import cases_log  # noqa: E402
+for _module in (cases_log, cases_clip):
+    _module.add(globals())
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
