@@ -1,6 +1,8 @@
 """Conformance cases for the `clip` stage (reference: ref_clip.py). Added to make_cases.py's CASES
 by `add(ns)`, which receives make_cases.py's namespace (its `case` and helpers)."""
 
+import json
+import os
 import random
 
 
@@ -70,6 +72,12 @@ def add(ns):
     case("clip-penguins", "penguins: fill median -> clip iqr 1.5 (indicator) -> zscore on body_mass_g; clip quantiles [0.01, 0.99] on bill_length_mm",
          [fill(["body_mass_g"], "median"), clip(["body_mass_g"], iqr=1.5, indicator=True), scale(["body_mass_g"], "zscore"),
           clip(["bill_length_mm"], quantiles=[0.01, 0.99])], None, input_={"missing": ["NA"]}, input_text=penguins)
+
+    # The example in pipelines/ (its numbers in pipelines/README.md are these).
+    with open(os.path.join(ns["HERE"], "..", "..", "pipelines", "penguins-clip.json"), encoding="utf-8") as f:
+        example = json.load(f)
+    case("clip-pipelines-penguins-example", "pipelines/penguins-clip.json on penguins: clip quantiles + indicator -> zscore, iqr -> robust, log1p",
+         example["stages"], None, input_=example["input"], input_text=penguins)
 
     # Impossible options: spec errors (exit 2).
     for name, stage in [("min-not-below-max", clip(["v"], min=5, max=5)), ("fixed-and-learned", clip(["v"], max=1, iqr=1.5)),
