@@ -23,18 +23,20 @@ struct SchemaTests {
         let properties = try #require(object["properties"] as? [String: Any])
         #expect(Set(properties.keys) == ["$schema", "prepline", "input", "stages", "output", "schema", "checks"], "$schema is accepted for editors")
         let defs = try #require(object["$defs"] as? [String: Any])
-        for kind in ["fill", "scale", "onehot", "tokenize", "tfidf"] {
+        let kinds = ["fill", "scale", "onehot", "tokenize", "tfidf", "log", "clip"]
+        for kind in kinds {
             let stage = try #require(defs["stage_\(kind)"] as? [String: Any], "no schema for stage \(kind)")
             #expect(stage["additionalProperties"] as? Bool == false)
             #expect(!(stage["description"] as? String ?? "").isEmpty)
             let options = try #require(stage["properties"] as? [String: Any])
-            // tokenize learns nothing, so it has no fitted block.
-            #expect((options["fitted"] != nil) == (kind != "tokenize"), "\(kind): the fitted block is described")
+            // tokenize and log learn nothing, so they have no fitted block.
+            #expect((options["fitted"] != nil) == !["tokenize", "log"].contains(kind), "\(kind): the fitted block is described")
         }
         let stages = try #require(properties["stages"] as? [String: Any])
         // One if/then branch per stage kind, chosen by "stage" (see SchemaBestMatchTests).
         let branches = try #require((stages["items"] as? [String: Any])?["allOf"] as? [Any])
-        #expect(branches.count == 5)
+        #expect(branches.count == kinds.count)
+        #expect(defs.keys.filter { $0.hasPrefix("stage_") }.count == kinds.count, "a stage kind this test does not know")
 
         // The meta-schema check runs in the validator (check_schema) along with an empty list.
         let tmp = try TempDir()

@@ -69,7 +69,9 @@ package struct ExecutionPlan: Sendable {
                 // A column rewritten in this pass by a stage that cannot replay its statistics.
                 for name in candidate.columnNames {
                     if let earlier = stages[fitFrom..<i].first(where: { $0.columnNames.contains(name) && !$0.passesStatistics(of: name) }) {
-                        (passEnd, deferral) = (i, "column '\(name)' is rewritten by \(earlier.label), which must be fitted first")
+                        // A stage with nothing to learn defers after an earlier stage of the pass (log after a fill).
+                        let why = earlier.isFitted ? "after an earlier stage of this pass, so its values are final only in the next pass" : "which must be fitted first"
+                        (passEnd, deferral) = (i, "column '\(name)' is rewritten by \(earlier.label), \(why)")
                         break bindLoop
                     }
                 }
