@@ -42,6 +42,9 @@ package struct ClipStage: PipelineStage {
     private var fittedNames: [String] = []
     /// Bound columns an earlier stage of this fit pass rewrote (not final there).
     private var notFinalInFitPass: Set<String> = []
+    /// Indicator columns whose values this fit pass does not know yet (fences learned here, or
+    /// the column not final).
+    private var indicatorsNotFinal: Set<String> = []
     package var columnNames: [String] { boundNames }
 
     package init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError) {
@@ -130,10 +133,14 @@ package struct ClipStage: PipelineStage {
             }
             columns.names = names
             bound = bound.map { shifted[$0] }
-            // Fences learned in this pass: the indicator's values are known only once they
-            // are, so a stage naming `<col>_outlier` (any `<col>_…`) fits in the next pass.
-            if !columns.stageRunsLearned && fences.isLearned && bounds.isEmpty {
-                for name in boundNames { columns.namesLearnedLater[name] = label }
+            // The indicator's values are final in this pass only where the column's are and the
+            // fences are known: otherwise a stage naming `<col>_outlier` (any `<col>_…`) fits in
+            // the next pass, and one reaching it by another glob is refused (`checkPlan`).
+            if !columns.stageRunsLearned {
+                for name in boundNames where !isFitted || notFinalInFitPass.contains(name) {
+                    columns.namesLearnedLater[name] = label
+                    indicatorsNotFinal.insert("\(name)_outlier")
+                }
             }
         }
     }
@@ -190,6 +197,19 @@ package struct ClipStage: PipelineStage {
     }
 
     package var mayDeferLaterStages: Bool { true }
+
+    /// A later stage of this pass that reaches a `<col>_outlier` whose values are not known yet
+    /// through a glob the deferral does not see (`*`, `*_outlier`) would fit on placeholder
+    /// zeros: refused, naming the way that works.
+    package func checkPlan(_ stages: [any PipelineStage]) throws(PreplineError) {
+        guard !indicatorsNotFinal.isEmpty else { return }
+        for later in stages where later.position > position {
+            if let name = later.columnNames.first(where: { indicatorsNotFinal.contains($0) }) {
+                throw PreplineError.spec(file: file, path: "stages[\(later.position)].columns",
+                                         message: "'\(name)' is made by \(label) from fences learned in this fit pass, and \(later.label) reaches it through a glob; name it as '\(name)' (or by a glob starting '\(name.dropLast("_outlier".count))_'), so that stage fits in the next pass on its values")
+            }
+        }
+    }
 
     package func apply(_ batch: inout Batch) {
         if indicator { batch.insertFlagSlots(after: bound, suffix: "_outlier") }

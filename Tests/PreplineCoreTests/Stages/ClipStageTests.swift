@@ -245,5 +245,21 @@ import Testing
         let (fitted, output) = try H.fitAndApply(spec: spec, csv: csv)
         #expect(fitted.number(stage: 1, column: "v_outlier", key: "max_abs") == 1)
         #expect(SimpleTable(output).column("v_outlier") == ["0.0", "0.0", "0.0", "0.0", "1.0"])
+        // By a glob starting `v_` too; a glob the deferral cannot see is refused.
+        let glob = H.spec(#"{"stage": "clip", "columns": ["v"], "iqr": 1.5, "indicator": true}"#, #"{"stage": "scale", "columns": ["v_*"], "method": "maxabs"}"#)
+        #expect(try H.run(spec: glob, csv: csv) == output)
+        let hidden = H.spec(#"{"stage": "clip", "columns": ["v"], "iqr": 1.5, "indicator": true}"#, #"{"stage": "scale", "columns": ["*_outlier"], "method": "maxabs"}"#)
+        let failure = try #require(H.failure { try H.run(spec: hidden, csv: csv) })
+        #expect(failure.path == "stages[1].columns")
+        #expect(failure.message.contains("'v_outlier' is made by stages[0] clip from fences learned in this fit pass"), "\(failure)")
+        // Fixed fences after a fill of the same column: the indicator of the filled rows is
+        // known in the next pass (a filled value beyond a fence is an outlier).
+        let fixed = H.spec(#"{"stage": "fill", "columns": ["v"], "strategy": "constant", "value": 50}"#,
+                           #"{"stage": "clip", "columns": ["v"], "max": 10, "indicator": true}"#,
+                           #"{"stage": "fill", "columns": ["v_outlier"], "strategy": "mean"}"#,
+                           #"{"stage": "scale", "columns": ["v_outlier"], "method": "maxabs"}"#)
+        let (fixedFitted, fixedOutput) = try H.fitAndApply(spec: fixed, csv: keyed(["1", "", "3"]))
+        #expect(fixedFitted.number(stage: 3, column: "v_outlier", key: "max_abs") == 1)
+        #expect(SimpleTable(fixedOutput).column("v_outlier") == ["0.0", "1.0", "0.0"])
     }
 }
