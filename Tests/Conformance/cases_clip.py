@@ -33,14 +33,16 @@ def add(ns):
 
     # Learned fences (numpy test_function_base.py::TestPercentile::test_linear_nan_1D and
     # ::test_linear_interpolation for the percentiles; scikit-learn's RobustScaler for the quartiles).
-    for q in ([0.05, 0.95], [0.0, 1.0], [0.1, 0.5], [0.333, 0.667]):
-        case(f"clip-quantiles-{q[0]}-{q[1]}", f"clip quantiles {q}: np.percentile(x, 100 * q) on the observed values, ties in w",
-             [clip(["v", "w"], quantiles=q)], rows)
-    for k in (1.5, 0, 3):
-        case(f"clip-iqr-{k}", f"clip iqr {k}: Tukey fences Q1 - k IQR, Q3 + k IQR, np.percentile(x, [25, 75])",
-             [clip(["v", "w"], iqr=k, indicator=True)], rows)
-    for k in (2, 0, 0.5):
-        case(f"clip-zscore-{k}", f"clip zscore {k}: np.mean(x) -/+ k np.std(x) (ddof 0)", [clip(["v", "w"], zscore=k)], rows)
+    # One case per kind of fence, each variant on its own copy of v and w (a Python start per case).
+    def copies(n):
+        return [["k"] + [f"{c}{j}" for j in range(n) for c in ("v", "w")]] + [[r[0]] + [r[1], r[2]] * n for r in rows[1:]]
+    quantiles = ([0.05, 0.95], [0.0, 1.0], [0.1, 0.5], [0.333, 0.667])
+    case("clip-quantiles", f"clip quantiles {', '.join(map(str, quantiles))}: np.percentile(x, 100 * q) on the observed values, ties in w",
+         [clip([f"v{j}", f"w{j}"], quantiles=q) for j, q in enumerate(quantiles)], copies(len(quantiles)))
+    case("clip-iqr", "clip iqr 1.5, 0, 3 with indicator: Tukey fences Q1 - k IQR, Q3 + k IQR, np.percentile(x, [25, 75])",
+         [clip([f"v{j}", f"w{j}"], iqr=k, indicator=True) for j, k in enumerate((1.5, 0, 3))], copies(3))
+    case("clip-zscore", "clip zscore 2, 0, 0.5: np.mean(x) -/+ k np.std(x) (ddof 0)",
+         [clip([f"v{j}", f"w{j}"], zscore=k) for j, k in enumerate((2, 0, 0.5))], copies(3))
     case("clip-quantiles-missing-indicator", "clip quantiles [0.1, 0.9], action missing, indicator", [clip(["v"], quantiles=[0.1, 0.9], action="missing", indicator=True)], rows)
     case("clip-iqr-reject", "clip iqr 1.5, action reject: the outliers fail (exit 1)", [clip(["v"], iqr=1.5, action="reject")], rows, expect_exit=1)
     near = [["k", "v"]] + [[i, repr(1e10 + rng.uniform(-1e-3, 1e-3))] for i in range(400)] + [[999, repr(1e10 + 1)]]

@@ -27,10 +27,11 @@ def add(ns):
             v = repr(rng.uniform(0, 1000))
         positive.append([i, v])
     positive += [[900, "1"], [901, "2"], [902, "1e-320"], [903, "1.7976931348623157e308"]]
-    for method in METHODS:
-        case(f"log-{method}", f"log method {method} on 200 positive values (1e-300 .. 1e300, near 1, subnormal, the largest double), "
-             f"missing kept: FunctionTransformer(np.{method}) (scikit-learn test_function_transformer.py::test_np_log)",
-             [log(["v"], method=method)], positive)
+    # One case for the five methods (a column each): every case costs a Python start.
+    wide = [["k"] + [f"v_{m}" for m in METHODS]] + [[r[0]] + [r[1]] * len(METHODS) for r in positive[1:]]
+    case("log-every-method", "log methods log1p, log, log2, log10, sqrt (a column each) on 200 positive values (1e-300 .. 1e300, "
+         "near 1, subnormal, the largest double), missing kept: FunctionTransformer(np.<method>) (scikit-learn "
+         "test_function_transformer.py::test_np_log)", [log([f"v_{m}"], method=m) for m in METHODS], wide)
     case("log-default-log1p-small", "log with the default method (log1p) on 0, -0.5, -0.999999 and values near 0, where log1p differs from log(1+x)",
          [log(["v"])], [["k", "v"], [1, "0"], [2, "-0.5"], [3, "-0.999999"], [4, "1e-17"], [5, "-1e-10"], [6, "3"], [7, ""]])
     case("log-sqrt-zero-and-negative-zero", "sqrt of 0 and -0 (the domain's edge: numpy gives 0.0 and -0.0)",
