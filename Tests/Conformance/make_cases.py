@@ -600,6 +600,11 @@ sys.path.insert(0, HERE)
 import cases_bin, cases_ordinal  # noqa: E402
 for _stage_cases in (cases_ordinal, cases_bin):
     _stage_cases.add(sys.modules[__name__])
+# Stages whose cases live in a file of their own (cases_<stage>.py): each adds to CASES.
+import cases_clip  # noqa: E402
+import cases_log  # noqa: E402
+for _module in (cases_log, cases_clip):
+    _module.add(globals())
 
 
 def main(argv):

@@ -729,6 +729,13 @@ import ref_bin, ref_ordinal  # noqa: E402
 for _stage in (ref_ordinal, ref_bin):
     STAGES[_stage.KIND], STAGE_KEYS[_stage.KIND] = _stage.make(sys.modules[__name__]), _stage.KEYS
 
+# Stages whose reference lives in a file of its own (ref_<stage>.py): each gets this module's namespace.
+import ref_clip  # noqa: E402
+import ref_log  # noqa: E402
+for _module in (ref_log, ref_clip):
+    for _kind, (_stage, _keys) in _module.stages(globals()).items():
+        STAGES[_kind], STAGE_KEYS[_kind] = _stage, _keys
+
 
 def build_stages(spec):
     stages = spec.get("stages", [])

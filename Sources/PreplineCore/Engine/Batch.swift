@@ -163,10 +163,11 @@ package struct Batch: ColumnarBatch {
 
     /// Makes room for indicator columns right after each of `columns` (indexes as they will be
     /// once the slots exist, as a stage's binding computed them).
-    package mutating func insertFlagSlots(after columns: [Int]) {
+    /// `suffix` ends each indicator's name (`<col>_missing`, `<col>_outlier`).
+    package mutating func insertFlagSlots(after columns: [Int], suffix: String = "_missing") {
         for c in columns.sorted() {
             self.columns.insert(.flags([]), at: c + 1)
-            names.insert("\(names[c])_missing", at: c + 1)
+            names.insert("\(names[c])\(suffix)", at: c + 1)
         }
     }
 

@@ -87,13 +87,16 @@ package struct ExecutionPlan: Sendable {
                         // A stage with nothing to learn (clean) leaves final values, unless a stage
                         // before it in this pass still learns what the column holds (a fill's placeholders).
                         guard !stages[e].isFitted || (fitFrom..<e).contains(where: { !stages[$0].isFitted && columnIndexByID[$0][id] != nil }) else { continue }
-                        (passEnd, deferral) = (i, "column '\(candidate.columnNames[c])' is rewritten by \(stages[e].label), which must be fitted first")
+                        // A stage with nothing to learn defers after an earlier stage of the pass (log after a fill).
+                        let why = stages[e].isFitted ? "after an earlier stage of this pass, so its values are final only in the next pass" : "which must be fitted first"
+                        (passEnd, deferral) = (i, "column '\(candidate.columnNames[c])' is rewritten by \(stages[e].label), \(why)")
                         break bindLoop
                     }
                 }
             }
             try bound.checkUnique(path: candidate.path)
             stages[i] = candidate
+            if i >= fitFrom && candidate.rewritesValues { bound.markRewrittenInFitPass(ids) }
             expansionsBefore.append(bound.takeExpansions())
             columnIDs.append(ids)
             columnIndexByID.append(Self.indexByID(ids))

@@ -41,6 +41,17 @@ package struct PlanColumns: Sendable {
     /// Binding a stage of a later fit pass ahead of time (its input columns, its typos): the
     /// selectors aimed at columns this pass learns are left out instead of deferring it.
     package var skipsNamesLearnedLater = false
+    /// Columns an earlier stage of this fit pass rewrote (by id; marked by the plan from
+    /// `fitFrom` on): their values are not final in this pass (a fill's placeholders, a scaler
+    /// not yet learned), so a stage with nothing to learn that maps them (`log`, `clip` with
+    /// fixed bounds) cannot hand final values to a later stage's statistics.
+    private var rewrittenIDs: Set<Int> = []
+    package mutating func markRewrittenInFitPass(_ columnIDs: [Int]) { rewrittenIDs.formUnion(columnIDs) }
+    /// The names, here, of the columns an earlier stage of this fit pass rewrote.
+    package var rewrittenInFitPass: Set<String> {
+        guard !rewrittenIDs.isEmpty else { return [] }
+        return Set(names.indices.filter { rewrittenIDs.contains(ids[$0]) }.map { names[$0] })
+    }
     /// Columns a `tokenize` stage has tokenized and no `tfidf` has consumed yet: a `tfidf` on
     /// such a column tokenizes with these options (tokens never materialize between the two).
     /// `column` is its name at the tokenize (a rename in between moves the entry).

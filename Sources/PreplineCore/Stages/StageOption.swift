@@ -17,6 +17,8 @@ package struct StageOption: Sendable {
         case integer(ClosedRange<Int>)
         /// An integer within the range, or JSON null (read as missing; `nullMeans` says what it does).
         case integerOrNull(ClosedRange<Int>, nullMeans: String)
+        /// A number, within `within` when given (clip's bounds and fence widths).
+        case number(within: ClosedRange<Double>? = nil)
         /// `[low, high]`, two numbers with low < high, each within `within`.
         case numberPair(within: ClosedRange<Double>? = nil)
         /// `[min, max]`, two integers with min <= max, each within `within` (n-gram ranges).
@@ -231,6 +233,12 @@ extension SpecObjectReader {
             } else if value != .null {
                 throw invalid("expected an integer from \(range.lowerBound) to \(range.upperBound), or null (\(nullMeans)), got \(value.serialized())")
             }
+        case .number(let bounds):
+            guard case .number(let x, _) = value else { throw invalid("expected a number, got \(value.typeName)") }
+            if let bounds, !bounds.contains(x) {
+                throw invalid(bounds.upperBound == .infinity ? "expected a number >= \(NumberText.format(bounds.lowerBound)), got \(NumberText.format(x))"
+                                  : "expected a number from \(NumberText.format(bounds.lowerBound)) to \(NumberText.format(bounds.upperBound)), got \(NumberText.format(x))")
+            }
         case .numberPair(let bounds):
             _ = try numberPair(key, within: bounds)
         case .integerPair(let bounds):
@@ -343,6 +351,12 @@ extension StageOption {
             members += [("type", .string("integer")), ("minimum", .number(Double(range.lowerBound))), ("maximum", .number(Double(range.upperBound)))]
         case .integerOrNull(let range, _):
             members += [("type", SchemaPiece.strings(["integer", "null"])), ("minimum", .number(Double(range.lowerBound))), ("maximum", .number(Double(range.upperBound)))]
+        case .number(let bounds):
+            members.append(("type", .string("number")))
+            if let bounds {
+                if bounds.lowerBound.isFinite { members.append(("minimum", .number(bounds.lowerBound))) }
+                if bounds.upperBound.isFinite { members.append(("maximum", .number(bounds.upperBound))) }
+            }
         case .numberPair(let bounds):
             // low < high is the decoder's alone: JSON Schema cannot compare two items.
             var item: [(key: String, value: JSONValue)] = [("type", .string("number"))]
