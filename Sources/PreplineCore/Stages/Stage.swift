@@ -268,16 +268,18 @@ package enum StageRegistry {
     package static let kinds: [any PipelineStage.Type] = [
         FillStage.self,
         ScaleStage.self,
+        LogStage.self,
+        ClipStage.self,
         OneHotStage.self,
         OrdinalStage.self,
         BinStage.self,
+        HashStage.self,
+        CleanStage.self,
         TokenizeStage.self,
         TfidfStage.self,
         SelectStage.self,
         DropStage.self,
         RenameStage.self,
-        HashStage.self,
-        CleanStage.self,
     ]
 
     /// Decodes one stage object with the stage type its `"stage"` names, among `kinds`.
