@@ -21,7 +21,7 @@ struct ConformanceTests {
         let made = try runProcess(env, ["python3", "\(scripts)/make_cases.py", work.file("cases")], timeout: 120)
         try #require(made.status == 0, "make_cases.py failed: \(made.stderr)")
         let result = try runProcess(env, ["python3", "\(scripts)/run_conformance.py", work.file("cases"), "--prepline", binary,
-                                             "--keep", work.file("out"), "-j", "2"], timeout: 900)
+                                             "--keep", work.file("out"), "-j", "2"], timeout: 2400)
         let report = result.stdoutText + result.stderr
         let failed = Set(report.split(separator: "\n").compactMap { line -> String? in
             guard line.hasPrefix("FAIL ") else { return nil }
