@@ -148,7 +148,8 @@ package struct ExecutionPlan: Sendable {
         self.numericInputs = numericInputs.sorted { $0.0 < $1.0 }
         self.columnIDs = columnIDs
         self.columnIndexByID = columnIndexByID
-        let lastRead = columnIDs.joined().filter { $0 < header.names.count }.max() ?? -1
+        // A stage that only reshapes the table reads no value: the columns it moves need no split.
+        let lastRead = zip(stages[..<passEnd], columnIDs).filter { $0.0.rewritesValues }.flatMap(\.1).filter { $0 < header.names.count }.max() ?? -1
         leadingInputColumnsRead = max(lastRead, self.numericInputs.last?.column ?? -1) + 1
     }
 
