@@ -450,13 +450,13 @@ package struct PlanColumns: Sendable {
         // A new name is one column's: checked here to name the map entry (checkUnique would
         // name only the stage).
         let renamedIndexes = Set(renamed.map(\.index))
-        var taken: [String: Int] = [:]
+        var taken: [[UInt8]: Int] = [:]
         for (index, name) in names.enumerated() where !renamedIndexes.contains(index) {
-            taken[name] = index
-            if let members = blocks[name], expandedBy[name] != nil { for member in members { taken[member] = index } }
+            taken[Array(name.utf8)] = index
+            if let members = blocks[name], expandedBy[name] != nil { for member in members { taken[Array(member.utf8)] = index } }
         }
         for (index, new) in renamed {
-            guard let other = taken[new] else { continue }
+            guard let other = taken[Array(new.utf8)] else { continue }
             let itemPath = "\(path).\(LosslessText.display(names[index]))"
             if let stage = expandedBy[names[other]], names[other] == new, blocks[new] != nil || namesLearnedLater[new] != nil {
                 throw PreplineError.spec(file: file, path: itemPath, message: "'\(new)' still names the block \(stage) made from it (its columns '\(new)_…'); choose another name")
@@ -516,7 +516,9 @@ package struct PlanColumns: Sendable {
     /// column of the same name). Input columns that repeat a name are the reader's to refuse.
     /// Linear in the columns; called after each stage binds.
     package func checkUnique(path: String) throws(PreplineError) {
-        var owners: [String: Int] = [:]
+        // Keyed by bytes: Swift's String equality is canonical equivalence, but "ä" (NFC) and
+        // "ä" (NFD) are two categories and two column names, as in Python.
+        var owners: [[UInt8]: Int] = [:]
         owners.reserveCapacity(names.count)
         // An owner is a column's id, or -1 - (index of the block) for a block's output name.
         func describe(_ owner: Int, _ name: String) -> String {
@@ -534,7 +536,8 @@ package struct PlanColumns: Sendable {
                 made = [(name, ids[index])]
             }
             for (output, owner) in made {
-                guard let first = owners[output] else { owners[output] = owner; continue }
+                let key = Array(output.utf8)
+                guard let first = owners[key] else { owners[key] = owner; continue }
                 if isInputName(first, output) && isInputName(owner, output) { continue }
                 throw PreplineError.spec(file: file, path: path, message: "column '\(LosslessText.display(output))' would be written twice, by \(describe(first, output)) and by \(describe(owner, output)); rename one of them first (a rename stage)")
             }

@@ -33,14 +33,14 @@ package struct RenameStage: PipelineStage {
         var map = try reader.object("map")!
         guard !map.keys.isEmpty else { throw reader.fail("map", "expected at least one \"old\": \"new\" pair") }
         var old: [String] = [], new: [String] = []
-        var seen: [String: String] = [:]
+        var seen: [[UInt8]: String] = [:]  // bytes: NFC and NFD spellings are two names
         for key in map.keys {
             guard let name = try map.string(key) else { continue }
             guard !name.isEmpty else { throw map.fail(key, "expected a new name, got \"\"") }
-            if let other = seen[name] {
+            if let other = seen[Array(name.utf8)] {
                 throw map.fail(key, "'\(other)' and '\(key)' would both be named '\(name)'")
             }
-            seen[name] = key
+            seen[Array(name.utf8)] = key
             old.append(key)
             new.append(name)
         }

@@ -38,8 +38,8 @@ package struct SelectStage: PipelineStage {
     /// A name given twice would write one column twice (pandas does): refused, as every name
     /// is one column's. Globs may overlap: each column is kept once, where it is first matched.
     static func refuseRepeats(_ selectors: [String], path: String, file: String) throws(PreplineError) {
-        var seen: Set<String> = []
-        for (i, selector) in selectors.enumerated() where !seen.insert(selector).inserted {
+        var seen: Set<[UInt8]> = []  // bytes: NFC and NFD spellings are two names
+        for (i, selector) in selectors.enumerated() where !seen.insert(Array(selector.utf8)).inserted {
             throw PreplineError.spec(file: file, path: "\(path)[\(i)]", message: "'\(selector)' is given twice; a column is written once")
         }
     }
