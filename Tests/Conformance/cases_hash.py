@@ -55,6 +55,10 @@ def add(case, tokenize, tfidf, fill, scale):
          category_rows(25, 6), fit_rows=data)
     case("hash-then-scale", "hash then zscore of its columns (a glob on the block): fits in a second pass",
          [hash_(["city", "device"], n_features=4), scale(["hash_*"], "zscore")], data)
+    case("hash-learned-fill-then-scale", "fill most_frequent, hash, zscore of the block: the scaler waits for the fill (its values are hashed), one pass otherwise",
+         [fill(["city", "device"], "most_frequent"), hash_(["city", "device"], n_features=4), scale(["hash_*"], "zscore")], data)
+    case("hash-constant-fill-then-scale", "fill constant, hash, zscore of the block",
+         [fill(["city"], "constant", value="unknown"), hash_(["city", "device"], n_features=4), scale(["hash_*"], "zscore")], data)
     case("hash-n-features-missing", "hash without n_features: spec error",
          [hash_(["city"])], data, expect_exit=2)
     case("hash-n-features-too-wide", "hash n_features above the dense block's limit (4096): spec error",

@@ -60,12 +60,14 @@ package struct HashStage: PipelineStage {
             throw PreplineError.spec(file: file, path: "stages[\(position)].output",
                                      message: "column '\(clash)' that \(label) makes is also a column of its own; set output to another prefix")
         }
+        // Before the merge: the hashed columns leave the list with it.
+        let hashesFinalValues = columns.rewrittenInFitPass.isDisjoint(with: boundNames)
         columns.merge(bound, into: output, at: first, by: label)
         columns.expandedBy[output] = label
-        // The block's columns are known now; a later stage of the same fit pass naming them
-        // waits a pass all the same: an earlier stage of this pass may leave placeholders in
-        // a hashed column (a fill not learned yet), which would hash as missing.
-        if columns.stageRunsLearned {
+        // The block's columns are known now. A later stage of the same fit pass may name them
+        // unless an earlier stage of this pass rewrote a hashed column: its values may still be
+        // placeholders there (a fill not learned yet), which would hash as missing.
+        if columns.stageRunsLearned || hashesFinalValues {
             columns.blocks[output] = blockNames
         } else {
             columns.namesLearnedLater[output] = label
