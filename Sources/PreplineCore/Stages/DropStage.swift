@@ -1,6 +1,6 @@
 /// `drop`: removes the columns it names (pandas' `drop(columns=…)`). Only the column list
 /// changes: no value is read or copied.
-package struct DropStage: PipelineStage {
+package struct DropStage: ColumnListStage {
     package static let kind = "drop"
     package static let summary = "remove these columns (globs allowed; `<col>_*` drops a one-hot or TF-IDF block whole)"
     package static let options = StageOptionTable([])
@@ -10,12 +10,6 @@ package struct DropStage: PipelineStage {
     private var kept: [Int] = []
     private var droppedNames: [String] = []
     package var columnNames: [String] { droppedNames }
-    package var isFitted: Bool { true }
-    package var fittedJSON: JSONValue? { nil }
-    package var numericColumns: [String] { [] }
-    package var profileNeeds: ColumnProfile.Needs { [] }
-    package var rewritesValues: Bool { false }
-    package var learnedParameters: String { "" }
     package var columnEffect: String? { "removes these columns" }
 
     package init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError) {
@@ -23,8 +17,6 @@ package struct DropStage: PipelineStage {
         selectors = try reader.stageOptions(Self.options).columns
         try reader.finish()
     }
-
-    package func deferral(in columns: PlanColumns) -> String? { columns.shapingDeferral(of: selectors) }
 
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
         let dropped = try columns.bindShaping(selectors, path: "\(path).columns", pendingTakesBlock: false)
@@ -34,7 +26,5 @@ package struct DropStage: PipelineStage {
         try columns.keep(kept, by: label, path: "\(path).columns")
     }
 
-    package func observe(_ batch: inout Batch, into state: inout StageFitState) { apply(&batch) }
-    package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) {}
     package func apply(_ batch: inout Batch) { batch.keepColumns(kept) }
 }

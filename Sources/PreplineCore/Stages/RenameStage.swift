@@ -1,7 +1,7 @@
 /// `rename`: gives columns new names, all at once (`{"a": "b", "b": "a"}` swaps them), as
 /// pandas' `rename(columns=…)`. Later stages name the columns by their new names. Only the
 /// names change: no value is read or copied.
-package struct RenameStage: PipelineStage {
+package struct RenameStage: ColumnListStage {
     package static let kind = "rename"
     package static let summary = "rename columns: {\"map\": {\"old\": \"new\"}}, all at once; a new name that is already a column is an error"
     package static let options = StageOptionTable([
@@ -19,12 +19,6 @@ package struct RenameStage: PipelineStage {
     private var renamed: [(index: Int, name: String)] = []
     private var boundNames: [String] = []
     package var columnNames: [String] { boundNames }
-    package var isFitted: Bool { true }
-    package var fittedJSON: JSONValue? { nil }
-    package var numericColumns: [String] { [] }
-    package var profileNeeds: ColumnProfile.Needs { [] }
-    package var rewritesValues: Bool { false }
-    package var learnedParameters: String { "" }
     package var columnEffect: String? { "renames columns in place" }
 
     package init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError) {
@@ -50,15 +44,11 @@ package struct RenameStage: PipelineStage {
         newNames = new
     }
 
-    package func deferral(in columns: PlanColumns) -> String? { columns.shapingDeferral(of: selectors) }
-
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
         renamed = try columns.rename(Array(zip(selectors, newNames)), path: "\(path).map")
         boundNames = selectors
     }
 
-    package func observe(_ batch: inout Batch, into state: inout StageFitState) { apply(&batch) }
-    package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) {}
     package func apply(_ batch: inout Batch) {
         for (index, name) in renamed { batch.names[index] = name }
     }

@@ -1,7 +1,7 @@
 /// `select`: keeps exactly the columns it names, in that order (dplyr's `select`, pandas'
 /// `df[[…]]`). `output.columns` is a shorthand for one last `select`. Only the column list
 /// changes: no value is read or copied, so it costs nothing per row.
-package struct SelectStage: PipelineStage {
+package struct SelectStage: ColumnListStage {
     package static let kind = "select"
     package static let summary = "keep exactly these columns, in this order (globs in column order; `<col>_*` keeps a one-hot or TF-IDF block whole)"
     package static let options = StageOptionTable([])
@@ -12,12 +12,6 @@ package struct SelectStage: PipelineStage {
     private var kept: [Int] = []
     private var keptNames: [String] = []
     package var columnNames: [String] { keptNames }
-    package var isFitted: Bool { true }
-    package var fittedJSON: JSONValue? { nil }
-    package var numericColumns: [String] { [] }
-    package var profileNeeds: ColumnProfile.Needs { [] }
-    package var rewritesValues: Bool { false }
-    package var learnedParameters: String { "" }
     package var columnEffect: String? { "keeps only these columns, in this order" }
 
     package init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError) {
@@ -46,15 +40,11 @@ package struct SelectStage: PipelineStage {
 
     package var label: String { path == "output" ? "output.columns" : "\(path) \(Self.kind)" }
 
-    package func deferral(in columns: PlanColumns) -> String? { columns.shapingDeferral(of: selectors) }
-
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
         kept = try columns.bindShaping(selectors, path: "\(path).columns", pendingTakesBlock: true)
         keptNames = kept.map { columns.names[$0] }
         try columns.keep(kept, by: label, path: "\(path).columns")
     }
 
-    package func observe(_ batch: inout Batch, into state: inout StageFitState) { apply(&batch) }
-    package mutating func learn(from profiles: [ColumnProfile]) throws(PreplineError) {}
     package func apply(_ batch: inout Batch) { batch.keepColumns(kept) }
 }
