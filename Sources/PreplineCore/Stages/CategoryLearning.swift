@@ -55,6 +55,24 @@ package enum CategoryLearning {
     }
 
     /// A list of categories as the fitted spec writes it.
+    /// The `fitted` block of a categorical stage (onehot, ordinal): per column, its categories
+    /// and the infrequent ones.
+    package static func fittedJSON(columns: [String], _ learned: (String) -> (categories: [[UInt8]?], infrequent: Set<[UInt8]?>)?) -> JSONValue {
+        let blocks: [(key: String, value: JSONValue)] = columns.compactMap { name in
+            guard let (categories, infrequent) = learned(name) else { return nil }
+            var members: [(key: String, value: JSONValue)] = [("categories", json(categories))]
+            if !infrequent.isEmpty { members.append(("infrequent", json(categories.filter { infrequent.contains($0) }))) }
+            return (name, .object(members))
+        }
+        return .object(blocks)
+    }
+
+    /// Whether a categorical stage has nothing to learn: every column's categories are given
+    /// and nothing can be infrequent.
+    package static func learnsNothing(columns: [String], given: [String: [[UInt8]?]], minFrequency: Double?, maxCategories: Int?) -> Bool {
+        minFrequency == nil && maxCategories == nil && columns.allSatisfy { given[$0] != nil }
+    }
+
     package static func json(_ categories: [[UInt8]?]) -> JSONValue {
         .array(categories.map { $0.map { .string(LosslessText.string($0)) } ?? .null })
     }

@@ -87,18 +87,13 @@ package struct OneHotStage: PipelineStage {
 
     /// Learns nothing when every column's categories are given and nothing can be infrequent.
     package var isFitted: Bool {
-        let names = boundNames.isEmpty ? selectors : boundNames
-        return !encodings.isEmpty || (minFrequency == nil && maxCategories == nil && names.allSatisfy { givenCategories[$0] != nil })
+        !encodings.isEmpty || CategoryLearning.learnsNothing(columns: boundNames.isEmpty ? selectors : boundNames, given: givenCategories,
+                                                             minFrequency: minFrequency, maxCategories: maxCategories)
     }
 
     package var fittedJSON: JSONValue? {
         guard !encodings.isEmpty else { return nil }
-        return .object(boundNames.compactMap { name in
-            guard let e = encodings[name] else { return nil }
-            var members: [(key: String, value: JSONValue)] = [("categories", CategoryLearning.json(e.categories))]
-            if !e.infrequent.isEmpty { members.append(("infrequent", CategoryLearning.json(e.categories.filter { e.infrequent.contains($0) }))) }
-            return (name, .object(members))
-        })
+        return CategoryLearning.fittedJSON(columns: boundNames) { encodings[$0].map { ($0.categories, $0.infrequent) } }
     }
 
     package var numericColumns: [String] { [] }
