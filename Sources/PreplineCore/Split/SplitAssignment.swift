@@ -12,6 +12,7 @@ package enum SplitAssignment {
     package static func trainTest(rows: Int, testSize: SplitSize, seed: UInt32?, shuffle: Bool,
                                   stratify: SplitLabels?) throws(SplitError) -> SplitMask {
         let (trainCount, testCount) = try validateShuffleSplit(rows: rows, testSize: testSize)
+        guard rows <= Int(Int32.max) else { throw SplitError("\(rows) rows are more than a split assigns (2^31 - 1)") }
         var mask = SplitMask(count: rows)
         guard shuffle else {
             if stratify != nil { throw SplitError("Stratified train/test split is not implemented for shuffle=False") }

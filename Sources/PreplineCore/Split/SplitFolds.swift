@@ -2,9 +2,11 @@ extension SplitAssignment {
     /// The test-fold index of each row: `KFold(k, shuffle=seed is not None, random_state=seed)`,
     /// `StratifiedKFold` (stratify) or `GroupKFold` (groups; shuffled with a seed, as scikit-learn
     /// 1.6+ allows, else its greedy balancing), as scikit-learn 1.9 gives each row in `split()`.
-    /// Stratify and groups together (StratifiedGroupKFold) are refused.
+    /// Stratify and groups together (StratifiedGroupKFold) are refused. `onWarning` receives the
+    /// UserWarning scikit-learn prints but does not refuse (a class with fewer members than k).
     package static func folds(rows: Int, k: Int, seed: UInt32?, stratify: SplitLabels?,
-                              groups: SplitLabels?) throws(SplitError) -> [UInt16] {
+                              groups: SplitLabels?,
+                              onWarning: (String) -> Void = { _ in }) throws(SplitError) -> [UInt16] {
         if k <= 1 {
             throw SplitError("k-fold cross-validation requires at least one train/test split by setting n_splits=2 or more, got n_splits=\(k).")
         }
@@ -20,8 +22,10 @@ extension SplitAssignment {
         if k > rows {
             throw SplitError("Cannot have number of splits n_splits=\(k) greater than the number of samples: n_samples=\(rows).")
         }
+        guard rows <= Int(Int32.max) else { throw SplitError("\(rows) rows are more than a split assigns (2^31 - 1)") }
         if let stratify, let stratifyClasses {
-            return try stratifiedFolds(rows: rows, k: k, seed: seed, labels: stratify, classes: stratifyClasses)
+            return try stratifiedFolds(rows: rows, k: k, seed: seed, labels: stratify, classes: stratifyClasses,
+                                       onWarning: onWarning)
         }
         if let groups { return try groupFolds(rows: rows, k: k, seed: seed, labels: groups) }
         // KFold: arange(n), shuffled with a seed, cut into k runs, the first n % k one longer.
@@ -43,7 +47,8 @@ extension SplitAssignment {
 
     /// StratifiedKFold._make_test_folds.
     private static func stratifiedFolds(rows: Int, k: Int, seed: UInt32?, labels: SplitLabels,
-                                        classes: SplitLabels.Classes) throws(SplitError) -> [UInt16] {
+                                        classes: SplitLabels.Classes,
+                                        onWarning: (String) -> Void) throws(SplitError) -> [UInt16] {
         // type_of_target: a float column with a non-integral value is "continuous".
         if classes.kind == .float {
             for cls in 0..<classes.count {
@@ -63,6 +68,9 @@ extension SplitAssignment {
         for cls in 0..<classCount { counts[Int(encodedOfClass[cls])] = classes.counts[cls] }
         if counts.allSatisfy({ k > $0 }) {
             throw SplitError("n_splits=\(k) cannot be greater than the number of members in each class.")
+        }
+        if let least = counts.min(), k > least {
+            onWarning("The least populated class in y has only \(least) members, which is less than n_splits=\(k).")
         }
         // allocation[f][c]: how many of y_order[f::k] are class c, y_order being the encoded
         // classes sorted (class c holds positions [s_c, s_c + n_c)).

@@ -172,8 +172,10 @@ package struct SplitLabels: Sendable {
             sign = first == UInt8(ascii: "-") ? -1 : 1
             body = body.dropFirst()
         }
-        let lowered = String(decoding: body, as: UTF8.self).lowercased()
-        if lowered == "inf" || lowered == "infinity" { return sign * .infinity }
+        if let first = body.first, first | 0x20 == UInt8(ascii: "i") {  // skip the String for numbers
+            let lowered = String(decoding: body, as: UTF8.self).lowercased()
+            if lowered == "inf" || lowered == "infinity" { return sign * .infinity }
+        }
         let parsed = value.withUnsafeBufferPointer { NumberText.parseAllowingOverflow($0) }
         guard let parsed, !parsed.isNaN else { return nil }
         return parsed

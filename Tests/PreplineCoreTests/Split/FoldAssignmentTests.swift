@@ -21,9 +21,12 @@ struct FoldAssignmentTests {
         }
     }
 
-    static func compare(_ cases: [Case]) throws {
+    /// Returns how many cases both split (the rest both refused).
+    @discardableResult
+    static func compare(_ cases: [Case]) throws -> Int {
         let answers = try SplitReference.run(cases.map(\.json))
         var mismatches: [String] = []
+        var splits = 0
         for (test, answer) in zip(cases, answers) {
             let got: Result<[UInt16], SplitError>
             let labels = test.labels.map(SplitReference.labels)
@@ -35,6 +38,7 @@ struct FoldAssignmentTests {
             let label = "\(test.kind) n=\(test.rows) k=\(test.k) seed=\(test.seed.map(String.init) ?? "nil") values=\(test.labels.map { Set($0).count } ?? 0)"
             switch (got, answer) {
             case (.success(let folds), let expected as [NSNumber]):
+                splits += 1
                 let expectedFolds = expected.map(\.intValue)
                 if folds.map(Int.init) != expectedFolds {
                     let first = folds.indices.first { Int(folds[$0]) != expectedFolds[$0] } ?? -1
@@ -50,6 +54,7 @@ struct FoldAssignmentTests {
             }
         }
         #expect(mismatches.isEmpty, "\(mismatches.count) of \(cases.count) differ:\n\(mismatches.prefix(15).joined(separator: "\n"))")
+        return splits
     }
 
     static func groupColumn(rows: Int, groups: Int, using generator: inout SplitMix64) -> [String] {
@@ -85,7 +90,8 @@ struct FoldAssignmentTests {
                                   labels: Self.groupColumn(rows: rows, groups: groups, using: &generator)))
             }
         }
-        try Self.compare(cases)
+        let splits = try Self.compare(cases)
+        #expect(splits > cases.count * 3 / 4, "most random cases must be assignments, not refusals: \(splits) of \(cases.count)")
     }
 
     @Test("each refusal and warning case is scikit-learn's")
@@ -110,6 +116,17 @@ struct FoldAssignmentTests {
             Case(kind: .gkf, rows: 8, k: 3, seed: nil, labels: ["1", "01", "1.0", "2", "2", "3", "4", "4"]),
         ]
         try Self.compare(cases)
+    }
+
+    @Test("a class with fewer members than K is scikit-learn's warning, not a refusal")
+    func fewMembersWarning() throws {
+        var warnings: [String] = []
+        let labels = SplitReference.labels(["a", "b", "a", "b", "a", "c", "a", "b"])
+        _ = try SplitAssignment.folds(rows: 8, k: 3, seed: nil, stratify: labels, groups: nil) { warnings.append($0) }
+        #expect(warnings == ["The least populated class in y has only 1 members, which is less than n_splits=3."])
+        warnings = []
+        _ = try SplitAssignment.folds(rows: 8, k: 2, seed: 4, stratify: SplitReference.labels(["a", "b", "a", "b", "a", "b", "a", "b"]), groups: nil) { warnings.append($0) }
+        #expect(warnings.isEmpty)
     }
 
     @Test("large K over many groups: the greedy balancing at scale")

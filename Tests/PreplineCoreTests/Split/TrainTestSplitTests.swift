@@ -87,19 +87,25 @@ struct TrainTestSplitTests {
         }
     }
 
-    static func compare(_ cases: [Case]) throws {
+    /// Returns how many cases both split (the rest both refused).
+    @discardableResult
+    static func compare(_ cases: [Case]) throws -> Int {
         let answers = try SplitReference.run(cases.map(\.json))
         var mismatches: [String] = []
+        var splits = 0
         for (test, answer) in zip(cases, answers) {
             let got: Result<[Int], SplitError>
             do {
                 let mask = try SplitAssignment.trainTest(rows: test.rows, testSize: test.testSize, seed: test.seed,
                                                          shuffle: test.shuffle, stratify: test.labels.map(SplitReference.labels))
-                got = .success(mask.indices.filter { mask[$0] })
+                let rows = mask.indices.filter { mask[$0] }
+                #expect(mask.testCount == rows.count)
+                got = .success(rows)
             } catch { got = .failure(error) }
             let label = "n=\(test.rows) test=\(test.testSize) seed=\(test.seed.map(String.init) ?? "nil") shuffle=\(test.shuffle) classes=\(test.labels.map { Set($0).sorted() } ?? [])"
             switch (got, answer) {
             case (.success(let rows), let expected as [NSNumber]):
+                splits += 1
                 if rows != expected.map(\.intValue) { mismatches.append("\(label): test rows differ (\(rows.count) vs \(expected.count))") }
             case (.failure(let error), let expected as [String: Any]):
                 let message = expected["error"] as? String ?? ""
@@ -112,6 +118,7 @@ struct TrainTestSplitTests {
             }
         }
         #expect(mismatches.isEmpty, "\(mismatches.count) of \(cases.count) differ:\n\(mismatches.prefix(15).joined(separator: "\n"))")
+        return splits
     }
 
     @Test("random sizes, seeds, fractions and counts, with and without stratify")
@@ -134,7 +141,8 @@ struct TrainTestSplitTests {
             cases.append(Case(rows: rows, testSize: .fraction(0.3), seed: nil, shuffle: false, labels: nil))
             cases.append(Case(rows: rows, testSize: .count(1), seed: nil, shuffle: false, labels: nil))
         }
-        try Self.compare(cases)
+        let splits = try Self.compare(cases)
+        #expect(splits > cases.count * 3 / 4, "most random cases must be splits, not refusals: \(splits) of \(cases.count)")
     }
 
     @Test("tied remainders in _approximate_mode are broken by the same draws")
