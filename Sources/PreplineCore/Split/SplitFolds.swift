@@ -53,9 +53,6 @@ extension SplitAssignment {
         if classes.kind == .float {
             for cls in 0..<classes.count {
                 let value = SplitLabels.float(labels.values[Int(classes.representative[cls])])!
-                if value.isInfinite {
-                    throw SplitError("Input y contains infinity or a value too large for dtype('float64').")
-                }
                 if value.rounded(.towardZero) != value {
                     throw SplitError("Supported target types are: ('binary', 'multiclass'). Got 'continuous' instead.")
                 }

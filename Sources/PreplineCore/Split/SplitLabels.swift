@@ -30,7 +30,8 @@ package struct SplitError: Error, Sendable, Equatable {
 /// - every value an integer (blanks around, a sign, ASCII digits, within Int64): an int64 column,
 ///   equal numbers are one class ("1", "01", " +1") and classes sort numerically;
 /// - every value a number (decimal with fraction or exponent, `inf`/`Infinity` any case, a sign):
-///   a float64 column, the same with doubles ("1" and "1.0" are one class);
+///   a float64 column, the same with doubles ("1" and "1.0" are one class); an infinity (or an
+///   overflow such as 1e999) is refused, as scikit-learn's check_array refuses it;
 /// - every value one of True/TRUE/true/False/FALSE/false: a bool column, False before True;
 /// - otherwise text: each distinct byte string is a class, sorted by code point (UTF-8 byte order
 ///   is code-point order), as `np.unique` sorts Python strings.
@@ -85,6 +86,10 @@ package struct SplitLabels: Sendable {
             throw SplitError("Input \(input) contains NaN (the value \(Self.pythonRepr(value)) is missing as pandas reads it).")
         }
         let kind = Self.kind(of: values)
+        // check_array's ensure_all_finite, after NaN.
+        if kind == .float, values.contains(where: { Self.float($0)!.isInfinite }) {
+            throw SplitError("Input \(input) contains infinity or a value too large for dtype('float64').")
+        }
         let order: [Int]
         let same: (Int, Int) -> Bool
         switch kind {

@@ -114,6 +114,10 @@ struct FoldAssignmentTests {
             Case(kind: .gkf, rows: 6, k: 3, seed: 9, labels: six),
             Case(kind: .gkf, rows: 6, k: 2, seed: nil, labels: ["1", "", "1", "2", "2", "3"]),       // missing
             Case(kind: .gkf, rows: 8, k: 3, seed: nil, labels: ["1", "01", "1.0", "2", "2", "3", "4", "4"]),
+            Case(kind: .gkf, rows: 6, k: 2, seed: nil, labels: ["1", "inf", "1", "2", "2", "3"]),    // infinite
+            Case(kind: .gkf, rows: 9, k: 2, seed: nil, labels: ["10", "9.5", "10", "2.25", "9.5", "-1", "-1", "3", "3"]),
+            Case(kind: .gkf, rows: 9, k: 3, seed: 7, labels: ["10", "9.5", "10", "2.25", "9.5", "-1", "-1", "3", "3"]),
+            Case(kind: .gkf, rows: 9, k: 3, seed: 7, labels: ["b", "a", "ä", "B", "a", "b", "Z", "z", "B"]),
         ]
         try Self.compare(cases)
     }

@@ -52,6 +52,8 @@ struct TrainTestSplitTests {
             ["1", "01", "2", "+2", "1.0", "3", "10"],            // spellings of one number are one class
             ["True", "False", "true", "FALSE"],                  // bool
             ["True", "x", "2", "10", "9"],                       // mixed: text
+            [" 3", "3 ", "-inf", "1e999", "2.50", "Infinity", "4"],  // blanks, infinities: float64
+            ["\u{E1}", "a\u{301}", "\u{1D538}", "z", "\u{FB01}", "Z"],  // NFC vs NFD, beyond the BMP
         ]
         let family = families[Int.random(in: 0..<families.count, using: &generator)]
         let classCount = Int.random(in: 2...family.count, using: &generator)
@@ -205,7 +207,9 @@ struct TrainTestSplitTests {
             return (0..<classes.count).map { String(decoding: labels.values[Int(classes.representative[$0])], as: UTF8.self) }
         }
         #expect(try order(["10", "9", "-1", "09"]) == ["-1", "9", "10"])
-        #expect(try order(["10", "9.5", "1e1", "-inf"]) == ["-inf", "9.5", "10"])
+        #expect(try order(["10", "9.5", "1e1", "-2.5"]) == ["-2.5", "9.5", "10"])
+        #expect(throws: SplitError.self) { try order(["1", "-inf"]) }
+        #expect(throws: SplitError.self) { try order(["a", "null"]) }
         #expect(try order(["10", "9", "a"]) == ["10", "9", "a"])
         #expect(try order(["b", "B", "ä", "a"]) == ["B", "a", "b", "ä"])
         #expect(try order(["true", "False", "True"]) == ["False", "true"])
