@@ -107,7 +107,7 @@ package struct SplitLabels: Sendable {
             same = { truths[$0] == truths[$1] }
         case .text:
             order = values.indices.sorted { values[$0].lexicographicallyPrecedes(values[$1]) }
-            same = { _, _ in false }  // the values are distinct byte strings
+            same = { values[$0] == values[$1] }  // distinct by contract; equal bytes are one class regardless
         }
         var classOfCode = [Int32](repeating: 0, count: values.count)
         var representative: [Int32] = []

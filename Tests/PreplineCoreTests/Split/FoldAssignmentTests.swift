@@ -23,8 +23,7 @@ struct FoldAssignmentTests {
 
     /// Returns how many cases both split (the rest both refused).
     @discardableResult
-    static func compare(_ cases: [Case]) throws -> Int {
-        let answers = try SplitReference.run(cases.map(\.json))
+    static func compare(_ cases: [Case], _ answers: [Any]) throws -> Int {
         var mismatches: [String] = []
         var splits = 0
         for (test, answer) in zip(cases, answers) {
@@ -67,8 +66,22 @@ struct FoldAssignmentTests {
         }
     }
 
+    static let randomCases = makeRandomCases(), refusalCases = makeRefusalCases(), manyGroupCases = makeManyGroupCases()
+    static let reference = SplitReferenceBatch([randomCases, refusalCases, manyGroupCases].map { $0.map(\.json) })
+
     @Test("random sizes, K = 2...10, seeded and not, for KFold, StratifiedKFold and GroupKFold")
-    func randomCases() throws {
+    func randomFolds() throws {
+        let splits = try Self.compare(Self.randomCases, Self.reference.answers(0))
+        #expect(splits > Self.randomCases.count * 3 / 4, "most random cases must be assignments, not refusals: \(splits) of \(Self.randomCases.count)")
+    }
+
+    @Test("each refusal and warning case is scikit-learn's")
+    func refusals() throws { try Self.compare(Self.refusalCases, Self.reference.answers(1)) }
+
+    @Test("large K over many groups: the greedy balancing at scale")
+    func manyGroups() throws { try Self.compare(Self.manyGroupCases, Self.reference.answers(2)) }
+
+    static func makeRandomCases() -> [Case] {
         var generator = SplitMix64(seed: 0x5EED_0003)
         let seeds: [UInt32] = TrainTestSplitTests.fixedSeeds
         var cases: [Case] = []
@@ -90,12 +103,10 @@ struct FoldAssignmentTests {
                                   labels: Self.groupColumn(rows: rows, groups: groups, using: &generator)))
             }
         }
-        let splits = try Self.compare(cases)
-        #expect(splits > cases.count * 3 / 4, "most random cases must be assignments, not refusals: \(splits) of \(cases.count)")
+        return cases
     }
 
-    @Test("each refusal and warning case is scikit-learn's")
-    func refusals() throws {
+    static func makeRefusalCases() -> [Case] {
         let six = ["a", "b", "a", "b", "a", "c"]
         var cases: [Case] = []
         for kind in [Case.Kind.kfold, .skf, .gkf] {
@@ -119,7 +130,7 @@ struct FoldAssignmentTests {
             Case(kind: .gkf, rows: 9, k: 3, seed: 7, labels: ["10", "9.5", "10", "2.25", "9.5", "-1", "-1", "3", "3"]),
             Case(kind: .gkf, rows: 9, k: 3, seed: 7, labels: ["b", "a", "ä", "B", "a", "b", "Z", "z", "B"]),
         ]
-        try Self.compare(cases)
+        return cases
     }
 
     @Test("a class with fewer members than K is scikit-learn's warning, not a refusal")
@@ -133,8 +144,7 @@ struct FoldAssignmentTests {
         #expect(warnings.isEmpty)
     }
 
-    @Test("large K over many groups: the greedy balancing at scale")
-    func manyGroups() throws {
+    static func makeManyGroupCases() -> [Case] {
         var generator = SplitMix64(seed: 0x5EED_0004)
         var cases: [Case] = []
         for k in [2, 7, 10, 64] {
@@ -143,6 +153,6 @@ struct FoldAssignmentTests {
                               labels: Self.groupColumn(rows: rows, groups: 1500, using: &generator)))
             cases.append(Case(kind: .kfold, rows: rows, k: k, seed: 42))
         }
-        try Self.compare(cases)
+        return cases
     }
 }

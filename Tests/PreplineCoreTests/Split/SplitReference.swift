@@ -27,11 +27,11 @@ enum SplitReference {
         return answers
     }
 
+    /// Imports scikit-learn only for splitter cases (the stream cases need numpy alone).
     /// Labels are read by pandas from a CSV column, as a user's script would read the file.
     static let script = #"""
     import io, json, sys, warnings
     import numpy as np, pandas as pd
-    from sklearn.model_selection import train_test_split, KFold, StratifiedKFold, GroupKFold
     warnings.simplefilter("ignore")
 
     def column(labels):
@@ -51,6 +51,7 @@ enum SplitReference {
                 elif op[0] == "perm":
                     out += [int(v) for v in rs.permutation(op[1])]
             return out
+        from sklearn.model_selection import train_test_split, KFold, StratifiedKFold, GroupKFold
         n = case["n"]
         labels = column(case["labels"]) if case.get("labels") is not None else None
         groups = column(case["groups"]) if case.get("groups") is not None else None
@@ -95,5 +96,31 @@ enum SplitReference {
             return code
         }
         return SplitLabels(codes: codes, values: distinct)
+    }
+}
+
+/// Several tests' cases run in one python process (scikit-learn's import is most of a small
+/// batch's time): the first test that asks runs them all, each reads its own list's answers.
+final class SplitReferenceBatch: @unchecked Sendable {
+    private let lists: [[[String: Any]]]
+    private let lock = NSLock()
+    private var result: Result<[[Any]], any Error>?
+
+    init(_ lists: [[[String: Any]]]) { self.lists = lists }
+
+    func answers(_ index: Int) throws -> [Any] {
+        lock.lock()
+        defer { lock.unlock() }
+        if result == nil {
+            result = Result {
+                let all = try SplitReference.run(lists.flatMap { $0 })
+                var offset = 0
+                return lists.map { list in
+                    defer { offset += list.count }
+                    return Array(all[offset..<(offset + list.count)])
+                }
+            }
+        }
+        return try result!.get()[index]
     }
 }

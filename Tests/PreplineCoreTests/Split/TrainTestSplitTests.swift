@@ -91,8 +91,7 @@ struct TrainTestSplitTests {
 
     /// Returns how many cases both split (the rest both refused).
     @discardableResult
-    static func compare(_ cases: [Case]) throws -> Int {
-        let answers = try SplitReference.run(cases.map(\.json))
+    static func compare(_ cases: [Case], _ answers: [Any]) throws -> Int {
         var mismatches: [String] = []
         var splits = 0
         for (test, answer) in zip(cases, answers) {
@@ -123,8 +122,22 @@ struct TrainTestSplitTests {
         return splits
     }
 
+    static let randomCases = makeRandomCases(), tiedCases = makeTiedCases(), refusalCases = makeRefusalCases()
+    static let reference = SplitReferenceBatch([randomCases, tiedCases, refusalCases].map { $0.map(\.json) })
+
     @Test("random sizes, seeds, fractions and counts, with and without stratify")
-    func randomCases() throws {
+    func randomSplits() throws {
+        let splits = try Self.compare(Self.randomCases, Self.reference.answers(0))
+        #expect(splits > Self.randomCases.count * 3 / 4, "most random cases must be splits, not refusals: \(splits) of \(Self.randomCases.count)")
+    }
+
+    @Test("tied remainders in _approximate_mode are broken by the same draws")
+    func tiedClasses() throws { try Self.compare(Self.tiedCases, Self.reference.answers(1)) }
+
+    @Test("each refusal is scikit-learn's")
+    func refusals() throws { try Self.compare(Self.refusalCases, Self.reference.answers(2)) }
+
+    static func makeRandomCases() -> [Case] {
         var generator = SplitMix64(seed: 0x5EED_0002)
         var cases: [Case] = []
         let fractions = [0.1, 0.2, 0.25, 0.3, 0.33, 0.5, 0.7, 0.9, 0.999]
@@ -143,12 +156,10 @@ struct TrainTestSplitTests {
             cases.append(Case(rows: rows, testSize: .fraction(0.3), seed: nil, shuffle: false, labels: nil))
             cases.append(Case(rows: rows, testSize: .count(1), seed: nil, shuffle: false, labels: nil))
         }
-        let splits = try Self.compare(cases)
-        #expect(splits > cases.count * 3 / 4, "most random cases must be splits, not refusals: \(splits) of \(cases.count)")
+        return cases
     }
 
-    @Test("tied remainders in _approximate_mode are broken by the same draws")
-    func tiedClasses() throws {
+    static func makeTiedCases() -> [Case] {
         var cases: [Case] = []
         // Equal classes whose shares do not divide evenly: every remainder ties.
         for classes in 2...7 {
@@ -159,11 +170,10 @@ struct TrainTestSplitTests {
                 }
             }
         }
-        try Self.compare(cases)
+        return cases
     }
 
-    @Test("each refusal is scikit-learn's")
-    func refusals() throws {
+    static func makeRefusalCases() -> [Case] {
         let two = ["a", "b", "a", "b", "a", "b"]
         let cases: [Case] = [
             Case(rows: 10, testSize: .count(0), seed: 0, shuffle: true, labels: nil),
@@ -189,7 +199,7 @@ struct TrainTestSplitTests {
             Case(rows: 6, testSize: .count(2), seed: 0, shuffle: true, labels: ["a", "", "a", "b", "b", "a"]),  // missing
             Case(rows: 6, testSize: .count(2), seed: 0, shuffle: true, labels: ["1", "NA", "1", "2", "2", "1"]),
         ]
-        try Self.compare(cases)
+        return cases
     }
 
     @Test("shuffling without a seed is refused: nothing could reproduce it")
