@@ -18,6 +18,7 @@ package enum SplitSize: Sendable, Equatable {
 package struct SplitError: Error, Sendable, Equatable {
     package var message: String
     package init(_ message: String) { self.message = message }
+    package init(message: String) { self.message = message }
 }
 
 /// The values of a stratify/group column: per row, the code of its value (codes in order of first
