@@ -54,14 +54,14 @@ package enum HTMLText {
     }
 
     /// A measurement for people: 4 significant digits, thousands separators, no trailing zeros
-    /// (`4207.53` → `4,208`, `3.14159` → `3.142`, `0.00123456` → `0.001235`), scientific notation
+    /// (`42075.3` → `42,075`, `4207.53` → `4208`, `3.14159` → `3.142`, `0.00123456` → `0.001235`), scientific notation
     /// beyond 10¹⁵ and below 10⁻⁴ (`1.5e+18`). Integral values below 10¹⁵ are written whole.
     package static func number(_ value: Double, significant: Int = 4) -> String {
         guard value.isFinite else { return value.isNaN ? "NaN" : (value < 0 ? "−∞" : "∞") }
         if value == 0 { return "0" }
         let magnitude = abs(value)
         if magnitude >= 1e15 || magnitude < 1e-4 { return scientific(value, significant: significant) }
-        if value == value.rounded(), magnitude < 1e15 { return count(Int(value)) }
+        if value == value.rounded(), magnitude < 1e15 { return grouped(Int(value)) }
         let exponent = Int((magnitude.log10Floor))
         let decimals = max(0, significant - 1 - exponent)
         let scale = pow10(decimals)
@@ -79,7 +79,12 @@ package enum HTMLText {
                 fraction = "." + digits
             }
         }
-        return (value < 0 ? "−" : "") + count(whole) + fraction
+        return (value < 0 ? "−" : "") + grouped(whole) + fraction
+    }
+
+    /// A value's whole part: no separator below 10 000 (a year reads 2007, not 2,007).
+    private static func grouped(_ value: Int) -> String {
+        value.magnitude < 10_000 ? (value < 0 ? "−" : "") + String(value.magnitude) : count(value)
     }
 
     private static func scientific(_ value: Double, significant: Int) -> String {
@@ -103,7 +108,7 @@ package enum HTMLText {
         let p = share * 100
         if p < 0.01 { return "< 0.01%" }
         if p > 99.99 { return "> 99.99%" }
-        let decimals = p < 1 ? 2 : (p < 10 ? 2 : 1)
+        let decimals = p < 10 ? 2 : 1
         var text = String(p.roundedTo(decimals))
         if let dot = text.firstIndex(of: ".") {
             let keep = text.distance(from: dot, to: text.endIndex) - 1

@@ -64,11 +64,13 @@ enum ProfileCharts {
     /// narrow to label), row numbers on the left, and each band's share of missing cells on the right.
     static func matrix(columns: [String], bands: [Band]) -> String {
         let n = max(1, columns.count), b = max(1, bands.count)
-        let cellWidth = max(1, min(48, 1080 / n))
+        let cellWidth = max(1, min(90, 1040 / n))
         let bandHeight = max(2, min(24, 420 / b))
-        let labelEvery = cellWidth >= 11 ? 1 : Int((11.0 / Double(cellWidth)).rounded(.up))
+        let labelEvery = cellWidth >= 16 ? 1 : Int((16.0 / Double(cellWidth)).rounded(.up))  // 11 px text at 45°
         let longest = columns.enumerated().filter { $0.offset % labelEvery == 0 }.map { min($0.element.count, 24) }.max() ?? 4
-        let top = 14 + Int(Double(longest) * 6.4 * 0.72) + 8, left = 78, right = 64
+        let rise = Int(Double(longest) * 6.4 * 0.72)  // a rotated name's height and reach to the right
+        let top = 22 + rise, left = 78, sparkW = 48
+        let right = max(sparkW + 16, rise - cellWidth / 2 + 8)
         let plotW = cellWidth * columns.count, plotH = bandHeight * bands.count
         let width = left + plotW + right, height = top + plotH + 24
         var svg = "<svg class=\"matrix\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" role=\"img\" aria-label=\"Missing values by column and row band\">"
@@ -103,20 +105,20 @@ enum ProfileCharts {
             svg += "<text class=\"lbl\" transform=\"translate(\(f(x)) \(top - 5)) rotate(-45)\"><title>\(HTMLText.escaped(name))</title>\(HTMLText.escaped(name, limit: 24))</text>"
         }
         // Row ranges: first and last band, and a few between.
-        let ticks = Set([0, bands.count - 1] + (1..<5).map { bands.count * $0 / 5 })
+        // Row numbers: the first row of a few bands; the last row under the plot.
+        let ticks = Set([0] + (1..<5).map { bands.count * $0 / 5 })
         var lastY = -100
         for band in ticks.sorted() where band < bands.count {
             let y = top + band * bandHeight + bandHeight / 2 + 4
-            if y - lastY < 14 && band != bands.count - 1 { continue }
-            if y - lastY < 14 { continue }
+            if y - lastY < 14 || y > top + plotH - 12 { continue }
             lastY = y
             svg += "<text class=\"lbl\" x=\"\(left - 6)\" y=\"\(y)\" text-anchor=\"end\">\(HTMLText.escaped(bands[band].firstRow, limit: 12))</text>"
         }
-        svg += "<text class=\"lbl mut\" x=\"\(left - 6)\" y=\"\(top + plotH + 16)\" text-anchor=\"end\">\(HTMLText.escaped(bands.last?.lastRow ?? "", limit: 12))</text>"
+        svg += "<text class=\"lbl\" x=\"\(left - 6)\" y=\"\(top + plotH + 4)\" text-anchor=\"end\">\(HTMLText.escaped(bands.last?.lastRow ?? "", limit: 12))</text>"
         // Per band: the share of its cells that are missing, as missingno's sparkline.
         let shares = bands.map { band in band.shares.isEmpty ? 0 : band.shares.reduce(0, +) / Double(columns.count) }
         let peak = max(shares.max() ?? 0, 1e-12)
-        let sparkX = left + plotW + 8, sparkW = right - 16
+        let sparkX = left + plotW + 8
         var line = ""
         for (band, share) in shares.enumerated() {
             let x = Double(sparkX) + share / peak * Double(sparkW)
@@ -125,6 +127,7 @@ enum ProfileCharts {
         }
         svg += "<path d=\"M\(sparkX) \(top)v\(plotH)\" stroke=\"\(grid)\"/>"
         if !line.isEmpty { svg += "<path d=\"\(line)\" fill=\"none\" stroke=\"\(accent)\" stroke-width=\"1.5\" stroke-linejoin=\"round\"/>" }
+        svg += "<text class=\"lbl mut\" x=\"\(sparkX + sparkW / 2)\" y=\"\(top - 6)\" text-anchor=\"middle\">missing</text>"
         svg += "<text class=\"lbl mut\" x=\"\(sparkX)\" y=\"\(top + plotH + 16)\">0</text>"
         svg += "<text class=\"lbl mut\" x=\"\(sparkX + sparkW)\" y=\"\(top + plotH + 16)\" text-anchor=\"end\">\(HTMLText.percent(peak <= 1e-12 ? 0 : peak))</text>"
         svg += "</svg>"
@@ -149,7 +152,7 @@ enum ProfileCharts {
     /// undefined correlations hatched; values written in the cells when they are big enough.
     static func heatmap(names: [String], value: (Int, Int) -> Double?) -> String {
         let n = names.count
-        let cell = max(6, min(40, 560 / max(1, n - 1)))
+        let cell = max(6, min(52, 900 / max(1, n - 1)))
         let longest = names.map { min($0.count, 24) }.max() ?? 4
         let left = 12 + Int(Double(longest) * 6.4), bottom = 14 + Int(Double(longest) * 6.4 * 0.72)
         let top = 8
@@ -178,10 +181,11 @@ enum ProfileCharts {
         for (colour, d) in byColour { svg += "<path fill=\"\(colour)\" d=\"\(d)\"/>" }
         if !undefined.isEmpty { svg += "<path fill=\"url(#undef)\" d=\"\(undefined)\"/>" }
         svg += labels
-        for row in 1..<max(1, n) {
+        let labelEvery = cell >= 11 ? 1 : Int((11.0 / Double(cell)).rounded(.up))
+        for row in 1..<max(1, n) where (row - 1) % labelEvery == 0 {
             svg += "<text class=\"lbl\" x=\"\(left - 6)\" y=\"\(top + (row - 1) * cell + cell / 2 + 4)\" text-anchor=\"end\"><title>\(HTMLText.escaped(names[row]))</title>\(HTMLText.escaped(names[row], limit: 24))</text>"
         }
-        for column in 0..<max(0, n - 1) {
+        for column in 0..<max(0, n - 1) where column % labelEvery == 0 {
             let x = left + column * cell + cell / 2 + 4
             svg += "<text class=\"lbl\" transform=\"translate(\(x) \(top + size + 6)) rotate(-45)\" text-anchor=\"end\"><title>\(HTMLText.escaped(names[column]))</title>\(HTMLText.escaped(names[column], limit: 24))</text>"
         }

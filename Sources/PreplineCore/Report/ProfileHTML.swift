@@ -56,20 +56,25 @@ package enum ProfileHTML {
         if !columns.isEmpty { out += tile("Complete columns", HTMLText.count(complete), "no missing value") }
         out += "</div>\n"
         if !columns.isEmpty {
-            // Every column in one line each: the index of the cards below.
-            out += "<table class=\"index\"><thead><tr><th>#</th><th>column</th><th>type</th><th class=\"num\">missing</th><th class=\"num\">distinct</th></tr></thead><tbody>"
+            // Every column in one line each, the index of the cards below; folded (no script:
+            // <details>) when it would push the pictures far down.
+            out += "<details class=\"index\"\(columns.count <= indexOpenLimit ? " open" : "")><summary>All \(HTMLText.count(columns.count)) columns at a glance</summary>"
+            out += "<table class=\"index\"><thead><tr><th class=\"num\">#</th><th>column</th><th>type</th><th class=\"num\">missing</th><th class=\"num\">distinct</th></tr></thead><tbody>"
             for (index, column) in columns.enumerated() {
                 let ratio = missingRatio(column, rows: rows)
-                out += "<tr><td class=\"mut\">\(index + 1)</td><td><a href=\"#col-\(index + 1)\">\(HTMLText.escaped(string(column["name"]) ?? "", limit: 60))</a></td>"
+                out += "<tr><td class=\"num mut\">\(index + 1)</td><td><a href=\"#col-\(index + 1)\">\(HTMLText.escaped(string(column["name"]) ?? "", limit: 60))</a></td>"
                 out += "<td>\(badge(string(column["type"])))</td>"
-                out += "<td class=\"num\"><span class=\"meter\"><span style=\"width:\(ProfileCharts.f((ratio ?? 0) * 100))%\"></span></span>\(ratio.map(HTMLText.percent) ?? "–")</td>"
+                out += "<td class=\"num\"><span class=\"pct\">\(ratio.map(HTMLText.percent) ?? "–")</span><span class=\"meter\"><span style=\"width:\(ProfileCharts.f((ratio ?? 0) * 100))%\"></span></span></td>"
                 out += "<td class=\"num\">\(distinctText(column))</td></tr>"
             }
-            out += "</tbody></table>\n"
+            out += "</tbody></table></details>\n"
         }
         out += "</section>\n"
         return out
     }
+
+    /// The column index is open up to this many columns, folded beyond.
+    static let indexOpenLimit = 24
 
     static func tile(_ label: String, _ value: String, _ detail: String?, warn: Bool = false) -> String {
         "<div class=\"tile\(warn ? " warn" : "")\"><div class=\"k\">\(label)</div><div class=\"v\">\(value)</div>\(detail.map { "<div class=\"d\">\($0)</div>" } ?? "")</div>"
@@ -157,18 +162,20 @@ package enum ProfileHTML {
         var figures: [(String, String)] = []
         if let count = number(column["count"]) { figures.append(("count", HTMLText.count(Int(count)))) }
         if let missing = number(column["missing"]) {
-            figures.append(("missing", HTMLText.count(Int(missing)) + (ratio.map { " <span class=\"mut\">(\(HTMLText.percent($0)))</span>" } ?? "")))
+            figures.append(("missing", HTMLText.count(Int(missing)) + (missing > 0 ? ratio.map { " <span class=\"mut\">(\(HTMLText.percent($0)))</span>" } ?? "" : "")))
         }
         if column["distinct"] != nil { figures.append(("distinct", distinctText(column))) }
+        // Two figures a line, in pairs that read together: distinct | zeros, min | max, mean | std.
+        let length = column["length"]
         if let zeros = number(column["zeros"]) { figures.append(("zeros", HTMLText.count(Int(zeros)))) }
-        if let negatives = number(column["negatives"]) { figures.append(("negatives", HTMLText.count(Int(negatives)))) }
-        for key in ["mean", "std", "min", "max"] {
+        else if let text = display(length?["mean"]) { figures.append(("mean length", text)) }
+        for key in ["min", "max", "mean", "std"] {
             if let text = display(column[key]) { figures.append((key, text)) }
         }
-        if let length = column["length"], case .object = length {
-            let parts = ["min", "mean", "max"].compactMap { key in display(length[key]).map { "\($0)" } }
-            if parts.count == 3 { figures.append(("length", parts.joined(separator: " / ") + " <span class=\"mut\">min/mean/max</span>")) }
-        }
+        if let negatives = number(column["negatives"]) { figures.append(("negatives", HTMLText.count(Int(negatives)))) }
+        if column["zeros"] != nil, let text = display(length?["mean"]) { figures.append(("mean length", text)) }
+        if let text = display(length?["min"]) { figures.append(("shortest", text)) }
+        if let text = display(length?["max"]) { figures.append(("longest", text)) }
         out += "<dl class=\"figs\">"
         for (label, value) in figures { out += "<div><dt>\(label)</dt><dd>\(value)</dd></div>" }
         out += "</dl>"

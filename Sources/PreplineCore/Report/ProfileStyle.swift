@@ -31,14 +31,17 @@ extension ProfileHTML {
     .tile .d{font-size:12px;color:var(--mut)}
     .tile.warn .v{color:var(--warn)}
     table.index{border-collapse:collapse;width:100%;font-size:13px}
-    table.index th{text-align:left;font-weight:600;color:var(--mut);font-size:12px;border-bottom:1px solid var(--line);padding:4px 8px}
+    table.index th.num{text-align:right}
+    table.index th{text-align:left;white-space:nowrap;font-weight:600;color:var(--mut);font-size:12px;border-bottom:1px solid var(--line);padding:4px 8px}
     table.index td{border-bottom:1px solid #f1f2f4;padding:3px 8px;vertical-align:middle}
     table.index tr:last-child td{border-bottom:none}
     table.index a{color:var(--ink);text-decoration:none}
     table.index a:hover{color:var(--accent);text-decoration:underline}
     .num{text-align:right;white-space:nowrap}
     .mut{color:var(--mut)}
-    .meter{display:inline-block;width:60px;height:6px;border-radius:3px;background:#eef0f3;margin-right:8px;vertical-align:middle;overflow:hidden}
+    details.index summary{cursor:pointer;color:var(--mut);font-size:13px;margin:0 0 6px}
+    .pct{display:inline-block;min-width:64px;text-align:right;margin-right:8px}
+    .meter{display:inline-block;width:80px;height:6px;border-radius:3px;background:#eef0f3;vertical-align:middle;overflow:hidden}
     .meter span{display:block;height:100%;background:var(--warn)}
     .figure{margin:4px 0 8px}
     .scroll{overflow-x:auto}
@@ -49,7 +52,7 @@ extension ProfileHTML {
     .cv{font-size:10px}
     .legendrow{display:flex;align-items:center;gap:18px;flex-wrap:wrap}
     .legendrow .note{margin:0}
-    .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:16px;margin-top:10px}
+    .cards{display:grid;align-items:start;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:16px;margin-top:10px}
     .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px 16px 12px;break-inside:avoid;min-width:0}
     .card header{display:flex;align-items:flex-start;justify-content:space-between;gap:10px}
     .card h3{margin:0;font-size:15px;font-weight:650;overflow-wrap:anywhere;line-height:1.3}
