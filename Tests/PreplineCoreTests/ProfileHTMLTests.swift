@@ -123,6 +123,32 @@ struct ProfileHTMLTests {
         #expect(!page.contains("≈\u{2009}9<"))
     }
 
+    @Test("past the budgets: a duplicate count that is a lower bound, sketch quantiles and histogram, top values among the first seen, no correlation past 512 columns")
+    func budgetsMarked() throws {
+        let column = Self.object([
+            "name": .string("x"), "type": .string("number"), "count": .number(5), "missing": .number(0),
+            "quantiles": Self.object(["0.05": .number(1), "0.25": .number(2), "0.5": .number(3), "0.75": .number(4), "0.95": .number(5)]),
+            "quantiles_exact": .bool(false),
+            "histogram": Self.object(["edges": Self.numbers([1, 3, 5]), "counts": Self.numbers([2, 3])]), "histogram_exact": .bool(false),
+        ])
+        let text = Self.object(["name": .string("t"), "type": .string("string"), "top": .array([Self.object(["value": .string("v"), "count": .number(2)])]), "top_exact": .bool(false)])
+        let page = try ProfileHTML.render(Self.object([
+            "profile": .number(1), "rows": .number(5), "duplicate_rows": .number(3), "duplicate_rows_exact": .bool(false),
+            "malformed_rows": .number(2), "budgets": Self.object(["distinct": .number(1000), "quantile": .number(2000)]),
+            "columns": .array([column, text]),
+        ]))
+        #expect(page.contains("≥\u{2009}3"))
+        #expect(page.contains("≈\u{2009}</span>5%"))
+        #expect(page.contains("histogram from the quantile sketch"))
+        #expect(page.contains("counted among the first values seen"))
+        #expect(page.contains("Malformed rows"))
+        #expect(page.contains("budgets: distinct 1,000, quantile 2,000"))
+        #expect(page.contains("leaves it out past 512 columns"))
+        let exact = try ProfileHTML.render(Self.document(names: ["a", "b"]))
+        #expect(!exact.contains("≥\u{2009}"))
+        #expect(!exact.contains("from the quantile sketch"))
+    }
+
     @Test("numbers for people: separators, 4 significant digits, percentages that never round to 0 or 100")
     func formats() {
         #expect(HTMLText.count(1234567) == "1,234,567")

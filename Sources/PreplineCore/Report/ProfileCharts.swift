@@ -182,10 +182,11 @@ enum ProfileCharts {
         if !undefined.isEmpty { svg += "<path fill=\"url(#undef)\" d=\"\(undefined)\"/>" }
         svg += labels
         let labelEvery = cell >= 11 ? 1 : Int((11.0 / Double(cell)).rounded(.up))
+        let columnLabelEvery = cell >= 16 ? 1 : Int((16.0 / Double(cell)).rounded(.up))  // 11 px text at 45°
         for row in 1..<max(1, n) where (row - 1) % labelEvery == 0 {
             svg += "<text class=\"lbl\" x=\"\(left - 6)\" y=\"\(top + (row - 1) * cell + cell / 2 + 4)\" text-anchor=\"end\"><title>\(HTMLText.escaped(names[row]))</title>\(HTMLText.escaped(names[row], limit: 24))</text>"
         }
-        for column in 0..<max(0, n - 1) where column % labelEvery == 0 {
+        for column in 0..<max(0, n - 1) where column % columnLabelEvery == 0 {
             let x = left + column * cell + cell / 2 + 4
             svg += "<text class=\"lbl\" transform=\"translate(\(x) \(top + size + 6)) rotate(-45)\" text-anchor=\"end\"><title>\(HTMLText.escaped(names[column]))</title>\(HTMLText.escaped(names[column], limit: 24))</text>"
         }

@@ -28,7 +28,7 @@ package enum ProfileHTML {
         page += missingness(profile, names: names)
         page += nullityCorrelation(profile, names: names)
         page += columnCards(profile, columns: columns)
-        page += "</main>\n<footer>Made by <code>prepline profile</code> from a profile document of version \(HTMLText.escaped(display(profile["profile"]) ?? "?")). This page needs no script and no network.</footer>\n</body>\n</html>\n"
+        page += "</main>\n<footer>Made by <code>prepline profile</code> from a profile document of version \(HTMLText.escaped(display(profile["profile"]) ?? "?"))\(budgets(profile)). This page needs no script and no network.</footer>\n</body>\n</html>\n"
         return page
     }
 
@@ -50,7 +50,13 @@ package enum ProfileHTML {
             out += tile("Missing cells", HTMLText.count(Int(missing)), cells > 0 ? HTMLText.percent(missing / cells) + " of all cells" : nil, warn: missing > 0)
         }
         if let duplicates = number(profile["duplicate_rows"]) {
-            out += tile("Duplicate rows", HTMLText.count(Int(duplicates)), (rows ?? 0) > 0 ? HTMLText.percent(duplicates / rows!) + " of the rows" : nil, warn: duplicates > 0)
+            // Past the distinct budget the count is a lower bound (F2's `duplicate_rows_exact`).
+            let bound = flag(profile["duplicate_rows_exact"]) == false
+            out += tile("Duplicate rows", (bound ? "≥\u{2009}" : "") + HTMLText.count(Int(duplicates)),
+                        (rows ?? 0) > 0 ? HTMLText.percent(duplicates / rows!) + " of the rows" + (bound ? " at least" : "") : nil, warn: duplicates > 0)
+        }
+        if let malformed = number(profile["malformed_rows"]), malformed > 0 {
+            out += tile("Malformed rows", HTMLText.count(Int(malformed)), "of the wrong width, left out", warn: true)
         }
         let complete = columns.filter { (number($0["missing"]) ?? 0) == 0 }.count
         if !columns.isEmpty { out += tile("Complete columns", HTMLText.count(complete), "no missing value") }
@@ -104,7 +110,7 @@ package enum ProfileHTML {
                                       shares: names.map { number(missing?[$0]) ?? 0 })
         }
         out += "<div class=\"figure scroll\">\(ProfileCharts.matrix(columns: names, bands: bands))</div>\n"
-        out += "<div class=\"legendrow\">\(ProfileCharts.matrixLegend())<span class=\"note\">\(HTMLText.count(bands.count)) bands of rows \(HTMLText.escaped(bands.first!.firstRow))–\(HTMLText.escaped(bands.last!.lastRow)); hover a name for its full text.</span></div>\n"
+        out += "<div class=\"legendrow\">\(ProfileCharts.matrixLegend())<span class=\"note\">\(HTMLText.count(bands.count)) bands of rows \(HTMLText.escaped(bands.first!.firstRow))–\(HTMLText.escaped(bands.last!.lastRow)) (numbered from 0, as pandas' index); hover a name for its full text.</span></div>\n"
         out += "</section>\n"
         return out
     }
@@ -117,7 +123,7 @@ package enum ProfileHTML {
         var out = heading("nullity-correlation", "Nullity correlation",
                           note: "How strongly the presence of one column's values goes with another's (pandas <code>df.isna().corr()</code>): +1, missing together; −1, one missing when the other is present. Columns without missing values have no such correlation and are left out.")
         guard let matrix = profile["nullity_correlation"], case .object(let rows) = matrix else {
-            out += "<p class=\"empty\">No nullity correlation in this profile.</p>\n</section>\n"
+            out += "<p class=\"empty\">This profile has no nullity correlation (prepline leaves it out past 512 columns).</p>\n</section>\n"
             return out
         }
         let columns = profile["columns"].flatMap(array) ?? []
@@ -158,7 +164,7 @@ package enum ProfileHTML {
         let name = string(column["name"]) ?? ""
         var out = "<article class=\"card\" id=\"col-\(index + 1)\"><header><h3 title=\"\(HTMLText.escaped(name))\"><span class=\"idx\">\(index + 1)</span>\(HTMLText.escaped(name, limit: 80))</h3>\(badge(string(column["type"])))</header>"
         let ratio = missingRatio(column, rows: rows)
-        out += "<div class=\"fill\" title=\"present vs missing\"><span style=\"width:\(ProfileCharts.f((1 - (ratio ?? 0)) * 100))%\"></span></div>"
+        out += "<div class=\"fill\" title=\"present \(HTMLText.percent(1 - (ratio ?? 0))), missing \(HTMLText.percent(ratio ?? 0))\"><span style=\"width:\(ProfileCharts.f((1 - (ratio ?? 0)) * 100))%\"></span></div>"
         var figures: [(String, String)] = []
         if let count = number(column["count"]) { figures.append(("count", HTMLText.count(Int(count)))) }
         if let missing = number(column["missing"]) {
@@ -182,15 +188,17 @@ package enum ProfileHTML {
         let quantileKeys = ["0.05", "0.25", "0.5", "0.75", "0.95"]
         let quantiles = column["quantiles"].map { q in quantileKeys.compactMap { number(q[$0]) } }
         if let values = column["quantiles"], case .object = values {
-            out += "<table class=\"quant\"><tr>\(quantileKeys.map { "<th>\(percentLabel($0))</th>" }.joined())</tr><tr>\(quantileKeys.map { "<td>\(display(values[$0]) ?? "–")</td>" }.joined())</tr></table>"
+            let approximate = flag(column["quantiles_exact"]) == false ? "<span title=\"from the quantile sketch\">≈\u{2009}</span>" : ""
+            out += "<table class=\"quant\"><tr>\(quantileKeys.map { "<th>\(approximate)\(percentLabel($0))</th>" }.joined())</tr><tr>\(quantileKeys.map { "<td>\(display(values[$0]) ?? "–")</td>" }.joined())</tr></table>"
         }
         if let histogram = column["histogram"], let edges = histogram["edges"].flatMap(array)?.compactMap(number),
            let counts = histogram["counts"].flatMap(array)?.compactMap(number), !counts.isEmpty {
-            out += "<figure>\(ProfileCharts.histogram(edges: edges, counts: counts, quantiles: quantiles?.count == 5 ? quantiles : nil))</figure>"
+            let caption = flag(column["histogram_exact"]) == false ? "<figcaption>histogram from the quantile sketch</figcaption>" : ""
+            out += "<figure>\(ProfileCharts.histogram(edges: edges, counts: counts, quantiles: quantiles?.count == 5 ? quantiles : nil))\(caption)</figure>"
         } else if let top = column["top"].flatMap(array), !top.isEmpty {
             let entries = top.prefix(10).map { (value: rawText($0["value"]), count: number($0["count"]) ?? 0) }
             let present = number(column["count"]) ?? entries.reduce(0) { $0 + $1.count }
-            out += "<figure>\(ProfileCharts.topBars(Array(entries), present: present))<figcaption>most frequent values\(top.count > 10 ? " (first 10)" : "")</figcaption></figure>"
+            out += "<figure>\(ProfileCharts.topBars(Array(entries), present: present))<figcaption>most frequent values\(top.count > 10 ? " (first 10)" : "")\(flag(column["top_exact"]) == false ? "; counted among the first values seen (past the distinct budget)" : "")</figcaption></figure>"
         }
         out += "</article>\n"
         return out
@@ -227,6 +235,18 @@ package enum ProfileHTML {
         default: family = "t-other"
         }
         return "<span class=\"badge \(family)\">\(HTMLText.escaped(type, limit: 16))</span>"
+    }
+
+    /// "; budgets: distinct 1,000,000, quantile 1,000,000" when the document states them.
+    static func budgets(_ profile: JSONValue) -> String {
+        guard case .object(let members)? = profile["budgets"] else { return "" }
+        let parts = members.compactMap { member in number(member.value).map { "\(HTMLText.escaped(member.key)) \(HTMLText.count(Int($0)))" } }
+        return parts.isEmpty ? "" : "; budgets: " + parts.joined(separator: ", ")
+    }
+
+    static func flag(_ value: JSONValue?) -> Bool? {
+        if case .bool(let b)? = value { return b }
+        return nil
     }
 
     static func inputName(_ profile: JSONValue) -> String? {

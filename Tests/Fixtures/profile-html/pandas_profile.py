@@ -49,7 +49,9 @@ def column_profile(name, series, rows):
             entry["std"] = clean(present.std(ddof=1))
             entry["quantiles"] = {key: clean(np.quantile(values, float(key))) for key in ["0.05", "0.25", "0.5", "0.75", "0.95"]}
             counts, edges = np.histogram(values, bins=20)
+            entry["quantiles_exact"] = True
             entry["histogram"] = {"edges": [clean(e) for e in edges], "counts": [int(c) for c in counts]}
+            entry["histogram_exact"] = True
         entry["zeros"] = int((present == 0).sum())
         entry["negatives"] = int((present < 0).sum())
     else:
@@ -59,6 +61,7 @@ def column_profile(name, series, rows):
             entry["length"] = {"min": int(lengths.min()), "mean": clean(lengths.mean()), "max": int(lengths.max())}
         top = text.value_counts(sort=True).head(10)
         entry["top"] = [{"value": value, "count": int(count)} for value, count in top.items()]
+        entry["top_exact"] = True
     return entry
 
 
@@ -75,6 +78,9 @@ def main():
         "column_count": len(df.columns),
         "missing_cells": int(isna.to_numpy().sum()),
         "duplicate_rows": int(df.duplicated().sum()),
+        "duplicate_rows_exact": True,
+        "malformed_rows": 0,
+        "budgets": {"distinct": 1000000, "quantile": 1000000},
         "columns": [column_profile(name, df[name], rows) for name in df.columns],
     }
     bands = []
@@ -82,7 +88,8 @@ def main():
     for band in range(count):
         first, last = band * rows // count, (band + 1) * rows // count
         share = isna.iloc[first:last].mean()
-        bands.append({"first_row": first + 1, "last_row": last,
+        # 0-based rows, inclusive, as prepline's document (README, "The JSON document").
+        bands.append({"first_row": first, "last_row": last - 1,
                       "missing": {name: clean(share[name]) for name in df.columns}})
     document["missingness"] = {"bands": bands}
     corr = isna.astype("float64").corr()
