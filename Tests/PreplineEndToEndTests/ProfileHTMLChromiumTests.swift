@@ -100,4 +100,40 @@ struct ProfileHTMLChromiumTests {
         // The columns' marker may be below a 2400 px window: the first three sections must be drawn.
         #expect(checked.status == 0 || checked.stderr.contains("section columns"), "\(checked)")
     }
+
+    /// The binary whose `profile` command makes the documents: PREPLINE_PROFILE_BINARY, else the
+    /// one under test; nil when it has no `profile` command (this branch before the profile
+    /// command is merged).
+    static let profileBinary: String? = {
+        guard let binary = ProcessInfo.processInfo.environment["PREPLINE_PROFILE_BINARY"] ?? E2E.binary,
+              let probe = try? runProcess(binary, ["profile", "--help"], timeout: 30), probe.status == 0 else { return nil }
+        return binary
+    }()
+
+    @Test("prepline profile --json and --html on every sample: the page is the rendering of the JSON, and Chromium draws every section",
+          .enabled(if: profileBinary != nil, "needs a prepline with the profile command"))
+    func realDocuments() throws {
+        let binary = try #require(Self.profileBinary)
+        let dir = try TempDir("prepline-profile-html-real")
+        let samples = E2E.packageRoot.appendingPathComponent("samples")
+        let csvs = try FileManager.default.contentsOfDirectory(atPath: samples.path).filter { $0.hasSuffix(".csv") }.sorted()
+        try #require(!csvs.isEmpty)
+        var kept: [String] = []
+        for csv in csvs {
+            let name = String(csv.dropLast(4))
+            let ran = try runProcess(binary, ["profile", samples.appendingPathComponent(csv).path, "--json", dir.file("\(name).json"), "--html", dir.file("\(name).html")], timeout: 60)
+            guard ran.status == 0 else { continue }  // a sample meant to be refused (ragged.csv)
+            let written = String(decoding: try dir.read("\(name).html"), as: UTF8.self)
+            let html = try ProfileHTML.render(try JSONParser.parse(try dir.read("\(name).json")))
+            #expect(written == html, "\(csv): the page is not the rendering of the JSON")
+            #expect(!html.lowercased().contains("<script"), "\(csv)")
+            for id in ["overview", "missingness", "nullity-correlation", "columns"] { #expect(html.contains("<section id=\"\(id)\">"), "\(csv): \(id)") }
+            kept.append(try dir.write("\(name)-rendered.html", html))
+        }
+        #expect(kept.contains { $0.hasSuffix("/penguins-rendered.html") })
+        let shot = try Self.screenshot(dir.file("penguins-rendered.html"), height: 4200, in: dir, name: "penguins-real")
+        Self.keep(kept + [shot.png])
+        let checked = try runProcess(try E2E.tool("env"), ["python3", "\(Self.scripts)/check_screenshot.py", shot.png], timeout: 30)
+        #expect(checked.status == 0, "\(checked)")
+    }
 }
