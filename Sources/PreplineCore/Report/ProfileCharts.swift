@@ -260,7 +260,7 @@ enum ProfileCharts {
 
     /// The most frequent values as horizontal bars, each with its count and share of the present values.
     static func topBars(_ top: [(value: String, count: Double)], present: Double) -> String {
-        let width = chartWidth, rowH = 19, labelW = 112, countW = 82
+        let width = chartWidth, rowH = 19, labelW = 128, countW = 82
         let barW = width - labelW - countW - 8
         let height = max(1, top.count) * rowH + 6
         let peak = max(top.map(\.count).max() ?? 1, 1)
@@ -269,7 +269,7 @@ enum ProfileCharts {
             let y = 3 + index * rowH
             let w = max(1, entry.count / peak * Double(barW))
             let label = entry.value.isEmpty ? "(empty)" : entry.value
-            svg += "<text class=\"lbl\" x=\"\(labelW - 6)\" y=\"\(y + 13)\" text-anchor=\"end\"><title>\(HTMLText.escaped(label))</title>\(HTMLText.escaped(label, limit: 17))</text>"
+            svg += "<text class=\"lbl\" x=\"\(labelW - 6)\" y=\"\(y + 13)\" text-anchor=\"end\"><title>\(HTMLText.escaped(label))</title>\(HTMLText.escaped(label, limit: 20))</text>"
             svg += "<rect class=\"bar\" x=\"\(labelW)\" y=\"\(y + 2)\" width=\"\(f(w))\" height=\"\(rowH - 5)\" rx=\"2\"/>"
             let share = present > 0 ? " · " + HTMLText.percent(entry.count / present) : ""
             svg += "<text class=\"lbl mut\" x=\"\(f(Double(labelW) + w + 5))\" y=\"\(y + 13)\">\(HTMLText.count(Int(entry.count)))\(share)</text>"

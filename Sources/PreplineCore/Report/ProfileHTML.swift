@@ -107,7 +107,7 @@ package enum ProfileHTML {
             let missing = band["missing"]
             return ProfileCharts.Band(firstRow: rawText(band["first_row"]),
                                       lastRow: rawText(band["last_row"]),
-                                      shares: names.map { number(missing?[$0]) ?? 0 })
+                                      shares: values(missing, names: names).map { number($0) ?? 0 })
         }
         out += "<div class=\"figure scroll\">\(ProfileCharts.matrix(columns: names, bands: bands))</div>\n"
         out += "<div class=\"legendrow\">\(ProfileCharts.matrixLegend())<span class=\"note\">\(HTMLText.count(bands.count)) bands of rows \(HTMLText.escaped(bands.first!.firstRow))–\(HTMLText.escaped(bands.last!.lastRow)) (numbered from 0, as pandas' index); hover a name for its full text.</span></div>\n"
@@ -140,9 +140,9 @@ package enum ProfileHTML {
             out += "<p class=\"empty\">\(candidates.isEmpty ? "No column has missing values" : "Only one column has missing values"): there is nothing to correlate.</p>\n</section>\n"
             return out
         }
-        let svg = ProfileCharts.heatmap(names: candidates) { row, column in
-            number(matrix[candidates[row]]?[candidates[column]])
-        }
+        let byName = Dictionary(rows.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let grid = candidates.map { values(byName[$0], names: candidates) }
+        let svg = ProfileCharts.heatmap(names: candidates) { row, column in number(grid[row][column]) }
         out += "<div class=\"figure scroll\">\(svg)</div>\n"
         out += "<div class=\"legendrow\">\(ProfileCharts.heatmapLegend())"
         if cut > 0 { out += "<span class=\"note\">The \(heatmapLimit) columns with the most missing values are shown; \(HTMLText.count(cut)) more are left out.</span>" }
@@ -267,6 +267,16 @@ package enum ProfileHTML {
     }
 
     // MARK: reading the document
+
+    /// An object's values in the order of `names`: by position when its keys are those names in
+    /// that order (as prepline writes them), else looked up; a key read at a time would make a
+    /// 1000-column matrix quadratic per band.
+    static func values(_ object: JSONValue?, names: [String]) -> [JSONValue?] {
+        guard case .object(let members)? = object else { return names.map { _ in nil } }
+        if members.count == names.count, zip(members, names).allSatisfy({ $0.key == $1 }) { return members.map(\.value) }
+        let byKey = Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        return names.map { byKey[$0] }
+    }
 
     static func number(_ value: JSONValue?) -> Double? {
         if case .number(let v, _)? = value, v.isFinite { return v }
