@@ -153,8 +153,10 @@ enum ProfileCharts {
     static func heatmap(names: [String], value: (Int, Int) -> Double?) -> String {
         let n = names.count
         let cell = max(6, min(52, 900 / max(1, n - 1)))
-        let longest = names.map { min($0.count, 24) }.max() ?? 4
-        let left = 12 + Int(Double(longest) * 6.4), bottom = 14 + Int(Double(longest) * 6.4 * 0.72)
+        // Rows are labelled with names 2…n, columns (rotated, below) with names 1…n−1.
+        let longestRow = names.dropFirst().map { min($0.count, 24) }.max() ?? 4
+        let longestColumn = names.dropLast().map { min($0.count, 24) }.max() ?? 4
+        let left = 12 + Int(Double(longestRow) * 6.4), bottom = 14 + Int(Double(longestColumn) * 6.4 * 0.72)
         let top = 8
         let size = cell * (n - 1)
         let width = left + size + 16, height = top + size + bottom
@@ -269,7 +271,7 @@ enum ProfileCharts {
             let y = 3 + index * rowH
             let w = max(1, entry.count / peak * Double(barW))
             let label = entry.value.isEmpty ? "(empty)" : entry.value
-            svg += "<text class=\"lbl\" x=\"\(labelW - 6)\" y=\"\(y + 13)\" text-anchor=\"end\"><title>\(HTMLText.escaped(label))</title>\(HTMLText.escaped(label, limit: 20))</text>"
+            svg += "<text class=\"lbl\" x=\"\(labelW - 6)\" y=\"\(y + 13)\" text-anchor=\"end\"><title>\(HTMLText.escaped(label))</title>\(HTMLText.escaped(label, limit: 18))</text>"
             svg += "<rect class=\"bar\" x=\"\(labelW)\" y=\"\(y + 2)\" width=\"\(f(w))\" height=\"\(rowH - 5)\" rx=\"2\"/>"
             let share = present > 0 ? " · " + HTMLText.percent(entry.count / present) : ""
             svg += "<text class=\"lbl mut\" x=\"\(f(Double(labelW) + w + 5))\" y=\"\(y + 13)\">\(HTMLText.count(Int(entry.count)))\(share)</text>"
