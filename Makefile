@@ -1,8 +1,10 @@
 # prepline — build, test and try it.  `make setup` and `make test` are the README's two commands.
 
 APT_PKGS := libcsv-dev zlib1g-dev
-PY_PKGS  := scikit-learn pandas numpy frictionless jsonschema
-PY_MODS  := sklearn, pandas, numpy, frictionless, jsonschema
+# Only for the tests: the HTML profile page is drawn by a real headless browser.
+TEST_APT_PKGS := chromium
+PY_PKGS  := scikit-learn pandas numpy frictionless jsonschema pillow
+PY_MODS  := sklearn, pandas, numpy, frictionless, jsonschema, PIL
 BIN      := .build/release/prepline
 DEMO_OUT := /tmp/prepline-demo.csv
 
@@ -13,7 +15,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_ROOT_USER_ACTION := ignore
 
 .DEFAULT_GOAL := build
-.PHONY: setup test build release bench fuzz clean deps pydeps
+.PHONY: setup test build release bench fuzz clean deps testdeps pydeps
 
 ## setup: install what is missing, build the release binary, run a sample pipeline
 setup: release
@@ -22,7 +24,7 @@ setup: release
 	@head -n 5 $(DEMO_OUT)
 
 ## test: install what is missing (C libraries, Python reference stack), build, run the tests
-test: deps pydeps
+test: deps testdeps pydeps
 	swift build
 	swift test
 
@@ -70,6 +72,10 @@ deps:
 	    echo "installing:" $$missing; \
 	    $(APT) update -qq && $(APT) install -y -qq --no-install-recommends $$missing; \
 	fi
+
+# Debian packages only the tests need, installed the same way.
+testdeps:
+	@$(MAKE) --no-print-directory deps APT_PKGS="$(TEST_APT_PKGS)"
 
 # Python packages the conformance tests compare against: pip only when an import fails.
 pydeps:
