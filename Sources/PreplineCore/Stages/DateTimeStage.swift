@@ -176,8 +176,9 @@ package struct DateTimeStage: PipelineStage {
                 throw PreplineError.spec(file: reader.file, path: "\(path)[\(i)]", message: "expected a part name, got \(item.typeName)")
             }
             guard let part = Part(rawValue: name) else {
+                let hint = aliases[name].map { " (did you mean \"\($0.rawValue)\"?)" } ?? Suggestion.didYouMean(name, in: names)
                 throw PreplineError.spec(file: reader.file, path: "\(path)[\(i)]",
-                                         message: "unknown part \"\(name)\"\(Suggestion.didYouMean(name, in: names)); parts: \(names.joined(separator: ", "))")
+                                         message: "unknown part \"\(name)\"\(hint); parts: \(names.joined(separator: ", "))")
             }
             guard !parts.contains(part) else {
                 throw PreplineError.spec(file: reader.file, path: "\(path)[\(i)]", message: "part \"\(name)\" is given twice")
@@ -186,6 +187,12 @@ package struct DateTimeStage: PipelineStage {
         }
         return parts
     }
+
+    /// Other names of the parts (pandas' `dt.weekday`, `dt.day_of_week`, …), for "did you mean".
+    private static let aliases: [String: Part] = [
+        "weekday": .dayofweek, "day_of_week": .dayofweek, "dow": .dayofweek, "day_of_year": .dayofyear, "doy": .dayofyear,
+        "timestamp": .epoch, "unix": .epoch,
+    ]
 
     /// The usual cycle of a part, for messages.
     private static func period(of part: Part) -> String {
