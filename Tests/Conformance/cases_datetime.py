@@ -2,6 +2,8 @@
 .dt accessors, feature-engine's CyclicalFeatures). Added to make_cases.py's CASES by `add(ns)`,
 which receives make_cases.py's namespace (its `case` and helpers)."""
 
+import json
+import os
 import random
 
 ALL = ["year", "month", "day", "hour", "minute", "second", "dayofweek", "dayofyear", "quarter", "epoch"]
@@ -132,6 +134,11 @@ def add(ns):
          input_text=sample_text("commons-speeches.csv"))
     case("datetime-penguins-raw", "penguins-raw.csv: the 'Date Egg' column's year, month, day, dayofweek",
          [dt(["Date Egg"])], None, input_text=sample_text("penguins-raw.csv"))
+    # The example in pipelines/ (its numbers in pipelines/README.md are these).
+    with open(os.path.join(ns["HERE"], "..", "..", "pipelines", "commons-speeches-dates.json"), encoding="utf-8") as f:
+        example = json.load(f)
+    case("datetime-pipelines-commons-speeches-example", "pipelines/commons-speeches-dates.json on commons-speeches: parts, cyclical "
+         "with given maxima, output.columns", example["stages"], None, input_text=sample_text("commons-speeches.csv"), output=example["output"])
     # Row-level errors (exit 1) and spec errors (exit 2).
     for bad in ["2024-13-01", "2023-02-29", "2024-03-05T24:00", "2024-3-5", "2024/03/05", "20240305", "2024-03-05Z", "2024-03-05T14:07:09.",
                 "2024-03-05t14:07", "2024-03-05T14:07:09+2:00", " 2024-03-05", "yesterday"]:

@@ -146,7 +146,7 @@ package struct DateTimeStage: PipelineStage {
             fittedNames = fitted.map(\.name)
             for (column, var entry) in fitted {
                 guard var maxima = try entry.object("max_values") else {
-                    throw entry.fail("max_values", "missing: the largest \(StageOption.orList(learnedParts.map(\.rawValue))) seen in column '\(column)'")
+                    throw entry.fail("max_values", "missing: the largest \(Self.andList(learnedParts.map(\.rawValue))) seen in column '\(column)'")
                 }
                 var learned: [Part: Double] = [:]
                 for part in learnedParts {
@@ -265,7 +265,7 @@ package struct DateTimeStage: PipelineStage {
         let rewritten = columns.rewrittenInFitPass
         guard !rewritten.isEmpty, let indexes = try? columns.resolve(selectors, path: "\(path).columns") else { return nil }
         guard let name = indexes.map({ columns.names[$0] }).first(where: rewritten.contains) else { return nil }
-        return "column '\(name)' is rewritten by an earlier stage of this pass; the largest \(StageOption.orList(learnedParts.map(\.rawValue))) are learned on its final values, in the next pass"
+        return "column '\(name)' is rewritten by an earlier stage of this pass; the largest \(Self.andList(learnedParts.map(\.rawValue))) are learned on its final values, in the next pass"
     }
 
     /// A later stage naming the block's columns may wait for the next pass (see `bind`).
@@ -492,7 +492,12 @@ extension DateTimeStage {
     }()
 
     package var learnedParameters: String {
-        learnedParts.isEmpty ? "nothing" : "the largest \(StageOption.orList(learnedParts.map(\.rawValue))) seen (the sine and cosine's max)"
+        learnedParts.isEmpty ? "nothing" : "the largest \(Self.andList(learnedParts.map(\.rawValue))) seen (the max of the sines and cosines)"
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    static func andList(_ items: [String]) -> String {
+        items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
     }
 
     package var columnEffect: String? {
