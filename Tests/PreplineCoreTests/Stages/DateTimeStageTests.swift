@@ -184,6 +184,13 @@ import Testing
         #expect(skipped.column("k") == ["1", "3"])
     }
 
+    /// A one-column output whose only value is missing is written `""`: an empty line would read
+    /// back as no record at all (the block's cells had no such care; the other columns do).
+    @Test func aMissingValueAloneOnItsLineIsWrittenQuoted() throws {
+        let out = try H.run(spec: H.spec(#"{"stage": "datetime", "columns": ["d"], "parts": ["year"]}"#), csv: "d\nNA\n2024-01-01\n")
+        #expect(out == "d_year\n\"\"\n2024.0\n")
+    }
+
     // MARK: Cyclical
 
     @Test func cyclicalMaximaAreLearnedAsTheLargestValueSeen() throws {
