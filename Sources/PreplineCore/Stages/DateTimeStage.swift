@@ -345,7 +345,8 @@ package struct DateTimeStage: PipelineStage {
                         for j in 0..<width { out[base + j] = .nan }
                         continue
                     }
-                    guard let moment = pattern.map({ ISODateTime.moment($0, bytes) }) ?? ISODateTime.parse(bytes) else {
+                    let parsed = if let pattern { ISODateTime.moment(pattern, bytes) } else { ISODateTime.parse(bytes) }
+                    guard let moment = parsed else {
                         let reason = "column '\(name)': '\(LosslessText.display(LosslessText.string(bytes)))' \(expectation) (\(label))"
                         batch.work.reject(record: r, reason: reason, fix: fix)
                         for j in 0..<width { out[base + j] = .nan }
