@@ -2,9 +2,9 @@
 
 APT_PKGS := libcsv-dev zlib1g-dev
 # Only for the tests: the HTML profile page is drawn by a real headless browser.
-TEST_APT_PKGS := chromium
-PY_PKGS  := scikit-learn pandas numpy frictionless jsonschema pillow
-PY_MODS  := sklearn, pandas, numpy, frictionless, jsonschema, PIL
+TEST_APT_PKGS := chromium fonts-liberation
+PY_PKGS  := scikit-learn pandas numpy frictionless jsonschema pillow feature-engine
+PY_MODS  := sklearn, pandas, numpy, frictionless, jsonschema, PIL, feature_engine
 BIN      := .build/release/prepline
 DEMO_OUT := /tmp/prepline-demo.csv
 

@@ -603,7 +603,8 @@ for _stage_cases in (cases_ordinal, cases_bin):
 # Stages whose cases live in a file of their own (cases_<stage>.py): each adds to CASES.
 import cases_clip  # noqa: E402
 import cases_log  # noqa: E402
-for _module in (cases_log, cases_clip):
+import cases_datetime  # noqa: E402
+for _module in (cases_log, cases_clip, cases_datetime):
     _module.add(globals())
 
 

@@ -732,7 +732,8 @@ for _stage in (ref_ordinal, ref_bin):
 # Stages whose reference lives in a file of its own (ref_<stage>.py): each gets this module's namespace.
 import ref_clip  # noqa: E402
 import ref_log  # noqa: E402
-for _module in (ref_log, ref_clip):
+import ref_datetime  # noqa: E402
+for _module in (ref_log, ref_clip, ref_datetime):
     for _kind, (_stage, _keys) in _module.stages(globals()).items():
         STAGES[_kind], STAGE_KEYS[_kind] = _stage, _keys
 

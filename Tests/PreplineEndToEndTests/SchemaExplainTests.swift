@@ -23,7 +23,7 @@ struct SchemaTests {
         let properties = try #require(object["properties"] as? [String: Any])
         #expect(Set(properties.keys) == ["$schema", "prepline", "input", "training", "stages", "output", "schema", "checks"], "$schema is accepted for editors")
         let defs = try #require(object["$defs"] as? [String: Any])
-        let kinds = ["fill", "scale", "onehot", "tokenize", "tfidf", "clean", "log", "clip", "ordinal", "bin", "hash", "select", "drop", "rename"]
+        let kinds = ["fill", "scale", "onehot", "tokenize", "tfidf", "clean", "log", "clip", "ordinal", "bin", "hash", "datetime", "select", "drop", "rename"]
         let learnsNothing: Set<String> = ["tokenize", "clean", "log", "hash", "select", "drop", "rename"]
         for kind in kinds {
             let stage = try #require(defs["stage_\(kind)"] as? [String: Any], "no schema for stage \(kind)")

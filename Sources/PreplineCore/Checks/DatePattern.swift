@@ -25,12 +25,16 @@ package struct DatePattern: Sendable {
     }
 
     private let tokens: [Token]
+    /// How many digits `%f` takes at most: 6 in Python's strptime, 9 in pandas' (nanoseconds;
+    /// digits past the sixth are read and dropped, `microsecond` stays microseconds).
+    private let fractionDigits: Int
     private static let supported = Set("YymdHIMSfzjbBpaA%".utf8)
     private static let monthNames = ["january", "february", "march", "april", "may", "june", "july", "august",
                                      "september", "october", "november", "december"].map { Array($0.utf8) }
     private static let dayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].map { Array($0.utf8) }
 
-    package init(_ format: String) throws(FormatError) {
+    package init(_ format: String, fractionDigits: Int = 6) throws(FormatError) {
+        self.fractionDigits = fractionDigits
         var tokens: [Token] = []
         let bytes = Array(format.utf8)
         var i = 0
@@ -143,11 +147,11 @@ package struct DatePattern: Sendable {
         case UInt8(ascii: "S"): pair(6...6, 0...1); pair(0...5); single(0...9)
         case UInt8(ascii: "f"):
             var n = 0
-            while n < 6, digit(n) != nil { n += 1 }
+            while n < fractionDigits, digit(n) != nil { n += 1 }
             while n >= 1 {
                 var v = 0
-                for i in 0..<n { v = v * 10 + digit(i)! }
-                for _ in n..<6 { v *= 10 }
+                for i in 0..<min(n, 6) { v = v * 10 + digit(i)! }
+                for _ in min(n, 6)..<6 { v *= 10 }
                 out.append((n, v)); n -= 1
             }
         case UInt8(ascii: "j"):

@@ -117,6 +117,9 @@ package struct CSVBatchWriter: BatchWriter {
                                 // Most weights are zero (Python's 0.0): three bytes, no formatting.
                                 if bareZeros && value == 0 && value.sign == .plus {
                                     out.append(0x30); out.append(0x2E); out.append(0x30)
+                                } else if width == 1 && value.isNaN {
+                                    // A record of one missing cell (a datetime block of one part) is `""`.
+                                    formatter.appendField(UnsafeRawBufferPointer(start: nil, count: 0), fieldCount: 1, into: &out)
                                 } else {
                                     formatter.appendNumber(value, into: &out)
                                 }

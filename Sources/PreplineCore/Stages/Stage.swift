@@ -274,6 +274,7 @@ package enum StageRegistry {
         OrdinalStage.self,
         BinStage.self,
         HashStage.self,
+        DateTimeStage.self,
         CleanStage.self,
         TokenizeStage.self,
         TfidfStage.self,
