@@ -86,11 +86,28 @@ struct SplitCommandTests {
 
     static let generated = GeneratedCSV(records: 400, seed: 16)
 
+    /// 400 records with a class column that pandas reads without missing values (stratify
+    /// refuses NaN, as scikit-learn does), and the same hard parts: quoted newlines, doubled
+    /// quotes, CRLF, CR, blank lines, no final newline.
+    static let classed: [UInt8] = {
+        var rng = SplitMix64(seed: 77)
+        var out = Array("id,class,note\r\n".utf8)
+        for i in 0..<400 {
+            let note = GeneratedCSV.pick(GeneratedCSV.notes, &rng)
+            out += GeneratedCSV.encode([String(i), ["a", "a", "a", "b", "b", "c"][Int(rng.next() % 6)], note], rng: &rng)
+            if i < 399 { out += Array(GeneratedCSV.pick(["\n", "\r\n", "\r", "\n\n", "\r\n\r\n"], &rng).utf8) }
+        }
+        return out
+    }()
+
+    /// The input a mode is tested on: `classed` for --stratify and --group, else `generated`.
+    static func input(for mode: [String]) -> [UInt8] { mode.contains("--stratify") || mode.contains("--group") ? classed : generated.input }
+
     /// The four train/test modes on the generated input.
     static let trainTestModes: [[String]] = [
         ["--test-size", "0.25", "--seed", "3"],
         ["--test-size", "57", "--no-shuffle"],
-        ["--test-size", "0.3", "--seed", "11", "--stratify", "tag"],
+        ["--test-size", "0.3", "--seed", "11", "--stratify", "class"],
         ["--by-key", "name", "--test-size", "0.3"],
     ]
 
@@ -111,8 +128,8 @@ struct SplitCommandTests {
           arguments: trainTestModes)
     func partsAreTheInput(mode: [String]) throws {
         let tmp = try TempDir("prepline-split")
-        let (train, test) = try splitTrainTest(mode, input: Self.generated.input, in: tmp)
-        let assignment = Self.partition(input: Self.generated.input, parts: [train, test])
+        let (train, test) = try splitTrainTest(mode, input: Self.input(for: mode), in: tmp)
+        let assignment = Self.partition(input: Self.input(for: mode), parts: [train, test])
         #expect(assignment.count == 400)
         let testRows = assignment.filter { $0 == 1 }.count
         switch mode[1] {
@@ -123,10 +140,11 @@ struct SplitCommandTests {
         }
     }
 
-    @Test("output bytes do not depend on --threads or --chunk-size", arguments: trainTestModes + [["--folds", "4", "--seed", "5"], ["--folds", "3"], ["--by-key", "note", "--folds", "5"]])
+    @Test("output bytes do not depend on --threads or --chunk-size", arguments: trainTestModes + [["--folds", "4", "--seed", "5"], ["--folds", "3"], ["--by-key", "note", "--folds", "5"],
+                                                                                    ["--folds", "4", "--seed", "2", "--stratify", "class"], ["--folds", "3", "--group", "class"]])
     func deterministic(mode: [String]) throws {
         let tmp = try TempDir("prepline-split-determinism")
-        try tmp.write("in.csv", Self.generated.input)
+        try tmp.write("in.csv", Self.input(for: mode))
         var seen: [[UInt8]]?
         for (threads, chunk) in [("1", "1M"), ("2", "300"), ("3", "4K")] {
             let folds = mode.contains("--folds")
