@@ -154,6 +154,9 @@ package enum SplitPasses {
         var rows = 0
         let box = PlacementBox()
         box.placement = placement
+        // Sized so no output buffer is ever freed (as TransformRun's): every chunk in flight holds
+        // one per file, and each worker one more while it fills them.
+        let outputPool = BufferPool(limit: (EngineOptions.maxChunksInFlight(threads: engine.threads) + engine.threads) * files)
         func emit(_ file: Int, _ bytes: [UInt8]) throws(PreplineError) -> Bool {
             do {
                 if let header = pending[file] {
@@ -198,13 +201,17 @@ package enum SplitPasses {
                 let placement = box.placement!
                 let delimiter = dialect.delimiter
                 var scratch: [UInt8] = []
+                var parts: [UInt16] = []
                 return { (work: inout ChunkWork) throws(PreplineError) -> SplitChunkOutput in
                     let raw = work.raw
                     var output = SplitChunkOutput(sequence: work.sequence, files: [], rowsPerPart: [Int](repeating: 0, count: placement.partCount))
-                    var buffers = [[UInt8]](repeating: [], count: files)
-                    for f in 0..<files { buffers[f].reserveCapacity(files == 1 ? raw.bytes.count + raw.bytes.count / 8 : raw.bytes.count / 2) }
                     let firstRow = chunkStarts.map { $0[work.sequence] } ?? 0
                     let parsed = work.parsed
+                    // Each record's part first, and each file's exact size, so every output buffer
+                    // is taken from the pool once at its size (growth by doubling left freed
+                    // megabyte blocks behind: about 6 MB more peak RSS at 1M rows).
+                    parts.removeAll(keepingCapacity: true)
+                    var sizes = [Int](repeating: 0, count: files)
                     raw.bytes.withUnsafeBufferPointer { bytes in
                         for r in 0..<raw.recordCount {
                             let part: Int
@@ -215,24 +222,32 @@ package enum SplitPasses {
                             case .folds(let folds, _):
                                 part = Int(folds[firstRow + r])
                             case .keyFraction(let column, let fraction, let seed):
-                                guard work.isGood(r) else { continue }
+                                guard work.isGood(r) else { parts.append(UInt16.max); continue }
                                 let hash = KeyHash.xxh64(UnsafeRawBufferPointer(parsed.field(parsed.fieldRange(ofRecord: r).lowerBound + column)), seed: seed)
                                 part = KeyHash.isTest(hash: hash, fraction: fraction) ? 1 : 0
                             case .keyFolds(let column, let k, let seed):
-                                guard work.isGood(r) else { continue }
+                                guard work.isGood(r) else { parts.append(UInt16.max); continue }
                                 let hash = KeyHash.xxh64(UnsafeRawBufferPointer(parsed.field(parsed.fieldRange(ofRecord: r).lowerBound + column)), seed: seed)
                                 part = Int(hash % UInt64(k))
                             }
+                            parts.append(UInt16(part))
                             output.rowsPerPart[part] += 1
+                            let end = Int(raw.recordEnds[r])
+                            let length = end - Int(raw.recordStarts[r]) + Swift.max(1, Self.lineEndLength(bytes, after: end))
+                            if files == 1 { sizes[0] += length + 6 } else { sizes[part] += length }
+                        }
+                    }
+                    var buffers = (0..<files).map { outputPool.take(minimumCapacity: sizes[$0]) }
+                    raw.bytes.withUnsafeBufferPointer { bytes in
+                        for r in 0..<raw.recordCount where parts[r] != UInt16.max {
+                            let part = Int(parts[r])
                             let start = Int(raw.recordStarts[r]), end = Int(raw.recordEnds[r])
                             let lineEnd = Self.lineEndLength(bytes, after: end)
                             let file = files == 1 ? 0 : part
+                            buffers[file].append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
                             if files == 1 {
-                                buffers[0].append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
                                 buffers[0].append(delimiter)
                                 Self.appendDecimal(part, into: &buffers[0])
-                            } else {
-                                buffers[file].append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
                             }
                             if lineEnd > 0 {
                                 buffers[file].append(contentsOf: UnsafeBufferPointer(rebasing: bytes[end..<end + lineEnd]))
@@ -262,8 +277,9 @@ package enum SplitPasses {
                 }
                 rows += delivery.records
                 for (part, count) in delivery.payload.rowsPerPart.enumerated() { rowsPerPart[part] += count }
-                for (file, bytes) in delivery.payload.files.enumerated() {
-                    guard try emit(file, bytes) else { return false }
+                for file in delivery.payload.files.indices {
+                    guard try emit(file, delivery.payload.files[file]) else { return false }
+                    outputPool.give(&delivery.payload.files[file])
                 }
                 return true
             })
