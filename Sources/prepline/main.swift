@@ -541,14 +541,16 @@ struct Split: ParsableCommand {
             every run, machine and partition, so it splits streams and distributed data alike.
 
             The leakage-free workflow fits on TRAIN only:
-              prepline split data.csv --test-size 0.2 --seed 42 --train train.csv --test test.csv
+              prepline split data.csv --seed 42 --train train.csv --test test.csv
               prepline fit spec.json train.csv -o fitted.json
               prepline apply fitted.json test.csv -o test-features.csv
 
             EXAMPLES
-              prepline split data.csv --test-size 0.25 --seed 0 --stratify label --train tr.csv --test te.csv.gz
-              prepline split data.csv --folds 5 --seed 42 --stratify label -o folds.csv
-              zcat events.csv.gz | prepline split --by-key user_id --test-size 0.1 --train tr.csv.gz --test te.csv.gz
+              prepline split data.csv --test-size 0.2 --seed 0 --stratify y \\
+                  --train tr.csv --test te.csv.gz
+              prepline split data.csv --folds 5 --seed 42 --stratify y -o folds.csv
+              zcat events.csv.gz | prepline split --by-key user_id \\
+                  --test-size 0.1 --train tr.csv.gz --test te.csv.gz
 
             scikit-learn's refusals (a class with one member under --stratify, a test size of 0 or \
             of all the rows, more folds than rows) exit 2 with its reason.
@@ -569,7 +571,7 @@ struct Split: ParsableCommand {
     @Flag(name: .customLong("no-shuffle"), help: "train_test_split(shuffle=False): the last rows are the test set. Takes no --seed and no --stratify.")
     var noShuffle = false
 
-    @Option(help: ArgumentHelp("Keep this column's class proportions in both parts (stratify=, StratifiedKFold). Classes are the column's text, byte for byte. Costs 4 bytes per row plus the distinct values.", valueName: "column"))
+    @Option(help: ArgumentHelp("Keep this column's class proportions in both parts (stratify=, StratifiedKFold). Classes are the column's values as pandas.read_csv reads them by default (a missing value is NaN, which scikit-learn refuses). Costs 4 bytes per row plus the distinct values.", valueName: "column"))
     var stratify: String?
 
     @Option(help: ArgumentHelp("With --folds: GroupKFold on this column (no group in two folds). Costs 4 bytes per row plus the distinct values.", valueName: "column"))
