@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import PreplineCore
 import PreplineTestSupport
 import Testing
@@ -321,6 +324,23 @@ struct SplitCommandTests {
             let result = try runProcess(try E2E.tool("bash"), ["-c", script, try E2E.requireBinary()] + mode, cwd: tmp.path)
             #expect(result.status == 0 && result.stderr.isEmpty, "\(result)")
         }
+    }
+
+    @Test("SIGINT while writing, SIGTERM while stdin is spooled: temporary files removed, exit 130 / 143")
+    func signals() throws {
+        let tmp = try TempDir("prepline-split-signal")
+        let keyed = try StreamSafetyTests.interrupt(["split", "--by-key", "a", "--test-size", "0.5", "--train", "train.csv", "--test", "test.csv.gz"],
+                                                    cwd: tmp.path, watch: tmp.path, appears: { $0.hasPrefix(".test.csv.gz.prepline-") }, signal: SIGINT)
+        #expect(keyed.terminationReason == .exit && keyed.terminationStatus == 130)
+        #expect(try tmp.listing().isEmpty)
+        let spoolDirectory = tmp.file("tmpdir")
+        try FileManager.default.createDirectory(atPath: spoolDirectory, withIntermediateDirectories: false)
+        let seeded = try StreamSafetyTests.interrupt(["split", "--test-size", "1", "--seed", "0", "--train", "train.csv", "--test", "test.csv"],
+                                                     cwd: tmp.path, environment: ["TMPDIR": spoolDirectory], watch: spoolDirectory,
+                                                     appears: { $0.hasPrefix("prepline-stdin-") }, signal: SIGTERM)
+        #expect(seeded.terminationReason == .exit && seeded.terminationStatus == 143)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spoolDirectory).isEmpty)
+        #expect(try tmp.listing() == ["tmpdir"])
     }
 
     @Test("the summary line counts the rows of each part")
