@@ -310,6 +310,28 @@ def summary_clean(sec: Section, meta: dict[str, str]) -> list[str]:
     return lines
 
 
+SPLIT_VS_PANDAS = 4.0  # issue 16: >= 4x faster than pandas read_csv + train_test_split + to_csv
+SPLIT_RSS_BASE_MB = 64  # issue 16: peak RSS <= 64 MB plus one bit per row
+
+
+def summary_split(sec: Section, meta: dict[str, str]) -> list[str]:
+    pre, pre1, ns, key, pd_, mlr = (sec.get(k) for k in ("prepline", "prepline_t1", "prepline_noshuffle", "prepline_bykey",
+                                                         "pandas_split", "mlr_split"))
+    target_mb = SPLIT_RSS_BASE_MB + sec.rows / 8 / 2**20
+    lines = []
+    r = ratio(pd_.median if pd_ else None, pre.median if pre else None)
+    lines.append(f"- pandas + train_test_split / prepline split --seed: **{times(r, 1)}** "
+                 f"(target ≥ {SPLIT_VS_PANDAS:g}×: {verdict(None if r is None else r >= SPLIT_VS_PANDAS)})")
+    r = ratio(mlr.median if mlr else None, pre.median if pre else None)
+    lines.append(f"- mlr split -n / prepline split --seed: **{times(r, 2)}** (target > 1: {verdict(None if r is None else r > 1)})")
+    r = ratio(mlr.median if mlr else None, ns.median if ns else None)
+    lines.append(f"- mlr split -n / prepline split --no-shuffle (the same parts): {times(r, 2)}")
+    if key and pre:
+        lines.append(f"- prepline --by-key (one pass) / --seed (two passes): {fmt(ratio(key.median, pre.median))}")
+    lines += common_lines(sec, meta, pre, pre1, target_mb, (pd_, mlr))
+    return lines
+
+
 # A workload without an entry here gets only its table.
 SUMMARIES = {
     "passthrough": summary_passthrough,
@@ -319,6 +341,7 @@ SUMMARIES = {
     "shaped": summary_shaped,
     "hashtfidf": summary_hashtfidf,
     "clean": summary_clean,
+    "split": summary_split,
 }
 
 

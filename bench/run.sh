@@ -3,7 +3,7 @@
 # generated mixed CSV, timed with hyperfine, peak RSS with /usr/bin/time.
 #
 #   bench/run.sh [--rows 200000,1000000] [--rss-rows 4000000] [--runs N] [--threads 2]
-#                [--workloads passthrough[,tabular][,full][,validate][,clean]] [--rss-target-mb 64] [--skip-build]
+#                [--workloads passthrough[,tabular][,full][,validate][,clean][,split]] [--rss-target-mb 64] [--skip-build]
 #                [--rss-runs 3] [--prepline PATH] [--keep-outputs]
 #
 # quick development run:   bench/run.sh --rows 20000 --runs 2 --rss-rows 0
@@ -480,6 +480,57 @@ PY
         add_check "$rows" note "hashtfidf: no scikit-learn or prepline output to compare"
     fi
     check_threads_identical "$rows" hashtfidf
+}
+
+# Workload "split" (issue 16): a seeded 80/20 train/test split of the whole file. prepline
+# split (--seed 42: scikit-learn's rows; two passes) against pandas read_csv +
+# train_test_split + to_csv (bench/peers/pandas_split.py, the same test rows), and against
+# `mlr split -n`, Miller's closest verb: it cuts by position (the first 80% of the records in
+# one file, the rest in another), which is prepline's `--no-shuffle`, timed too. prepline's
+# one-pass `--by-key id` is shown beside them (no peer has it).
+workload_split() { # ROWS DATA
+    local rows=$1 data=$2 train_rows=$(($1 - ($1 + 4) / 5))
+    [[ -z $PREPLINE ]] || {
+        add_prepline_pair "prepline split --seed 42" \
+            "$(q "$PREPLINE") split $(q "$data") --test-size 0.2 --seed 42 --train $OUT_DIR/split_train.csv --test $OUT_DIR/split_test.csv -q" \
+            "$(q "$PREPLINE") split $(q "$data") --test-size 0.2 --seed 42 --train $OUT_DIR/split_train_t1.csv --test $OUT_DIR/split_test_t1.csv -q"
+        add_cmd prepline_noshuffle "prepline split --no-shuffle ($(thread_label "$THREADS"))" \
+            "$(q "$PREPLINE") split $(q "$data") --test-size 0.2 --no-shuffle --train $OUT_DIR/split_ns_train.csv --test $OUT_DIR/split_ns_test.csv -q --threads $THREADS"
+        add_cmd prepline_bykey "prepline split --by-key id ($(thread_label "$THREADS"))" \
+            "$(q "$PREPLINE") split $(q "$data") --by-key id --test-size 0.2 --train $OUT_DIR/split_key_train.csv --test $OUT_DIR/split_key_test.csv -q --threads $THREADS"
+    }
+    ((HAVE_SKLEARN)) && add_cmd pandas_split "pandas + train_test_split" \
+        "python3 bench/peers/pandas_split.py $(q "$data") $OUT_DIR/split_pandas_train.csv $OUT_DIR/split_pandas_test.csv --threads $THREADS"
+    ((HAVE_MLR)) && add_cmd mlr_split "mlr split -n $train_rows (by position)" \
+        "GOMAXPROCS=$THREADS mlr --csv split -n $train_rows --prefix $OUT_DIR/split_mlr $(q "$data")"
+    return 0
+}
+
+# On the smallest size: prepline's test rows are pandas + train_test_split's (as sets of ids),
+# and the --no-shuffle parts are mlr split -n's, byte for byte.
+check_split() { # ROWS DATA
+    local rows=$1
+    if [[ -f $OUT_DIR/split_test.csv && -f $OUT_DIR/split_pandas_test.csv ]]; then
+        if python3 -c '
+import csv, sys
+ids = lambda p: sorted(r[0] for r in list(csv.reader(open(p, newline="")))[1:])
+sys.exit(ids(sys.argv[1]) != ids(sys.argv[2]))' "$OUT_DIR/split_test.csv" "$OUT_DIR/split_pandas_test.csv"; then
+            add_check "$rows" ok "split: prepline's test rows are train_test_split's (random_state=42)"
+        else
+            add_check "$rows" WARNING "split: prepline's test rows differ from train_test_split's (random_state=42)"
+        fi
+    fi
+    if [[ -f $OUT_DIR/split_ns_train.csv && -f $OUT_DIR/split_mlr_1.csv ]]; then
+        if cmp -s "$OUT_DIR/split_ns_train.csv" "$OUT_DIR/split_mlr_1.csv" && cmp -s "$OUT_DIR/split_ns_test.csv" "$OUT_DIR/split_mlr_2.csv"; then
+            add_check "$rows" ok "split: --no-shuffle parts are byte-identical to mlr split -n's"
+        else
+            add_check "$rows" note "split: --no-shuffle parts differ in bytes from mlr split -n's"
+        fi
+    fi
+    [[ -f $OUT_DIR/split_train_t1.csv ]] && { cmp -s "$OUT_DIR/split_train.csv" "$OUT_DIR/split_train_t1.csv" && cmp -s "$OUT_DIR/split_test.csv" "$OUT_DIR/split_test_t1.csv" \
+        && add_check "$rows" ok "split: --threads $THREADS parts are byte-identical to --threads 1" \
+        || add_check "$rows" WARNING "split: --threads $THREADS parts differ from --threads 1"; }
+    return 0
 }
 
 # A further workload: add workload_NAME ROWS DATA (register commands with

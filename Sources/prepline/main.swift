@@ -35,7 +35,7 @@ struct Prepline: ParsableCommand {
             \(exitCodesHelp)
             """,
         version: PreplineVersion.current,
-        subcommands: [Run.self, Fit.self, Apply.self, Validate.self, Explain.self, SchemaCommand.self]
+        subcommands: [Run.self, Fit.self, Apply.self, Validate.self, Explain.self, SchemaCommand.self, Split.self]
     )
 }
 
@@ -515,6 +515,171 @@ struct SchemaCommand: ParsableCommand {
 
     func run() throws {
         try StdoutText.write(SpecSchema.document.serialized() + "\n")
+    }
+}
+
+struct Split: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Split the rows into train and test files, or k folds, as scikit-learn does (or by a key's hash).",
+        discussion: """
+            With --seed (or --no-shuffle) the TEST rows are exactly those scikit-learn's \
+            train_test_split(rows, test_size, random_state=SEED, shuffle, stratify) puts in its \
+            test set; --folds K adds a fold column equal to the test-fold index KFold(K, shuffle=SEED \
+            given, random_state=SEED) gives each row (StratifiedKFold with --stratify, GroupKFold \
+            with --group). Rows are data records after the header (a quoted line break stays inside \
+            its record; blank lines are no rows), numbered in input order across the inputs, as \
+            pandas.read_csv numbers them. Every output keeps input order, one header each, and each \
+            record's bytes as read: TRAIN and TEST together are the input, record for record.
+
+            COST: these modes read the input twice (count, then write; stdin is first copied to a \
+            temporary file) and keep one bit per row (train/test), 2 bytes per row (folds), plus 4 \
+            bytes per row and the distinct values of a --stratify or --group column.
+
+            --by-key COL assigns each row by XXH64 (seed 0, or --seed) of the column's value (its \
+            bytes after CSV unquoting): test when the hash's low 53 bits / 2^53 < --test-size, or \
+            fold = hash mod K. One pass, constant memory: the same key lands in the same part on \
+            every run, machine and partition, so it splits streams and distributed data alike.
+
+            The leakage-free workflow fits on TRAIN only:
+              prepline split data.csv --seed 42 --train train.csv --test test.csv
+              prepline fit spec.json train.csv -o fitted.json
+              prepline apply fitted.json test.csv -o test-features.csv
+
+            EXAMPLES
+              prepline split data.csv --test-size 0.2 --seed 0 --stratify y \\
+                  --train tr.csv --test te.csv.gz
+              prepline split data.csv --folds 5 --seed 42 --stratify y -o folds.csv
+              zcat events.csv.gz | prepline split --by-key user_id \\
+                  --test-size 0.1 --train tr.csv.gz --test te.csv.gz
+
+            scikit-learn's refusals (a class with one member under --stratify, a test size of 0 or \
+            of all the rows, more folds than rows) exit 2 with its reason.
+
+            \(exitCodesHelp)
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Input CSV files (gzip detected by content); '-' or none reads stdin. Several inputs are one dataset with one header.", valueName: "input"), completion: .file())
+    var inputs: [String] = []
+
+    @Option(help: ArgumentHelp("The test set's size, as Python types it: with a decimal point a fraction of the rows (0.2), without one a row count (200), as train_test_split's test_size. --by-key takes a fraction only. (default: 0.25, scikit-learn's)", valueName: "size"))
+    var testSize: String?
+
+    @Option(help: ArgumentHelp("scikit-learn's random_state (0 to 4294967295): the same seed gives the same rows as train_test_split / KFold(shuffle=True). With --by-key, the XXH64 seed (0 to 2^64-1, default 0).", valueName: "n"))
+    var seed: String?
+
+    @Flag(name: .customLong("no-shuffle"), help: "train_test_split(shuffle=False): the last rows are the test set. Takes no --seed and no --stratify.")
+    var noShuffle = false
+
+    @Option(help: ArgumentHelp("Keep this column's class proportions in both parts (stratify=, StratifiedKFold). Classes are the column's values as pandas.read_csv reads them by default (a missing value is NaN, which scikit-learn refuses). Costs 4 bytes per row plus the distinct values.", valueName: "column"))
+    var stratify: String?
+
+    @Option(help: ArgumentHelp("With --folds: GroupKFold on this column (no group in two folds). Costs 4 bytes per row plus the distinct values.", valueName: "column"))
+    var group: String?
+
+    @Option(help: ArgumentHelp("Write the data once with a fold column (0..K-1) instead of train and test files (KFold; StratifiedKFold with --stratify, GroupKFold with --group; shuffled with --seed). Costs 2 bytes per row.", valueName: "k"))
+    var folds: Int?
+
+    @Option(help: ArgumentHelp("The fold column's name; an input column of that name is a usage error.", valueName: "name"))
+    var foldColumn: String = "fold"
+
+    @Option(name: .customLong("by-key"), help: ArgumentHelp("Assign rows by XXH64 of this column's value: one pass, constant memory, the same key always in the same part (no scikit-learn equivalent).", valueName: "column"))
+    var byKey: String?
+
+    @Option(help: ArgumentHelp("The training rows' file. Gzip when the name ends in .gz. Written to a temporary file and renamed on success.", valueName: "train"), completion: .file())
+    var train: String?
+
+    @Option(help: ArgumentHelp("The test rows' file. Gzip when the name ends in .gz. Written to a temporary file and renamed on success.", valueName: "test"), completion: .file())
+    var test: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("With --folds: the output file; '-' is stdout. Gzip when the name ends in .gz.", valueName: "out"), completion: .file())
+    var output: String = "-"
+
+    @Option(help: ArgumentHelp("The input's delimiter, one byte ('\\t' or tab for a tab); the outputs keep it.", valueName: "char"))
+    var delimiter: String?
+
+    @Flag(name: .customLong("no-header"), help: "The input has no header record (columns are named column_1, column_2…; the outputs have no header either).")
+    var noHeader = false
+
+    @Option(help: ArgumentHelp("Gzip level for a .gz output, 1 (fast) to 9 (small). Chunks are compressed in parallel.", valueName: "n"))
+    var gzipLevel: Int = 6
+
+    @OptionGroup var engineOptions: EngineOptionGroup
+
+    func validate() throws { _ = try options() }
+
+    /// The options for the library, or a usage error naming what does not fit together.
+    func options() throws -> SplitOptions {
+        guard (1...9).contains(gzipLevel) else { throw ValidationError("--gzip-level must be from 1 to 9") }
+        var size: SplitSize = .fraction(0.25)
+        if let testSize {
+            if let count = Int(testSize) { size = .count(count) } else if let fraction = Double(testSize), fraction.isFinite {
+                size = .fraction(fraction)
+            } else {
+                throw ValidationError("--test-size: expected a fraction such as 0.2 or a row count such as 200, got '\(testSize)'")
+            }
+        }
+        if stratify != nil && group != nil { throw ValidationError("--stratify and --group cannot be combined (StratifiedKFold or GroupKFold)") }
+        if group != nil && folds == nil { throw ValidationError("--group needs --folds K (GroupKFold); a train/test split has no groups") }
+        if foldColumn != "fold" && folds == nil { throw ValidationError("--fold-column needs --folds K") }
+        if output != "-" && folds == nil { throw ValidationError("-o is the --folds output; a train/test split writes --train FILE and --test FILE") }
+        if folds != nil && testSize != nil { throw ValidationError("--folds and --test-size cannot be combined: each fold is a test set") }
+        if folds != nil && noShuffle { throw ValidationError("--folds is unshuffled without --seed; --no-shuffle is for a train/test split") }
+        let mode: SplitOptions.Mode
+        if let byKey {
+            if stratify != nil || group != nil || noShuffle {
+                throw ValidationError("--by-key assigns rows by the key's hash: it takes no \(stratify != nil ? "--stratify" : group != nil ? "--group" : "--no-shuffle")")
+            }
+            var hashSeed: UInt64 = 0
+            if let seed {
+                guard let parsed = UInt64(seed) else { throw ValidationError("--seed: expected an integer from 0 to 18446744073709551615 with --by-key, got '\(seed)'") }
+                hashSeed = parsed
+            }
+            if let folds {
+                mode = .keyFolds(column: byKey, k: folds, seed: hashSeed)
+            } else {
+                guard case .fraction(let fraction) = size else {
+                    throw ValidationError("--test-size \(testSize ?? ""): --by-key takes a fraction (such as 0.2), not a row count: rows are assigned one by one, without counting them first")
+                }
+                mode = .keyTrainTest(column: byKey, testFraction: fraction, seed: hashSeed)
+            }
+        } else {
+            var randomState: UInt32?
+            if let seed {
+                guard let parsed = UInt32(seed) else { throw ValidationError("--seed: Seed must be between 0 and 2**32 - 1, got '\(seed)'") }
+                randomState = parsed
+            }
+            if let folds {
+                mode = .folds(k: folds, seed: randomState, stratify: stratify, group: group)
+            } else {
+                mode = .trainTest(testSize: size, seed: randomState, shuffle: !noShuffle, stratify: stratify)
+            }
+        }
+        var options = SplitOptions(mode: mode)
+        options.inputs = inputs.isEmpty ? ["-"] : inputs
+        if let delimiter {
+            guard let byte = SpecOverrides.delimiterByte(delimiter) else {
+                throw ValidationError("--delimiter: expected one byte such as ';' or '\\t', got '\(delimiter)'")
+            }
+            options.delimiter = byte
+        }
+        options.noHeader = noHeader
+        options.train = train
+        options.test = test
+        options.output = output
+        options.foldColumn = foldColumn
+        options.engine = try engineOptions.engine
+        options.progress = try engineOptions.progressMode
+        options.gzipLevel = Int32(gzipLevel)
+        if let problem = SplitCommand.problem(options) { throw ValidationError(problem) }
+        return options
+    }
+
+    func run() throws {
+        let result = try SplitCommand.execute(options())
+        if !engineOptions.quiet && !result.stoppedByClosedPipe {
+            StandardError.write(result.line + "\n")
+        }
     }
 }
 

@@ -42,6 +42,8 @@ package final class CSVRecordReader: RecordReader {
             : DatasetHeader(names: (1...firstFields.fieldCount(ofRecord: 0)).map { "column_\($0)" }, fromInput: false)
         header.inputIndex = first.inputIndex
         header.line = first.line(ofRecord: 0)
+        // The first chunk is cut right after the first record: the rest of it is its line end.
+        if dialect.header { header.record = Array(first.bytes[Int(first.recordStarts[0])...]) }
         return header
     }
 
@@ -60,6 +62,9 @@ package struct DatasetHeader: Sendable, Equatable {
     /// its line, for messages about the header.
     package var inputIndex = 0
     package var line = 1
+    /// The header record's bytes as read, with its line end when it has one (empty without a
+    /// header), for `split`, which writes the header back exactly as it came.
+    package var record: [UInt8] = []
 }
 
 /// How inputs are named in messages: stdin is "stdin", not "-".
