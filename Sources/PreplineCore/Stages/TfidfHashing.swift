@@ -190,57 +190,51 @@ extension TfidfStage {
         return result
     }
 
-    /// HashingVectorizer's counts, then TfidfTransformer.transform, written as `index:weight`
-    /// pairs in index order (the CSR order scikit-learn sums the norm in).
+    /// HashingVectorizer's counts, then TfidfTransformer.transform, kept as a sparse block in
+    /// index order (the CSR order scikit-learn sums the norm in): CSV writes it as `index:weight`
+    /// pairs, svmlight as features.
     func applyHashed(_ batch: inout Batch, features: Int) {
         var scratch = TokenScratch()
         var counted: [(index: Int, weight: Double)] = []
-        var pairs: [UInt8] = []
         for (i, c) in bound.enumerated() {
             let name = boundNames[i]
             let idf = useIDF ? hashedFits[name]! : nil
             let text = batch.textColumn(c)
             let tokenizer = tokenizers[i]
-            var out = TextColumn(refs: [Int32](repeating: TextColumn.missing, count: batch.rowCount))
-            out.extras.reserveCapacity(batch.rowCount)
+            var block = SparseBlock(width: features, rowCapacity: batch.rowCount)
             var sink = HashedIndexSink(features: features)
-            rows: for r in 0..<batch.rowCount where batch.work.isGood(r) {
-                pairs.removeAll(keepingCapacity: true)
-                if let bytes = batch.bytes(of: text.refs[r], in: text) {
-                    sink.indexes.removeAll(keepingCapacity: true)
-                    if let bad = tokenizer.terms(of: bytes, scratch: &scratch, into: &sink) {
-                        batch.work.reject(record: r, reason: TokenizeStage.invalidUTF8(column: name, offset: bad, label: tokenizer.label), fix: TokenizeStage.invalidUTF8Fix)
-                        continue
-                    }
-                    sink.indexes.sort()
-                    counted.removeAll(keepingCapacity: true)
-                    sink.indexes.withUnsafeBufferPointer { indexes in
-                        var k = 0
-                        while k < indexes.count {
-                            var end = k + 1
-                            while end < indexes.count && indexes[end] == indexes[k] { end += 1 }
-                            counted.append((Int(indexes[k]), Double(end - k)))
-                            k = end
-                        }
-                    }
-                    if let idf, idf.hasInfinite, let j = counted.first(where: { !idf[$0.index].isFinite }) {
-                        // As for a vocabulary term (TfidfStage.apply): scikit-learn's transform
-                        // refuses the row ("Input contains infinity").
-                        batch.work.reject(record: r, reason: "column '\(name)': hashed column \(j.index) has an infinite idf: no document the stage was fitted on reached it (smooth_idf: false) (\(label))")
-                        continue rows
-                    }
-                    weighHashed(&counted, idf: idf)
-                    for (k, entry) in counted.enumerated() {
-                        if k > 0 { pairs.append(0x20) }
-                        NumberText.appendInteger(Int64(entry.index), to: &pairs)
-                        pairs.append(UInt8(ascii: ":"))
-                        NumberText.append(entry.weight, to: &pairs)
+            rows: for r in 0..<batch.rowCount {
+                defer { block.endRow() }
+                guard batch.work.isGood(r), let bytes = batch.bytes(of: text.refs[r], in: text) else { continue }
+                sink.indexes.removeAll(keepingCapacity: true)
+                if let bad = tokenizer.terms(of: bytes, scratch: &scratch, into: &sink) {
+                    batch.work.reject(record: r, reason: TokenizeStage.invalidUTF8(column: name, offset: bad, label: tokenizer.label), fix: TokenizeStage.invalidUTF8Fix)
+                    continue
+                }
+                sink.indexes.sort()
+                counted.removeAll(keepingCapacity: true)
+                sink.indexes.withUnsafeBufferPointer { indexes in
+                    var k = 0
+                    while k < indexes.count {
+                        var end = k + 1
+                        while end < indexes.count && indexes[end] == indexes[k] { end += 1 }
+                        counted.append((Int(indexes[k]), Double(end - k)))
+                        k = end
                     }
                 }
-                out.refs[r] = TextColumn.extraRef(out.extras.count)
-                out.extras.append(pairs)
+                if let idf, idf.hasInfinite, let j = counted.first(where: { !idf[$0.index].isFinite }) {
+                    // As for a vocabulary term (TfidfStage.apply): scikit-learn's transform
+                    // refuses the row ("Input contains infinity").
+                    batch.work.reject(record: r, reason: "column '\(name)': hashed column \(j.index) has an infinite idf: no document the stage was fitted on reached it (smooth_idf: false) (\(label))")
+                    continue rows
+                }
+                weighHashed(&counted, idf: idf)
+                for entry in counted {
+                    block.indexes.append(Int32(truncatingIfNeeded: entry.index))
+                    block.values.append(entry.weight)
+                }
             }
-            batch.columns[c] = .text(out)
+            batch.columns[c] = .sparse(block)
         }
     }
 

@@ -270,13 +270,10 @@ package struct TfidfStage: PipelineStage {
         }
     }
 
-    /// svmlight writes only the non-zero weights already: a sparse tfidf has no place in it.
+    /// svmlight writes only the non-zero weights already: a sparse vocabulary tfidf has no place
+    /// in it. A hashed one is a sparse block, which svmlight writes as `hash_features` features.
     package func checkOutput(format: OutputFormat) throws(PreplineError) {
-        guard format == .svmlight, output == .sparse else { return }
-        if hashFeatures != nil {
-            throw PreplineError.spec(file: file, path: "stages[\(position)].hash_features",
-                                     message: "svmlight output of a hashed tfidf is not available yet: write csv, whose column holds the index:weight pairs (\(label))")
-        }
+        guard format == .svmlight, output == .sparse, hashFeatures == nil else { return }
         throw PreplineError.spec(file: file, path: "stages[\(position)].output",
                                  message: "svmlight output writes only non-zero weights already: use \"dense\" (\(label))")
     }
