@@ -68,7 +68,7 @@ package struct HashedIDF: Sendable {
 
 /// Counts, per document, the hashed columns its terms reach: the column's index, as four
 /// little-endian bytes, is the "term" of a `TermCounts`, which counts documents once each.
-private struct HashedCountingSink: TermSink {
+private struct HashedCountingSink: DocumentCountingSink {
     var counts = TermCounts()
     let features: Int
 
@@ -141,32 +141,8 @@ extension ColumnProfile {
 extension TfidfStage {
     /// Fit: the document frequency of every hashed column the chunk's documents reach.
     func observeHashed(_ batch: inout Batch, into state: inout StageFitState, features: Int) {
-        var scratch = TokenScratch()
-        for (i, c) in bound.enumerated() {
-            let text = batch.textColumn(c)
-            let tokenizer = tokenizers[i]
-            var sink = HashedCountingSink(features: features)
-            for r in 0..<batch.rowCount where batch.work.isGood(r) {
-                let ref = text.refs[r]
-                if let stage = Placeholder.stage(ofRef: ref) {
-                    state.profiles[i].placeholders[stage, default: 0] += 1
-                    continue
-                }
-                guard let bytes = batch.bytes(of: ref, in: text) else {
-                    state.profiles[i].missing += 1
-                    continue
-                }
-                sink.counts.nextDocument()
-                if let bad = tokenizer.terms(of: bytes, scratch: &scratch, into: &sink) {
-                    batch.work.reject(record: r, reason: TokenizeStage.invalidUTF8(column: boundNames[i], offset: bad, label: tokenizer.label), fix: TokenizeStage.invalidUTF8Fix)
-                    continue
-                }
-                state.profiles[i].observed += 1
-            }
-            state.profiles[i].terms = sink.counts
-            state.profiles[i].hashedWidth = features
-            batch.columns[c] = .text(text)
-        }
+        observeDocuments(&batch, into: &state, tokenizer: { tokenizers[$0] }, sink: { HashedCountingSink(features: features) })
+        for i in bound.indices { state.profiles[i].hashedWidth = features }
     }
 
     /// TfidfTransformer.fit on the hashed counts: idf = ln((n + s) / (df + s)) + 1 per column.

@@ -1,5 +1,10 @@
 import Foundation
 
+/// A term sink that counts each document's terms (the fit pass's state of one column).
+protocol DocumentCountingSink: TermSink {
+    var counts: TermCounts { get set }
+}
+
 /// `tfidf`: scikit-learn's TfidfVectorizer (CountVectorizer, then TfidfTransformer) on a text
 /// column, tokenized by the `tokenize` stage before it on that column or with the defaults.
 /// Output `dense`: one column per term, `<col>_<term>`, at the column's place; `sparse`: the
@@ -193,7 +198,7 @@ package struct TfidfStage: PipelineStage {
     package var mayDeferLaterStages: Bool { output == .dense }
 
     /// Counts each term once per document it occurs in, and in total.
-    private struct CountingSink: TermSink {
+    private struct CountingSink: DocumentCountingSink {
         var counts = TermCounts()
         let only: TermTable?
 
@@ -208,14 +213,23 @@ package struct TfidfStage: PipelineStage {
             if useIDF { observeHashed(&batch, into: &state, features: hashFeatures) } else { apply(&batch) }
             return
         }
-        var scratch = TokenScratch()
         let only = givenVocabulary.map { TermTable($0) }
+        // With unigrams, stop words may as well be counted and dropped when the vocabulary is
+        // chosen (selectVocabulary): no other term's counts change, and a lookup per token is saved.
+        observeDocuments(&batch, into: &state, tokenizer: { tokenizers[$0].withoutStopWords(forVocabulary: givenVocabulary ?? []) },
+                         sink: { CountingSink(only: only) })
+    }
+
+    /// Fit: every bound column's documents into its profile through a fresh `makeSink()` per
+    /// column (vocabulary terms, or hashed columns: TfidfHashing.swift), with the placeholder,
+    /// missing and invalid-UTF-8 bookkeeping both share.
+    func observeDocuments<Sink: DocumentCountingSink>(_ batch: inout Batch, into state: inout StageFitState,
+                                                      tokenizer: (Int) -> Tokenizer, sink makeSink: () -> Sink) {
+        var scratch = TokenScratch()
         for (i, c) in bound.enumerated() {
             let text = batch.textColumn(c)
-            // With unigrams, stop words may as well be counted and dropped when the vocabulary is
-            // chosen (selectVocabulary): no other term's counts change, and a lookup per token is saved.
-            let tokenizer = tokenizers[i].withoutStopWords(forVocabulary: givenVocabulary ?? [])
-            var sink = CountingSink(only: only)
+            let tokenizer = tokenizer(i)
+            var sink = makeSink()
             for r in 0..<batch.rowCount where batch.work.isGood(r) {
                 let ref = text.refs[r]
                 if let stage = Placeholder.stage(ofRef: ref) {
