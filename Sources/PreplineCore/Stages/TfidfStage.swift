@@ -457,7 +457,7 @@ extension TfidfStage {
             StageOption("output", .choice(Output.allCases.map(\.rawValue)), default: .string(Output.dense.rawValue),
                         "dense: one column per term, <col>_<term>, at the column's place; sparse: one column of term:weight pairs (with hash_features, the only one: index:weight)."),
             StageOption("hash_features", .integer(1...Int(Int32.max)),
-                        "Hash terms into this many columns (scikit-learn's HashingVectorizer, alternate_sign false, then TfidfTransformer): no vocabulary is kept, the fit holds at most this many document frequencies; output sparse index:weight pairs, index from 0. min_df, max_df, max_features and vocabulary do not apply."),
+                        "Hash terms into this many columns (scikit-learn's HashingVectorizer, alternate_sign false, then TfidfTransformer): no vocabulary is kept, the fit holds at most this many document frequencies; output sparse index:weight pairs, index from 0 (svmlight output: N features at the column's place). min_df, max_df, max_features and vocabulary do not apply."),
         ], fitted: SchemaPiece.fitted("The learned vocabulary per column, in output order, and its idf; with hash_features, the hashed columns some document reached (indexes), their idf, and idf_other for the rest.",
                                       entry: ["vocabulary": SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["type": .string("string")])]),
                                               "indexes": SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["type": .string("integer"), "minimum": .number(0)])]),
