@@ -111,7 +111,8 @@ package struct Batch: ColumnarBatch {
             var column = TextColumn(refs: flags.map { TextColumn.extraRef(Int($0)) })
             column.extras = [[UInt8(ascii: "0")], [UInt8(ascii: "1")]]
             return column
-        case .oneHot, .weights:
+        case .oneHot, .weights, .sparse:
+            // A later stage naming a tfidf or onehot column is a spec error (`expandedBy`).
             preconditionFailure("the plan never reads an expanded column as text")
         }
     }
@@ -148,7 +149,7 @@ package struct Batch: ColumnarBatch {
             return values
         case .flags(let flags):
             return flags.map { Double($0) }
-        case .oneHot, .weights:
+        case .oneHot, .weights, .sparse:
             preconditionFailure("the plan never reads an expanded block as numbers")
         }
     }

@@ -328,7 +328,7 @@ package struct ExecutionPlan: Sendable {
                                      message: "unknown column '\(label)'\(Suggestion.didYouMean(label, in: batch.names)); columns: \(Suggestion.shortList(Batch.outputNames(names: batch.names, columns: batch.columns)))")
         }
         switch batch.columns[index] {
-        case .oneHot, .weights:
+        case .oneHot, .weights, .sparse:
             throw PreplineError.spec(file: file, path: "output.label", message: "column '\(label)' was expanded into several columns; the label must be one column")
         default:
             return index

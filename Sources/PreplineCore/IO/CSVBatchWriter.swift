@@ -34,6 +34,8 @@ package struct CSVBatchWriter: BatchWriter {
         case oneHot(hot: UnsafePointer<Int32>, variants: Int)
         /// A dense block of `count` numbers per row, row-major (TF-IDF weights).
         case weights(UnsafePointer<Double>, count: Int)
+        /// A sparse block, written as one column of `index:weight` pairs.
+        case sparse(column: Int)
     }
 
     package func append<Columns: ColumnarBatch>(_ batch: inout Columns, into out: inout [UInt8]) -> Int {
@@ -74,12 +76,15 @@ package struct CSVBatchWriter: BatchWriter {
                 }
             case .weights(let names, let values):
                 cells.append(.weights(values.withUnsafeBufferPointer { $0.baseAddress! }, count: names.count))
+            case .sparse:
+                cells.append(.sparse(column: c))
             }
         }
         variantStarts.append(variantBytes.count)
         guard rowCount > 0 else { return 0 }
         let bareZeros = formatter.writesNumbersBare
         var written = 0
+        var pairs: [UInt8] = []
         withExtendedLifetime(columns) {
             variantBytes.withUnsafeBufferPointer { variants in
                 for r in 0..<rowCount where batch.isGood(r) {
@@ -124,6 +129,13 @@ package struct CSVBatchWriter: BatchWriter {
                                     formatter.appendNumber(value, into: &out)
                                 }
                             }
+                        case .sparse(let column):
+                            if c > 0 { out.append(formatter.delimiter) }
+                            guard case .sparse(let block) = columns[column] else { continue }
+                            // Through a scratch row, so the field is quoted as its text would be.
+                            pairs.removeAll(keepingCapacity: true)
+                            block.appendPairs(row: r, to: &pairs)
+                            pairs.withUnsafeBytes { formatter.appendField($0, fieldCount: width, into: &out) }
                         }
                     }
                     formatter.appendTerminator(into: &out)

@@ -28,7 +28,7 @@ package struct SVMLightBatchWriter: BatchWriter {
                     }
                 }
                 batch.columns[c] = .numbers(values)
-            case .flags, .oneHot, .weights:
+            case .flags, .oneHot, .weights, .sparse:
                 break
             }
         }
@@ -61,6 +61,15 @@ package struct SVMLightBatchWriter: BatchWriter {
                     index = start + names.count
                 case .weights(let names, let values):
                     for j in 0..<names.count { feature(values[r * names.count + j]) }
+                case .sparse(let block):
+                    // `width` features, as a dense block would be, of which only the row's
+                    // entries (increasing) are written.
+                    let start = index
+                    for k in block.starts[r]..<block.starts[r + 1] {
+                        index = start + Int(block.indexes[k])
+                        feature(block.values[k])
+                    }
+                    index = start + block.width
                 case .input, .text:
                     preconditionFailure("prepare makes every plain column numeric")
                 }

@@ -68,7 +68,7 @@ package struct HashedIDF: Sendable {
 
 /// Counts, per document, the hashed columns its terms reach: the column's index, as four
 /// little-endian bytes, is the "term" of a `TermCounts`, which counts documents once each.
-private struct HashedCountingSink: TermSink {
+private struct HashedCountingSink: DocumentCountingSink {
     var counts = TermCounts()
     let features: Int
 
@@ -102,22 +102,33 @@ extension HashedIDF {
 }
 
 extension ColumnProfile {
-    /// Merges a later part's hashed document frequencies: into one count per column (dense, the
-    /// fit state's bound whatever the number of terms), the chunks' sparse `terms` folded in.
+    /// Merges a later part's hashed document frequencies. They stay sparse (the reached columns
+    /// in `terms`, about 70 bytes each) while that is smaller than one count per column: the
+    /// bench data reaches 19,828 of 2^20 columns, 1.4 MB where the dense counts took 8 MB (and
+    /// a copy in `learn`). Past a sixteenth of the space they become dense, the fit state's
+    /// bound whatever the number of terms (wider spaces than HashedIDF keeps in slots stay sparse).
     mutating func mergeHashed(_ other: ColumnProfile) {
         hashedWidth = max(hashedWidth, other.hashedWidth)
         guard hashedWidth > 0 else { return }
-        // A space wider than HashedIDF keeps in slots stays sparse: only the reached columns.
-        guard hashedWidth <= HashedIDF.slotLimit else { return terms.merge(other.terms) }
+        if !other.hashedFrequencies.isEmpty && hashedFrequencies.isEmpty { densifyHashed() }
         if hashedFrequencies.isEmpty {
-            hashedFrequencies = [Int](repeating: 0, count: hashedWidth)
-            Self.fold(terms, into: &hashedFrequencies)
-            terms = TermCounts(capacity: 0)
+            terms.merge(other.terms)
+            if hashedWidth <= HashedIDF.slotLimit && terms.terms.count > hashedWidth / Self.denseFraction { densifyHashed() }
+            return
         }
         Self.fold(other.terms, into: &hashedFrequencies)
         if !other.hashedFrequencies.isEmpty {
             for (index, count) in other.hashedFrequencies.enumerated() where count != 0 { hashedFrequencies[index] += count }
         }
+    }
+
+    /// Sparse hashed counts turn dense past this fraction of the space reached.
+    static let denseFraction = 16
+
+    private mutating func densifyHashed() {
+        hashedFrequencies = [Int](repeating: 0, count: hashedWidth)
+        Self.fold(terms, into: &hashedFrequencies)
+        terms = TermCounts(capacity: 0)
     }
 
     private static func fold(_ counts: TermCounts, into frequencies: inout [Int]) {
@@ -130,32 +141,8 @@ extension ColumnProfile {
 extension TfidfStage {
     /// Fit: the document frequency of every hashed column the chunk's documents reach.
     func observeHashed(_ batch: inout Batch, into state: inout StageFitState, features: Int) {
-        var scratch = TokenScratch()
-        for (i, c) in bound.enumerated() {
-            let text = batch.textColumn(c)
-            let tokenizer = tokenizers[i]
-            var sink = HashedCountingSink(features: features)
-            for r in 0..<batch.rowCount where batch.work.isGood(r) {
-                let ref = text.refs[r]
-                if let stage = Placeholder.stage(ofRef: ref) {
-                    state.profiles[i].placeholders[stage, default: 0] += 1
-                    continue
-                }
-                guard let bytes = batch.bytes(of: ref, in: text) else {
-                    state.profiles[i].missing += 1
-                    continue
-                }
-                sink.counts.nextDocument()
-                if let bad = tokenizer.terms(of: bytes, scratch: &scratch, into: &sink) {
-                    batch.work.reject(record: r, reason: TokenizeStage.invalidUTF8(column: boundNames[i], offset: bad, label: tokenizer.label), fix: TokenizeStage.invalidUTF8Fix)
-                    continue
-                }
-                state.profiles[i].observed += 1
-            }
-            state.profiles[i].terms = sink.counts
-            state.profiles[i].hashedWidth = features
-            batch.columns[c] = .text(text)
-        }
+        observeDocuments(&batch, into: &state, tokenizer: { tokenizers[$0] }, sink: { HashedCountingSink(features: features) })
+        for i in bound.indices { state.profiles[i].hashedWidth = features }
     }
 
     /// TfidfTransformer.fit on the hashed counts: idf = ln((n + s) / (df + s)) + 1 per column.
@@ -172,16 +159,20 @@ extension TfidfStage {
                 counts.merge(sink.counts, copies: filled.count)
             }
             let documents = Double(profiles[i].observed + profiles[i].missing)
-            // The merged counts (dense), plus what is still per term (one chunk, filled documents).
-            let reached: [(Int, Int)]
-            if features <= HashedIDF.slotLimit {
-                var frequencies = profiles[i].hashedFrequencies
-                if frequencies.isEmpty { frequencies = [Int](repeating: 0, count: features) }
-                for k in 0..<counts.terms.count { frequencies[HashedIDF.index(ofKey: counts.terms.term(k))] += counts.documentFrequency(k) }
-                reached = frequencies.indices.filter { frequencies[$0] > 0 }.map { ($0, frequencies[$0]) }
+            // What is still per column (sparse merges, filled documents), in index order, then
+            // walked along the dense counts when the merge made them (not copied: 8 MB at 2^20).
+            let sparse = (0..<counts.terms.count).map { (HashedIDF.index(ofKey: counts.terms.term($0)), counts.documentFrequency($0)) }
+                .filter { $0.1 > 0 }.sorted { $0.0 < $1.0 }
+            var reached: [(Int, Int)] = []
+            if profiles[i].hashedFrequencies.isEmpty {
+                reached = sparse
             } else {
-                reached = (0..<counts.terms.count).map { (HashedIDF.index(ofKey: counts.terms.term($0)), counts.documentFrequency($0)) }
-                    .filter { $0.1 > 0 }.sorted { $0.0 < $1.0 }
+                var k = 0
+                for (j, count) in profiles[i].hashedFrequencies.enumerated() {
+                    var df = count
+                    if k < sparse.count && sparse[k].0 == j { df += sparse[k].1; k += 1 }
+                    if df > 0 { reached.append((j, df)) }
+                }
             }
             result[name] = HashedIDF(features: features, indexes: reached.map(\.0),
                                      values: reached.map { log((documents + smooth) / (Double($0.1) + smooth)) + 1 },
@@ -190,57 +181,51 @@ extension TfidfStage {
         return result
     }
 
-    /// HashingVectorizer's counts, then TfidfTransformer.transform, written as `index:weight`
-    /// pairs in index order (the CSR order scikit-learn sums the norm in).
+    /// HashingVectorizer's counts, then TfidfTransformer.transform, kept as a sparse block in
+    /// index order (the CSR order scikit-learn sums the norm in): CSV writes it as `index:weight`
+    /// pairs, svmlight as features.
     func applyHashed(_ batch: inout Batch, features: Int) {
         var scratch = TokenScratch()
         var counted: [(index: Int, weight: Double)] = []
-        var pairs: [UInt8] = []
         for (i, c) in bound.enumerated() {
             let name = boundNames[i]
             let idf = useIDF ? hashedFits[name]! : nil
             let text = batch.textColumn(c)
             let tokenizer = tokenizers[i]
-            var out = TextColumn(refs: [Int32](repeating: TextColumn.missing, count: batch.rowCount))
-            out.extras.reserveCapacity(batch.rowCount)
+            var block = SparseBlock(width: features, rowCapacity: batch.rowCount)
             var sink = HashedIndexSink(features: features)
-            rows: for r in 0..<batch.rowCount where batch.work.isGood(r) {
-                pairs.removeAll(keepingCapacity: true)
-                if let bytes = batch.bytes(of: text.refs[r], in: text) {
-                    sink.indexes.removeAll(keepingCapacity: true)
-                    if let bad = tokenizer.terms(of: bytes, scratch: &scratch, into: &sink) {
-                        batch.work.reject(record: r, reason: TokenizeStage.invalidUTF8(column: name, offset: bad, label: tokenizer.label), fix: TokenizeStage.invalidUTF8Fix)
-                        continue
-                    }
-                    sink.indexes.sort()
-                    counted.removeAll(keepingCapacity: true)
-                    sink.indexes.withUnsafeBufferPointer { indexes in
-                        var k = 0
-                        while k < indexes.count {
-                            var end = k + 1
-                            while end < indexes.count && indexes[end] == indexes[k] { end += 1 }
-                            counted.append((Int(indexes[k]), Double(end - k)))
-                            k = end
-                        }
-                    }
-                    if let idf, idf.hasInfinite, let j = counted.first(where: { !idf[$0.index].isFinite }) {
-                        // As for a vocabulary term (TfidfStage.apply): scikit-learn's transform
-                        // refuses the row ("Input contains infinity").
-                        batch.work.reject(record: r, reason: "column '\(name)': hashed column \(j.index) has an infinite idf: no document the stage was fitted on reached it (smooth_idf: false) (\(label))")
-                        continue rows
-                    }
-                    weighHashed(&counted, idf: idf)
-                    for (k, entry) in counted.enumerated() {
-                        if k > 0 { pairs.append(0x20) }
-                        NumberText.appendInteger(Int64(entry.index), to: &pairs)
-                        pairs.append(UInt8(ascii: ":"))
-                        NumberText.append(entry.weight, to: &pairs)
+            rows: for r in 0..<batch.rowCount {
+                defer { block.endRow() }
+                guard batch.work.isGood(r), let bytes = batch.bytes(of: text.refs[r], in: text) else { continue }
+                sink.indexes.removeAll(keepingCapacity: true)
+                if let bad = tokenizer.terms(of: bytes, scratch: &scratch, into: &sink) {
+                    batch.work.reject(record: r, reason: TokenizeStage.invalidUTF8(column: name, offset: bad, label: tokenizer.label), fix: TokenizeStage.invalidUTF8Fix)
+                    continue
+                }
+                sink.indexes.sort()
+                counted.removeAll(keepingCapacity: true)
+                sink.indexes.withUnsafeBufferPointer { indexes in
+                    var k = 0
+                    while k < indexes.count {
+                        var end = k + 1
+                        while end < indexes.count && indexes[end] == indexes[k] { end += 1 }
+                        counted.append((Int(indexes[k]), Double(end - k)))
+                        k = end
                     }
                 }
-                out.refs[r] = TextColumn.extraRef(out.extras.count)
-                out.extras.append(pairs)
+                if let idf, idf.hasInfinite, let j = counted.first(where: { !idf[$0.index].isFinite }) {
+                    // As for a vocabulary term (TfidfStage.apply): scikit-learn's transform
+                    // refuses the row ("Input contains infinity").
+                    batch.work.reject(record: r, reason: "column '\(name)': hashed column \(j.index) has an infinite idf: no document the stage was fitted on reached it (smooth_idf: false) (\(label))")
+                    continue rows
+                }
+                weighHashed(&counted, idf: idf)
+                for entry in counted {
+                    block.indexes.append(Int32(truncatingIfNeeded: entry.index))
+                    block.values.append(entry.weight)
+                }
             }
-            batch.columns[c] = .text(out)
+            batch.columns[c] = .sparse(block)
         }
     }
 

@@ -1,5 +1,10 @@
 import Foundation
 
+/// A term sink that counts each document's terms (the fit pass's state of one column).
+protocol DocumentCountingSink: TermSink {
+    var counts: TermCounts { get set }
+}
+
 /// `tfidf`: scikit-learn's TfidfVectorizer (CountVectorizer, then TfidfTransformer) on a text
 /// column, tokenized by the `tokenize` stage before it on that column or with the defaults.
 /// Output `dense`: one column per term, `<col>_<term>`, at the column's place; `sparse`: the
@@ -193,7 +198,7 @@ package struct TfidfStage: PipelineStage {
     package var mayDeferLaterStages: Bool { output == .dense }
 
     /// Counts each term once per document it occurs in, and in total.
-    private struct CountingSink: TermSink {
+    private struct CountingSink: DocumentCountingSink {
         var counts = TermCounts()
         let only: TermTable?
 
@@ -208,14 +213,23 @@ package struct TfidfStage: PipelineStage {
             if useIDF { observeHashed(&batch, into: &state, features: hashFeatures) } else { apply(&batch) }
             return
         }
-        var scratch = TokenScratch()
         let only = givenVocabulary.map { TermTable($0) }
+        // With unigrams, stop words may as well be counted and dropped when the vocabulary is
+        // chosen (selectVocabulary): no other term's counts change, and a lookup per token is saved.
+        observeDocuments(&batch, into: &state, tokenizer: { tokenizers[$0].withoutStopWords(forVocabulary: givenVocabulary ?? []) },
+                         sink: { CountingSink(only: only) })
+    }
+
+    /// Fit: every bound column's documents into its profile through a fresh `makeSink()` per
+    /// column (vocabulary terms, or hashed columns: TfidfHashing.swift), with the placeholder,
+    /// missing and invalid-UTF-8 bookkeeping both share.
+    func observeDocuments<Sink: DocumentCountingSink>(_ batch: inout Batch, into state: inout StageFitState,
+                                                      tokenizer: (Int) -> Tokenizer, sink makeSink: () -> Sink) {
+        var scratch = TokenScratch()
         for (i, c) in bound.enumerated() {
             let text = batch.textColumn(c)
-            // With unigrams, stop words may as well be counted and dropped when the vocabulary is
-            // chosen (selectVocabulary): no other term's counts change, and a lookup per token is saved.
-            let tokenizer = tokenizers[i].withoutStopWords(forVocabulary: givenVocabulary ?? [])
-            var sink = CountingSink(only: only)
+            let tokenizer = tokenizer(i)
+            var sink = makeSink()
             for r in 0..<batch.rowCount where batch.work.isGood(r) {
                 let ref = text.refs[r]
                 if let stage = Placeholder.stage(ofRef: ref) {
@@ -270,13 +284,10 @@ package struct TfidfStage: PipelineStage {
         }
     }
 
-    /// svmlight writes only the non-zero weights already: a sparse tfidf has no place in it.
+    /// svmlight writes only the non-zero weights already: a sparse vocabulary tfidf has no place
+    /// in it. A hashed one is a sparse block, which svmlight writes as `hash_features` features.
     package func checkOutput(format: OutputFormat) throws(PreplineError) {
-        guard format == .svmlight, output == .sparse else { return }
-        if hashFeatures != nil {
-            throw PreplineError.spec(file: file, path: "stages[\(position)].hash_features",
-                                     message: "svmlight output of a hashed tfidf is not available yet: write csv, whose column holds the index:weight pairs (\(label))")
-        }
+        guard format == .svmlight, output == .sparse, hashFeatures == nil else { return }
         throw PreplineError.spec(file: file, path: "stages[\(position)].output",
                                  message: "svmlight output writes only non-zero weights already: use \"dense\" (\(label))")
     }
@@ -446,7 +457,7 @@ extension TfidfStage {
             StageOption("output", .choice(Output.allCases.map(\.rawValue)), default: .string(Output.dense.rawValue),
                         "dense: one column per term, <col>_<term>, at the column's place; sparse: one column of term:weight pairs (with hash_features, the only one: index:weight)."),
             StageOption("hash_features", .integer(1...Int(Int32.max)),
-                        "Hash terms into this many columns (scikit-learn's HashingVectorizer, alternate_sign false, then TfidfTransformer): no vocabulary is kept, the fit holds at most this many document frequencies; output sparse index:weight pairs, index from 0. min_df, max_df, max_features and vocabulary do not apply."),
+                        "Hash terms into this many columns (scikit-learn's HashingVectorizer, alternate_sign false, then TfidfTransformer): no vocabulary is kept, the fit holds at most this many document frequencies; output sparse index:weight pairs, index from 0 (svmlight output: N features at the column's place). min_df, max_df, max_features and vocabulary do not apply."),
         ], fitted: SchemaPiece.fitted("The learned vocabulary per column, in output order, and its idf; with hash_features, the hashed columns some document reached (indexes), their idf, and idf_other for the rest.",
                                       entry: ["vocabulary": SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["type": .string("string")])]),
                                               "indexes": SchemaPiece.object(["type": .string("array"), "items": SchemaPiece.object(["type": .string("integer"), "minimum": .number(0)])]),
