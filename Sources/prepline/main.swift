@@ -167,8 +167,8 @@ struct OutputOptionGroup: ParsableArguments {
         guard (1...9).contains(gzipLevel) else { throw ValidationError("--gzip-level must be from 1 to 9") }
     }
 
-    func transformOptions(spec: SpecOptionGroup, positionals: (String?, [String]), engine: EngineOptionGroup) throws -> TransformOptions {
-        let (source, inputs) = try spec.resolve(positionals)
+    func transformOptions(spec: SpecOptionGroup, positionals: (String?, [String]), engine: EngineOptionGroup, dataFromStdin: Bool = true) throws -> TransformOptions {
+        let (source, inputs) = try spec.resolve(positionals, dataFromStdin: dataFromStdin)
         var options = TransformOptions(specPath: "-")
         options.spec = source
         options.overrides = spec.overrides
@@ -249,14 +249,28 @@ struct Apply: ParsableCommand {
     @Option(help: ArgumentHelp("What an input column the fit did not see (not in the fitted spec's training header) does: error (exit 3, naming it), drop (left out of the output), keep (written after the training columns, in input order, unchanged). A usage error with a fitted spec that has no training block. (default: error)", valueName: "mode"))
     var extraColumns: ExtraColumns?
 
+    @Option(help: ArgumentHelp("Read the input paths from this file ('-': stdin), one a line, blank lines ignored (the shape Spark's RDD.pipe gives a partition of paths); the INPUT arguments are then not allowed. An empty list writes an empty output.", valueName: "file"), completion: .file())
+    var inputList: String?
+
+    @Flag(name: .customLong("no-output-header"), help: "Write no header record (overrides output.header): for the partitions after the first, so their outputs concatenate into one CSV.")
+    var noOutputHeader = false
+
     @OptionGroup var specOptions: SpecOptionGroup
     @OptionGroup var outputOptions: OutputOptionGroup
     @OptionGroup var engineOptions: EngineOptionGroup
 
-    func validate() throws { _ = try specOptions.resolve((fitted, inputs)) }
+    func validate() throws {
+        _ = try specOptions.resolve((fitted, inputs), dataFromStdin: inputList == nil)
+        if inputList != nil && !inputs.isEmpty { throw ValidationError("--input-list: give the inputs in the list or as arguments, not both") }
+    }
 
     func run() throws {
-        var options = try outputOptions.transformOptions(spec: specOptions, positionals: (fitted, inputs), engine: engineOptions)
+        var options = try outputOptions.transformOptions(spec: specOptions, positionals: (fitted, inputs), engine: engineOptions, dataFromStdin: inputList == nil)
+        if let inputList {
+            options.inputs = try InputList.read(inputList)
+            options.inputsFromList = true
+        }
+        options.noOutputHeader = noOutputHeader
         options.requireFitted = true
         options.extraColumns = extraColumns
         try execute(options, quiet: engineOptions.quiet)

@@ -86,7 +86,7 @@ struct PartialFitTests {
         }
     }()
 
-    @Test("every example pipeline, its sample in 1…7 partitions: merge writes fit's fitted spec, and apply of it run's output", arguments: cases)
+    @Test("every example pipeline, its sample in 1, 3 and 7 partitions: merge writes fit's fitted spec, and apply of it run's output", arguments: cases)
     func examplesMergeToTheSingleFit(example: Case) throws {
         let dir = try TempDir("prepline-partial")
         let spec = E2E.packageRoot.appendingPathComponent("pipelines/\(example.spec)").path
@@ -98,15 +98,77 @@ struct PartialFitTests {
         let delimiter = (input?["delimiter"] as? String).flatMap { $0.utf8.first } ?? 0x2C
         let single = try prepline(["fit", spec, sample, "-q"], environment: Self.environment)
         #expect(single.status == 0, "\(single.stderr)")
+        let run = try prepline(["run", spec, sample, "-q"])
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: sample)))
-        for count in [1, 2, 3, 5, 7] {
+        for count in [1, 3, 7] {
             let files = try Self.partitions(bytes, count: count, header: header, quote: quote, delimiter: delimiter).enumerated().map { i, part in
                 try dir.write("p\(count).\(i).csv", part)
             }
             let (merged, _) = try Self.partitionedFit(spec: spec, partitionFiles: files, dir: dir, tag: "k\(count)")
             #expect(merged.status == 0, "\(count) partitions: \(merged.stderr)")
             expectSameBytes(merged.stdout, single.stdout, "\(example.spec) in \(count) partitions")
+            // The rejects file of on_error "reject" is per run: its apply is not split here.
+            guard count > 1, !example.spec.contains("reject") else { continue }
+            let fitted = try dir.write("fitted\(count).json", merged.stdout)
+            var concatenated: [UInt8] = []
+            for (i, file) in files.enumerated() {
+                let list = try dir.write("list\(count).\(i)", "\(file)\n")
+                let applied = try prepline(["apply", fitted, "--input-list", list, "-q"] + (i > 0 ? ["--no-output-header"] : []))
+                #expect(applied.status == 0, "apply \(file): \(applied.stderr)")
+                concatenated += applied.stdout
+            }
+            expectSameBytes(concatenated, run.stdout, "apply per partition of \(count), concatenated")
         }
+    }
+
+    @Test("the line-split shape: a header only in the first partition, read through stdin with input.header \"if-present\" and input.columns; apply's concatenated output is run's")
+    func lineSplitPartitions() throws {
+        let dir = try TempDir("prepline-partial-lines")
+        let original = E2E.packageRoot.appendingPathComponent("pipelines/penguins-features.json").path
+        let sample = E2E.packageRoot.appendingPathComponent("samples/penguins.csv").path
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: sample)))
+        let names = String(decoding: Self.records(bytes, quote: 0x22, delimiter: 0x2C)[0].dropLast(), as: UTF8.self).split(separator: ",").map { "\"\($0)\"" }
+        var specText = String(decoding: try [UInt8](Data(contentsOf: URL(fileURLWithPath: original))), as: UTF8.self)
+        specText = specText.replacingOccurrences(of: "\"input\": {", with: "\"input\": {\"header\": \"if-present\", \"columns\": [\(names.joined(separator: ", "))],")
+            .replacingOccurrences(of: "\"header\": true,", with: "")
+        let spec = try dir.write("spec.json", specText)
+        let run = try prepline(["run", original, sample, "-q"])
+        for count in [2, 4] {
+            let partitions = Self.partitions(bytes, count: count, header: true, headerInFirstOnly: true)
+            var parts: [UInt8] = []
+            for partition in partitions {
+                let part = try prepline(["fit", spec, "--partial", "-o", "-", "-q"], stdin: .pipe(partition))
+                #expect(part.status == 0, "\(part.stderr)")
+                parts += part.stdout
+            }
+            let merged = try prepline(["merge", "-", "-q"], stdin: .pipe(parts))
+            #expect(merged.status == 0, "\(merged.stderr)")
+            let fitted = try dir.write("fitted\(count).json", merged.stdout)
+            var concatenated: [UInt8] = []
+            for (i, partition) in partitions.enumerated() {
+                let applied = try prepline(["apply", fitted, "-q"] + (i > 0 ? ["--no-output-header"] : []), stdin: .pipe(partition))
+                #expect(applied.status == 0, "\(applied.stderr)")
+                concatenated += applied.stdout
+            }
+            expectSameBytes(concatenated, run.stdout, "\(count) line-split partitions")
+        }
+    }
+
+    @Test("input.header and input.columns: decoder errors with their JSON path, and the JSON Schema knows them")
+    func headerIfPresentSpecErrors() throws {
+        let dir = try TempDir("prepline-partial-spec")
+        for (input, message) in [
+            (#"{"header": "maybe"}"#, #"input.header: expected true, false or "if-present""#),
+            (#"{"header": "if-present"}"#, #"input.header: "if-present" needs input.columns"#),
+            (#"{"header": false, "columns": ["a", "a"]}"#, "input.columns[1]: 'a' is also column 1"),
+            (#"{"columns": ["a"]}"#, "input.columns: names the columns of an input without a header"),
+        ] {
+            let spec = try dir.write("spec.json", #"{"prepline": 1, "input": \#(input), "stages": []}"#)
+            let result = try prepline(["explain", spec])
+            #expect(result.status == 2 && result.stderr.contains(message), "\(input): \(result.stderr)")
+        }
+        let schema = try prepline(["schema"])
+        #expect(schema.stdoutText.contains("if-present") && schema.stdoutText.contains("\"columns\""))
     }
 
     /// A column of runs of missing values that cross partition boundaries (the data starts

@@ -275,6 +275,7 @@ package enum ExplainCommand {
         let chunker = RecordChunker(inputs: [path], dialect: dialect, chunkSize: 1 << 16)
         guard let first = try chunker.next() else { return nil }
         let fields = LibCSVParser(delimiter: dialect.delimiter, quote: dialect.quote).parse(first.bytes, expectedRecords: 1)
+        if let columns = dialect.columns { return DatasetHeader(names: columns, fromInput: false) }
         if dialect.header { return DatasetHeader(names: fields.strings(ofRecord: 0), fromInput: true) }
         return DatasetHeader(names: (1...max(1, fields.fieldCount(ofRecord: 0))).map { "column_\($0)" }, fromInput: false)
     }
