@@ -1,8 +1,8 @@
 # prepline — build, test and try it.  `make setup` and `make test` are the README's two commands.
 
-APT_PKGS := libcsv-dev zlib1g-dev
-PY_PKGS  := scikit-learn pandas numpy frictionless jsonschema
-PY_MODS  := sklearn, pandas, numpy, frictionless, jsonschema
+APT_PKGS := libcsv-dev zlib1g-dev openjdk-17-jre-headless
+PY_PKGS  := scikit-learn pandas numpy frictionless jsonschema pyspark
+PY_MODS  := sklearn, pandas, numpy, frictionless, jsonschema, pyspark
 BIN      := .build/release/prepline
 DEMO_OUT := /tmp/prepline-demo.csv
 
