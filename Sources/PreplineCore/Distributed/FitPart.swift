@@ -57,15 +57,7 @@ package struct FitPart: Sendable {
             return spec.root.serialized()
         }
         members.removeAll { $0.key == "training" }
-        // One-run overrides are written into `input`; `output.on_error` into `output`.
-        if let onError = overrides.onError {
-            if let index = members.firstIndex(where: { $0.key == "output" }), case .object(var output) = members[index].value {
-                if let i = output.firstIndex(where: { $0.key == "on_error" }) { output[i].value = .string(onError.rawValue) } else { output.append((key: "on_error", value: .string(onError.rawValue))) }
-                members[index].value = .object(output)
-            } else {
-                members.append((key: "output", value: .object([("on_error", .string(onError.rawValue))])))
-            }
-        }
+        // `--on-error` is not written in, as `fit` does not write it: the merged spec stays `fit`'s.
         return JSONValue.object(members).serialized()
     }
 
