@@ -1,10 +1,11 @@
 # prepline — build, test and try it.  `make setup` and `make test` are the README's two commands.
 
 APT_PKGS := libcsv-dev zlib1g-dev
-# Only for the tests: the HTML profile page is drawn by a real headless browser.
-TEST_APT_PKGS := chromium fonts-liberation
-PY_PKGS  := scikit-learn pandas numpy frictionless jsonschema pillow feature-engine
-PY_MODS  := sklearn, pandas, numpy, frictionless, jsonschema, PIL, feature_engine
+# Only for the tests: the HTML profile page is drawn by a real headless browser, and the
+# distributed recipes run under PySpark, which needs a JDK.
+TEST_APT_PKGS := chromium fonts-liberation openjdk-17-jre-headless
+PY_PKGS  := scikit-learn pandas numpy frictionless jsonschema pillow feature-engine pyspark
+PY_MODS  := sklearn, pandas, numpy, frictionless, jsonschema, PIL, feature_engine, pyspark
 BIN      := .build/release/prepline
 DEMO_OUT := /tmp/prepline-demo.csv
 

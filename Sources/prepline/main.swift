@@ -35,7 +35,7 @@ struct Prepline: ParsableCommand {
             \(exitCodesHelp)
             """,
         version: PreplineVersion.current,
-        subcommands: [Run.self, Fit.self, Apply.self, Validate.self, Explain.self, SchemaCommand.self, Split.self]
+        subcommands: [Run.self, Fit.self, Apply.self, Merge.self, Split.self, Validate.self, Explain.self, SchemaCommand.self]
     )
 }
 
@@ -167,8 +167,8 @@ struct OutputOptionGroup: ParsableArguments {
         guard (1...9).contains(gzipLevel) else { throw ValidationError("--gzip-level must be from 1 to 9") }
     }
 
-    func transformOptions(spec: SpecOptionGroup, positionals: (String?, [String]), engine: EngineOptionGroup) throws -> TransformOptions {
-        let (source, inputs) = try spec.resolve(positionals)
+    func transformOptions(spec: SpecOptionGroup, positionals: (String?, [String]), engine: EngineOptionGroup, dataFromStdin: Bool = true) throws -> TransformOptions {
+        let (source, inputs) = try spec.resolve(positionals, dataFromStdin: dataFromStdin)
         var options = TransformOptions(specPath: "-")
         options.spec = source
         options.overrides = spec.overrides
@@ -249,14 +249,28 @@ struct Apply: ParsableCommand {
     @Option(help: ArgumentHelp("What an input column the fit did not see (not in the fitted spec's training header) does: error (exit 3, naming it), drop (left out of the output), keep (written after the training columns, in input order, unchanged). A usage error with a fitted spec that has no training block. (default: error)", valueName: "mode"))
     var extraColumns: ExtraColumns?
 
+    @Option(help: ArgumentHelp("Read the input paths from this file ('-': stdin), one a line, blank lines ignored (the shape Spark's RDD.pipe gives a partition of paths); the INPUT arguments are then not allowed. An empty list writes an empty output.", valueName: "file"), completion: .file())
+    var inputList: String?
+
+    @Flag(name: .customLong("no-output-header"), help: "Write no header record (overrides output.header): for the partitions after the first, so their outputs concatenate into one CSV.")
+    var noOutputHeader = false
+
     @OptionGroup var specOptions: SpecOptionGroup
     @OptionGroup var outputOptions: OutputOptionGroup
     @OptionGroup var engineOptions: EngineOptionGroup
 
-    func validate() throws { _ = try specOptions.resolve((fitted, inputs)) }
+    func validate() throws {
+        _ = try specOptions.resolve((fitted, inputs), dataFromStdin: inputList == nil)
+        if inputList != nil && !inputs.isEmpty { throw ValidationError("--input-list: give the inputs in the list or as arguments, not both") }
+    }
 
     func run() throws {
-        var options = try outputOptions.transformOptions(spec: specOptions, positionals: (fitted, inputs), engine: engineOptions)
+        var options = try outputOptions.transformOptions(spec: specOptions, positionals: (fitted, inputs), engine: engineOptions, dataFromStdin: inputList == nil)
+        if let inputList {
+            options.inputs = try InputList.read(inputList)
+            options.inputsFromList = true
+        }
+        options.noOutputHeader = noOutputHeader
         options.requireFitted = true
         options.extraColumns = extraColumns
         try execute(options, quiet: engineOptions.quiet)
@@ -295,14 +309,33 @@ struct Fit: ParsableCommand {
     @Option(help: ArgumentHelp("What a row-level error does, for this run (overrides output.on_error): fail (stop, exit 1); skip or reject (the row is left out of the statistics; fit writes no rejects).", valueName: "mode"))
     var onError: OnError?
 
+    @Flag(help: "Write the fit state of this partition (a part: one line of JSON with the spec's digest, the header and the statistics) for `prepline merge`, instead of a fitted spec. Its size grows with categories, vocabulary and the distinct values of median/percentile columns, never with rows otherwise.")
+    var partial = false
+
+    @Option(help: ArgumentHelp("With --partial: the pass state `prepline merge` wrote for a spec that needs another fit pass; fits that pass.", valueName: "state"), completion: .file())
+    var passState: String?
+
+    @Option(help: ArgumentHelp("Read the input paths from this file ('-': stdin), one a line, blank lines ignored (the shape Spark's RDD.pipe gives a partition of paths); the INPUT arguments are then not allowed. An empty list is an empty partition.", valueName: "file"), completion: .file())
+    var inputList: String?
+
     @OptionGroup var specOptions: SpecOptionGroup
     @OptionGroup var engineOptions: EngineOptionGroup
 
-    func validate() throws { _ = try specOptions.resolve((spec, inputs)) }
+    func validate() throws {
+        _ = try specOptions.resolve((spec, inputs), dataFromStdin: inputList == nil)
+        if inputList != nil && !inputs.isEmpty { throw ValidationError("--input-list: give the inputs in the list or as arguments, not both") }
+        if passState != nil && !partial { throw ValidationError("--pass-state needs --partial") }
+    }
 
     func run() throws {
-        let (source, inputs) = try specOptions.resolve((spec, inputs))
+        var (source, inputs) = try specOptions.resolve((spec, inputs), dataFromStdin: inputList == nil)
         var options = FitOptions(specPath: "-")
+        if let inputList {
+            inputs = try InputList.read(inputList)
+            options.inputsFromList = true
+        }
+        options.partial = partial
+        options.passState = passState
         options.spec = source
         options.overrides = specOptions.overrides
         options.overrides.onError = onError
@@ -314,6 +347,54 @@ struct Fit: ParsableCommand {
         if !engineOptions.quiet {
             StandardError.write(summary.line + "\n")
         }
+    }
+}
+
+struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Merge the parts `fit --partial` wrote into the fitted spec (or, with --partial, into one part).",
+        discussion: """
+            Parts merge in the order given, which is the order of the data (ffill's carry and \
+            every statistic follow it): the fitted spec is the one `prepline fit` writes for the \
+            concatenated inputs, byte for byte but the time in its training block \
+            (SOURCE_DATE_EPOCH, when set). Merging is associative: merged parts merge again. \
+            Parts of another spec (spec_digest), header or fit pass are refused (exit 2). '-' \
+            reads parts from stdin one a line, as a Hadoop Streaming reducer gets them: a \
+            trailing tab is dropped, and a line that starts with a key and a tab is read after \
+            the tab. A spec that needs another fit pass gets a pass state instead, said on stderr: \
+            run `fit --partial --pass-state STATE` per partition again and merge those parts. \
+            Cost: reading the parts (each the size of its statistics) and merging them, one at a time.
+
+            EXAMPLES
+              prepline fit spec.json part-1.csv --partial -o p1.part
+              prepline fit spec.json part-2.csv --partial -o p2.part
+              prepline merge p1.part p2.part -o fitted.json
+              cat parts.txt | prepline merge - -o fitted.json
+
+            \(exitCodesHelp)
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Part files, in data order; '-' reads parts from stdin, one a line.", valueName: "part"), completion: .file())
+    var parts: [String] = []
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the fitted spec (or part, or pass state); '-' is stdout. Written to a temporary file and renamed on success.", valueName: "fitted"), completion: .file())
+    var output: String = "-"
+
+    @Flag(help: "Write the merged part (one line) instead of the fitted spec, to merge again later.")
+    var partial = false
+
+    @Flag(name: .shortAndLong, help: "No summary line on stderr (errors are still printed).")
+    var quiet = false
+
+    func run() throws {
+        var options = MergeOptions()
+        options.parts = parts
+        options.output = output
+        options.partial = partial
+        let result = try MergeCommand.execute(options)
+        if let note = result.nextPassNote { StandardError.write(note + "\n") }
+        if !quiet { StandardError.write(result.summary.line + "\n") }
     }
 }
 

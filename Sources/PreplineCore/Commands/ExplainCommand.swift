@@ -77,10 +77,12 @@ package enum ExplainCommand {
             out += "  run:   3 or more passes: fit \(first), then stages[\(second.stage)] and after on their output, then transform (stdin is kept in a temporary file to be read again)\n"
             out += "  fit:   2 or more passes (stages[\(second.stage)] names columns known only after the first; a stage after it may need one more), then writes the fitted spec (stdin is kept in a temporary file)\n"
             out += "  apply: 1 pass, on a fitted spec (this one is refused: \(unfitted.label) has parameters to learn; `prepline fit` writes the fitted spec)\n"
+            out += "  partitions: 2 or more rounds of `fit --partial` per partition and `merge` (each merge but the last writes a pass state for `fit --partial --pass-state`; it says so)\n"
         } else if let unfitted {
             out += "  run:   2 passes: fit, then transform (stdin is copied to a temporary file to be read twice)\n"
             out += "  fit:   1 pass, then writes the fitted spec\n"
             out += "  apply: 1 pass, on a fitted spec (this one is refused: \(unfitted.label) has parameters to learn; `prepline fit` writes the fitted spec)\n"
+            out += "  partitions: 1 round: `fit --partial` per partition, then `merge` writes the fitted spec\n"
         } else {
             out += "  run:   1 pass: nothing to fit\n"
             out += "  fit:   1 pass (nothing to learn: the fitted spec is this spec)\n"
@@ -273,6 +275,7 @@ package enum ExplainCommand {
         let chunker = RecordChunker(inputs: [path], dialect: dialect, chunkSize: 1 << 16)
         guard let first = try chunker.next() else { return nil }
         let fields = LibCSVParser(delimiter: dialect.delimiter, quote: dialect.quote).parse(first.bytes, expectedRecords: 1)
+        if let columns = dialect.columns { return DatasetHeader(names: columns, fromInput: false) }
         if dialect.header { return DatasetHeader(names: fields.strings(ofRecord: 0), fromInput: true) }
         return DatasetHeader(names: (1...max(1, fields.fieldCount(ofRecord: 0))).map { "column_\($0)" }, fromInput: false)
     }

@@ -14,6 +14,12 @@ package struct FitOptions: Sendable {
     package var progress = ProgressMode.auto
     /// `training.fitted_at`; nil: `SOURCE_DATE_EPOCH` when set, else now.
     package var fittedAt: String?
+    /// `--partial`: write the fit state of this partition (a part, `FitPart`) instead of a fitted spec.
+    package var partial = false
+    /// `--pass-state`: the pass state `merge` wrote for the next fit pass (with `partial`).
+    package var passState: String?
+    /// `--input-list`: the inputs were read from a list, so none at all is an empty partition, not stdin.
+    package var inputsFromList = false
 
     package init(specPath: String) { spec = SpecSource(path: specPath) }
 }
@@ -24,6 +30,8 @@ package enum FitCommand {
     package static func execute(_ options: FitOptions) throws(PreplineError) -> Summary {
         let started = ContinuousClock.now
         let spec = try Spec.load(options.spec, overrides: options.overrides)
+        if options.partial { return try executePartial(options, spec: spec, started: started) }
+        if options.passState != nil { throw PreplineError.usage("--pass-state needs --partial (it starts a fit pass of partitions)") }
         let fittedAt: String
         if let given = options.fittedAt { fittedAt = given } else { fittedAt = try TrainingRecord.fitTime() }
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
@@ -52,6 +60,71 @@ package enum FitCommand {
         // Rows with a row-level error were left out of the statistics (fit writes no rejects).
         summary.skipped = fitted.rowsLeftOut
         summary.rowsOut = summary.rowsIn - fitted.rowsLeftOut
+        summary.inputBytes = counters.bytesParsed.load(ordering: .relaxed)
+        summary.seconds = Summary.seconds(since: started)
+        return summary
+    }
+
+    /// `fit --partial`: one read of the partition for the pass the pass state names (the first
+    /// without one), written as one line of JSON that `merge` reads.
+    private static func executePartial(_ options: FitOptions, spec: Spec, started: ContinuousClock.Instant) throws(PreplineError) -> Summary {
+        let inputs = options.inputs.isEmpty && !options.inputsFromList ? ["-"] : options.inputs
+        if inputs.filter({ $0 == "-" }).count > 1 { throw PreplineError.usage("stdin ('-') can be given only once as an input") }
+        try PathCollision.check(inputs: inputs, outputs: [PathCollision.NamedPath("-o", options.output)])
+        var part = FitPart(specText: FitPart.embeddedSpecText(spec, overrides: options.overrides))
+        var stageSpecs = spec.stagesToFit
+        var expectedHeader: [String]?
+        if let statePath = options.passState {
+            let state = try FitPart.decode(InputList.readAll(statePath, what: "--pass-state"), name: statePath)
+            guard state.isPassState else {
+                throw PreplineError.usage("--pass-state \(statePath): a part, not a pass state (`prepline merge` writes a pass state when a spec needs another fit pass)")
+            }
+            guard state.specDigest == part.specDigest else {
+                throw PreplineError.usage("--pass-state \(statePath) belongs to another spec than \(options.specPath): spec_digest \(state.specDigest) vs \(part.specDigest)")
+            }
+            stageSpecs = try state.stageSpecs(of: spec, name: statePath)
+            part.pass = state.pass
+            part.fitFrom = state.fitFrom
+            part.learnedStages = state.learnedStages
+            expectedHeader = state.header
+            // A stage learned earlier that carries values across rows (ffill) runs live in a later
+            // pass: across partitions its carry would start anew at each one.
+            for (position, value) in stageSpecs.prefix(state.fitFrom).enumerated() {
+                let carrier = try StageRegistry.decode(value, position: position, file: spec.file)
+                guard carrier.carriesAcrossChunks else { continue }
+                throw PreplineError.usage("\(carrier.label) carries values from row to row and runs before fit pass \(state.pass): that pass cannot be fitted in partitions (each would start without the carry); fit this spec on one machine")
+            }
+        }
+        let sink = try OutputSink(path: options.output)
+        let counters = EngineCounters()
+        let progress = options.progress.enabled ? ProgressBar(counters: counters, totalBytes: nil) : nil
+        let read: FitPass.PassRead?
+        if inputs.isEmpty {
+            read = nil
+        } else {
+            read = try FitPass.readPass(spec: spec, stageSpecs: stageSpecs, fitFrom: part.fitFrom, inputs: inputs, displayNames: InputNames.display(inputs),
+                                        engine: options.engine, counters: counters, expectHeader: { header throws(PreplineError) in
+                guard let expectedHeader, expectedHeader != header.names else { return }
+                throw PreplineError.usage("\(InputNames.display(inputs)[header.inputIndex]) has another header than the pass state \(options.passState!): \(HeaderCheck.difference(found: header.names, expected: expectedHeader))")
+            })
+        }
+        progress?.stop()
+        part.header = read?.plan.header.names
+        part.rows = read?.records ?? 0
+        part.rowsLeftOut = read?.rowsLeftOut ?? 0
+        part.state = read?.state
+        do {
+            try sink.write(part.line())
+        } catch let error as PreplineError {
+            throw error
+        } catch {
+            // A closed pipe: nothing more to do.
+        }
+        try sink.commit()
+        var summary = Summary()
+        summary.rowsIn = part.rows
+        summary.skipped = part.rowsLeftOut
+        summary.rowsOut = part.rows - part.rowsLeftOut
         summary.inputBytes = counters.bytesParsed.load(ordering: .relaxed)
         summary.seconds = Summary.seconds(since: started)
         return summary

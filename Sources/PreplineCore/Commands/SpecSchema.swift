@@ -80,7 +80,15 @@ package enum SpecSchema {
                                          .string(String(UnicodeScalar(defaults.delimiter)))),
                 "quote": withDefault(byte("Quote character: one ASCII character, not a line break, different from the delimiter."),
                                      .string(String(UnicodeScalar(defaults.quote)))),
-                "header": SchemaPiece.boolean(default: defaults.header, "The first record holds the column names; without it the columns are column_1, column_2, …"),
+                "header": SchemaPiece.object([
+                    "description": .string("The first record holds the column names; without it the columns are column_1, column_2, … (or input.columns). \"if-present\" (with input.columns): a first record equal to input.columns is the header, any other is data — the partitions of a file split by lines, where only the first has the header."),
+                    "oneOf": .array([SchemaPiece.object(["type": .string("boolean")]), SchemaPiece.object(["const": .string("if-present")])]),
+                    "default": .bool(defaults.header),
+                ]),
+                "columns": SchemaPiece.object([
+                    "description": .string("The column names of an input without a header (input.header false or \"if-present\"), in order, unique."),
+                    "type": .string("array"), "items": SchemaPiece.object(["type": .string("string")]), "minItems": .number(1), "uniqueItems": .bool(true),
+                ]),
                 "missing": SchemaPiece.object([
                     "description": .string("Field texts read as a missing value (stages use them; a pass-through keeps the text)."),
                     "type": .string("array"), "items": SchemaPiece.object(["type": .string("string")]),

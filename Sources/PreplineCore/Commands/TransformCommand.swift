@@ -20,6 +20,10 @@ package struct TransformOptions: Sendable {
     /// `apply`: what an input column the fit did not see does (`--extra-columns`; nil: not
     /// given, which is `error`).
     package var extraColumns: ExtraColumns?
+    /// `--no-output-header`: no header record (overrides output.header), for partitions after the first.
+    package var noOutputHeader = false
+    /// `--input-list`: the inputs came from a list, so none at all is an empty partition (no output), not stdin.
+    package var inputsFromList = false
 
     package init(specPath: String) { spec = SpecSource(path: specPath) }
 }
@@ -31,7 +35,16 @@ package struct TransformOptions: Sendable {
 package enum TransformCommand {
     package static func execute(_ options: TransformOptions) throws(PreplineError) -> TransformResult {
         let started = ContinuousClock.now
-        let spec = try Spec.load(options.spec, overrides: options.overrides)
+        var spec = try Spec.load(options.spec, overrides: options.overrides)
+        if options.noOutputHeader { spec.output.header = false }
+        if options.inputsFromList && options.inputs.isEmpty {
+            // An empty partition: an empty output, still written by rename.
+            let sink = try OutputSink(path: options.output)
+            try sink.commit()
+            var summary = Summary()
+            summary.seconds = Summary.seconds(since: started)
+            return TransformResult(summary: summary)
+        }
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
         if inputs.filter({ $0 == "-" }).count > 1 {
             throw PreplineError.usage("stdin ('-') can be given only once as an input")

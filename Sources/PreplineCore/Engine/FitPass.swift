@@ -40,10 +40,9 @@ package enum FitPass {
             passes += 1
             guard let pass = try runPass(spec: spec, stageSpecs: stageSpecs, fitFrom: fitFrom, inputs: inputs,
                                          displayNames: displayNames, engine: engine, counters: counters) else { return nil }
-            stageSpecs = pass.plan.fittedStages(stageSpecs)
-            // Done when the stages left have nothing to learn (a select of `city_*` after an
-            // unfitted onehot waits for its names, not for another pass).
-            if pass.plan.stages[pass.plan.passEnd...].allSatisfy(\.isFitted) {
+            let after = afterPass(pass.plan, stageSpecs: stageSpecs)
+            stageSpecs = after.stageSpecs
+            if after.done {
                 // Bound anew with every stage learned: the columns later stages name, and the
                 // names the learned stages make (checked for collisions), exist only now.
                 let plan = try ExecutionPlan(stageSpecs: stageSpecs, outputStages: spec.outputStages, header: pass.plan.header, dialect: spec.input, file: spec.file)
@@ -67,6 +66,41 @@ package enum FitPass {
     /// One read of the inputs that fits `stages[fitFrom..<passEnd]`.
     private static func runPass(spec: Spec, stageSpecs: [JSONValue], fitFrom: Int, inputs: [String], displayNames: [String],
                                 engine: EngineOptions, counters: EngineCounters) throws(PreplineError) -> (plan: ExecutionPlan, rowsLeftOut: Int, records: Int)? {
+        guard let read = try readPass(spec: spec, stageSpecs: stageSpecs, fitFrom: fitFrom, inputs: inputs, displayNames: displayNames,
+                                      engine: engine, counters: counters) else { return nil }
+        var fitted = read.plan
+        try fitted.learn(from: read.state)
+        return (fitted, read.rowsLeftOut, read.records)
+    }
+
+    /// What one read of a fit pass gathers, before anything is learned: `fit --partial` writes it.
+    package struct PassRead: Sendable {
+        /// The pass's plan, bound to the header, its stages not yet learned.
+        package var plan: ExecutionPlan
+        /// The merged fit state of the rows read (nil: no data rows).
+        package var state: FitState?
+        package var rowsLeftOut: Int
+        package var records: Int
+    }
+
+    /// The plan of the fit pass that starts at `fitFrom`: the first binds the spec's stages as
+    /// decoded; a later one decodes the stages with the `fitted` blocks the passes before it wrote.
+    package static func passPlan(spec: Spec, stageSpecs: [JSONValue], fitFrom: Int, header: DatasetHeader) throws(PreplineError) -> ExecutionPlan {
+        fitFrom == 0 ? try ExecutionPlan(stages: spec.stagesForFitting, header: header, dialect: spec.input, file: spec.file, fitFrom: 0)
+            : try ExecutionPlan(stageSpecs: stageSpecs, outputStages: spec.outputStages, header: header, dialect: spec.input, file: spec.file, fitFrom: fitFrom)
+    }
+
+    /// The fitted stages once pass `plan` is learned, and whether another pass is needed.
+    package static func afterPass(_ plan: ExecutionPlan, stageSpecs: [JSONValue]) -> (stageSpecs: [JSONValue], done: Bool) {
+        // Done when the stages left have nothing to learn (a select of `city_*` after an
+        // unfitted onehot waits for its names, not for another pass).
+        (plan.fittedStages(stageSpecs), plan.stages[plan.passEnd...].allSatisfy(\.isFitted))
+    }
+
+    /// Reads the inputs once for the pass that starts at `fitFrom`; nil when the input is empty.
+    package static func readPass(spec: Spec, stageSpecs: [JSONValue], fitFrom: Int, inputs: [String], displayNames: [String],
+                                 engine: EngineOptions, counters: EngineCounters,
+                                 expectHeader: ((DatasetHeader) throws(PreplineError) -> Void)? = nil) throws(PreplineError) -> PassRead? {
         var plan: ExecutionPlan?
         var total: FitState?
         var rowsLeftOut = 0
@@ -81,8 +115,8 @@ package enum FitPass {
             onHeader: { header throws(PreplineError) in
                 // The first pass binds the spec's stages as decoded; a later one decodes the
                 // stages with the `fitted` blocks the passes before it wrote.
-                plan = fitFrom == 0 ? try ExecutionPlan(stages: spec.stagesForFitting, header: header, dialect: spec.input, file: spec.file, fitFrom: 0)
-                    : try ExecutionPlan(stageSpecs: stageSpecs, outputStages: spec.outputStages, header: header, dialect: spec.input, file: spec.file, fitFrom: fitFrom)
+                try expectHeader?(header)
+                plan = try passPlan(spec: spec, stageSpecs: stageSpecs, fitFrom: fitFrom, header: header)
                 box.plan = plan
             },
             makeProcessor: { [schema = spec.schema] header in
@@ -103,9 +137,8 @@ package enum FitPass {
                 box.plan!.merge(&total, delivery.payload)
                 return true
             })
-        guard header != nil, var fitted = plan else { return nil }
-        try fitted.learn(from: total)
-        return (fitted, rowsLeftOut, recordsSeen)
+        guard header != nil, let plan else { return nil }
+        return PassRead(plan: plan, state: total, rowsLeftOut: rowsLeftOut, records: recordsSeen)
     }
 }
 

@@ -29,7 +29,7 @@ package enum HeaderCheck {
     /// the first one that differs from `header`, a malformed-input error naming its line.
     package static func checkAhead(inputs: [String], displayNames: [String], after firstIndex: Int,
                                    header: DatasetHeader, dialect: InputDialect, policy: HeaderPolicy = HeaderPolicy()) throws(PreplineError) {
-        guard dialect.header, firstIndex + 1 < inputs.count else { return }
+        guard dialect.header, !dialect.headerIfPresent, firstIndex + 1 < inputs.count else { return }
         for index in (firstIndex + 1)..<inputs.count where canReadAhead(inputs[index]) {
             let chunker = RecordChunker(inputs: [inputs[index]], displayNames: [displayNames[index]], dialect: dialect, chunkSize: 1 << 16)
             guard let chunk = try chunker.next(), chunk.isHeader else { continue }

@@ -293,7 +293,10 @@ package enum StreamingEngine {
         // its parser's only user.
         let leadingColumns = leadingColumnsRead(header)
         let parsers = (0..<options.threads).map { _ in HandOff(value: reader.makeParser(leadingColumns: leadingColumns)) }
-        let handOff = HandOff(value: (reader, first, dialect.header))
+        // Under `input.header: "if-present"` a first record that is not the header is data.
+        let firstIsHeader = dialect.header && (!dialect.headerIfPresent || dialect.isHeaderRecord(
+            LibCSVParser(delimiter: dialect.delimiter, quote: dialect.quote).parse(first.bytes, expectedRecords: 1).strings(ofRecord: 0)))
+        let handOff = HandOff(value: (reader, first, firstIsHeader))
         // Joined on every way out, so no worker still runs while the caller cleans up (removes
         // the temporary output) and the process exits: a live worker at exit crashed (SIGILL).
         let workersDone = DispatchGroup()
@@ -340,6 +343,7 @@ package enum StreamingEngine {
                     if cancelled.isCancelled { carry.forward(sequence); board.put(sequence, .nothing); continue }
                     guard var chunk else { carry.cancel(); board.put(sequence, .failure(error!)); continue }
                     let outcome = work(&chunk, sequence: sequence, carry: carry, parser: parser, header: header, names: names, headerPolicy: headerPolicy,
+                                       headerIfPresent: dialect.headerIfPresent ? dialect : nil,
                                        process: process, counters: counters, issuesKept: options.issuesKeptPerChunk)
                     switch outcome {
                     case .nothing: carry.forward(sequence)
@@ -399,7 +403,7 @@ package enum StreamingEngine {
     /// again, so the caller can recycle it.
     private static func work<Payload: Sendable>(
         _ chunk: inout RawChunk, sequence: Int, carry: CarryBoard, parser: ChunkParser, header: DatasetHeader, names: [String], headerPolicy: HeaderPolicy,
-        process: (inout ChunkWork) throws(PreplineError) -> Payload, counters: EngineCounters, issuesKept: Int
+        headerIfPresent: InputDialect? = nil, process: (inout ChunkWork) throws(PreplineError) -> Payload, counters: EngineCounters, issuesKept: Int
     ) -> Outcome<Payload> {
         let parsed = parser.parse(chunk)
         counters.bytesParsed.add(chunk.bytes.count, ordering: .relaxed)
@@ -407,7 +411,10 @@ package enum StreamingEngine {
             return .failure(.malformedInput(InputPosition(file: names[chunk.inputIndex], line: chunk.startLine),
                                             "internal error: the chunker found \(chunk.recordCount) records, the parser \(parsed.recordCount); please report this input"))
         }
-        if chunk.isHeader {
+        if chunk.isHeader, let dialect = headerIfPresent {
+            // "if-present": the header when it holds the columns' names, else the input's first data record.
+            if dialect.isHeaderRecord(parsed.strings(ofRecord: 0)) { return .nothing }
+        } else if chunk.isHeader {
             do throws(PreplineError) {
                 try HeaderCheck.check(parsed.strings(ofRecord: 0), against: header, file: names[chunk.inputIndex],
                                       line: chunk.line(ofRecord: 0), firstFile: names[0], policy: headerPolicy)

@@ -38,8 +38,13 @@ package final class CSVRecordReader: RecordReader {
 
     package func header(of first: RawChunk) -> DatasetHeader {
         let firstFields = LibCSVParser(delimiter: dialect.delimiter, quote: dialect.quote).parse(first.bytes, expectedRecords: 1)
-        var header = dialect.header ? DatasetHeader(names: firstFields.strings(ofRecord: 0), fromInput: true)
-            : DatasetHeader(names: (1...firstFields.fieldCount(ofRecord: 0)).map { "column_\($0)" }, fromInput: false)
+        var header = if let columns = dialect.columns {
+            DatasetHeader(names: columns, fromInput: false)
+        } else if dialect.header {
+            DatasetHeader(names: firstFields.strings(ofRecord: 0), fromInput: true)
+        } else {
+            DatasetHeader(names: (1...firstFields.fieldCount(ofRecord: 0)).map { "column_\($0)" }, fromInput: false)
+        }
         header.inputIndex = first.inputIndex
         header.line = first.line(ofRecord: 0)
         // The first chunk is cut right after the first record: the rest of it is its line end.

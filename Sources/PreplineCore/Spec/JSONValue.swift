@@ -336,7 +336,7 @@ extension JSONValue {
         return "\(number)"
     }
 
-    private static func writeString(_ string: String, into out: inout String) {
+    package static func writeString(_ string: String, into out: inout String) {
         out += "\""
         for scalar in string.unicodeScalars {
             switch scalar {

@@ -10,6 +10,19 @@ package struct InputDialect: Sendable, Equatable {
     package var delimiter: UInt8 = UInt8(ascii: ",")
     package var quote: UInt8 = UInt8(ascii: "\"")
     package var header = true
+    /// `input.columns`: the column names of a headerless input (partitions of a file split by
+    /// lines have no header, or only the first has it); nil: the header, or `column_1`…
+    package var columns: [String]?
+    /// `input.header: "if-present"`: the first record of each input is the header when it holds
+    /// exactly `columns`, else a data record (`header` is then true, so it is cut on its own).
+    package var headerIfPresent = false
+
+    /// With `input.header: "if-present"`: whether a first record is the header (it holds exactly
+    /// the bytes of `columns`, in order).
+    package func isHeaderRecord(_ fields: [String]) -> Bool {
+        guard let columns else { return true }
+        return fields.count == columns.count && zip(fields, columns).allSatisfy { LosslessText.sameBytes($0, $1) }
+    }
     /// Tokens read as a missing value (stages use them; a pass-through keeps the text as it is).
     package var missing: [String] = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"]
     /// The input's character encoding; output is always UTF-8.
@@ -150,7 +163,26 @@ package struct Spec: Sendable {
         if var input = try reader.object("input") {
             if let d = try input.singleByte("delimiter") { spec.input.delimiter = d }
             if let q = try input.singleByte("quote") { spec.input.quote = q }
-            if let h = try input.bool("header") { spec.input.header = h }
+            if let h = input.value("header") {
+                switch h {
+                case .bool(let value): spec.input.header = value
+                case .string("if-present"): (spec.input.header, spec.input.headerIfPresent) = (true, true)
+                default: throw input.fail("header", "expected true, false or \"if-present\" (a first record equal to input.columns is the header), got \(h.typeName == "a string" ? h.serialized() : h.typeName)")
+                }
+            }
+            if let columns = try input.stringArray("columns") {
+                guard !columns.isEmpty else { throw input.fail("columns", "expected at least one column name") }
+                if let (first, second) = HeaderCheck.firstDuplicate(columns) {
+                    throw PreplineError.spec(file: file, path: "input.columns[\(second)]", message: "'\(columns[second])' is also column \(first + 1): column names must be unique")
+                }
+                spec.input.columns = columns
+            }
+            if spec.input.headerIfPresent && spec.input.columns == nil {
+                throw input.fail("header", "\"if-present\" needs input.columns: the names a first record must hold to be the header")
+            }
+            if spec.input.columns != nil && spec.input.header && !spec.input.headerIfPresent {
+                throw input.fail("columns", "names the columns of an input without a header: set input.header to false or \"if-present\" (with a header, the header names them)")
+            }
             if let m = try input.stringArray("missing") { spec.input.missing = m }
             if let e = try input.choice("encoding", TextEncoding.allCases.map(\.rawValue)) { spec.input.encoding = TextEncoding(rawValue: e)! }
             spec.input.numberFormat = try decodeNumberFormat(&input, delimiter: spec.input.delimiter, quote: spec.input.quote)
@@ -370,7 +402,7 @@ package struct SpecOverrides: Sendable, Equatable {
             }
             spec.input.delimiter = delimiter
         }
-        if noHeader { spec.input.header = false }
+        if noHeader { (spec.input.header, spec.input.headerIfPresent) = (false, false) }
         if let onError { spec.output.onError = onError }
     }
 }
