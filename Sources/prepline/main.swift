@@ -450,7 +450,7 @@ struct Profile: ParsableCommand {
             duplicate count (about 16 bytes each). Past a budget the figure is an estimate, \
             marked so in the JSON: distinct counts by HyperLogLog (0.81% standard error), \
             quantiles and histogram from a log-bucket sketch (within 0.1% of the value), \
-            duplicates as rows minus the estimated distinct rows, top values counted among the \
+            duplicates counted against the first rows only (a lower bound), top values counted among the \
             first values seen. The nullity correlation costs width² / 2 counts (not taken past \
             512 columns).
 

@@ -70,10 +70,10 @@ package struct ProfileAccumulator: Sendable {
     package var malformedRows = 0
     package var columns: [ColumnAccumulator]
     package var groups: MissingnessGroups
-    /// Row keys seen, while within the distinct budget; then every row key's HyperLogLog.
-    package var rowKeys: Set<UInt64>? = []
+    /// The first `budgets.distinct` distinct row keys; `rowKeysFull` once more were seen.
+    package var rowKeys: Set<UInt64> = []
+    package var rowKeysFull = false
     package var duplicates = 0
-    package var rowHLL: HyperLogLog?
     /// Rows missing in both of columns i < j, at i * width + j; nil when too wide.
     package var coMissing: [Int]?
 
@@ -89,18 +89,10 @@ package struct ProfileAccumulator: Sendable {
         groups.add(chunk, firstRow: rows)
         rows += chunk.rows
         for c in columns.indices { columns[c].merge(chunk.columns[c], budgets: budgets) }
-        if var keys = rowKeys {
-            rowKeys = nil
-            for h in chunk.rowHashes where !keys.insert(h).inserted { duplicates += 1 }
-            if keys.count <= budgets.distinct {
-                rowKeys = keys
-            } else {
-                var hll = HyperLogLog()
-                for h in keys { hll.add(hash: h) }
-                rowHLL = hll
-            }
-        } else {
-            for h in chunk.rowHashes { rowHLL!.add(hash: h) }
+        for h in chunk.rowHashes {
+            if rowKeys.contains(h) { duplicates += 1 }
+            else if rowKeys.count < budgets.distinct { rowKeys.insert(h) }
+            else { rowKeysFull = true }
         }
         if coMissing != nil, let pairs = chunk.coMissing {
             let width = names.count
@@ -108,12 +100,10 @@ package struct ProfileAccumulator: Sendable {
         }
     }
 
-    /// `df.duplicated().sum()`, and whether it is exact (else rows minus the HyperLogLog
-    /// estimate of distinct rows, floored at 0).
-    package var duplicateRows: (count: Int, exact: Bool) {
-        if rowKeys != nil { return (duplicates, true) }
-        return (Swift.max(0, rows - rowHLL!.estimate), false)
-    }
+    /// `df.duplicated().sum()`, and whether it is exact. Past the budget, the rows equal to one
+    /// of the first `budgets.distinct` distinct rows: a lower bound (duplicates of later rows
+    /// are not seen), the same for any chunking since rows are keyed in input order.
+    package var duplicateRows: (count: Int, exact: Bool) { (duplicates, !rowKeysFull) }
 
     /// pandas' `df.isna().corr()`: Pearson's r of the missing indicators, from exact counts;
     /// nil (NaN in pandas) where a column is never or always missing.
