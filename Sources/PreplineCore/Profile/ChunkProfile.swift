@@ -115,8 +115,8 @@ package struct ChunkProfiler: Sendable {
         let words = (good.count + 63) / 64
         for k in 0..<width {
             var column = ChunkColumnProfile()
-            var numberIndex: [UInt64: Int] = [:]
-            var textIndex: [UInt64: Int] = [:]
+            var numberIndex = KeyIndex()
+            var textIndex = KeyIndex()
             var values: [Double] = []
             for (row, r) in good.enumerated() {
                 let cell = parsed.field(Int(r == 0 ? 0 : parsed.recordEnds[r - 1]) + k)
@@ -136,15 +136,17 @@ package struct ChunkProfiler: Sendable {
                     if let value = NumberText.parse(cell, format: numberFormat), value.isFinite {
                         values.append(value)
                         let key = (value == 0 ? 0.0 : value).bitPattern
-                        if let i = numberIndex[key] { column.numberCounts[i] += 1 } else {
-                            numberIndex[key] = column.numberValues.count
+                        let (i, inserted) = numberIndex.index(of: key)
+                        if inserted {
                             column.numberValues.append(value == 0 ? 0.0 : value)
                             column.numberCounts.append(1)
+                        } else {
+                            column.numberCounts[i] += 1
                         }
                         if candidates.contains(.integer), !Self.isPlainInteger(cell) { candidates.remove(.integer) }
                     } else {
                         candidates.remove([.number, .integer])
-                        values = []; numberIndex = [:]; column.numberValues = []; column.numberCounts = []
+                        values = []; numberIndex = KeyIndex(); column.numberValues = []; column.numberCounts = []
                     }
                 }
                 if candidates.contains(.boolean), !(Self.isOneOf(cell, Self.trueTexts) || Self.isOneOf(cell, Self.falseTexts)) {
@@ -159,8 +161,8 @@ package struct ChunkProfiler: Sendable {
                 column.lengthSum += length
                 if length < column.lengthMin { column.lengthMin = length }
                 if length > column.lengthMax { column.lengthMax = length }
-                if let i = textIndex[hash] { column.textCounts[i] += 1 } else {
-                    textIndex[hash] = column.textHashes.count
+                let (t, inserted) = textIndex.index(of: hash)
+                if !inserted { column.textCounts[t] += 1 } else {
                     column.textHashes.append(hash)
                     column.textCounts.append(1)
                     column.textBytes.append(contentsOf: cell)

@@ -21,8 +21,9 @@ package struct ColumnAccumulator: Sendable {
     package var maximum = -Double.infinity
     package var zeros = 0
     package var negatives = 0
-    /// Exact counts of each distinct number, while within the quantile budget.
-    package var numberCounts: [UInt64: Int]? = [:]
+    /// Each distinct number (bit pattern, -0 as 0) and its count, while within the quantile budget.
+    package var numberKeys: KeyIndex? = KeyIndex()
+    package var numberCounts: [Int] = []
     package var sketch: LogBucketSketch?
     package var numberHLL: HyperLogLog?
     // Texts.
@@ -43,8 +44,8 @@ package struct ColumnAccumulator: Sendable {
         candidates.formIntersection(chunk.candidates)
         if candidates.contains(.number) {
             mergeNumbers(chunk, budget: budgets.quantile)
-        } else if numberCounts != nil || sketch != nil {
-            numberCounts = nil; sketch = nil; numberHLL = nil
+        } else if numberKeys != nil || sketch != nil {
+            numberKeys = nil; numberCounts = []; sketch = nil; numberHLL = nil
         }
         lengthSum += chunk.lengthSum
         if chunk.present > 0 {
@@ -73,19 +74,23 @@ package struct ColumnAccumulator: Sendable {
         maximum = Swift.max(maximum, chunk.maximum)
         zeros += chunk.zeros
         negatives += chunk.negatives
-        if var counts = numberCounts {
-            numberCounts = nil
-            for (v, c) in zip(chunk.numberValues, chunk.numberCounts) { counts[v.bitPattern, default: 0] += c }
-            if counts.count <= budget { numberCounts = counts; return }
+        if var keys = numberKeys {
+            numberKeys = nil
+            for (v, c) in zip(chunk.numberValues, chunk.numberCounts) {
+                let (i, inserted) = keys.index(of: v.bitPattern)
+                if inserted { numberCounts.append(c) } else { numberCounts[i] += c }
+            }
+            if keys.count <= budget { numberKeys = keys; return }
             var sketch = LogBucketSketch()
             var hll = HyperLogLog()
-            for (bits, c) in counts {
+            for (bits, c) in zip(keys.keys, numberCounts) {
                 let v = Double(bitPattern: bits)
                 sketch.add(v, copies: c)
                 hll.add(hash: ByteHash.hash(number: v))
             }
             self.sketch = sketch
             numberHLL = hll
+            numberCounts = []
             return
         }
         for (v, c) in zip(chunk.numberValues, chunk.numberCounts) {
@@ -97,7 +102,7 @@ package struct ColumnAccumulator: Sendable {
     /// Distinct present values and whether the count is exact.
     package var distinct: (count: Int, exact: Bool) {
         if isNumeric {
-            if let numberCounts { return (numberCounts.count, true) }
+            if let numberKeys { return (numberKeys.count, true) }
             return (numberHLL?.estimate ?? 0, false)
         }
         if tableFull { return (textHLL!.estimate, false) }
@@ -107,8 +112,8 @@ package struct ColumnAccumulator: Sendable {
     /// The numbers in increasing order with their counts: exact, or the sketch's buckets
     /// (clamped to the exact minimum and maximum).
     package func ascendingNumbers() -> (values: [(value: Double, count: Int)], exact: Bool) {
-        if let numberCounts {
-            let sorted = numberCounts.map { (value: Double(bitPattern: $0.key), count: $0.value) }.sorted { $0.value < $1.value }
+        if let numberKeys {
+            let sorted = zip(numberKeys.keys, numberCounts).map { (value: Double(bitPattern: $0), count: $1) }.sorted { $0.value < $1.value }
             return (sorted, true)
         }
         let buckets = (sketch ?? LogBucketSketch()).ascendingBuckets().map { (value: Swift.min(maximum, Swift.max(minimum, $0.value)), count: $0.count) }

@@ -39,15 +39,15 @@ package struct MissingnessGroups: Sendable {
         }
     }
 
-    /// At most 200 bands of whole groups: (first row, last row, missing count per column).
+    /// min(200, groups) bands of whole groups, as even as whole groups allow (band b holds groups
+    /// b·G/B ..< (b+1)·G/B): (first row, last row, missing count per column).
     package func bands(rows: Int) -> [(first: Int, last: Int, missing: [Int])] {
         guard rows > 0 else { return [] }
         let groups = (rows + groupSize - 1) / groupSize
-        let perBand = (groups + Self.maxBands - 1) / Self.maxBands
+        let bandCount = Swift.min(Self.maxBands, groups)
         var out: [(first: Int, last: Int, missing: [Int])] = []
-        var g = 0
-        while g < groups {
-            let end = Swift.min(g + perBand, groups)
+        for b in 0..<bandCount {
+            let g = b * groups / bandCount, end = (b + 1) * groups / bandCount
             let first = g * groupSize, last = Swift.min(end * groupSize, rows) - 1
             let missing = counts.map { column -> Int in
                 guard !column.isEmpty else { return 0 }
@@ -56,7 +56,6 @@ package struct MissingnessGroups: Sendable {
                 return n
             }
             out.append((first, last, missing))
-            g = end
         }
         return out
     }
@@ -71,7 +70,7 @@ package struct ProfileAccumulator: Sendable {
     package var columns: [ColumnAccumulator]
     package var groups: MissingnessGroups
     /// The first `budgets.distinct` distinct row keys; `rowKeysFull` once more were seen.
-    package var rowKeys: Set<UInt64> = []
+    package var rowKeys = KeyIndex()
     package var rowKeysFull = false
     package var duplicates = 0
     /// Rows missing in both of columns i < j, at i * width + j; nil when too wide.
@@ -90,9 +89,13 @@ package struct ProfileAccumulator: Sendable {
         rows += chunk.rows
         for c in columns.indices { columns[c].merge(chunk.columns[c], budgets: budgets) }
         for h in chunk.rowHashes {
-            if rowKeys.contains(h) { duplicates += 1 }
-            else if rowKeys.count < budgets.distinct { rowKeys.insert(h) }
-            else { rowKeysFull = true }
+            if rowKeys.count < budgets.distinct {
+                if !rowKeys.index(of: h).inserted { duplicates += 1 }
+            } else if rowKeys.find(h) != nil {
+                duplicates += 1
+            } else {
+                rowKeysFull = true
+            }
         }
         if coMissing != nil, let pairs = chunk.coMissing {
             let width = names.count

@@ -25,11 +25,11 @@ package enum ProfileTable {
         return right ? fill + cut : cut + fill
     }
 
-    /// A number in at most about 10 characters.
+    /// A number in at most about 12 characters (6 significant digits).
     static func short(_ value: JSONValue?) -> String {
         guard case .number(let x, _)? = value else { return "" }
         if x == x.rounded(), abs(x) < 1e10 { return String(Int64(x)) }
-        let text = String(format: "%.4g", x)
+        let text = String(format: "%.6g", x)
         return text
     }
 
@@ -42,9 +42,11 @@ package enum ProfileTable {
         let typeWidth = 8, missingWidth = 7, distinctWidth = 9
         let fixed = typeWidth + missingWidth + distinctWidth + 4
         let nameWidth = max(6, min(names.map(\.count).max() ?? 6, max(10, (width - fixed) / 3)))
-        let summaryWidth = max(10, width - fixed - nameWidth)
-        var out = pad("column", nameWidth) + " " + pad("type", typeWidth) + " " + pad("missing", missingWidth, right: true) + " "
-            + pad("distinct", distinctWidth, right: true) + " " + pad("summary", summaryWidth) + "\n"
+        let summaryWidth = max(1, width - fixed - nameWidth)
+        var lines: [String] = []
+        let heading = pad("column", nameWidth) + " " + pad("type", typeWidth) + " " + pad("missing", missingWidth, right: true) + " "
+            + pad("distinct", distinctWidth, right: true) + " " + "summary"
+        lines.append(heading)
         for (name, column) in zip(names, columns) {
             var type = ""
             if case .string(let t)? = column["type"] { type = t }
@@ -58,14 +60,16 @@ package enum ProfileTable {
             } else if case .array(let top)? = column["top"], let first = top.first, case .string(let value)? = first["value"] {
                 summary = "top \"\(value)\" ×\(short(first["count"]))"
             }
-            out += pad(name, nameWidth) + " " + pad(type, typeWidth) + " " + pad(missing, missingWidth, right: true) + " "
-                + pad(distinct, distinctWidth, right: true) + " " + fit(summary, summaryWidth) + "\n"
+            lines.append(pad(name, nameWidth) + " " + pad(type, typeWidth) + " " + pad(missing, missingWidth, right: true) + " "
+                + pad(distinct, distinctWidth, right: true) + " " + fit(summary, summaryWidth))
         }
         var footer = ""
         if let rows = document["rows"], let dup = document["duplicate_rows"], let cells = document["missing_cells"] {
             footer = "\(short(rows)) rows, \(columns.count) columns, \(short(cells)) missing cells, \(short(dup)) duplicate rows"
             if case .number(let bad, _)? = document["malformed_rows"], bad > 0 { footer += ", \(Int(bad)) malformed rows skipped" }
         }
-        return out + fit(footer, width) + "\n"
+        lines.append(footer)
+        // A terminal narrower than the fixed columns: every line is cut at its width.
+        return lines.map { fit($0, width) + "\n" }.joined()
     }
 }

@@ -143,3 +143,57 @@ package struct LogBucketSketch: Sendable, Equatable {
         return out
     }
 }
+
+/// An open-addressing map from 64-bit keys to dense indexes 0, 1, 2… in insertion order (Swift's
+/// `Dictionary` hashes each key again with SipHash: the per-cell cost the profile pays most).
+/// Keys are mixed before probing, so raw number bit patterns spread as well as byte hashes.
+package struct KeyIndex: Sendable {
+    package private(set) var keys: [UInt64] = []
+    private var slots: [Int32] = []
+    private var mask = 0
+
+    package init() {}
+
+    package var count: Int { keys.count }
+
+    private mutating func grow() {
+        let capacity = Swift.max(16, slots.count * 2)
+        slots = [Int32](repeating: -1, count: capacity)
+        mask = capacity - 1
+        for (i, key) in keys.enumerated() {
+            var s = Int(truncatingIfNeeded: ByteHash.mix(key)) & mask
+            while slots[s] >= 0 { s = (s + 1) & mask }
+            slots[s] = Int32(i)
+        }
+    }
+
+    /// The index of `key`, inserting it (as the next index) when new.
+    @inline(__always)
+    package mutating func index(of key: UInt64) -> (index: Int, inserted: Bool) {
+        if (keys.count + 1) * 2 > slots.count { grow() }
+        var s = Int(truncatingIfNeeded: ByteHash.mix(key)) & mask
+        while true {
+            let i = slots[s]
+            if i < 0 {
+                slots[s] = Int32(keys.count)
+                keys.append(key)
+                return (keys.count - 1, true)
+            }
+            if keys[Int(i)] == key { return (Int(i), false) }
+            s = (s + 1) & mask
+        }
+    }
+
+    /// The index of `key`, or nil.
+    @inline(__always)
+    package func find(_ key: UInt64) -> Int? {
+        guard !slots.isEmpty else { return nil }
+        var s = Int(truncatingIfNeeded: ByteHash.mix(key)) & mask
+        while true {
+            let i = slots[s]
+            if i < 0 { return nil }
+            if keys[Int(i)] == key { return Int(i) }
+            s = (s + 1) & mask
+        }
+    }
+}
