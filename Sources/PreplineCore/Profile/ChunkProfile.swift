@@ -44,6 +44,8 @@ package struct ChunkColumnProfile: Sendable {
     package var maximum = -Double.infinity
     package var zeros = 0
     package var negatives = 0
+    /// How many of the distinct texts were first seen while every value so far was a number.
+    package var textsWhileNumeric = 0
     /// The distinct texts (first appearance order): hash, count, and bytes in `textBytes`.
     package var textHashes: [UInt64] = []
     package var textCounts: [Int] = []
@@ -145,6 +147,7 @@ package struct ChunkProfiler: Sendable {
                         }
                         if candidates.contains(.integer), !Self.isPlainInteger(cell) { candidates.remove(.integer) }
                     } else {
+                        column.textsWhileNumeric = column.textHashes.count
                         candidates.remove([.number, .integer])
                         values = []; numberIndex = KeyIndex(); column.numberValues = []; column.numberCounts = []
                     }
@@ -169,6 +172,7 @@ package struct ChunkProfiler: Sendable {
                     column.textEnds.append(column.textBytes.count)
                 }
             }
+            if column.candidates.contains(.number) { column.textsWhileNumeric = column.textHashes.count }
             if column.candidates.contains(.number) && !values.isEmpty {
                 column.moments.add(values) { _ in true }
                 for v in values {
