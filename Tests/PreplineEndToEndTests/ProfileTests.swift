@@ -123,6 +123,29 @@ import Testing
         try Self.checkWithPandas(data, dir.file("p.json"), tokens: Self.tokens, estimates: true)
     }
 
+    /// A column keeps at most 65,536 texts while all its values are numbers: one that turns to
+    /// text after 70,000 distinct numbers has estimated text figures, flagged, and the same bytes
+    /// at any chunk size (the first texts kept are the first in input order).
+    @Test func aNumericColumnThatTurnsToTextFlagsItsTextFigures() throws {
+        let dir = try TempDir("profile-numeric-phase")
+        var text = "x,y\n"
+        for i in 0..<70_000 { text += "\(i),\(i % 3)\n" }
+        text += "word,1\n"
+        let data = try dir.write("turns.csv", text)
+        var reference: [UInt8]?
+        for chunk in ["1M", "5K"] {
+            let result = try prepline(["profile", data, "--json", dir.file("p.json"), "-q", "--chunk-size", chunk])
+            try #require(result.status == 0, "\(result.stderr)")
+            let bytes = try dir.read("p.json")
+            if let reference { expectSameBytes(bytes, reference, "--chunk-size \(chunk)") } else { reference = bytes }
+        }
+        let document = try JSONSerialization.jsonObject(with: Data(reference!)) as! [String: Any]
+        let x = (document["columns"] as! [[String: Any]])[0]
+        #expect(x["type"] as? String == "string")
+        #expect(x["distinct_exact"] as? Bool == false && x["top_exact"] as? Bool == false)
+        try Self.checkWithPandas(data, dir.file("p.json"), estimates: true)
+    }
+
     @Test func theEmittedSpecValidatesTheSameData() throws {
         let dir = try TempDir("profile-emit-spec")
         for (data, spec) in [(try Self.generate(3000, seed: 4, in: dir), try Self.spec(in: dir)), ("\(Self.samples)/penguins.csv", nil)] {

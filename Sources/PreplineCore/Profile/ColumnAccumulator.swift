@@ -57,21 +57,27 @@ package struct ColumnAccumulator: Sendable {
             lengthMin = Swift.min(lengthMin, chunk.lengthMin)
             lengthMax = Swift.max(lengthMax, chunk.lengthMax)
         }
-        for i in chunk.textHashes.indices {
-            let hash = chunk.textHashes[i], copies = chunk.textCounts[i]
-            if !tableFull {
-                // Rows in input order while the column reads as numbers keep fewer texts.
-                let numericPhase = wasNumeric && i < chunk.textsWhileNumeric
-                let budget = numericPhase ? Swift.min(budgets.distinct, ProfileBudgets.textsWhileNumeric) : budgets.distinct
-                if table.add(hash: hash, copies: copies, budget: budget, bytes: { Array(chunk.text(i)) }) { continue }
-                tableFull = true
-                var hll = HyperLogLog()
-                for h in table.hashes { hll.add(hash: h) }
-                textHLL = hll
-            } else if table.contains(hash) {
-                table.add(hash: hash, copies: copies, budget: budgets.distinct, bytes: { Array(chunk.text(i)) })
+        // The chunk's texts through one pointer: a closure capturing `chunk` copied the whole
+        // struct (eight array retains) per value, 5% of a profile's time.
+        chunk.textBytes.withUnsafeBufferPointer { texts in
+            let ends = chunk.textEnds
+            for i in chunk.textHashes.indices {
+                let hash = chunk.textHashes[i], copies = chunk.textCounts[i]
+                let text = { Array(UnsafeBufferPointer(rebasing: texts[(i == 0 ? 0 : ends[i - 1])..<ends[i]])) }
+                if !tableFull {
+                    // Rows in input order while the column reads as numbers keep fewer texts.
+                    let numericPhase = wasNumeric && i < chunk.textsWhileNumeric
+                    let budget = numericPhase ? Swift.min(budgets.distinct, ProfileBudgets.textsWhileNumeric) : budgets.distinct
+                    if table.add(hash: hash, copies: copies, budget: budget, bytes: text) { continue }
+                    tableFull = true
+                    var hll = HyperLogLog()
+                    for h in table.hashes { hll.add(hash: h) }
+                    textHLL = hll
+                } else if table.contains(hash) {
+                    table.add(hash: hash, copies: copies, budget: budgets.distinct, bytes: text)
+                }
+                textHLL!.add(hash: hash)
             }
-            textHLL!.add(hash: hash)
         }
     }
 
