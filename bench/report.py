@@ -38,6 +38,8 @@ def rss_target(workload: str, meta: dict[str, str]) -> float:
         return TABULAR_RSS_TARGET_MB
     if workload in ("full", "clean"):
         return FULL_RSS_TARGET_MB
+    if workload == "profile":
+        return PROFILE_RSS_TARGET_MB
     return float(meta.get("rss_target_mb", "64"))
 
 
@@ -275,6 +277,28 @@ def summary_validate(sec: Section, meta: dict[str, str]) -> list[str]:
     return lines
 
 
+PROFILE_RSS_TARGET_MB = 100  # issue 17: peak RSS <= 100 MB at 4M rows
+PROFILE_VS_YDATA = 100.0  # issue 17: >= 100x faster than ydata-profiling minimal=True
+PROFILE_VS_POLARS = 1.0  # issue 17: faster than Polars computing the same figures
+
+
+def summary_profile(sec: Section, meta: dict[str, str]) -> list[str]:
+    threads = meta.get("threads", "?")
+    pre, pre1, pol, yd = (sec.get(k) for k in ("prepline", "prepline_t1", "polars", "ydata"))
+    lines = []
+    r = ratio(pol.median if pol else None, pre.median if pre else None)
+    lines.append(f"- Polars / prepline: **{times(r, 2)}** (describe + null_count + n_unique + 5 quantiles vs the whole "
+                 f"profile; target > {PROFILE_VS_POLARS:g}×: {verdict(None if r is None else r > PROFILE_VS_POLARS)})")
+    r = ratio(yd.median if yd else None, pre.median if pre else None)
+    lines.append(f"- ydata-profiling (minimal) / prepline: **{times(r, 0)}** "
+                 f"(target ≥ {PROFILE_VS_YDATA:g}×: {verdict(None if r is None else r >= PROFILE_VS_YDATA)})")
+    if pre and pre1:
+        lines.append(f"- prepline speedup {threads} threads vs 1 thread: {fmt(ratio(pre1.median, pre.median))}×")
+    if pre and pre.rss_mib is not None:
+        lines.append(f"- peak RSS prepline: {fmt(pre.rss_mib, 1)} MiB")
+    return lines
+
+
 SHAPED_SLOWDOWN = 1.05  # issue 14: a select and a rename added cost at most 5%
 
 
@@ -342,6 +366,7 @@ SUMMARIES = {
     "hashtfidf": summary_hashtfidf,
     "clean": summary_clean,
     "split": summary_split,
+    "profile": summary_profile,
 }
 
 

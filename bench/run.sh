@@ -530,6 +530,30 @@ sys.exit(ids(sys.argv[1]) != ids(sys.argv[2]))' "$OUT_DIR/split_test.csv" "$OUT_
     [[ -f $OUT_DIR/split_train_t1.csv ]] && { cmp -s "$OUT_DIR/split_train.csv" "$OUT_DIR/split_train_t1.csv" && cmp -s "$OUT_DIR/split_test.csv" "$OUT_DIR/split_test_t1.csv" \
         && add_check "$rows" ok "split: --threads $THREADS parts are byte-identical to --threads 1" \
         || add_check "$rows" WARNING "split: --threads $THREADS parts differ from --threads 1"; }
+
+# Workload "profile": prepline profile (JSON) vs Polars computing a subset of the same
+# figures (describe, null counts, n_unique, five quantiles) and ydata-profiling's minimal
+# report, the latter only when its venv exists (YDATA_PYTHON, default /work/venv-ydata:
+# it needs its own pandas and is never installed into the main Python).
+YDATA_PYTHON=${YDATA_PYTHON:-/work/venv-ydata/bin/python}
+YDATA_MAX_ROWS=${YDATA_MAX_ROWS:-1000000}
+workload_profile() { # ROWS DATA
+    local rows=$1 data=$2 spec=bench/specs/profile.json
+    [[ -z $PREPLINE ]] || add_prepline_pair "prepline profile" \
+        "$(q "$PREPLINE") profile $(q "$data") --spec $spec -q --json $OUT_DIR/profile_prepline.json > /dev/null" \
+        "$(q "$PREPLINE") profile $(q "$data") --spec $spec -q --json $OUT_DIR/profile_prepline_t1.json > /dev/null"
+    if have_py polars; then
+        add_cmd polars "Polars describe + n_unique + quantiles" \
+            "python3 bench/peers/polars_profile.py $(q "$data") $OUT_DIR/profile_polars.json --threads $THREADS"
+    else
+        note "polars is missing: skipping the Polars profile peer"
+    fi
+    if [[ ! -x $YDATA_PYTHON ]]; then
+        note "no ydata-profiling venv at $YDATA_PYTHON: skipping the ydata-profiling peer"
+    elif ((rows <= YDATA_MAX_ROWS)); then
+        add_cmd ydata "ydata-profiling minimal" \
+            "$(q "$YDATA_PYTHON") bench/peers/ydata_profile.py $(q "$data") $OUT_DIR/profile_ydata.json --threads $THREADS"
+    fi
     return 0
 }
 
@@ -688,6 +712,7 @@ if ((RSS_ROWS > 0)); then
             [[ -f $spec ]] || continue
             cmd="$(q "$PREPLINE") run $spec $(q "$data") -o $OUT_DIR/prepline_rss.csv -q --threads $THREADS"
             [[ $w == validate ]] && cmd="$(q "$PREPLINE") validate $spec $(q "$data") -q --threads $THREADS"
+            [[ $w == profile ]] && cmd="$(q "$PREPLINE") profile $(q "$data") --spec $spec -q --threads $THREADS --json $OUT_DIR/profile_rss.json"
             log=$OUT_DIR/rss_${w}_$RSS_ROWS.log
             info "prepline $w @ $RSS_ROWS rows: $RSS_RUNS runs for peak RSS and time (medians)"
             if measure_median "$RSS_RUNS" "$cmd" "$log"; then

@@ -48,7 +48,7 @@ struct HelpTextTests {
         #expect(text.contains("\"checks\""), "\(help.stdoutText)")
     }
 
-    @Test("no preformatted block of a command's help wraps onto column 0", arguments: ["run", "fit", "apply", "validate", "explain", "schema"])
+    @Test("no preformatted block of a command's help wraps onto column 0", arguments: ["run", "fit", "apply", "validate", "profile", "explain", "schema"])
     func noBadWraps(command: String) throws {
         let help = try prepline([command, "--help"], environment: ["COLUMNS": "80"])
         #expect(help.status == 0)

@@ -1,0 +1,128 @@
+import Foundation
+
+/// Options of `prepline profile`.
+package struct ProfileOptions: Sendable {
+    /// A spec whose `input` block says how to read the data (delimiter, missing tokens, header);
+    /// nil reads it with the defaults.
+    package var spec: SpecSource?
+    package var overrides = SpecOverrides()
+    package var inputs: [String] = ["-"]
+    package var jsonPath: String?
+    package var htmlPath: String?
+    package var emitSpecPath: String?
+    package var budgets = ProfileBudgets()
+    package var engine = EngineOptions()
+    package var progress = ProgressMode.auto
+    /// Width of the text table; nil: the terminal's (`ProfileTable.terminalWidth`).
+    package var width: Int?
+
+    package init() {}
+}
+
+/// What a profile run made: the JSON document and, when wanted, the text table (already written).
+package struct ProfileResult: Sendable {
+    package var document: JSONValue
+    package var summary = Summary()
+    package var malformedRows = 0
+    package var firstMalformed: String?
+}
+
+/// `profile`: one parallel streaming pass that describes every column (type, counts, distinct
+/// values, numeric figures or text lengths and top values) and the data set (duplicate rows,
+/// missingness by band of rows, nullity correlation), in memory bounded by the budgets.
+///
+/// Workers profile their chunks (`ChunkProfiler`); the consumer merges the chunk profiles in
+/// input order (`ProfileAccumulator`), so the document is byte-identical for any `--threads`
+/// and `--chunk-size`. Records of the wrong width are left out and counted (`malformed_rows`).
+package enum ProfileCommand {
+    package static func execute(_ options: ProfileOptions) throws(PreplineError) -> ProfileResult {
+        let started = ContinuousClock.now
+        var dialect = InputDialect()
+        if let source = options.spec {
+            dialect = try Spec.load(source, overrides: options.overrides).input
+        } else {
+            var spec = Spec()
+            try options.overrides.apply(to: &spec)
+            dialect = spec.input
+        }
+        let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
+        var outputs: [PathCollision.NamedPath] = []
+        if let path = options.jsonPath { outputs.append(PathCollision.NamedPath("--json", path)) }
+        if let path = options.htmlPath { outputs.append(PathCollision.NamedPath("--html", path)) }
+        if let path = options.emitSpecPath { outputs.append(PathCollision.NamedPath("--emit-spec", path)) }
+        try PathCollision.check(inputs: inputs, outputs: outputs)
+        // Opened before reading: an output that cannot be written is reported at once.
+        let jsonSink = try options.jsonPath.map { path throws(PreplineError) in try OutputSink(path: path) }
+        let htmlSink = try options.htmlPath.map { path throws(PreplineError) in try OutputSink(path: path) }
+        let specSink = try options.emitSpecPath.map { path throws(PreplineError) in try OutputSink(path: path) }
+        let names = InputNames.display(inputs)
+        let counters = EngineCounters()
+        let progress = options.progress.enabled ? ProgressBar(counters: counters, totalBytes: nil) : nil
+        defer { progress?.stop() }
+
+        var accumulator: ProfileAccumulator?
+        var malformed = 0
+        var firstMalformed: String?
+        var rowsRead = 0
+        let missing = MissingTokens(dialect.missing)
+        let numberFormat = dialect.numberFormat
+        let header = try StreamingEngine.run(
+            inputs: inputs, dialect: dialect, options: options.engine, counters: counters,
+            onHeader: { (header: DatasetHeader) throws(PreplineError) in
+                accumulator = ProfileAccumulator(names: header.names, budgets: options.budgets)
+            },
+            makeProcessor: { (header: DatasetHeader) in
+                let profiler = ChunkProfiler(width: header.names.count, missing: missing, numberFormat: numberFormat)
+                return { (work: inout ChunkWork) throws(PreplineError) in profiler.profile(work) }
+            },
+            consume: { delivery in
+                accumulator!.merge(delivery.payload)
+                rowsRead += delivery.records
+                malformed += delivery.issues.total
+                if firstMalformed == nil, let first = delivery.issues.first {
+                    firstMalformed = "\(names[delivery.inputIndex]):\(first.issue.line): \(first.issue.reason)"
+                }
+                return true
+            })
+        var profile = accumulator ?? ProfileAccumulator(names: header?.names ?? [], budgets: options.budgets)
+        profile.malformedRows = malformed
+        let document = ProfileDocument.build(profile)
+        do {
+            if let jsonSink { try jsonSink.write(Array((document.serialized() + "\n").utf8)) }
+            if let htmlSink { try htmlSink.write(Array(try ProfileHTML.render(document).utf8)) }
+            if let specSink { try specSink.write(Array((ProfileSpec.build(profile, dialect: dialect).serialized() + "\n").utf8)) }
+        } catch let error as PreplineError {
+            throw error
+        } catch {
+            throw PreplineError.output(file: "profile", "\(error)")
+        }
+        try jsonSink?.commit()
+        try htmlSink?.commit()
+        try specSink?.commit()
+        var result = ProfileResult(document: document)
+        result.malformedRows = malformed
+        result.firstMalformed = firstMalformed
+        result.summary.rowsIn = rowsRead
+        result.summary.rowsOut = profile.rows
+        result.summary.skipped = malformed
+        result.summary.inputBytes = counters.bytesParsed.load(ordering: .relaxed)
+        result.summary.seconds = Summary.seconds(since: started)
+        return result
+    }
+
+    /// Writes the text table to stdout; false when the reader of stdout has gone.
+    package static func writeTable(_ document: JSONValue, width: Int?) throws(PreplineError) -> Bool {
+        let text = ProfileTable.render(document, width: width ?? ProfileTable.terminalWidth())
+        let sink = try OutputSink(path: "-")
+        do {
+            try sink.write(Array(text.utf8))
+        } catch is BrokenPipe {
+            return false
+        } catch {
+            if let error = error as? PreplineError { throw error }
+            throw PreplineError.output(file: "stdout", "\(error)")
+        }
+        try sink.commit()
+        return true
+    }
+}

@@ -1,0 +1,99 @@
+/// The profile as the JSON document `--json` writes and `ProfileHTML` renders (version 1; the
+/// README's "profile" section lists every key). Keys that do not apply are absent: numeric
+/// figures for integer and number columns, length and top values for the others, nothing but
+/// the counts for a column with no value.
+package enum ProfileDocument {
+    package static let version = 1
+    package static let quantileLevels: [(key: String, q: Double)] = [("0.05", 0.05), ("0.25", 0.25), ("0.5", 0.5), ("0.75", 0.75), ("0.95", 0.95)]
+    package static let topCount = 10
+    package static let histogramBins = 20
+
+    private static func number(_ x: Double?) -> JSONValue {
+        guard let x, x.isFinite else { return .null }
+        return .number(x)
+    }
+
+    private static func count(_ n: Int) -> JSONValue { .number(Double(n)) }
+
+    package static func build(_ profile: ProfileAccumulator) -> JSONValue {
+        let rows = profile.rows
+        var columns: [JSONValue] = []
+        var missingCells = 0
+        for (name, column) in zip(profile.names, profile.columns) {
+            missingCells += column.missing
+            columns.append(.object(describe(name: name, column, rows: rows)))
+        }
+        let duplicates = profile.duplicateRows
+        var members: [(key: String, value: JSONValue)] = [
+            ("profile", count(version)),
+            ("rows", count(rows)),
+            ("column_count", count(profile.names.count)),
+            ("missing_cells", count(missingCells)),
+            ("duplicate_rows", count(duplicates.count)),
+            ("duplicate_rows_exact", .bool(duplicates.exact)),
+            ("malformed_rows", count(profile.malformedRows)),
+            ("budgets", .object([("distinct", count(profile.budgets.distinct)), ("quantile", count(profile.budgets.quantile))])),
+            ("columns", .array(columns)),
+        ]
+        let bands = profile.groups.bands(rows: rows).map { band -> JSONValue in
+            let size = Double(band.last - band.first + 1)
+            return .object([
+                ("first_row", count(band.first)), ("last_row", count(band.last)),
+                ("missing", .object(zip(profile.names, band.missing).map { ($0, .number(Double($1) / size)) })),
+            ])
+        }
+        members.append(("missingness", .object([("bands", .array(bands))])))
+        if profile.coMissing != nil {
+            let width = profile.names.count
+            members.append(("nullity_correlation", .object((0..<width).map { i in
+                (profile.names[i], .object((0..<width).map { j in (profile.names[j], number(profile.nullityCorrelation(i, j))) }))
+            })))
+        }
+        return .object(members)
+    }
+
+    private static func describe(name: String, _ column: ColumnAccumulator, rows: Int) -> [(key: String, value: JSONValue)] {
+        let distinct = column.distinct
+        var members: [(key: String, value: JSONValue)] = [
+            ("name", .string(name)),
+            ("type", .string(column.candidates.typeName(present: column.present))),
+            ("count", count(column.present)),
+            ("missing", count(column.missing)),
+            ("missing_ratio", rows > 0 ? .number(Double(column.missing) / Double(rows)) : .null),
+            ("distinct", count(distinct.count)),
+            ("distinct_exact", .bool(distinct.exact)),
+        ]
+        guard column.present > 0 else { return members }
+        if column.isNumeric {
+            let n = column.moments.count
+            members.append(("min", number(column.minimum)))
+            members.append(("max", number(column.maximum)))
+            members.append(("mean", number(column.moments.mean)))
+            // pandas' std: ddof 1, from the correctly rounded population variance.
+            members.append(("std", n >= 2 ? number((column.moments.variance * n / (n - 1)).squareRoot()) : .null))
+            let (values, exact) = column.ascendingNumbers()
+            let quantiles = OrderStatistics.quantiles(quantileLevels.map(\.q), of: values)
+            members.append(("quantiles", .object(zip(quantileLevels, quantiles).map { ($0.key, number($1)) })))
+            members.append(("quantiles_exact", .bool(exact)))
+            let histogram = OrderStatistics.histogram(values, minimum: column.minimum, maximum: column.maximum, bins: histogramBins)
+            members.append(("histogram", .object([
+                ("edges", .array(histogram.edges.map { number($0) })),
+                ("counts", .array(histogram.counts.map { count($0) })),
+            ])))
+            members.append(("histogram_exact", .bool(exact)))
+            members.append(("zeros", count(column.zeros)))
+            members.append(("negatives", count(column.negatives)))
+        } else {
+            members.append(("length", .object([
+                ("min", count(column.lengthMin)),
+                ("mean", .number(Double(column.lengthSum) / Double(column.present))),
+                ("max", count(column.lengthMax)),
+            ])))
+            members.append(("top", .array(column.table.top(topCount).map { entry in
+                .object([("value", .string(String(decoding: entry.value, as: UTF8.self))), ("count", count(entry.count))])
+            })))
+            members.append(("top_exact", .bool(!column.tableFull)))
+        }
+        return members
+    }
+}
