@@ -3,13 +3,13 @@ import Testing
 import PreplineCore
 
 /// The HTML profile page in a real browser: a profile document computed by pandas on
-/// samples/penguins.csv (Tests/Fixtures/profile-html/pandas_profile.py, F2's keys) is rendered by
+/// samples/penguins.csv (Tests/ProfileHTML/pandas_profile.py, F2's keys) is rendered by
 /// `ProfileHTML`, drawn by headless Chromium (Debian's `chromium`, which `make test` installs) to a
 /// PNG, and the PNG is checked to be drawn in every section (check_screenshot.py, Pillow).
 /// Set PREPLINE_KEEP_PROFILE_HTML=DIR to keep the pages and screenshots there.
 @Suite("profile HTML in Chromium", .serialized)
 struct ProfileHTMLChromiumTests {
-    static let scripts = E2E.fixtures.appendingPathComponent("profile-html").path
+    static let scripts = E2E.packageRoot.appendingPathComponent("Tests/ProfileHTML").path
 
     static func chromium() throws -> String {
         let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
@@ -102,16 +102,14 @@ struct ProfileHTMLChromiumTests {
     }
 
     /// The binary whose `profile` command makes the documents: PREPLINE_PROFILE_BINARY, else the
-    /// one under test; nil when it has no `profile` command (this branch before the profile
-    /// command is merged).
+    /// one under test; nil (a failing test, never a skipped one) when it has no `profile` command.
     static let profileBinary: String? = {
         guard let binary = ProcessInfo.processInfo.environment["PREPLINE_PROFILE_BINARY"] ?? E2E.binary,
               let probe = try? runProcess(binary, ["profile", "--help"], timeout: 30), probe.status == 0 else { return nil }
         return binary
     }()
 
-    @Test("prepline profile --json and --html on every sample: the page is the rendering of the JSON, and Chromium draws every section",
-          .enabled(if: profileBinary != nil, "needs a prepline with the profile command"))
+    @Test("prepline profile --json and --html on every sample: the page is the rendering of the JSON, and Chromium draws every section")
     func realDocuments() throws {
         let binary = try #require(Self.profileBinary)
         let dir = try TempDir("prepline-profile-html-real")
