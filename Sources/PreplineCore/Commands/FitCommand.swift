@@ -55,14 +55,7 @@ package enum FitCommand {
             // A closed pipe while writing a small JSON document: nothing more to do.
         }
         try sink.commit()
-        var summary = Summary()
-        summary.rowsIn = fitted.records
-        // Rows with a row-level error were left out of the statistics (fit writes no rejects).
-        summary.skipped = fitted.rowsLeftOut
-        summary.rowsOut = summary.rowsIn - fitted.rowsLeftOut
-        summary.inputBytes = counters.bytesParsed.load(ordering: .relaxed)
-        summary.seconds = Summary.seconds(since: started)
-        return summary
+        return fitSummary(rows: fitted.records, leftOut: fitted.rowsLeftOut, counters: counters, started: started)
     }
 
     /// `fit --partial`: one read of the partition for the pass the pass state names (the first
@@ -121,10 +114,16 @@ package enum FitCommand {
             // A closed pipe: nothing more to do.
         }
         try sink.commit()
+        return fitSummary(rows: part.rows, leftOut: part.rowsLeftOut, counters: counters, started: started)
+    }
+
+    /// What a fit tells on stderr: rows with a row-level error were left out of the statistics
+    /// (a fit writes no rejects).
+    private static func fitSummary(rows: Int, leftOut: Int, counters: EngineCounters, started: ContinuousClock.Instant) -> Summary {
         var summary = Summary()
-        summary.rowsIn = part.rows
-        summary.skipped = part.rowsLeftOut
-        summary.rowsOut = part.rows - part.rowsLeftOut
+        summary.rowsIn = rows
+        summary.skipped = leftOut
+        summary.rowsOut = rows - leftOut
         summary.inputBytes = counters.bytesParsed.load(ordering: .relaxed)
         summary.seconds = Summary.seconds(since: started)
         return summary

@@ -113,16 +113,6 @@ package enum ProfileCommand {
     /// Writes the text table to stdout; false when the reader of stdout has gone.
     package static func writeTable(_ document: JSONValue, width: Int?) throws(PreplineError) -> Bool {
         let text = ProfileTable.render(document, width: width ?? ProfileTable.terminalWidth())
-        let sink = try OutputSink(path: "-")
-        do {
-            try sink.write(Array(text.utf8))
-        } catch is BrokenPipe {
-            return false
-        } catch {
-            if let error = error as? PreplineError { throw error }
-            throw PreplineError.output(file: "stdout", "\(error)")
-        }
-        try sink.commit()
-        return true
+        return try ReportOutput.writeStdout(Array(text.utf8))
     }
 }

@@ -38,8 +38,8 @@ package enum ReportOutput {
         }
     }
 
-    /// False when the reader of stdout has gone.
-    private static func writeStdout(_ bytes: [UInt8]) throws(PreplineError) -> Bool {
+    /// Writes bytes to stdout; false when the reader of stdout has gone.
+    package static func writeStdout(_ bytes: [UInt8]) throws(PreplineError) -> Bool {
         let sink = try OutputSink(path: "-")
         do {
             try sink.write(bytes)
