@@ -602,7 +602,11 @@ struct Profile: ParsableCommand {
         if result.malformedRows > 0 {
             StandardError.write("prepline: warning: \(result.malformedRows) records of the wrong width left out of the profile (first: \(result.firstMalformed ?? ""))\n")
         }
-        guard try ProfileCommand.writeTable(result.document, width: nil) else { return }
+        // A document written to stdout is the whole of stdout: no table after it.
+        let documentOnStdout = [json, html, emitSpec].contains("-")
+        if !documentOnStdout {
+            guard try ProfileCommand.writeTable(result.document, width: nil) else { return }
+        }
         if !engineOptions.quiet {
             StandardError.write("prepline: profiled \(result.summary.rowsOut) rows; \(result.summary.timing)\n")
         }
@@ -784,7 +788,8 @@ struct Split: ParsableCommand {
 
     @OptionGroup var engineOptions: EngineOptionGroup
 
-    func validate() throws { _ = try options() }
+    // No validate(): the options are checked in run(), after the parser has reported an unknown
+    // option (`--sede 1` is a typo of --seed, not a missing seed).
 
     /// The options for the library, or a usage error naming what does not fit together.
     func options() throws -> SplitOptions {

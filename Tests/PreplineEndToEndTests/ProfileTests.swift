@@ -182,4 +182,34 @@ import Testing
         let missing = try prepline(["profile", dir.file("nope.csv")])
         #expect(missing.status == 3)
     }
+
+    /// Review findings: a document on stdout is the whole of stdout; two columns of one name are
+    /// refused as run refuses them; a value cannot drive the terminal; wide characters take two cells.
+    @Test func aDocumentOnStdoutIsAloneDuplicateNamesAreRefusedAndTheTableIsSafeForTerminals() throws {
+        let dir = try TempDir("profile-review")
+        let data = try dir.write("s.csv", "v\n5\n6\n")
+        for option in ["--json", "--html"] {
+            let result = try prepline(["profile", data, option, "-", "-q"])
+            try #require(result.status == 0, "\(result.stderr)")
+            #expect(!result.stdoutText.contains("column type"), "\(option) -: the table was appended")
+        }
+        let json = try prepline(["profile", data, "--json", "-", "-q"])
+        #expect((try? JSONSerialization.jsonObject(with: Data(json.stdoutText.utf8))) != nil, "not one JSON document")
+
+        let duplicate = try dir.write("d.csv", "a,a,b\n1,,3\n")
+        let refused = try prepline(["profile", duplicate, "--json", dir.file("d.json")])
+        #expect(refused.status == 3 && refused.stderr.contains("duplicate column name 'a'"), "\(refused)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("d.json")))
+
+        let escape = try dir.write("c.csv", "a\n\"\u{1B}[31mred\u{1B}[0m\"\n")
+        let table = try prepline(["profile", escape, "-q"])
+        #expect(!table.stdoutText.contains("\u{1B}") && table.stdoutText.contains("\\x1B[31mred"), "\(table.stdoutText)")
+
+        let wide = try dir.write("w.csv", "名前の長い列名前の長い列名前の長い列名前の長い列,値\n東京東京東京東京東京東京東京東京東京東京東京東京東京東京東京東京東京東京東京東京,1\n")
+        let cjk = try prepline(["profile", wide, "-q"], environment: ["COLUMNS": "80"])
+        for line in cjk.stdoutText.split(separator: "\n") {
+            let cells = line.unicodeScalars.reduce(0) { $0 + ((0x3000...0x9FFF).contains($1.value) ? 2 : 1) }
+            #expect(cells <= 80, "\(cells) cells: \(line)")
+        }
+    }
 }

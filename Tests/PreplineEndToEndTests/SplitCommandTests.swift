@@ -326,6 +326,22 @@ struct SplitCommandTests {
         }
     }
 
+    @Test("--train - into a reader that stops early: TEST is still written in full; a typo in an option is named as such")
+    func oneClosedPartLeavesTheOtherComplete() throws {
+        let tmp = try TempDir("prepline-split-one-pipe")
+        let big = GeneratedCSV(records: 30000, seed: 4)
+        try tmp.write("in.csv", big.input)
+        let script = #"set -o pipefail; "$0" split in.csv --test-size 0.2 --seed 1 --train - --test te.csv --chunk-size 4K | head -c 100 > /dev/null"#
+        let result = try runProcess(try E2E.tool("bash"), ["-c", script, try E2E.requireBinary()], cwd: tmp.path)
+        #expect(result.status == 0, "\(result)")
+        let whole = try prepline(["split", "in.csv", "--test-size", "0.2", "--seed", "1", "--train", "tr.csv", "--test", "all-te.csv"], cwd: tmp.path)
+        try #require(whole.status == 0, "\(whole)")
+        #expect(try tmp.read("te.csv") == tmp.read("all-te.csv"))
+
+        let typo = try prepline(["split", "in.csv", "--sede", "1", "--train", "a.csv", "--test", "b.csv"], cwd: tmp.path)
+        #expect(typo.status == 2 && typo.stderr.contains("Unknown option '--sede'"), "\(typo)")
+    }
+
     @Test("SIGINT while writing, SIGTERM while stdin is spooled: temporary files removed, exit 130 / 143")
     func signals() throws {
         let tmp = try TempDir("prepline-split-signal")

@@ -68,6 +68,8 @@ package enum ProfileCommand {
         let numberFormat = dialect.numberFormat
         let header = try StreamingEngine.run(
             inputs: inputs, dialect: dialect, options: options.engine, counters: counters,
+            // Two columns of one name would be one key of the JSON document: refused (exit 3), as run does.
+            headerPolicy: HeaderPolicy(uniqueNames: true),
             onHeader: { (header: DatasetHeader) throws(PreplineError) in
                 accumulator = ProfileAccumulator(names: header.names, budgets: options.budgets)
             },

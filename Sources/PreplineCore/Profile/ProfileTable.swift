@@ -11,18 +11,60 @@ package enum ProfileTable {
         return 80
     }
 
-    /// `text` cut to `width` characters, ending in "…" when cut.
+    /// `text` cut to `width` terminal cells, ending in "…" when cut. Control characters are shown
+    /// as `\x1B` (a value must not drive the terminal), line breaks and tabs as spaces; East Asian
+    /// wide characters and emoji take two cells.
     static func fit(_ text: String, _ width: Int) -> String {
         guard width > 0 else { return "" }
-        let flat = text.map { $0.isNewline || $0 == "\t" ? " " : $0 }
-        if flat.count <= width { return String(flat) }
-        return String(flat.prefix(width - 1)) + "…"
+        var out = ""
+        var used = 0
+        var cut = false
+        for character in visible(text) {
+            let cells = cellWidth(character)
+            if used + cells > width { cut = true; break }
+            out.append(character)
+            used += cells
+        }
+        guard cut else { return out }
+        // Room for the "…": drop characters until one cell is free.
+        while used > width - 1, let last = out.last {
+            out.removeLast()
+            used -= cellWidth(last)
+        }
+        return out + "…"
     }
 
     static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
         let cut = fit(text, width)
-        let fill = String(repeating: " ", count: max(0, width - cut.count))
+        let fill = String(repeating: " ", count: max(0, width - cells(cut)))
         return right ? fill + cut : cut + fill
+    }
+
+    /// The terminal cells `text` takes once made visible.
+    static func cells(_ text: String) -> Int { visible(text).reduce(0) { $0 + cellWidth($1) } }
+
+    private static func visible(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0A, 0x0D, 0x09: out.append(" ")
+            case 0x00..<0x20, 0x7F..<0xA0: out += "\\x" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func cellWidth(_ character: Character) -> Int {
+        guard let first = character.unicodeScalars.first else { return 0 }
+        switch first.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+             0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+            return 2
+        default:
+            return 1
+        }
     }
 
     /// A number in at most about 12 characters (6 significant digits).
@@ -41,7 +83,7 @@ package enum ProfileTable {
         }
         let typeWidth = 8, missingWidth = 7, distinctWidth = 9
         let fixed = typeWidth + missingWidth + distinctWidth + 4
-        let nameWidth = max(6, min(names.map(\.count).max() ?? 6, max(10, (width - fixed) / 3)))
+        let nameWidth = max(6, min(names.map(cells).max() ?? 6, max(10, (width - fixed) / 3)))
         let summaryWidth = max(1, width - fixed - nameWidth)
         var lines: [String] = []
         let heading = pad("column", nameWidth) + " " + pad("type", typeWidth) + " " + pad("missing", missingWidth, right: true) + " "
@@ -72,4 +114,8 @@ package enum ProfileTable {
         // A terminal narrower than the fixed columns: every line is cut at its width.
         return lines.map { fit($0, width) + "\n" }.joined()
     }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: Swift.max(0, width - count)) + self }
 }

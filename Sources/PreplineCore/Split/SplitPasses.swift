@@ -151,6 +151,9 @@ package enum SplitPasses {
         var rowsPerPart = [Int](repeating: 0, count: placement.partCount)
         var pending: [[UInt8]?] = Array(repeating: nil, count: files)
         var stoppedByClosedPipe = false
+        // A part on stdout whose reader has gone: the other part (a file) is still written in
+        // full, so `--test -  | head` leaves a complete TRAIN; the run stops when every part is closed.
+        var closed = [Bool](repeating: false, count: files)
         var rows = 0
         let box = PlacementBox()
         box.placement = placement
@@ -158,6 +161,7 @@ package enum SplitPasses {
         // one per file, and each worker one more while it fills them.
         let outputPool = BufferPool(limit: (EngineOptions.maxChunksInFlight(threads: engine.threads) + engine.threads) * files)
         func emit(_ file: Int, _ bytes: [UInt8]) throws(PreplineError) -> Bool {
+            if closed[file] { return true }
             do {
                 if let header = pending[file] {
                     pending[file] = nil
@@ -166,6 +170,8 @@ package enum SplitPasses {
                 if !bytes.isEmpty { try sinks[file].write(bytes) }
                 return true
             } catch is BrokenPipe {
+                closed[file] = true
+                guard closed.allSatisfy({ $0 }) else { return true }
                 stoppedByClosedPipe = true
                 return false
             } catch let error as PreplineError {
@@ -289,7 +295,7 @@ package enum SplitPasses {
         }
         for file in 0..<files {
             guard try emit(file, []) else { return nil }
-            if let gzipLevel = gzipLevels[file], sinks[file].bytesWritten == 0 {
+            if let gzipLevel = gzipLevels[file], sinks[file].bytesWritten == 0, !closed[file] {
                 // An empty .gz output is still a valid gzip file.
                 guard try emit(file, GzipMemberEncoder.compress([], level: gzipLevel)) else { return nil }
             }
