@@ -526,9 +526,9 @@ struct Profile: ParsableCommand {
             --json and --html write the whole profile (the README documents the JSON, version 1).
 
             COST: memory is bounded by the budgets, never by the rows: per column up to \
-            --distinct-budget distinct texts (about 28 bytes each; 65,536 while a column reads \
+            --distinct-budget distinct texts (about 22 bytes each; 65,536 while a column reads \
             as numbers) and --quantile-budget distinct numbers (about 24 bytes each), and --distinct-budget row keys for the \
-            duplicate count (about 16 bytes each). Past a budget the figure is an estimate, \
+            duplicate count (about 12 bytes each). Past a budget the figure is an estimate, \
             marked so in the JSON: distinct counts by HyperLogLog (0.81% standard error), \
             quantiles and histogram from a log-bucket sketch (within 0.1% of the value), \
             duplicates counted against the first rows only (a lower bound), top values counted among the \
@@ -560,7 +560,7 @@ struct Profile: ParsableCommand {
     @Option(help: ArgumentHelp("Write a starting spec: the input block, a Table Schema with the inferred types (required where nothing was missing) and checks from what was seen; validate accepts the same data.", valueName: "file"), completion: .file())
     var emitSpec: String?
 
-    @Option(help: ArgumentHelp("Distinct texts counted exactly per column, and row keys for the duplicate count; about 28 bytes each per column (16 per row key); a column that reads as numbers keeps at most 65,536. Past it: HyperLogLog estimates (0.81% standard error).", valueName: "n"))
+    @Option(help: ArgumentHelp("Distinct texts counted exactly per column, and row keys for the duplicate count; about 22 bytes each per column (12 per row key); a column that reads as numbers keeps at most 65,536. Past it: HyperLogLog estimates (0.81% standard error).", valueName: "n"))
     var distinctBudget: Int = 1_000_000
 
     @Option(help: ArgumentHelp("Distinct numbers kept with their counts per numeric column (exact quantiles, histogram, distinct count); about 24 bytes each. Past it: a log-bucket sketch within 0.1% of each quantile.", valueName: "n"))

@@ -122,4 +122,44 @@ import Testing
                 && other.map(\.missing) == reference.map(\.missing), "chunks of \(size) rows")
         }
     }
+
+    /// The compact table against a plain dictionary: the same counts (one past 2^32 too, kept
+    /// apart from the 32-bit counts), the same top 10 with its ties, through every regrowth.
+    @Test func valueTableCountsLikeADictionary() {
+        var rng = Rng(state: 17)
+        var table = ValueTable()
+        var counts: [UInt64: Int] = [:]
+        var order: [UInt64] = []
+        for _ in 0..<50_000 {
+            let key = rng.next() % 20_000
+            let hash = ByteHash.hash(number: Double(key))
+            if counts[hash] == nil { order.append(hash) }
+            counts[hash, default: 0] += 1
+            #expect(table.add(hash: hash, copies: 1, budget: 1_000_000) { Array("\(key)".utf8) })
+        }
+        let huge = Int(UInt32.max) + 5
+        table.add(hash: order[3], copies: huge, budget: 1_000_000) { [] }
+        counts[order[3], default: 0] += huge
+        #expect(table.count == counts.count)
+        let expected = order.enumerated().sorted { a, b in
+            counts[a.element]! != counts[b.element]! ? counts[a.element]! > counts[b.element]! : a.offset < b.offset
+        }.prefix(10).map { counts[$0.element]! }
+        #expect(table.top(10).map(\.count) == expected)
+    }
+
+    /// The key set against `Set`, with the key 0 and the budget's refusal.
+    @Test func keySetHoldsTheFirstKeysUpToItsBudget() {
+        var rng = Rng(state: 5)
+        var set = KeySet()
+        var reference = Set<UInt64>()
+        let budget = 3_000
+        for i in 0..<20_000 {
+            let key = i % 7 == 0 ? 0 : rng.next() % 5_000
+            let (present, inserted) = set.insert(key, budget: budget)
+            #expect(present == reference.contains(key))
+            #expect(inserted == (!present && reference.count < budget))
+            if inserted { reference.insert(key) }
+        }
+        #expect(set.count == reference.count && set.count == budget)
+    }
 }

@@ -66,8 +66,12 @@ package enum ProfileCommand {
         var rowsRead = 0
         let missing = MissingTokens(dialect.missing)
         let numberFormat = dialect.numberFormat
+        // A chunk per worker, one being read and one being merged: the default twice as many
+        // cost about 2 MB each (raw bytes and the chunk's texts) next to the tables.
+        var engine = options.engine
+        if engine.chunksInFlight == nil { engine.chunksInFlight = engine.threads + 2 }
         let header = try StreamingEngine.run(
-            inputs: inputs, dialect: dialect, options: options.engine, counters: counters,
+            inputs: inputs, dialect: dialect, options: engine, counters: counters,
             // Two columns of one name would be one key of the JSON document: refused (exit 3), as run does.
             headerPolicy: HeaderPolicy(uniqueNames: true),
             onHeader: { (header: DatasetHeader) throws(PreplineError) in

@@ -10,6 +10,9 @@ package struct EngineOptions: Sendable {
     /// counted. A chunk of bad records holds up to 65,536 of them (`keepingIssues(for:)`,
     /// `RecordChunker.maxRecordsPerChunk`).
     package var issuesKeptPerChunk = Int.max
+    /// Chunks in flight at once when not `maxChunksInFlight(threads:)`: a consumer that keeps
+    /// large tables of its own (`profile`) holds fewer.
+    package var chunksInFlight: Int?
 
     /// Chunks between the reader and the writer at once: the bound on memory.
     package static func maxChunksInFlight(threads: Int) -> Int { threads * 2 + 2 }
@@ -268,7 +271,7 @@ package enum StreamingEngine {
         makeProcessor: @escaping @Sendable (DatasetHeader) -> (inout ChunkWork) throws(PreplineError) -> Payload,
         consume: (consuming ChunkDelivery<Payload>) throws(PreplineError) -> Bool
     ) throws(PreplineError) -> DatasetHeader? {
-        let maxInFlight = EngineOptions.maxChunksInFlight(threads: options.threads)
+        let maxInFlight = options.chunksInFlight.map { Swift.max(1, $0) } ?? EngineOptions.maxChunksInFlight(threads: options.threads)
         // Never more raw buffers exist than chunks in flight plus the one being cut, so a pool
         // that size never frees one: freeing and reallocating megabyte buffers across thread
         // arenas fragmented the heap (RSS crept from 43 to 58 MB over 4M rows).

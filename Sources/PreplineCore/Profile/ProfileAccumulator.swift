@@ -70,7 +70,7 @@ package struct ProfileAccumulator: Sendable {
     package var columns: [ColumnAccumulator]
     package var groups: MissingnessGroups
     /// The first `budgets.distinct` distinct row keys; `rowKeysFull` once more were seen.
-    package var rowKeys = KeyIndex()
+    package var rowKeys = KeySet()
     package var rowKeysFull = false
     package var duplicates = 0
     /// Rows missing in both of columns i < j, at i * width + j; nil when too wide.
@@ -89,13 +89,8 @@ package struct ProfileAccumulator: Sendable {
         rows += chunk.rows
         for c in columns.indices { columns[c].merge(chunk.columns[c], budgets: budgets) }
         for h in chunk.rowHashes {
-            if rowKeys.count < budgets.distinct {
-                if !rowKeys.index(of: h).inserted { duplicates += 1 }
-            } else if rowKeys.find(h) != nil {
-                duplicates += 1
-            } else {
-                rowKeysFull = true
-            }
+            let (present, inserted) = rowKeys.insert(h, budget: budgets.distinct)
+            if present { duplicates += 1 } else if !inserted { rowKeysFull = true }
         }
         if coMissing != nil, let pairs = chunk.coMissing {
             let width = names.count

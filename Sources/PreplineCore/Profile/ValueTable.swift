@@ -5,69 +5,102 @@
 /// for the top 10: when its count reaches 2, or when it is one of the first 10 values seen. The
 /// top 10 is ordered by count, then first appearance (pandas' `value_counts()`), so a value seen
 /// once is in it only if fewer than 10 values repeat, and then it is among the first 10 values
-/// seen. Memory: 16 bytes per value plus an 8-byte slot (load ≤ 1/2), plus the bytes of the
-/// repeated ones: about 24 MB per million distinct values that each occur once.
+/// seen. Memory: 16 bytes per value (hash, 32-bit count, 32-bit text reference) plus a 4-byte
+/// slot at a load of at most 1/2, the slots capped at budget / 0.7 (the table never holds more):
+/// about 22 MB per million distinct values that each occur once; the kept bytes are back to
+/// back in one arena (no array per value).
 package struct ValueTable: Sendable {
     private(set) var hashes: [UInt64] = []
-    private(set) var counts: [Int] = []
-    /// Index into `texts` + 1, or 0 when the bytes are not kept.
-    private var textIndex: [Int32] = []
-    private var texts: [[UInt8]] = []
-    private var slots: [Int32] = []
-    private var mask = 0
+    /// Counts below `UInt32.max`; `UInt32.max` marks a count kept in `largeCounts`.
+    private var counts: [UInt32] = []
+    private var largeCounts: [Int: Int] = [:]
+    /// Index + 1 into `textEnds` of the value's bytes, or 0 when they are not kept.
+    private var textRefs: [UInt32] = []
+    private var textBytes: [UInt8] = []
+    private var textEnds: [Int] = []
+    /// Index + 1 into `hashes`, 0 for an empty slot; linear probing from `slot(of:)`.
+    private var slots: [UInt32] = []
 
     package init() {}
 
     package var count: Int { hashes.count }
 
-    private mutating func grow() {
-        let capacity = Swift.max(64, slots.count * 2)
-        slots = [Int32](repeating: -1, count: capacity)
-        mask = capacity - 1
+    /// The slot a hash starts probing at (multiply-shift onto any capacity, not only powers of 2).
+    @inline(__always)
+    private func home(_ hash: UInt64) -> Int {
+        Int(truncatingIfNeeded: hash.multipliedFullWidth(by: UInt64(slots.count)).high)
+    }
+
+    /// Indexes are 32-bit.
+    private static let largestBudget = 1 << 31
+
+    /// Never more slots than a full table needs at a load of 0.7.
+    @inline(__always)
+    private static func maxSlots(budget: Int) -> Int { Swift.max(64, budget / 7 * 10 + 10) }
+
+    private mutating func grow(budget: Int) {
+        let capacity = Swift.min(Swift.max(64, slots.count * 2), Self.maxSlots(budget: budget))
+        slots = []
+        slots = [UInt32](repeating: 0, count: capacity)
         for (i, h) in hashes.enumerated() {
-            var s = Int(truncatingIfNeeded: h) & mask
-            while slots[s] >= 0 { s = (s + 1) & mask }
-            slots[s] = Int32(i)
+            var s = home(h)
+            while slots[s] != 0 { s += 1; if s == capacity { s = 0 } }
+            slots[s] = UInt32(i + 1)
         }
     }
 
-    /// The index of `hash`, or nil.
+    /// The index of `hash`, or nil, and the slot where it is or would go.
     @inline(__always)
     private func find(_ hash: UInt64) -> (index: Int?, slot: Int) {
         guard !slots.isEmpty else { return (nil, 0) }
-        var s = Int(truncatingIfNeeded: hash) & mask
+        var s = home(hash)
         while true {
             let i = slots[s]
-            if i < 0 { return (nil, s) }
-            if hashes[Int(i)] == hash { return (Int(i), s) }
-            s = (s + 1) & mask
+            if i == 0 { return (nil, s) }
+            if hashes[Int(i) - 1] == hash { return (Int(i) - 1, s) }
+            s += 1; if s == slots.count { s = 0 }
         }
+    }
+
+    /// The count of value `i`.
+    @inline(__always)
+    private func count(at i: Int) -> Int { counts[i] == UInt32.max ? largeCounts[i]! : Int(counts[i]) }
+
+    @inline(__always)
+    private mutating func setCount(_ n: Int, at i: Int) {
+        if n < Int(UInt32.max) { counts[i] = UInt32(n) } else { counts[i] = UInt32.max; largeCounts[i] = n }
+    }
+
+    private mutating func keepText(_ bytes: [UInt8], at i: Int) {
+        textBytes.append(contentsOf: bytes)
+        textEnds.append(textBytes.count)
+        textRefs[i] = UInt32(textEnds.count)
     }
 
     /// Adds `copies` of the value; `bytes` gives its text when it must be kept. Returns false,
     /// adding nothing, when the value is new and the table already holds `budget` values.
     @discardableResult
     package mutating func add(hash: UInt64, copies: Int, budget: Int, bytes: () -> [UInt8]) -> Bool {
+        let budget = Swift.min(budget, Self.largestBudget)
         var (index, slot) = find(hash)
         if let i = index {
-            counts[i] += copies
-            if textIndex[i] == 0 && counts[i] >= 2 { texts.append(bytes()); textIndex[i] = Int32(texts.count) }
+            let n = count(at: i) + copies
+            setCount(n, at: i)
+            if textRefs[i] == 0 && n >= 2 { keepText(bytes(), at: i) }
             return true
         }
         guard hashes.count < budget else { return false }
-        if (hashes.count + 1) * 2 > slots.count {
-            grow()
+        if (hashes.count + 1) * 2 > slots.count && slots.count < Self.maxSlots(budget: budget) {
+            grow(budget: budget)
             slot = find(hash).slot
         }
-        slots[slot] = Int32(hashes.count)
+        let i = hashes.count
+        slots[slot] = UInt32(i + 1)
         hashes.append(hash)
-        counts.append(copies)
-        if copies >= 2 || hashes.count <= 10 {
-            texts.append(bytes())
-            textIndex.append(Int32(texts.count))
-        } else {
-            textIndex.append(0)
-        }
+        counts.append(0)
+        textRefs.append(0)
+        setCount(copies, at: i)
+        if copies >= 2 || hashes.count <= 10 { keepText(bytes(), at: i) }
         return true
     }
 
@@ -76,7 +109,74 @@ package struct ValueTable: Sendable {
 
     /// The `k` most frequent values (count descending, then first appearance), with their bytes.
     package func top(_ k: Int) -> [(value: [UInt8], count: Int)] {
-        let order = counts.indices.sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
-        return order.prefix(k).map { (textIndex[$0] > 0 ? texts[Int(textIndex[$0]) - 1] : [], counts[$0]) }
+        // A partial selection: k passes would do, but the order must be exactly pandas'.
+        var best: [(index: Int, count: Int)] = []
+        for i in hashes.indices {
+            let c = count(at: i)
+            if best.count == k, let last = best.last, c <= last.count { continue }
+            var at = best.count
+            while at > 0 && best[at - 1].count < c { at -= 1 }
+            best.insert((i, c), at: at)
+            if best.count > k { best.removeLast() }
+        }
+        return best.map { entry in
+            let ref = Int(textRefs[entry.index])
+            guard ref > 0 else { return ([], entry.count) }
+            let start = ref == 1 ? 0 : textEnds[ref - 2]
+            return (Array(textBytes[start..<textEnds[ref - 1]]), entry.count)
+        }
+    }
+}
+
+/// A set of 64-bit keys stored in the slots themselves (open addressing, linear probing; 0 marks
+/// an empty slot, so the key 0 is a flag apart): 8 bytes per slot at a load of at most 1/2, the
+/// slots capped at budget / 0.7, so at most about 11.5 bytes per key of a full table.
+package struct KeySet: Sendable {
+    private var slots: [UInt64] = []
+    private var hasZero = false
+    package private(set) var count = 0
+
+    package init() {}
+
+    @inline(__always)
+    private func home(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: ByteHash.mix(key).multipliedFullWidth(by: UInt64(slots.count)).high)
+    }
+
+    private mutating func grow(budget: Int) {
+        let capacity = Swift.min(Swift.max(64, slots.count * 2), Swift.max(64, budget / 7 * 10 + 10))
+        let old = slots
+        slots = []
+        slots = [UInt64](repeating: 0, count: capacity)
+        for key in old where key != 0 {
+            var s = home(key)
+            while slots[s] != 0 { s += 1; if s == capacity { s = 0 } }
+            slots[s] = key
+        }
+    }
+
+    /// Inserts `key` unless the set holds it or already holds `budget` keys:
+    /// (held before, inserted now).
+    @inline(__always)
+    package mutating func insert(_ key: UInt64, budget: Int) -> (present: Bool, inserted: Bool) {
+        let budget = Swift.min(budget, 1 << 40)
+        if key == 0 {
+            if hasZero { return (true, false) }
+            guard count < budget else { return (false, false) }
+            hasZero = true; count += 1
+            return (false, true)
+        }
+        if (count + 1) * 2 > slots.count && slots.count < Swift.max(64, budget / 7 * 10 + 10) { grow(budget: budget) }
+        var s = home(key)
+        while true {
+            let k = slots[s]
+            if k == key { return (true, false) }
+            if k == 0 {
+                guard count < budget else { return (false, false) }
+                slots[s] = key; count += 1
+                return (false, true)
+            }
+            s += 1; if s == slots.count { s = 0 }
+        }
     }
 }
