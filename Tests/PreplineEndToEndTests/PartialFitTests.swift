@@ -292,7 +292,7 @@ struct PartialFitTests {
         }
         let state = try prepline(["merge"] + first + ["-o", dir.file("state")])
         let stateBytes = try dir.read("state")
-        #expect(stateBytes.starts(with: Array("{\"prepline_pass_state\":1".utf8)))
+        #expect(stateBytes.starts(with: Array("{\"prepline_pass_state\":2".utf8)))
         #expect(state.status == 0, "\(state.stderr)")
         #expect(state.stderr.contains("waits for pass 2") && state.stderr.contains("--pass-state"), "\(state.stderr)")
         let wrongRound = try prepline(["merge", first[0], dir.file("state")])

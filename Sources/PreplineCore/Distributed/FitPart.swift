@@ -1,10 +1,8 @@
-import Foundation
-
 /// What `fit --partial` writes and `merge` reads (DESIGN.md E2): the fit state of one partition
 /// of the data (A2's `FitState`) with what a merge needs to check that parts belong together
 /// and to finish the fit alone — the spec itself, its digest, the header, the pass.
 ///
-/// One line of JSON (`prepline_part: 1`), so a reducer reads parts one a line. The spec is
+/// One line of JSON (`prepline_part: 2`; written and read by hand, PartCoding.swift), so a reducer reads parts one a line. The spec is
 /// embedded as its text (`spec`): the spec as `fit` would write it back (command-line overrides
 /// written into `input`, the schema inline), without `fitted` or `training` blocks, as prepline
 /// serializes JSON; `spec_digest` is `sha256:` and the SHA-256 of those UTF-8 bytes. Two parts
@@ -14,12 +12,12 @@ import Foundation
 /// distinct values of exact-median columns (histograms), the categories of category stages and
 /// the vocabulary of tfidf ones. Nothing in it grows with rows otherwise.
 ///
-/// A pass state (`prepline_pass_state: 1`, written by `merge` when the spec needs another fit
+/// A pass state (`prepline_pass_state: 2`, written by `merge` when the spec needs another fit
 /// pass) has the same fields, no `state`: `fit --partial --pass-state` reads the stages learned
 /// so far from it (`learned_stages`) and fits the next pass.
 package struct FitPart: Sendable {
     /// The format version of parts this prepline writes and reads.
-    package static let version = 1
+    package static let version = 2
 
     /// True for a pass state, false for a part.
     package var isPassState = false
@@ -62,116 +60,96 @@ package struct FitPart: Sendable {
     }
 
     /// The part as one line of JSON (no line break inside: JSON escapes them in strings).
-    package func line() throws(PreplineError) -> [UInt8] {
-        var out = "{"
-        func member(_ key: String, _ value: JSONValue) {
-            if out.count > 1 { out += "," }
-            JSONValue.writeString(key, into: &out)
-            out += ":"
-            out += value.serialized()
+    package func line() -> [UInt8] {
+        var writer = PartWriter()
+        writer.beginObject()
+        writer.key(isPassState ? "prepline_pass_state" : "prepline_part"); writer.int(Self.version)
+        writer.key("spec_digest"); writer.string(specDigest)
+        writer.key("pass"); writer.int(pass)
+        writer.key("fit_from"); writer.int(fitFrom)
+        writer.key("header")
+        if let header {
+            writer.beginArray(); for name in header { writer.string(name) }; writer.endArray()
+        } else {
+            writer.null()
         }
-        member(isPassState ? "prepline_pass_state" : "prepline_part", .number(Double(Self.version)))
-        member("spec_digest", .string(specDigest))
-        member("pass", .number(Double(pass)))
-        member("fit_from", .number(Double(fitFrom)))
-        member("header", header.map { .array($0.map { .string($0) }) } ?? .null)
         if !isPassState {
-            member("rows", .number(Double(rows)))
-            member("rows_left_out", .number(Double(rowsLeftOut)))
-            member("partitions", .number(Double(partitions)))
+            writer.key("rows"); writer.int(rows)
+            writer.key("rows_left_out"); writer.int(rowsLeftOut)
+            writer.key("partitions"); writer.int(partitions)
         }
-        member("spec", .string(specText))
-        if let learnedStages { member("learned_stages", .string(learnedStages)) }
-        var bytes = Array(out.utf8)
+        writer.key("spec"); writer.string(specText)
+        if let learnedStages { writer.key("learned_stages"); writer.string(learnedStages) }
         if !isPassState {
-            bytes += Array(",\"state\":".utf8)
-            if let state {
-                do {
-                    bytes += try Self.encoder.encode(state)
-                } catch {
-                    throw PreplineError.output(file: "part", "cannot encode the fit state: \(error)")
-                }
-            } else {
-                bytes += Array("null".utf8)
-            }
+            writer.key("state")
+            if let state { state.write(to: &writer) } else { writer.null() }
         }
-        bytes += Array("}\n".utf8)
-        return bytes
-    }
-
-    private static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // The extremes of a profile with no value are ±infinity.
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return encoder
-    }
-
-    private static var decoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return decoder
-    }
-
-    /// The coded form: every field, optional where a pass state or an empty part has none.
-    private struct Coded: Decodable {
-        var prepline_part: Int?
-        var prepline_pass_state: Int?
-        var spec_digest: String
-        var pass: Int
-        var fit_from: Int
-        var header: [String]?
-        var rows: Int?
-        var rows_left_out: Int?
-        var partitions: Int?
-        var spec: String
-        var learned_stages: String?
-        var state: FitState?
+        writer.endObject()
+        return writer.bytes + [0x0A]
     }
 
     /// Reads a part (or a pass state) from its JSON; `name` names it in messages.
     package static func decode(_ bytes: [UInt8], name: String) throws(PreplineError) -> FitPart {
-        let coded: Coded
-        do {
-            coded = try decoder.decode(Coded.self, from: Data(bytes))
+        var version: Int?, passStateVersion: Int?
+        var digest: String?, spec: String?, header: [String]?
+        var pass: Int?, fitFrom: Int?, rows = 0, rowsLeftOut = 0, partitions = 1
+        var learnedStages: String?, state: FitState?
+        do throws(PartFormatError) {
+            try PartReader.read(bytes) { reader throws(PartFormatError) in
+                guard reader.peek() == UInt8(ascii: "{") else { throw PartFormatError(message: "it does not start with '{'", column: 1) }
+                try reader.object { reader, key throws(PartFormatError) in
+                    // The version first: a part of another format is refused as such, not for its keys.
+                    if version == nil, passStateVersion == nil, key != "prepline_part", key != "prepline_pass_state" {
+                        throw PartFormatError(message: "no \"prepline_part\" or \"prepline_pass_state\" key first", column: 2)
+                    }
+                    switch key {
+                    case "prepline_part", "prepline_pass_state":
+                        let found = try reader.int()
+                        guard found == Self.version else {
+                            throw PartFormatError(message: "part format \(found); this prepline reads format \(Self.version)", column: 1, isVersion: true)
+                        }
+                        if key == "prepline_part" { version = found } else { passStateVersion = found }
+                    case "spec_digest": digest = try reader.string()
+                    case "pass": pass = try reader.int()
+                    case "fit_from": fitFrom = try reader.int()
+                    case "header":
+                        if !reader.null() {
+                            var names: [String] = []
+                            try reader.array { reader throws(PartFormatError) in names.append(try reader.string()) }
+                            header = names
+                        }
+                    case "rows": rows = try reader.int()
+                    case "rows_left_out": rowsLeftOut = try reader.int()
+                    case "partitions": partitions = try reader.int()
+                    case "spec": spec = try reader.string()
+                    case "learned_stages": learnedStages = try reader.string()
+                    case "state": if !reader.null() { state = try FitState(from: &reader) }
+                    default: throw reader.unknownKey(key, in: "a part")
+                    }
+                }
+            }
         } catch {
-            let start = bytes.prefix(1)
-            let hint = start == [UInt8(ascii: "{")] ? "" : " (it does not start with '{')"
-            throw PreplineError.usage("\(name): not a prepline part\(hint): \(Self.describe(error))")
+            if error.isVersion { throw PreplineError.usage("\(name): \(error.message)") }
+            throw PreplineError.usage("\(name): not a prepline part: \(error.message) (column \(error.column))")
         }
-        let version = coded.prepline_part ?? coded.prepline_pass_state
-        guard let version else {
-            throw PreplineError.usage("\(name): not a prepline part (no \"prepline_part\" or \"prepline_pass_state\" key)")
+        guard let digest, let spec, let pass, let fitFrom else {
+            let missing = [("spec_digest", digest == nil), ("spec", spec == nil), ("pass", pass == nil), ("fit_from", fitFrom == nil)].first { $0.1 }!.0
+            throw PreplineError.usage("\(name): not a prepline part: no \"\(missing)\" key")
         }
-        guard version == Self.version else {
-            throw PreplineError.usage("\(name): part format \(version); this prepline reads format \(Self.version)")
+        var part = FitPart(specText: spec)
+        guard part.specDigest == digest else {
+            throw PreplineError.usage("\(name): spec_digest \(digest) is not the digest of the spec the part holds (\(part.specDigest)): the part was altered")
         }
-        var part = FitPart(specText: coded.spec)
-        guard part.specDigest == coded.spec_digest else {
-            throw PreplineError.usage("\(name): spec_digest \(coded.spec_digest) is not the digest of the spec the part holds (\(part.specDigest)): the part was altered")
-        }
-        part.isPassState = coded.prepline_part == nil
-        part.pass = coded.pass
-        part.fitFrom = coded.fit_from
-        part.header = coded.header
-        part.rows = coded.rows ?? 0
-        part.rowsLeftOut = coded.rows_left_out ?? 0
-        part.partitions = coded.partitions ?? 1
-        part.learnedStages = coded.learned_stages
-        part.state = coded.state
+        part.isPassState = version == nil
+        part.pass = pass
+        part.fitFrom = fitFrom
+        part.header = header
+        part.rows = rows
+        part.rowsLeftOut = rowsLeftOut
+        part.partitions = partitions
+        part.learnedStages = learnedStages
+        part.state = state
         return part
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, let context):
-            return "missing key '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context), DecodingError.dataCorrupted(let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? context.debugDescription : "at '\(path)': \(context.debugDescription)"
-        default:
-            return "\(error)"
-        }
     }
 
     /// The spec the part was fitted with (its `file` is `name`, for messages).

@@ -6,7 +6,7 @@
 /// rounded values of the exact ones, bit-identical at every chunk size, thread count and
 /// partition count, also for near-constant columns with large offsets (1e10 ± 1e-3), where
 /// float moments merged with Chan's formula drifted by up to 3.9e-4 relative.
-package struct Moments: Sendable, Equatable, Codable {
+package struct Moments: Sendable, Equatable {
     package var count = 0.0
     private var sum = ExactSum(.values)
     private var squares = ExactSum(.squares)
@@ -18,7 +18,7 @@ package struct Moments: Sendable, Equatable, Codable {
     private var mapped: Mapped?
 
     /// The mean and sum of squared deviations after a map.
-    private struct Mapped: Sendable, Codable {
+    private struct Mapped: Sendable {
         var mean: Double
         var m2: Double
     }
@@ -89,6 +89,20 @@ package struct Moments: Sendable, Equatable, Codable {
         }
     }
 
+    /// In a part: `{"count": N, "sum": S, "squares": S}` (exact sums, `ExactSum.write`), with
+    /// `"non_finite": X` when not zero and `"mapped": [MEAN, M2]` after a map.
+    package func write(to writer: inout PartWriter) {
+        writer.beginObject()
+        writer.key("count"); writer.double(count)
+        writer.key("sum"); sum.write(to: &writer)
+        writer.key("squares"); squares.write(to: &writer)
+        if nonFinite != 0 || nonFinite.isNaN { writer.key("non_finite"); writer.double(nonFinite) }
+        if let mapped {
+            writer.key("mapped"); writer.beginArray(); writer.double(mapped.mean); writer.double(mapped.m2); writer.endArray()
+        }
+        writer.endObject()
+    }
+
     package mutating func merge(_ other: Moments) {
         guard other.count > 0 else { return }
         guard count > 0 else { self = other; return }
@@ -107,17 +121,37 @@ package struct Moments: Sendable, Equatable, Codable {
     }
 }
 
+extension Moments {
+    /// Reads what `write` wrote.
+    package init(from reader: inout PartReader) throws(PartFormatError) {
+        self.init()
+        try reader.object { reader, key throws(PartFormatError) in
+            switch key {
+            case "count": count = try reader.double()
+            case "sum": sum = try ExactSum(.values, from: &reader)
+            case "squares": squares = try ExactSum(.squares, from: &reader)
+            case "non_finite": nonFinite = try reader.double()
+            case "mapped":
+                let pair = try reader.doubles()
+                guard pair.count == 2 else { throw reader.error("\"mapped\" is [mean, m2]") }
+                mapped = Mapped(mean: pair[0], m2: pair[1])
+            default: throw reader.unknownKey(key, in: "moments")
+            }
+        }
+    }
+}
+
 /// Every stage's fit statistics for one column: the parts it asked for, merged chunk by chunk
 /// in input order. Values that an earlier stage's learned fill will produce are counted as
 /// placeholders and added once that fill is learned, so chained fits need no extra data pass.
-package struct ColumnProfile: Sendable, Codable {
+package struct ColumnProfile: Sendable {
     /// A text an earlier fill puts in place of `count` missing documents.
-    package struct FilledDocument: Sendable, Codable, Equatable {
+    package struct FilledDocument: Sendable, Equatable {
         package var text: [UInt8]
         package var count: Int
     }
 
-    package struct Needs: Sendable, OptionSet, Codable {
+    package struct Needs: Sendable, OptionSet {
         package let rawValue: Int
         package init(rawValue: Int) { self.rawValue = rawValue }
         package static let moments = Needs(rawValue: 1)
@@ -208,6 +242,144 @@ package struct ColumnProfile: Sendable, Codable {
         observed += other.observed
         missing += other.missing
         for (stage, count) in other.placeholders { placeholders[stage, default: 0] += count }
+    }
+
+    /// In a part (docs/distributed.md): `needs`, `observed`, `missing`, and each statistic the
+    /// profile holds — the fixed ones its needs name, the collections when not empty. Value
+    /// counts are written in increasing order of value (texts in byte order), so the same data
+    /// writes the same part; terms in table order (their first occurrence in the data).
+    package func write(to writer: inout PartWriter) {
+        writer.beginObject()
+        writer.key("needs"); writer.int(needs.rawValue)
+        writer.key("observed"); writer.int(observed)
+        writer.key("missing"); writer.int(missing)
+        if needs.contains(.moments) { writer.key("moments"); moments.write(to: &writer) }
+        if needs.contains(.extremes) {
+            writer.key("minimum"); writer.double(minimum)
+            writer.key("maximum"); writer.double(maximum)
+        }
+        if !histogram.isEmpty {
+            let values = histogram.keys.sorted()
+            writer.key("histogram"); writer.beginObject()
+            writer.key("values"); writer.beginArray(); for value in values { writer.double(value) }; writer.endArray()
+            writer.key("counts"); writer.beginArray(); for value in values { writer.int(histogram[value]!) }; writer.endArray()
+            writer.endObject()
+        }
+        if !textCounts.isEmpty {
+            let texts = textCounts.keys.sorted { $0.lexicographicallyPrecedes($1) }
+            writer.key("text_counts"); writer.beginObject()
+            writer.key("texts"); writer.beginArray(); for text in texts { writer.text(text) }; writer.endArray()
+            writer.key("counts"); writer.beginArray(); for text in texts { writer.int(textCounts[text]!) }; writer.endArray()
+            writer.endObject()
+        }
+        if terms.terms.count > 0 { writer.key("terms"); terms.write(to: &writer) }
+        if hashedWidth != 0 { writer.key("hashed_width"); writer.int(hashedWidth) }
+        if !hashedFrequencies.isEmpty {
+            writer.key("hashed_frequencies"); writer.beginArray(); for count in hashedFrequencies { writer.int(count) }; writer.endArray()
+        }
+        if !filledDocuments.isEmpty {
+            writer.key("filled_documents"); writer.beginArray()
+            for document in filledDocuments {
+                writer.beginObject()
+                writer.key("text"); writer.text(document.text)
+                writer.key("count"); writer.int(document.count)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+        if !placeholders.isEmpty {
+            writer.key("placeholders"); writer.beginArray()
+            for stage in placeholders.keys.sorted() {
+                writer.beginArray(); writer.int(stage); writer.int(placeholders[stage]!); writer.endArray()
+            }
+            writer.endArray()
+        }
+        if uncarried != 0 { writer.key("uncarried"); writer.int(uncarried) }
+        writer.endObject()
+    }
+
+    /// Reads what `write` wrote (a member left out has its empty value).
+    package init(from reader: inout PartReader) throws(PartFormatError) {
+        var needs: Needs?
+        var fields = ColumnProfile(needs: [])
+        var terms: TermCounts?
+        try reader.object { reader, key throws(PartFormatError) in
+            switch key {
+            case "needs": needs = Needs(rawValue: try reader.int())
+            case "observed": fields.observed = try reader.int()
+            case "missing": fields.missing = try reader.int()
+            case "moments": fields.moments = try Moments(from: &reader)
+            case "minimum": fields.minimum = try reader.double()
+            case "maximum": fields.maximum = try reader.double()
+            case "histogram":
+                var values: [Double] = [], counts: [Int] = []
+                try reader.object { reader, key throws(PartFormatError) in
+                    switch key {
+                    case "values": values = try reader.doubles()
+                    case "counts": counts = try reader.ints()
+                    default: throw reader.unknownKey(key, in: "a histogram")
+                    }
+                }
+                guard values.count == counts.count else { throw reader.error("a histogram needs one count per value") }
+                fields.histogram.reserveCapacity(values.count)
+                for (value, count) in zip(values, counts) {
+                    guard fields.histogram.updateValue(count, forKey: value) == nil else { throw reader.error("a histogram lists a value twice") }
+                }
+            case "text_counts":
+                var texts: [[UInt8]] = [], counts: [Int] = []
+                try reader.object { reader, key throws(PartFormatError) in
+                    switch key {
+                    case "texts": try reader.array { reader throws(PartFormatError) in texts.append(try reader.text()) }
+                    case "counts": counts = try reader.ints()
+                    default: throw reader.unknownKey(key, in: "text counts")
+                    }
+                }
+                guard texts.count == counts.count else { throw reader.error("text counts need one count per text") }
+                fields.textCounts.reserveCapacity(texts.count)
+                for (text, count) in zip(texts, counts) {
+                    guard fields.textCounts.updateValue(count, forKey: text) == nil else { throw reader.error("text counts list a text twice") }
+                }
+            case "terms": terms = try TermCounts(from: &reader)
+            case "hashed_width": fields.hashedWidth = try reader.int()
+            case "hashed_frequencies": fields.hashedFrequencies = try reader.ints()
+            case "filled_documents":
+                try reader.array { reader throws(PartFormatError) in
+                    var text: [UInt8]?, count: Int?
+                    try reader.object { reader, key throws(PartFormatError) in
+                        switch key {
+                        case "text": text = try reader.text()
+                        case "count": count = try reader.int()
+                        default: throw reader.unknownKey(key, in: "a filled document")
+                        }
+                    }
+                    guard let text, let count else { throw reader.error("a filled document has a text and a count") }
+                    fields.filledDocuments.append(FilledDocument(text: text, count: count))
+                }
+            case "placeholders":
+                try reader.array { reader throws(PartFormatError) in
+                    let pair = try reader.ints()
+                    guard pair.count == 2, pair[0] >= 0 else { throw reader.error("a placeholder count is [stage, count]") }
+                    fields.placeholders[pair[0], default: 0] += pair[1]
+                }
+            case "uncarried": fields.uncarried = try reader.int()
+            default: throw reader.unknownKey(key, in: "a column profile")
+            }
+        }
+        guard let needs else { throw reader.error("a column profile without \"needs\"") }
+        self = ColumnProfile(needs: needs)
+        moments = fields.moments
+        minimum = fields.minimum
+        maximum = fields.maximum
+        histogram = fields.histogram
+        textCounts = fields.textCounts
+        if let terms { self.terms = terms }
+        hashedWidth = fields.hashedWidth
+        hashedFrequencies = fields.hashedFrequencies
+        filledDocuments = fields.filledDocuments
+        observed = fields.observed
+        missing = fields.missing
+        placeholders = fields.placeholders
+        uncarried = fields.uncarried
     }
 
     /// Adds the value an earlier part of the data carries into this part's leading run of

@@ -16,9 +16,9 @@ import Darwin
 /// and three (sum) or five (squares) integer additions. Only the window of digits a column's
 /// values reach is stored (a few limbs for most columns, not the 72 / 140 of the whole range):
 /// a fit state holds two of these per numeric column, and 100k columns took 300 MB otherwise.
-package struct ExactSum: Sendable, Equatable, Codable {
+package struct ExactSum: Sendable, Equatable {
     /// What is summed: the values, or their squares (computed exactly, as 106-bit integers).
-    package enum Kind: String, Sendable, Codable { case values, squares }
+    package enum Kind: String, Sendable { case values, squares }
 
     /// Bit 0 of the accumulator has weight 2^-1074 (values) or 2^-2148 (squares).
     package static let valueScale = -1074
@@ -243,6 +243,36 @@ package struct ExactSum: Sendable, Equatable, Codable {
         let offset = other.low - low
         for i in other.limbs.indices { limbs[offset + i] &+= other.limbs[i] }
         normalize()
+    }
+
+    /// In a part (docs/distributed.md): `{"low": L, "limbs": [...]}`, the normalized 32-bit
+    /// digits from digit L up (the kind is the member's name).
+    package func write(to writer: inout PartWriter) {
+        var copy = self
+        copy.normalize()
+        writer.beginObject()
+        writer.key("low"); writer.int(copy.limbs.isEmpty ? 0 : copy.low)
+        writer.key("limbs"); writer.beginArray()
+        for limb in copy.limbs { writer.int(Int(limb)) }
+        writer.endArray()
+        writer.endObject()
+    }
+
+    /// Reads what `write` wrote; digits out of their normalized range (an altered part) are refused.
+    package init(_ kind: Kind, from reader: inout PartReader) throws(PartFormatError) {
+        self.init(kind)
+        var low = 0, limbs: [Int64] = []
+        try reader.object { reader, key throws(PartFormatError) in
+            switch key {
+            case "low": low = try reader.int()
+            case "limbs": try reader.array { reader throws(PartFormatError) in limbs.append(Int64(try reader.int())) }
+            default: throw reader.unknownKey(key, in: "an exact sum")
+            }
+        }
+        let digitsInRange = limbs.dropLast().allSatisfy { (0..<(1 << 32)).contains($0) } && limbs.last.map { (-(1 << 31)..<(1 << 31)).contains($0) } ?? true
+        guard low >= 0, low + limbs.count <= 200, digitsInRange else { throw reader.error("an exact sum's digits are out of range") }
+        self.low = low
+        self.limbs = limbs
     }
 
     /// The sum as a sign and a magnitude in units of 2^scale (`valueScale` / `squareScale`).

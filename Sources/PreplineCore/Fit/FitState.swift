@@ -1,6 +1,6 @@
 /// What a carrying stage (ffill) carries out of a part of the data: the last value it saw, or
 /// the placeholder of an earlier fill whose value is learned later.
-package enum CarriedValue: Sendable, Equatable, Codable {
+package enum CarriedValue: Sendable, Equatable {
     case number(Double)
     case text([UInt8])
     case placeholder(stage: Int)
@@ -50,7 +50,7 @@ package enum CarriedValue: Sendable, Equatable, Codable {
 }
 
 /// One stage's part of a fit state.
-package struct StageFitState: Sendable, Codable {
+package struct StageFitState: Sendable {
     /// One profile per bound column (empty for a stage this pass does not fit).
     package var profiles: [ColumnProfile]
     /// Per bound column, what the stage carries out of the data seen (nil: no value seen);
@@ -75,8 +75,80 @@ package struct StageFitState: Sendable, Codable {
 /// ffill carries out of the data (its boundary: the placeholders of its leading missing run
 /// and its last value). A value: chunks merge it in input order (`ExecutionPlan.merge`, which
 /// is associative), so no chunk of a fit waits on another, and parts fitted apart merge alike.
-package struct FitState: Sendable, Codable {
+package struct FitState: Sendable {
     package var stages: [StageFitState]
 
     package init(stages: [StageFitState]) { self.stages = stages }
+}
+
+/// The fit state in a part (docs/distributed.md): `{"stages": [{"profiles": [...], "carried":
+/// [...]}, ...]}`, a profile as `ColumnProfile.write` writes it, a carried value as `null`,
+/// `{"number": X}`, `{"text": T}` or `{"placeholder": STAGE}`.
+extension FitState {
+    package func write(to writer: inout PartWriter) {
+        writer.beginObject()
+        writer.key("stages"); writer.beginArray()
+        for stage in stages {
+            writer.beginObject()
+            writer.key("profiles"); writer.beginArray()
+            for profile in stage.profiles { profile.write(to: &writer) }
+            writer.endArray()
+            writer.key("carried"); writer.beginArray()
+            for value in stage.carried {
+                switch value {
+                case nil: writer.null()
+                case .number(let x)?: writer.beginObject(); writer.key("number"); writer.double(x); writer.endObject()
+                case .text(let bytes)?: writer.beginObject(); writer.key("text"); writer.text(bytes); writer.endObject()
+                case .placeholder(let stage)?: writer.beginObject(); writer.key("placeholder"); writer.int(stage); writer.endObject()
+                }
+            }
+            writer.endArray()
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+    }
+
+    package init(from reader: inout PartReader) throws(PartFormatError) {
+        var stages: [StageFitState]?
+        try reader.object { reader, key throws(PartFormatError) in
+            guard key == "stages" else { throw reader.unknownKey(key, in: "the fit state") }
+            var list: [StageFitState] = []
+            try reader.array { reader throws(PartFormatError) in
+                var profiles: [ColumnProfile] = [], carried: [CarriedValue?] = []
+                try reader.object { reader, key throws(PartFormatError) in
+                    switch key {
+                    case "profiles": try reader.array { reader throws(PartFormatError) in profiles.append(try ColumnProfile(from: &reader)) }
+                    case "carried": try reader.array { reader throws(PartFormatError) in carried.append(try CarriedValue.read(from: &reader)) }
+                    default: throw reader.unknownKey(key, in: "a stage's fit state")
+                    }
+                }
+                list.append(StageFitState(profiles: profiles, carried: carried))
+            }
+            stages = list
+        }
+        guard let stages else { throw reader.error("the fit state has no \"stages\"") }
+        self.init(stages: stages)
+    }
+}
+
+extension CarriedValue {
+    fileprivate static func read(from reader: inout PartReader) throws(PartFormatError) -> CarriedValue? {
+        if reader.null() { return nil }
+        var value: CarriedValue?
+        try reader.object { reader, key throws(PartFormatError) in
+            guard value == nil else { throw reader.error("a carried value has one member") }
+            switch key {
+            case "number": value = .number(try reader.double())
+            case "text": value = .text(try reader.text())
+            case "placeholder":
+                let stage = try reader.int()
+                guard stage >= 0 else { throw reader.error("a placeholder's stage is not negative") }
+                value = .placeholder(stage: stage)
+            default: throw reader.unknownKey(key, in: "a carried value")
+            }
+        }
+        guard let value else { throw reader.error("a carried value is a number, a text or a placeholder") }
+        return value
+    }
 }

@@ -36,6 +36,29 @@ package struct TermTable: Sendable {
         for term in terms { term.withUnsafeBufferPointer { _ = insert($0) } }
     }
 
+    /// A table of the terms `arena[ends[i - 1] ..< ends[i]]`, indexed in that order, sized once
+    /// (at most half full, as `insert` keeps it); nil when a term is there twice.
+    package init?(arena: [UInt8], ends: [Int]) {
+        self.init(capacity: ends.count)
+        self.arena = arena
+        self.ends = ends
+        hashes.reserveCapacity(ends.count)
+        let found: Bool = arena.withUnsafeBufferPointer { arena in
+            var start = 0
+            for (index, end) in ends.enumerated() {
+                let term = UnsafeBufferPointer(rebasing: arena[start..<end])
+                start = end
+                let hash = Self.hash(term)
+                let (existing, slot) = probe(term, hash: hash)
+                if existing != nil { return false }
+                hashes.append(hash)
+                slots[slot] = Self.slotTag(hash) | UInt64(index + 1)
+            }
+            return true
+        }
+        guard found else { return nil }
+    }
+
     package var count: Int { ends.count }
 
     /// A term's hash. Its steps are public so a tokenizer can hash a token while it copies it
@@ -265,50 +288,40 @@ package struct TermFilter: Sendable {
     }
 }
 
-/// A fit state is a value that `fit --partial` writes and `merge` reads: the counts are coded as
-/// the terms in table order with their two tallies (the table's slots are rebuilt on decoding).
-extension TermCounts: Codable {
-    private enum CodingKeys: String, CodingKey { case terms, documents, occurrences }
-
-    package func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        // A term is a string when it is UTF-8 (always, but for bytes a `clean` let through), else
-        // its bytes: a part with a large vocabulary is a third the size, and decodes faster.
-        try container.encode((0..<terms.count).map { CodedTerm(bytes: terms.term($0)) }, forKey: .terms)
-        try container.encode(tallies.map(\.documents), forKey: .documents)
-        try container.encode(tallies.map(\.occurrences), forKey: .occurrences)
+/// In a part (docs/distributed.md): `{"terms": [...], "documents": [...], "occurrences": [...]}`,
+/// the terms in table order with their two tallies; the table's slots are rebuilt on reading.
+extension TermCounts {
+    package func write(to writer: inout PartWriter) {
+        writer.beginObject()
+        writer.key("terms"); writer.beginArray()
+        for i in 0..<terms.count { terms.withTerm(i) { writer.text($0) } }
+        writer.endArray()
+        writer.key("documents"); writer.beginArray(); for tally in tallies { writer.int(tally.documents) }; writer.endArray()
+        writer.key("occurrences"); writer.beginArray(); for tally in tallies { writer.int(tally.occurrences) }; writer.endArray()
+        writer.endObject()
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let list = try container.decode([CodedTerm].self, forKey: .terms).map(\.bytes)
-        let documents = try container.decode([Int].self, forKey: .documents)
-        let occurrences = try container.decode([Int].self, forKey: .occurrences)
-        guard documents.count == list.count, occurrences.count == list.count else {
-            throw DecodingError.dataCorruptedError(forKey: .documents, in: container, debugDescription: "one tally per term")
+    /// The terms go from the part's bytes into one arena, and the table is built once at its
+    /// final size (no growth, no array per term).
+    package init(from reader: inout PartReader) throws(PartFormatError) {
+        var arena: [UInt8] = [], ends: [Int] = []
+        var documents: [Int] = [], occurrences: [Int] = []
+        try reader.object { reader, key throws(PartFormatError) in
+            switch key {
+            case "terms":
+                try reader.array { reader throws(PartFormatError) in
+                    try reader.text { arena.append(contentsOf: $0) }
+                    ends.append(arena.count)
+                }
+            case "documents": try reader.ints(into: &documents)
+            case "occurrences": try reader.ints(into: &occurrences)
+            default: throw reader.unknownKey(key, in: "term counts")
+            }
         }
-        self.init(capacity: list.count)
-        for (i, term) in list.enumerated() {
-            let (_, inserted) = term.withUnsafeBufferPointer { terms.insert($0) }
-            guard inserted else { throw DecodingError.dataCorruptedError(forKey: .terms, in: container, debugDescription: "a term is listed twice") }
-            tallies.append(Tally(documents: documents[i], occurrences: occurrences[i], lastDocument: -1))
-        }
-    }
-}
-
-/// A term in a coded fit state: its text, or its bytes when they are not UTF-8.
-private struct CodedTerm: Codable {
-    var bytes: [UInt8]
-
-    init(bytes: [UInt8]) { self.bytes = bytes }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        if let text = String(validating: bytes, as: UTF8.self) { try container.encode(text) } else { try container.encode(bytes) }
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let text = try? container.decode(String.self) { bytes = Array(text.utf8) } else { bytes = try container.decode([UInt8].self) }
+        guard documents.count == ends.count, occurrences.count == ends.count else { throw reader.error("term counts need one document count and one occurrence count per term") }
+        guard let table = TermTable(arena: arena, ends: ends) else { throw reader.error("term counts list a term twice") }
+        self.init(capacity: 0)
+        terms = table
+        tallies = zip(documents, occurrences).map { Tally(documents: $0, occurrences: $1, lastDocument: -1) }
     }
 }
