@@ -98,7 +98,10 @@ struct PathologicalCostTests {
             let run = try Self.measure(arguments, in: dir, timeout: 90)
             #expect(run.result.status == 0, "\(label): \(run.result)")
             #expect(run.seconds < 60, "\(label) took \(run.seconds) s")  // before: validate 39 s, zscore > 90 s in a release build; debug builds and a loaded CI are slower
-            #expect(run.peakMiB < 250, "\(label) peaked at \(run.peakMiB) MiB")
+            // A guard against the quadratic cost (3 GB before), not a memory target: `fit` of these
+            // 100,000 columns peaks at 219 or 251 MiB in a debug build, as the two chunks of the wide
+            // rows are or are not in flight at once (measured 2026-12-01, same binary, same file).
+            #expect(run.peakMiB < 300, "\(label) peaked at \(run.peakMiB) MiB")
         }
         #expect(try dir.read("out.csv") == dir.read("applied.csv"))
     }
