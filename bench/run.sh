@@ -530,6 +530,8 @@ sys.exit(ids(sys.argv[1]) != ids(sys.argv[2]))' "$OUT_DIR/split_test.csv" "$OUT_
     [[ -f $OUT_DIR/split_train_t1.csv ]] && { cmp -s "$OUT_DIR/split_train.csv" "$OUT_DIR/split_train_t1.csv" && cmp -s "$OUT_DIR/split_test.csv" "$OUT_DIR/split_test_t1.csv" \
         && add_check "$rows" ok "split: --threads $THREADS parts are byte-identical to --threads 1" \
         || add_check "$rows" WARNING "split: --threads $THREADS parts differ from --threads 1"; }
+    return 0
+}
 
 # Workload "profile": prepline profile (JSON) vs Polars computing a subset of the same
 # figures (describe, null counts, n_unique, five quantiles) and ydata-profiling's minimal
