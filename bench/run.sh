@@ -542,8 +542,8 @@ YDATA_MAX_ROWS=${YDATA_MAX_ROWS:-1000000}
 workload_profile() { # ROWS DATA
     local rows=$1 data=$2 spec=bench/specs/profile.json
     [[ -z $PREPLINE ]] || add_prepline_pair "prepline profile" \
-        "$(q "$PREPLINE") profile $(q "$data") --spec $spec -q --json $OUT_DIR/profile_prepline.json > /dev/null" \
-        "$(q "$PREPLINE") profile $(q "$data") --spec $spec -q --json $OUT_DIR/profile_prepline_t1.json > /dev/null"
+        "$(q "$PREPLINE") profile $(q "$data") --spec $spec -q --json $OUT_DIR/profile_prepline.json" \
+        "$(q "$PREPLINE") profile $(q "$data") --spec $spec -q --json $OUT_DIR/profile_prepline_t1.json"
     if have_py polars; then
         add_cmd polars "Polars describe + n_unique + quantiles" \
             "python3 bench/peers/polars_profile.py $(q "$data") $OUT_DIR/profile_polars.json --threads $THREADS"
