@@ -267,8 +267,10 @@ struct Apply: ParsableCommand {
     func run() throws {
         var options = try outputOptions.transformOptions(spec: specOptions, positionals: (fitted, inputs), engine: engineOptions, dataFromStdin: inputList == nil)
         if let inputList {
+            try PathCollision.checkStdinReadOnce([("the fitted spec", options.spec == .stdin), ("--input-list", inputList == "-")])
             options.inputs = try InputList.read(inputList)
             options.inputsFromList = true
+            try PathCollision.checkStdinReadOnce([("the fitted spec", options.spec == .stdin), ("--input-list", inputList == "-"), ("an input in the list", options.inputs.contains("-"))])
         }
         options.noOutputHeader = noOutputHeader
         options.requireFitted = true
@@ -330,9 +332,13 @@ struct Fit: ParsableCommand {
     func run() throws {
         var (source, inputs) = try specOptions.resolve((spec, inputs), dataFromStdin: inputList == nil)
         var options = FitOptions(specPath: "-")
+        try PathCollision.checkStdinReadOnce([("the spec", source == .stdin), ("--input-list", inputList == "-"), ("--pass-state", passState == "-"),
+                                              ("an input", inputList == nil && (inputs.isEmpty || inputs.contains("-")))])
         if let inputList {
             inputs = try InputList.read(inputList)
             options.inputsFromList = true
+            try PathCollision.checkStdinReadOnce([("the spec", source == .stdin), ("--input-list", inputList == "-"), ("--pass-state", passState == "-"),
+                                                  ("an input in the list", inputs.contains("-"))])
         }
         options.partial = partial
         options.passState = passState

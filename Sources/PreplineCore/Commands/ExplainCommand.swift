@@ -75,9 +75,13 @@ package enum ExplainCommand {
         if let unfitted, let second = binding?.secondPass ?? Self.likelySecondPass(stages) {
             let first = second.stage == 1 ? "stages[0]" : "stages[0]…stages[\(second.stage - 1)]"
             out += "  run:   3 or more passes: fit \(first), then stages[\(second.stage)] and after on their output, then transform (stdin is kept in a temporary file to be read again)\n"
-            out += "  fit:   2 or more passes (stages[\(second.stage)] names columns known only after the first; a stage after it may need one more), then writes the fitted spec (stdin is kept in a temporary file)\n"
+            out += "  fit:   2 or more passes (stages[\(second.stage)] waits for the second: \(second.reason); a stage after it may wait for one more), then writes the fitted spec (stdin is kept in a temporary file)\n"
             out += "  apply: 1 pass, on a fitted spec (this one is refused: \(unfitted.label) has parameters to learn; `prepline fit` writes the fitted spec)\n"
-            out += "  partitions: 2 or more rounds of `fit --partial` per partition and `merge` (each merge but the last writes a pass state for `fit --partial --pass-state`; it says so)\n"
+            if let carrier = stages[..<second.stage].first(where: \.carriesAcrossChunks) {
+                out += "  partitions: refused: \(carrier.label) carries values from row to row and runs before fit pass 2, so that pass cannot be fitted in partitions (each would start without the carry); fit this spec on one machine\n"
+            } else {
+                out += "  partitions: 2 or more rounds of `fit --partial` per partition and `merge` (each merge but the last writes a pass state for `fit --partial --pass-state`; it says so)\n"
+            }
         } else if let unfitted {
             out += "  run:   2 passes: fit, then transform (stdin is copied to a temporary file to be read twice)\n"
             out += "  fit:   1 pass, then writes the fitted spec\n"
@@ -114,6 +118,18 @@ package enum ExplainCommand {
                     if let selector = later.selectors.first(where: { $0.hasPrefix("\(column)_") }) {
                         return (j, "'\(selector)' names columns that \(earlier.label) makes from '\(column)'")
                     }
+                }
+            }
+            // A column rewritten by an earlier stage whose statistics cannot be replayed through
+            // it (clip, bin, ordinal, clean; `ExecutionPlan` decides the same on the header).
+            guard j > 0, later.rewritesValues else { continue }
+            for (e, earlier) in stages[..<j].enumerated() where earlier.rewritesValues {
+                for column in later.selectors where !Glob.isPattern(column) && earlier.selectors.contains(column) {
+                    guard !earlier.passesStatistics(of: column) else { continue }
+                    let learnsBefore = stages[..<e].contains { !$0.isFitted && $0.selectors.contains(column) }
+                    guard !earlier.isFitted || learnsBefore else { continue }
+                    let why = earlier.isFitted ? "after an earlier stage of this pass, so its values are final only in the next pass" : "which must be fitted first"
+                    return (j, "column '\(column)' is rewritten by \(earlier.label), \(why)")
                 }
             }
         }

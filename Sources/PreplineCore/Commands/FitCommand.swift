@@ -35,7 +35,7 @@ package enum FitCommand {
         let fittedAt: String
         if let given = options.fittedAt { fittedAt = given } else { fittedAt = try TrainingRecord.fitTime() }
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
-        try PathCollision.check(inputs: inputs, outputs: [PathCollision.NamedPath("-o", options.output)])
+        try PathCollision.check(inputs: inputs, alsoRead: PathCollision.specFile(options.spec), outputs: [PathCollision.NamedPath("-o", options.output)])
         let counters = EngineCounters()
         // Opened before reading: an output that cannot be written is reported at once.
         let sink = try OutputSink(path: options.output)
@@ -63,7 +63,8 @@ package enum FitCommand {
     private static func executePartial(_ options: FitOptions, spec: Spec, started: ContinuousClock.Instant) throws(PreplineError) -> Summary {
         let inputs = options.inputs.isEmpty && !options.inputsFromList ? ["-"] : options.inputs
         if inputs.filter({ $0 == "-" }).count > 1 { throw PreplineError.usage("stdin ('-') can be given only once as an input") }
-        try PathCollision.check(inputs: inputs, outputs: [PathCollision.NamedPath("-o", options.output)])
+        try PathCollision.check(inputs: inputs, alsoRead: PathCollision.specFile(options.spec) + (options.passState.map { [PathCollision.NamedPath("--pass-state", $0)] } ?? []),
+                                outputs: [PathCollision.NamedPath("-o", options.output)])
         var part = FitPart(specText: FitPart.embeddedSpecText(spec, overrides: options.overrides))
         var stageSpecs = spec.stagesToFit
         var expectedHeader: [String]?
@@ -85,7 +86,7 @@ package enum FitCommand {
             for (position, value) in stageSpecs.prefix(state.fitFrom).enumerated() {
                 let carrier = try StageRegistry.decode(value, position: position, file: spec.file)
                 guard carrier.carriesAcrossChunks else { continue }
-                throw PreplineError.usage("\(carrier.label) carries values from row to row and runs before fit pass \(state.pass): that pass cannot be fitted in partitions (each would start without the carry); fit this spec on one machine")
+                throw carriedIntoLaterPass(carrier, pass: state.pass, specPath: options.specPath)
             }
         }
         let sink = try OutputSink(path: options.output)
@@ -102,6 +103,11 @@ package enum FitCommand {
             })
         }
         progress?.stop()
+        // Said at this pass already, not only when the next one starts on every partition.
+        if let plan = read?.plan, plan.passEnd < plan.stages.count,
+           let carrier = plan.stages[..<plan.passEnd].first(where: \.carriesAcrossChunks) {
+            throw carriedIntoLaterPass(carrier, pass: part.pass + 1, specPath: options.specPath)
+        }
         part.header = read?.plan.header.names
         part.rows = read?.records ?? 0
         part.rowsLeftOut = read?.rowsLeftOut ?? 0
@@ -115,6 +121,12 @@ package enum FitCommand {
         }
         try sink.commit()
         return fitSummary(rows: part.rows, leftOut: part.rowsLeftOut, counters: counters, started: started)
+    }
+
+    /// A stage that carries values across rows (ffill) runs live in every pass after the one it
+    /// is learned in; in partitions its carry would restart at each one.
+    private static func carriedIntoLaterPass(_ carrier: any PipelineStage, pass: Int, specPath: String) -> PreplineError {
+        PreplineError.usage("\(specPath): \(carrier.label) carries values from row to row and runs before fit pass \(pass): that pass cannot be fitted in partitions (each would start without the carry); fit this spec on one machine")
     }
 
     /// What a fit tells on stderr: rows with a row-level error were left out of the statistics

@@ -37,8 +37,10 @@ package enum TransformCommand {
         let started = ContinuousClock.now
         var spec = try Spec.load(options.spec, overrides: options.overrides)
         if options.noOutputHeader { spec.output.header = false }
+        let specRead = PathCollision.specFile(options.spec, role: options.requireFitted ? "the fitted spec" : "the spec")
         if options.inputsFromList && options.inputs.isEmpty {
             // An empty partition: an empty output, still written by rename.
+            try PathCollision.check(inputs: [], alsoRead: specRead, outputs: [PathCollision.NamedPath("-o", options.output)])
             let sink = try OutputSink(path: options.output)
             try sink.commit()
             var summary = Summary()
@@ -66,7 +68,7 @@ package enum TransformCommand {
         if onError == .reject, let rejectsPath {
             outputs.append(PathCollision.NamedPath(options.rejects != nil ? "--rejects" : "output.rejects", rejectsPath))
         }
-        try PathCollision.check(inputs: inputs, outputs: outputs)
+        try PathCollision.check(inputs: inputs, alsoRead: specRead, outputs: outputs)
 
         // Opened before reading: an output that cannot be written is reported at once.
         let sink = try OutputSink(path: options.output)
@@ -98,6 +100,7 @@ package enum TransformCommand {
             // `apply` matches the columns to the training header by name; `run` refits on the input as it is.
             run.trainingHeader = spec.training?.header
             run.extraColumns = options.extraColumns ?? .error
+            run.requireCarriedValues = false
         }
         var result = try run.run()
         if result.stoppedByClosedPipe { return result }

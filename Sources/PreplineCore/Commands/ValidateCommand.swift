@@ -71,7 +71,7 @@ package enum ValidateCommand {
             spec.checks += drift
         }
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
-        try PathCollision.check(inputs: inputs, outputs: options.reportPaths.map { PathCollision.NamedPath("--report", $0) })
+        try PathCollision.check(inputs: inputs, alsoRead: PathCollision.specFile(options.spec), outputs: options.reportPaths.map { PathCollision.NamedPath("--report", $0) })
         let names = InputNames.display(inputs)
         let counters = EngineCounters()
         let progress = options.progress.enabled ? ProgressBar(counters: counters, totalBytes: nil) : nil

@@ -64,6 +64,10 @@ package struct TransformRun {
     package var trainingHeader: [String]?
     /// What `apply` does with an input column the fit did not see.
     package var extraColumns = ExtraColumns.error
+    /// An `ffill` column that never had a value is an error (`run`: as for every fill strategy).
+    /// `apply` of a fitted spec leaves such a run missing instead: a partition, or the header
+    /// line alone, may hold no value to carry although the data as a whole has one.
+    package var requireCarriedValues = true
 
     package init(spec: Spec, inputs: [String], displayNames: [String], engine: EngineOptions, counters: EngineCounters,
                  fittedPlan: ExecutionPlan?, output: OutputSink, rejects: OutputSink?, gzipLevel: Int32?, crlf: Bool) {
@@ -212,7 +216,7 @@ package struct TransformRun {
                     outputPool.give(&delivery.payload.bytes)
                     return more
                 })
-            try planBox.plan?.checkCarried(carry, file: spec.file)
+            if requireCarriedValues { try planBox.plan?.checkCarried(carry, file: spec.file) }
             if try emit([]), let gzipLevel, sink.bytesWritten == 0 {
                 // An empty .gz output is still a valid gzip file.
                 _ = try emit(GzipMemberEncoder.compress([], level: gzipLevel))

@@ -233,6 +233,25 @@ package struct ExactSum: Sendable, Equatable {
         }
     }
 
+    /// After `normalize`: the shortest digits of the same value (no zero digit below, no
+    /// digit above that only carries the sign), so a part's bytes do not depend on which values
+    /// came first and widened the range (the chunk size, the order of partitions merged).
+    private mutating func trim() {
+        while limbs.count > 1, limbs[0] == 0 { limbs.removeFirst(); low += 1 }
+        while limbs.count > 1 {
+            let top = limbs[limbs.count - 1], below = limbs[limbs.count - 2]
+            if top == 0 && below < 1 << 31 {
+                limbs.removeLast()
+            } else if top == -1 && below >= 1 << 31 {
+                limbs.removeLast()
+                limbs[limbs.count - 1] = below - (1 << 32)
+            } else {
+                break
+            }
+        }
+        if limbs == [0] { limbs = []; low = 0 }
+    }
+
     package mutating func merge(_ other: ExactSum) {
         guard !other.limbs.isEmpty else { return }
         var other = other
@@ -250,6 +269,7 @@ package struct ExactSum: Sendable, Equatable {
     package func write(to writer: inout PartWriter) {
         var copy = self
         copy.normalize()
+        copy.trim()
         writer.beginObject()
         writer.key("low"); writer.int(copy.limbs.isEmpty ? 0 : copy.low)
         writer.key("limbs"); writer.beginArray()

@@ -23,8 +23,10 @@ package enum PathCollision {
 
     /// A usage error naming both paths when an output is the same file as an input or an
     /// earlier output. Two inputs may be the same file (reading it twice loses nothing).
-    package static func check(inputs: [String], outputs: [NamedPath]) throws(PreplineError) {
-        let namedInputs = inputs.map { NamedPath("the input", $0) }
+    /// `alsoRead`: other files the command reads (the spec, a pass state), which an output must
+    /// not replace either.
+    package static func check(inputs: [String], alsoRead: [NamedPath] = [], outputs: [NamedPath]) throws(PreplineError) {
+        let namedInputs = alsoRead + inputs.map { NamedPath("the input", $0) }
         let inputIdentities = namedInputs.map { identity(of: $0.path) }
         var earlier: [(NamedPath, FileIdentity)] = zip(namedInputs, inputIdentities).compactMap { pair in
             pair.1.map { (pair.0, $0) }
@@ -36,6 +38,21 @@ package enum PathCollision {
             }
             earlier.append((output, id))
         }
+    }
+
+    /// The spec as a file the command reads (nil for stdin and `--spec-json`).
+    package static func specFile(_ source: SpecSource, role: String = "the spec") -> [NamedPath] {
+        if case .file(let path) = source { return [NamedPath(role, path)] }
+        return []
+    }
+
+    /// stdin can be read once: a usage error naming the two roles when more than one of
+    /// `uses` (role, is it stdin) reads it (`fit - --input-list -`, `--pass-state -` with data
+    /// on stdin), which would otherwise read an empty stream the second time.
+    package static func checkStdinReadOnce(_ uses: [(role: String, readsStdin: Bool)]) throws(PreplineError) {
+        let readers = uses.filter(\.readsStdin).map(\.role)
+        guard readers.count > 1 else { return }
+        throw PreplineError.usage("stdin ('-') can be read only once, but \(readers[0]) and \(readers[1]) both read it: give one of them as a file")
     }
 
     /// Which file a path names: device and inode when it exists (so symlinks, `./x` and hard

@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+
+/// What a fresh-eyes review of the scale-out commands found (DESIGN E2, G2): an ffill partition
+/// with nothing to carry, a refusal that came one cluster pass too late, part bytes that
+/// depended on the chunk size, outputs that could replace the spec or the pass state, stdin
+/// read twice, and `explain` counting too few rounds.
+@Suite("partition safety")
+struct PartitionSafetyTests {
+    static let environment = ["SOURCE_DATE_EPOCH": "1700000000"]
+    static var penguins: String { E2E.packageRoot.appendingPathComponent("samples/penguins.csv").path }
+    static func pipeline(_ name: String) -> String { E2E.packageRoot.appendingPathComponent("pipelines/\(name)").path }
+
+    /// `apply` of a fitted ffill spec on a partition with no value to carry (the header line
+    /// alone, as the Spark recipe's driver writes the header; or an all-missing run) leaves the
+    /// run missing, as docs/distributed.md says; `run` on such data still refuses (nothing to fit).
+    @Test func applyLeavesAnUncarriedFfillRunMissing() throws {
+        _ = try E2E.requireBinary()
+        let dir = try TempDir()
+        let spec = try dir.write("ffill.json", #"{"prepline":1,"input":{"missing":["NA"]},"stages":[{"stage":"fill","columns":["x"],"strategy":"ffill"},{"stage":"scale","columns":["x"],"method":"zscore"}]}"#)
+        let train = try dir.write("train.csv", "x\n1\nNA\n3\n")
+        let fitted = dir.file("fitted.json")
+        #expect(try prepline(["fit", spec, train, "-o", fitted, "-q"], environment: Self.environment).status == 0)
+
+        let headerOnly = try prepline(["apply", fitted, "-q"], stdin: .pipe(Array("x\n".utf8)))
+        #expect(headerOnly.status == 0, "\(headerOnly)")
+        #expect(headerOnly.stdoutText == "x\n")
+
+        let allMissing = try prepline(["apply", fitted, "-q"], stdin: .pipe(Array("x\nNA\nNA\n".utf8)))
+        #expect(allMissing.status == 0, "\(allMissing)")
+        #expect(allMissing.stdoutText.split(separator: "\n", omittingEmptySubsequences: false).count == 4, "header, two rows, end: \(allMissing.stdoutText)")
+
+        let run = try prepline(["run", spec, "-q"], stdin: .pipe(Array("x\nNA\n".utf8)))
+        #expect(run.status == 2, "\(run)")
+        #expect(run.stderr.contains("nothing to carry"))
+    }
+
+    /// A spec whose ffill runs before a later fit pass cannot be fitted in partitions: said by the
+    /// first pass's `fit --partial` (not only when the whole cluster starts pass 2) and by explain.
+    @Test func ffillBeforeALaterPassIsRefusedInTheFirstPass() throws {
+        _ = try E2E.requireBinary()
+        let dir = try TempDir()
+        let spec = try dir.write("ff2.json", #"{"prepline":1,"input":{"missing":["NA"]},"stages":[{"stage":"fill","columns":["sex"],"strategy":"ffill"},{"stage":"onehot","columns":["sex"]},{"stage":"scale","columns":["sex_*"],"method":"zscore"}]}"#)
+        let single = try prepline(["fit", spec, Self.penguins, "-o", dir.file("fitted.json"), "-q"], environment: Self.environment)
+        #expect(single.status == 0, "one fit of the spec works: \(single)")
+
+        let part = try prepline(["fit", spec, Self.penguins, "--partial", "-o", dir.file("p.part"), "-q"])
+        #expect(part.status == 2, "\(part)")
+        #expect(part.stderr.contains("cannot be fitted in partitions") && part.stderr.contains(spec), "\(part.stderr)")
+        #expect(!dir.exists("p.part"))
+
+        let explain = try prepline(["explain", spec])
+        #expect(explain.status == 0)
+        #expect(explain.stdoutText.contains("partitions: refused"), "\(explain.stdoutText)")
+    }
+
+    /// A part's bytes are the same at every chunk size and thread count (the exact sums are
+    /// written in their shortest digits), so parts can be hashed and deduplicated.
+    @Test func partBytesDoNotDependOnChunkSizeOrThreads() throws {
+        _ = try E2E.requireBinary()
+        for name in ["penguins-features.json", "penguins-clip.json"] {
+            let spec = Self.pipeline(name)
+            let reference = try prepline(["fit", spec, Self.penguins, "--partial", "-o", "-", "-q"])
+            #expect(reference.status == 0, "\(reference)")
+            for arguments in [["--chunk-size", "1K"], ["--chunk-size", "4K", "--threads", "1"], ["--chunk-size", "64K", "--threads", "3"]] {
+                let other = try prepline(["fit", spec, Self.penguins, "--partial", "-o", "-", "-q"] + arguments)
+                #expect(other.status == 0, "\(other)")
+                let same = other.stdout == reference.stdout
+                #expect(same, "\(name) \(arguments): the part differs from the default chunking's")
+            }
+        }
+    }
+
+    /// `-o` (or `--report`) naming the spec, the fitted spec or the pass state is refused before
+    /// anything is read or written: the file the command reads is kept.
+    @Test func outputsNeverReplaceWhatTheCommandReads() throws {
+        _ = try E2E.requireBinary()
+        let dir = try TempDir()
+        let specText = try String(contentsOfFile: Self.pipeline("penguins-features.json"), encoding: .utf8)
+        let spec = try dir.write("spec.json", specText)
+        let fitted = dir.file("fitted.json")
+        #expect(try prepline(["fit", spec, Self.penguins, "-o", fitted, "-q"], environment: Self.environment).status == 0)
+        let fittedBytes = try dir.read("fitted.json")
+
+        let cases: [(arguments: [String], file: String, role: String)] = [
+            (["fit", spec, Self.penguins, "-o", spec], "spec.json", "the spec"),
+            (["fit", spec, Self.penguins, "--partial", "-o", spec], "spec.json", "the spec"),
+            (["apply", fitted, Self.penguins, "-o", fitted], "fitted.json", "the fitted spec"),
+            (["validate", spec, Self.penguins, "--report", "json:" + spec], "spec.json", "the spec"),
+        ]
+        for c in cases {
+            let before = try dir.read(c.file)
+            let result = try prepline(c.arguments + ["-q"])
+            #expect(result.status == 2, "\(c.arguments): \(result)")
+            #expect(result.stderr.contains("is the same file as \(c.role)"), "\(c.arguments): \(result.stderr)")
+            #expect(try dir.read(c.file) == before, "\(c.arguments) changed \(c.file)")
+        }
+        #expect(try dir.read("fitted.json") == fittedBytes)
+
+        // A pass state given as -o of the pass it starts.
+        let twoPass = Self.pipeline("penguins-clip.json")
+        let part = try prepline(["fit", twoPass, Self.penguins, "--partial", "-o", dir.file("1.part"), "-q"])
+        #expect(part.status == 0, "\(part)")
+        let merged = try prepline(["merge", dir.file("1.part"), "-o", dir.file("state"), "-q"])
+        #expect(merged.status == 0, "\(merged)")
+        let state = try dir.read("state")
+        let again = try prepline(["fit", twoPass, Self.penguins, "--partial", "--pass-state", dir.file("state"), "-o", dir.file("state"), "-q"])
+        #expect(again.status == 2, "\(again)")
+        #expect(again.stderr.contains("is the same file as --pass-state"), "\(again.stderr)")
+        #expect(try dir.read("state") == state)
+    }
+
+    /// stdin read by two roles would give the second an empty stream (an empty part, data lost,
+    /// exit 0): refused, naming both.
+    @Test func stdinIsReadOnlyOnce() throws {
+        _ = try E2E.requireBinary()
+        let dir = try TempDir()
+        let spec = Self.pipeline("penguins-features.json")
+        let specBytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: spec)))
+        let list = try dir.write("list.txt", Self.penguins + "\n")
+        let cases: [(arguments: [String], stdin: [UInt8])] = [
+            (["fit", "-", "--input-list", "-", "--partial", "-o", "-"], specBytes),
+            (["apply", "-", "--input-list", "-"], specBytes),
+            (["fit", spec, "--input-list", "-", "--partial", "-o", "-"], Array("-\n".utf8)),
+            (["fit", spec, "--partial", "--pass-state", "-", "-o", "-"], Array("x\n".utf8)),
+            (["fit", spec, "-", "--partial", "--pass-state", "-", "-o", "-"], Array("x\n".utf8)),
+        ]
+        for c in cases {
+            let result = try prepline(c.arguments + ["-q"], stdin: .pipe(c.stdin))
+            #expect(result.status == 2, "\(c.arguments): \(result)")
+            #expect(result.stderr.contains("can be read only once"), "\(c.arguments): \(result.stderr)")
+            #expect(result.stdout.isEmpty, "\(c.arguments) wrote \(result.stdoutText)")
+        }
+        // One reader of stdin is fine.
+        let ok = try prepline(["fit", spec, "--input-list", "-", "--partial", "-o", "-", "-q"], stdin: .pipe(try dir.read("list.txt")))
+        #expect(ok.status == 0, "\(ok)")
+        #expect(!ok.stdout.isEmpty)
+        _ = list
+    }
+
+    /// Without an input, explain finds the second pass a column rewritten by a stage that must be
+    /// fitted first causes (clip then scale on one column), as the fit does; and the rounds agree
+    /// with the partitioned fit.
+    @Test func explainCountsARewrittenColumnAsAnotherRound() throws {
+        _ = try E2E.requireBinary()
+        let spec = Self.pipeline("penguins-clip.json")
+        let explain = try prepline(["explain", spec])
+        #expect(explain.status == 0)
+        #expect(explain.stdoutText.contains("partitions: 2 or more rounds"), "\(explain.stdoutText)")
+        #expect(explain.stdoutText.contains("is rewritten by stages[0] clip"), "\(explain.stdoutText)")
+        // The fit itself: merging the first round writes a pass state, not the fitted spec.
+        let dir = try TempDir()
+        #expect(try prepline(["fit", spec, Self.penguins, "--partial", "-o", dir.file("1.part"), "-q"]).status == 0)
+        let merged = try prepline(["merge", dir.file("1.part"), "-o", dir.file("out")])
+        #expect(merged.status == 0, "\(merged)")
+        #expect(merged.stderr.contains("pass state"), "\(merged.stderr)")
+    }
+}
