@@ -155,4 +155,29 @@ struct PartitionSafetyTests {
         #expect(merged.status == 0, "\(merged)")
         #expect(merged.stderr.contains("pass state"), "\(merged.stderr)")
     }
+
+    /// A part, a pass state or a profile given where a spec belongs is named for what it is, with
+    /// the command that takes it; input-block typos are named as typos.
+    @Test func documentsGivenAsASpecAreNamed() throws {
+        _ = try E2E.requireBinary()
+        let dir = try TempDir()
+        let part = dir.file("a.part"), state = dir.file("state")
+        #expect(try prepline(["fit", Self.pipeline("penguins-clip.json"), Self.penguins, "--partial", "-o", part, "-q"]).status == 0)
+        #expect(try prepline(["merge", part, "-o", state, "-q"]).status == 0)
+        for (arguments, expected) in [(["apply", part, Self.penguins], "is a part written by `prepline fit --partial`"),
+                                      (["explain", state], "is a pass state written by `prepline merge`"),
+                                      (["fit", part, Self.penguins], "is a part written by `prepline fit --partial`")] {
+            let result = try prepline(arguments)
+            #expect(result.status == 2, "\(arguments): \(result)")
+            #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
+        }
+        let typo = try dir.write("typo.json", #"{"prepline":1,"input":{"header":"if_present","columns":["a"]},"stages":[]}"#)
+        let typoResult = try prepline(["explain", typo])
+        #expect(typoResult.status == 2)
+        #expect(typoResult.stderr.contains(#"did you mean "if-present""#), "\(typoResult.stderr)")
+        let misspelt = try dir.write("colums.json", #"{"prepline":1,"input":{"header":"if-present","colums":["a"]},"stages":[]}"#)
+        let misspeltResult = try prepline(["explain", misspelt])
+        #expect(misspeltResult.status == 2)
+        #expect(misspeltResult.stderr.contains("input.colums"), "\(misspeltResult.stderr)")
+    }
 }

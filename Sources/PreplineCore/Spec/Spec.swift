@@ -154,6 +154,16 @@ package struct Spec: Sendable {
         spec.file = file
         var reader = try SpecObjectReader(root, file: file, path: "")
         guard reader.has("prepline") else {
+            // The other JSON documents prepline writes, given where a spec belongs.
+            if reader.has("prepline_part") {
+                throw PreplineError.usage("\(file) is a part written by `prepline fit --partial`, not a spec: merge the parts with `prepline merge PART... -o fitted.json`, then use the fitted spec")
+            }
+            if reader.has("prepline_pass_state") {
+                throw PreplineError.usage("\(file) is a pass state written by `prepline merge`, not a spec: give it to `prepline fit SPEC --partial --pass-state \(file)` for the next fit pass")
+            }
+            if reader.has("profile") {
+                throw PreplineError.usage("\(file) is a profile written by `prepline profile --json`, not a spec (`prepline profile --emit-spec FILE` writes a starting spec)")
+            }
             throw PreplineError.spec(file: file, path: "prepline", message: "missing; a spec starts with \"prepline\": 1 (the format version)")
         }
         spec.version = try reader.integer("prepline", in: 1...1)!
@@ -167,26 +177,28 @@ package struct Spec: Sendable {
                 switch h {
                 case .bool(let value): spec.input.header = value
                 case .string("if-present"): (spec.input.header, spec.input.headerIfPresent) = (true, true)
-                default: throw input.fail("header", "expected true, false or \"if-present\" (a first record equal to input.columns is the header), got \(h.typeName == "a string" ? h.serialized() : h.typeName)")
+                case .string(let other): throw input.fail("header", "expected true, false or \"if-present\" (a first record equal to input.columns is the header), got \(h.serialized())\(Suggestion.didYouMean(other, in: ["if-present"]))")
+                default: throw input.fail("header", "expected true, false or \"if-present\" (a first record equal to input.columns is the header), got \(h.typeName)")
                 }
             }
             if let columns = try input.stringArray("columns") {
                 guard !columns.isEmpty else { throw input.fail("columns", "expected at least one column name") }
                 if let (first, second) = HeaderCheck.firstDuplicate(columns) {
-                    throw PreplineError.spec(file: file, path: "input.columns[\(second)]", message: "'\(columns[second])' is also column \(first + 1): column names must be unique")
+                    throw PreplineError.spec(file: file, path: "input.columns[\(second)]", message: "'\(columns[second])' is also input.columns[\(first)]: column names must be unique")
                 }
                 spec.input.columns = columns
             }
+            if let m = try input.stringArray("missing") { spec.input.missing = m }
+            if let e = try input.choice("encoding", TextEncoding.allCases.map(\.rawValue)) { spec.input.encoding = TextEncoding(rawValue: e)! }
+            spec.input.numberFormat = try decodeNumberFormat(&input, delimiter: spec.input.delimiter, quote: spec.input.quote)
+            // Unknown keys first: a misspelt "columns" is named as such, not as a missing one.
+            try input.finish()
             if spec.input.headerIfPresent && spec.input.columns == nil {
                 throw input.fail("header", "\"if-present\" needs input.columns: the names a first record must hold to be the header")
             }
             if spec.input.columns != nil && spec.input.header && !spec.input.headerIfPresent {
                 throw input.fail("columns", "names the columns of an input without a header: set input.header to false or \"if-present\" (with a header, the header names them)")
             }
-            if let m = try input.stringArray("missing") { spec.input.missing = m }
-            if let e = try input.choice("encoding", TextEncoding.allCases.map(\.rawValue)) { spec.input.encoding = TextEncoding(rawValue: e)! }
-            spec.input.numberFormat = try decodeNumberFormat(&input, delimiter: spec.input.delimiter, quote: spec.input.quote)
-            try input.finish()
             try checkDialect(delimiter: spec.input.delimiter, quote: spec.input.quote, file: file, path: "input")
         }
 
