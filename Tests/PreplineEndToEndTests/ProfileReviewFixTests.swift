@@ -57,6 +57,9 @@ import Testing
         #expect(validated.status == 1)
         let report = try String(decoding: dir.read("r.json"), as: UTF8.self)
         #expect(report.contains("blank-row") && !report.contains("check-error"), "\(report)")
+        let blank = try dir.write("blank.csv", "a,b\n1,2\n\n3,4\n  \n")
+        let warned = try prepline(["profile", blank, "--emit-spec", dir.file("b.json"), "-q"])
+        #expect(warned.status == 0 && warned.stderr.contains("1 line of blanks only") && warned.stderr.contains("1 empty line"), "\(warned.stderr)")
     }
 
     /// A 0-byte input has no header: exit 3 naming the file, nothing written. A header-only file

@@ -123,10 +123,11 @@ package enum ProfileCommand {
         if header.names.contains(where: { LosslessText.bytes($0) != Array($0.utf8) }) {
             result.warnings.append("the header is not UTF-8 (\(Suggestion.shortList(header.names.map(LosslessText.display)))): its bytes are shown as \\xE9 escapes; a --spec with \"input\": {\"encoding\": \"latin-1\"} (or \"cp1252\") decodes them")
         }
-        if options.emitSpecPath != nil, profile.blankRows + profile.whitespaceLines > 0 {
+        if options.emitSpecPath != nil, profile.blankRows + profile.whitespaceLines + profile.emptyLines > 0 {
             var what: [String] = []
             if profile.blankRows > 0 { what.append("\(Plural.of(profile.blankRows, "row")) with every cell missing (rows to pandas)") }
-            if profile.whitespaceLines > 0 { what.append("\(Plural.of(profile.whitespaceLines, "line")) of blanks only (skipped, as pandas skips them)") }
+            if profile.whitespaceLines > 0 { what.append("\(Plural.of(profile.whitespaceLines, "line")) of blanks only") }
+            if profile.emptyLines > 0 { what.append("\(Plural.of(profile.emptyLines, "empty line")) (pandas and profile skip both)") }
             result.warnings.append("\(what.joined(separator: " and ")): validate reports each as an error (frictionless' blank-row, or the cells of the line), so it will not accept this data with the emitted spec until they are removed")
         }
         result.malformedRows = malformed

@@ -77,6 +77,8 @@ package struct ChunkProfile: Sendable {
     /// blank lines, so they are no rows; `rejectedBlankLines` of them the engine had marked as
     /// of the wrong width, and `firstMalformed` is then the first other such record.
     package var whitespaceLines = 0
+    /// Empty lines (no record to pandas nor to profile; a blank row to validate, as to frictionless).
+    package var emptyLines = 0
     package var rejectedBlankLines = 0
     package var firstMalformed: (line: Int, fields: Int)?
     /// Rows missing in both columns i < j (only pairs that both miss something in the chunk),
@@ -134,11 +136,27 @@ package struct ChunkProfiler: Sendable {
         return true
     }
 
+    /// The empty lines between and after the chunk's records, counted as validate counts them.
+    static func emptyLines(_ raw: RawChunk) -> Int {
+        raw.bytes.withUnsafeBufferPointer { bytes in
+            var lines = 0
+            for r in 0..<raw.recordCount {
+                let gapStart = r == 0 ? 0 : Int(raw.recordEnds[r - 1]), gapEnd = Int(raw.recordStarts[r])
+                // A one-byte gap is the previous record's terminator.
+                if gapEnd - gapStart > (r == 0 ? 0 : 1) { lines += SchemaValidator.terminators(bytes, from: gapStart, to: gapEnd) - (r == 0 ? 0 : 1) }
+            }
+            let tailStart = raw.recordCount == 0 ? 0 : Int(raw.recordEnds[raw.recordCount - 1])
+            lines += Swift.max(0, SchemaValidator.terminators(bytes, from: tailStart, to: bytes.count) - (raw.recordCount == 0 ? 0 : 1))
+            return lines
+        }
+    }
+
     package func profile(_ work: ChunkWork) -> ChunkProfile {
         let parsed = work.parsed
         var good: [Int] = []
         good.reserveCapacity(parsed.recordCount)
         var out = ChunkProfile()
+        out.emptyLines = Self.emptyLines(work.raw)
         for r in 0..<parsed.recordCount {
             if isWhitespaceLine(work, r) {
                 out.whitespaceLines += 1
