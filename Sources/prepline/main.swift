@@ -576,7 +576,9 @@ struct Profile: ParsableCommand {
             text: length min/mean/max and the 10 most frequent values. Per data set: rows, \
             missing cells, duplicate rows, the missingness by band of rows (at most 200) and \
             the nullity correlation (pandas' df.isna().corr()). Numbers equal pandas' on the \
-            same file. A table on stdout by default (COLUMNS or the terminal's width, else 80); \
+            same file: rows as pandas counts them (empty lines and lines of blanks are none), \
+            inf and 1e999 are numbers (counted as infinite, the other figures of the finite \
+            values). A table on stdout by default (COLUMNS or the terminal's width, else 80); \
             --json and --html write the whole profile (the README documents the JSON, version 1).
 
             COST: memory is bounded by the budgets, never by the rows: per column up to \
