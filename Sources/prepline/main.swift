@@ -20,6 +20,28 @@ let exitCodesHelp = """
       130  interrupted by SIGINT, 143 by SIGTERM (temporary files removed)
     """
 
+/// Exit codes of `profile`, which has no rows to reject and no checks to fail.
+let profileExitCodesHelp = """
+    EXIT CODES
+      0  success (also when the output pipe closes early, as with `| head`)
+      2  usage or spec error
+      3  malformed or unreadable input (bad CSV, bad gzip, missing file, an
+         empty input, two columns of one name)
+      4  I/O error on the output
+      130  interrupted by SIGINT, 143 by SIGTERM (temporary files removed)
+    """
+
+/// Exit codes of `split`: scikit-learn's refusals are usage errors.
+let splitExitCodesHelp = """
+    EXIT CODES
+      0  success (also when the output pipe closes early, as with `| head`)
+      2  usage error, or a split scikit-learn refuses (see above)
+      3  malformed or unreadable input (bad CSV, bad gzip, missing file, a
+         record of the wrong width)
+      4  I/O error on the output
+      130  interrupted by SIGINT, 143 by SIGTERM (temporary files removed)
+    """
+
 struct Prepline: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prepline",
@@ -97,6 +119,38 @@ extension FieldParser: ExpressibleByArgument {}
 extension ProgressMode: ExpressibleByArgument {}
 extension OnError: ExpressibleByArgument {}
 extension ExtraColumns: ExpressibleByArgument {}
+
+/// The engine options of the commands that read data and run no stages (`profile`, `split`):
+/// the same options as `EngineOptionGroup`, with help that says what applies to them.
+struct ReadingEngineOptionGroup: ParsableArguments {
+    @Option(help: ArgumentHelp("Worker threads. Output is byte-identical for any value. (default: all cores)", valueName: "n"))
+    var threads: Int?
+
+    @Option(help: ArgumentHelp("Bytes of CSV handed to a worker at once (K/M/G suffixes). A few chunks of about this size are in flight per thread (profile: threads + 2, beside its budgets' tables; split: 2 × threads + 2). Output never depends on it.", valueName: "size"))
+    var chunkSize: String = "1M"
+
+    @Option(help: ArgumentHelp("Who splits records into fields: fast (prepline's splitter, checked against libcsv in the tests) or libcsv (the reference parser, about 4× slower to parse). Output is the same either way.", valueName: "parser"))
+    var parser: FieldParser = .fast
+
+    @Option(help: ArgumentHelp("Progress bar on stderr: auto (only on a terminal), always, never.", valueName: "when"))
+    var progress: ProgressMode = .auto
+
+    @Flag(name: .shortAndLong, help: "No summary line on stderr (errors are still printed).")
+    var quiet = false
+
+    func validate() throws {
+        _ = try engine
+        _ = try progressMode
+    }
+
+    var engine: EngineOptions {
+        get throws { try EngineOptionGroup.engineOptions(threads: threads, chunkSize: chunkSize, parser: parser) }
+    }
+
+    var progressMode: ProgressMode {
+        get throws { try EngineOptionGroup.progressMode(progress, quiet: quiet) }
+    }
+}
 
 /// The help of a command's first positional: the spec, which `--spec-json` replaces.
 func specHelp(_ what: String, name: String = "spec") -> ArgumentHelp {
@@ -528,7 +582,9 @@ struct Profile: ParsableCommand {
             text: length min/mean/max and the 10 most frequent values. Per data set: rows, \
             missing cells, duplicate rows, the missingness by band of rows (at most 200) and \
             the nullity correlation (pandas' df.isna().corr()). Numbers equal pandas' on the \
-            same file. A table on stdout by default (COLUMNS or the terminal's width, else 80); \
+            same file: rows as pandas counts them (empty lines and lines of blanks are none), \
+            inf and 1e999 are numbers (counted as infinite, the other figures of the finite \
+            values). A table on stdout by default (COLUMNS or the terminal's width, else 80); \
             --json and --html write the whole profile (the README documents the JSON, version 1).
 
             COST: memory is bounded by the budgets, never by the rows: per column up to \
@@ -547,7 +603,7 @@ struct Profile: ParsableCommand {
               prepline profile data.csv --spec spec.json --emit-spec start.json
               zcat big.csv.gz | prepline profile --distinct-budget 100000
 
-            \(exitCodesHelp)
+            \(profileExitCodesHelp)
             """
     )
 
@@ -566,7 +622,7 @@ struct Profile: ParsableCommand {
     @Option(help: ArgumentHelp("Write a starting spec: the input block, a Table Schema with the inferred types (required where nothing was missing) and checks from what was seen; validate accepts the same data.", valueName: "file"), completion: .file())
     var emitSpec: String?
 
-    @Option(help: ArgumentHelp("Distinct texts counted exactly per column, and row keys for the duplicate count; about 22 bytes each per column (12 per row key); a column that reads as numbers keeps at most 65,536. Past it: HyperLogLog estimates (0.81% standard error).", valueName: "n"))
+    @Option(help: ArgumentHelp("Distinct texts counted exactly per column (N of them: a column with N distinct values is exact), and row keys for the duplicate count; about 22 bytes each per column (12 per row key); a column that reads as numbers keeps at most 65,536 (its distinct count is exact within --quantile-budget). Past it: HyperLogLog estimates (0.81% standard error).", valueName: "n"))
     var distinctBudget: Int = 1_000_000
 
     @Option(help: ArgumentHelp("Distinct numbers kept with their counts per numeric column (exact quantiles, histogram, distinct count); about 24 bytes each. Past it: a log-bucket sketch within 0.1% of each quantile.", valueName: "n"))
@@ -578,7 +634,7 @@ struct Profile: ParsableCommand {
     @Flag(name: .customLong("no-header"), help: "The input has no header record (columns are named column_1, column_2…).")
     var noHeader = false
 
-    @OptionGroup var engineOptions: EngineOptionGroup
+    @OptionGroup var engineOptions: ReadingEngineOptionGroup
 
     func validate() throws {
         guard distinctBudget >= 1 else { throw ValidationError("--distinct-budget must be at least 1") }
@@ -605,8 +661,9 @@ struct Profile: ParsableCommand {
         options.engine = try engineOptions.engine
         options.progress = try engineOptions.progressMode
         let result = try ProfileCommand.execute(options)
+        for warning in result.warnings { StandardError.write("prepline: warning: \(warning)\n") }
         if result.malformedRows > 0 {
-            StandardError.write("prepline: warning: \(result.malformedRows) records of the wrong width left out of the profile (first: \(result.firstMalformed ?? ""))\n")
+            StandardError.write("prepline: warning: \(Plural.of(result.malformedRows, "record")) of the wrong width left out of the profile (first: \(result.firstMalformed ?? ""))\n")
         }
         // A document written to stdout is the whole of stdout: no table after it.
         let documentOnStdout = [json, html, emitSpec].contains("-")
@@ -614,7 +671,7 @@ struct Profile: ParsableCommand {
             guard try ProfileCommand.writeTable(result.document, width: nil) else { return }
         }
         if !engineOptions.quiet {
-            StandardError.write("prepline: profiled \(result.summary.rowsOut) rows; \(result.summary.timing)\n")
+            StandardError.write("prepline: profiled \(Plural.of(result.summary.rowsOut, "row")); \(result.summary.timing)\n")
         }
     }
 }
@@ -743,14 +800,15 @@ struct Split: ParsableCommand {
             scikit-learn's refusals (a class with one member under --stratify, a test size of 0 or \
             of all the rows, more folds than rows) exit 2 with its reason.
 
-            \(exitCodesHelp)
+            \(splitExitCodesHelp)
             """
     )
 
     @Argument(help: ArgumentHelp("Input CSV files (gzip detected by content); '-' or none reads stdin. Several inputs are one dataset with one header.", valueName: "input"), completion: .file())
     var inputs: [String] = []
 
-    @Option(help: ArgumentHelp("The test set's size, as Python types it: with a decimal point a fraction of the rows (0.2), without one a row count (200), as train_test_split's test_size. --by-key takes a fraction only. (default: 0.25, scikit-learn's)", valueName: "size"))
+    // Unconditional: `--test-size -1` is a value out of range, not an unknown option `-1`.
+    @Option(parsing: .unconditional, help: ArgumentHelp("The test set's size, as Python types it: with a decimal point a fraction of the rows (0.2), without one a row count (200), as train_test_split's test_size. --by-key takes a fraction only. (default: 0.25, scikit-learn's)", valueName: "size"))
     var testSize: String?
 
     @Option(help: ArgumentHelp("scikit-learn's random_state (0 to 4294967295): the same seed gives the same rows as train_test_split / KFold(shuffle=True). With --by-key, the XXH64 seed (0 to 2^64-1, default 0).", valueName: "n"))
@@ -792,7 +850,7 @@ struct Split: ParsableCommand {
     @Option(help: ArgumentHelp("Gzip level for a .gz output, 1 (fast) to 9 (small). Chunks are compressed in parallel.", valueName: "n"))
     var gzipLevel: Int = 6
 
-    @OptionGroup var engineOptions: EngineOptionGroup
+    @OptionGroup var engineOptions: ReadingEngineOptionGroup
 
     // No validate(): the options are checked in run(), after the parser has reported an unknown
     // option (`--sede 1` is a typo of --seed, not a missing seed).

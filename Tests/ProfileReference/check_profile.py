@@ -61,6 +61,8 @@ for c in prof["columns"]:
     exact(f"{name} missing", c["missing"], int(s.isna().sum()))
     same(f"{name} missing_ratio", c["missing_ratio"], float(s.isna().mean()))
     numeric = c["type"] in ("integer", "number")
+    if not numeric and c["count"] > 0 and pd.api.types.is_float_dtype(s):
+        bad.append(f"{name}: prepline says {c['type']}, pandas reads {s.dtype}")
     if c["count"] == 0:
         exact(f"{name} type of an empty column", c["type"], "any")
         continue
@@ -68,13 +70,24 @@ for c in prof["columns"]:
         if not (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)):
             bad.append(f"{name}: prepline says {c['type']}, pandas reads {s.dtype}")
             continue
+        # The infinities (inf, 1e999) are counted; the other figures but count, distinct and
+        # negatives are of the finite values (pandas' describe gives inf or NaN there).
+        exact(f"{name} infinite", c.get("infinite", 0), int(np.isinf(s.astype(float)).sum()))
+        full = s
+        s = s[~np.isinf(s.astype(float))]
         values = s.dropna().astype(float)
         if c["distinct_exact"]:
-            exact(f"{name} distinct", c["distinct"], int(s.nunique()))
+            exact(f"{name} distinct", c["distinct"], int(full.nunique()))
         elif a.estimates:
-            same(f"{name} distinct (estimate)", c["distinct"], int(s.nunique()), rel=HLL_TOLERANCE)
+            same(f"{name} distinct (estimate)", c["distinct"], int(full.nunique()), rel=HLL_TOLERANCE)
         else:
             bad.append(f"{name}: distinct_exact false within the budget")
+        if values.empty:
+            for key in ("min", "max", "mean", "std"):
+                exact(f"{name} {key} with no finite value", c[key], None)
+            if "histogram" in c: bad.append(f"{name}: a histogram with no finite value")
+            exact(f"{name} negatives", c["negatives"], int((full < 0).sum()))
+            continue
         d = s.describe()
         for key, want in (("min", d["min"]), ("max", d["max"]), ("mean", d["mean"]), ("std", d["std"])):
             same(f"{name} {key}", c[key], float(want))
@@ -97,7 +110,7 @@ for c in prof["columns"]:
             for i, (g, w) in enumerate(zip(c["histogram"]["edges"], edges)):
                 same(f"{name} histogram edge {i}", g, float(w))
         exact(f"{name} zeros", c["zeros"], int((s == 0).sum()))
-        exact(f"{name} negatives", c["negatives"], int((s < 0).sum()))
+        exact(f"{name} negatives", c["negatives"], int((full < 0).sum()))
         for key in ("length", "top"):
             if key in c: bad.append(f"{name}: numeric column has {key}")
     else:

@@ -25,6 +25,8 @@ package struct ProfileResult: Sendable {
     package var summary = Summary()
     package var malformedRows = 0
     package var firstMalformed: String?
+    /// Lines for stderr (`prepline: warning: …`).
+    package var warnings: [String] = []
 }
 
 /// `profile`: one parallel streaming pass that describes every column (type, counts, distinct
@@ -66,6 +68,7 @@ package enum ProfileCommand {
         var rowsRead = 0
         let missing = MissingTokens(dialect.missing)
         let numberFormat = dialect.numberFormat
+        let tabIsBlank = dialect.delimiter != 0x09
         // A chunk per worker, one being read and one being merged: the default twice as many
         // cost about 2 MB each (raw bytes and the chunk's texts) next to the tables.
         var engine = options.engine
@@ -78,19 +81,30 @@ package enum ProfileCommand {
                 accumulator = ProfileAccumulator(names: header.names, budgets: options.budgets)
             },
             makeProcessor: { (header: DatasetHeader) in
-                let profiler = ChunkProfiler(width: header.names.count, missing: missing, numberFormat: numberFormat)
+                var profiler = ChunkProfiler(width: header.names.count, missing: missing, numberFormat: numberFormat)
+                profiler.tabIsBlank = tabIsBlank
                 return { (work: inout ChunkWork) throws(PreplineError) in profiler.profile(work) }
             },
             consume: { delivery in
                 accumulator!.merge(delivery.payload)
                 rowsRead += delivery.records
-                malformed += delivery.issues.total
-                if firstMalformed == nil, let first = delivery.issues.first {
+                // A line of blanks is no row to pandas, not a record of the wrong width.
+                let rejectedBlank = delivery.payload.rejectedBlankLines
+                malformed += delivery.issues.total - rejectedBlank
+                if firstMalformed == nil, rejectedBlank == 0, let first = delivery.issues.first {
                     firstMalformed = "\(names[delivery.inputIndex]):\(first.issue.line): \(first.issue.reason)"
+                } else if firstMalformed == nil, let first = delivery.payload.firstMalformed {
+                    firstMalformed = "\(names[delivery.inputIndex]):\(first.line): expected \(accumulator!.names.count) fields, found \(first.fields)"
                 }
                 return true
             })
-        var profile = accumulator ?? ProfileAccumulator(names: header?.names ?? [], budgets: options.budgets)
+        // A header-only file is an empty table (0 rows, its columns); 0 bytes has no columns at
+        // all, which pandas refuses too (EmptyDataError): nothing is written.
+        guard let header else {
+            throw PreplineError.malformedInput(InputPosition(file: names[0], line: 1),
+                                               dialect.header ? "the input is empty: there is no header to profile" : "the input is empty: there is no record to profile")
+        }
+        var profile = accumulator ?? ProfileAccumulator(names: header.names, budgets: options.budgets)
         profile.malformedRows = malformed
         let document = ProfileDocument.build(profile)
         do {
@@ -106,6 +120,16 @@ package enum ProfileCommand {
         try htmlSink?.commit()
         try specSink?.commit()
         var result = ProfileResult(document: document)
+        if header.names.contains(where: { LosslessText.bytes($0) != Array($0.utf8) }) {
+            result.warnings.append("the header is not UTF-8 (\(Suggestion.shortList(header.names.map(LosslessText.display)))): its bytes are shown as \\xE9 escapes; a --spec with \"input\": {\"encoding\": \"latin-1\"} (or \"cp1252\") decodes them")
+        }
+        if options.emitSpecPath != nil, profile.blankRows + profile.whitespaceLines + profile.emptyLines > 0 {
+            var what: [String] = []
+            if profile.blankRows > 0 { what.append("\(Plural.of(profile.blankRows, "row")) with every cell missing (rows to pandas)") }
+            if profile.whitespaceLines > 0 { what.append("\(Plural.of(profile.whitespaceLines, "line")) of blanks only") }
+            if profile.emptyLines > 0 { what.append("\(Plural.of(profile.emptyLines, "empty line")) (pandas and profile skip both)") }
+            result.warnings.append("\(what.joined(separator: " and ")): validate reports each as an error (frictionless' blank-row, or the cells of the line), so it will not accept this data with the emitted spec until they are removed")
+        }
         result.malformedRows = malformed
         result.firstMalformed = firstMalformed
         result.summary.rowsIn = rowsRead

@@ -46,9 +46,9 @@ package struct SplitResult: Sendable {
         summary.inputBytes = inputBytes
         summary.seconds = seconds
         let parts = isFolds
-            ? "\(rowsPerPart.count) folds of \(rowsPerPart.map(String.init).joined(separator: ", ")) rows"
+            ? "\(Plural.of(rowsPerPart.count, "fold")) of \(rowsPerPart.map(String.init).joined(separator: ", ")) rows"
             : "\(rowsPerPart.first ?? 0) train, \(rowsPerPart.dropFirst().first ?? 0) test"
-        return "prepline: split \(rowsIn) rows in: \(parts); \(summary.timing)"
+        return "prepline: split \(Plural.of(rowsIn, "row")) in: \(parts); \(summary.timing)"
     }
 }
 
@@ -222,6 +222,9 @@ package enum SplitCommand {
     /// did-you-mean.
     static func columnIndex(_ name: String, option: String, in header: DatasetHeader) throws(PreplineError) -> Int {
         if let index = header.names.firstIndex(where: { Array($0.utf8) == Array(name.utf8) }) { return index }
+        // A header byte that is not UTF-8 is shown as `\xE9` (in the list below, and in
+        // profile): that spelling names the column too, since a shell cannot easily pass the byte.
+        if let index = header.names.firstIndex(where: { LosslessText.display($0) == name && $0 != name }) { return index }
         throw PreplineError.usage("\(option): unknown column '\(name)'\(Suggestion.didYouMean(name, in: header.names)); columns: \(Suggestion.shortList(header.names))")
     }
 

@@ -44,6 +44,10 @@ package struct ChunkColumnProfile: Sendable {
     package var maximum = -Double.infinity
     package var zeros = 0
     package var negatives = 0
+    /// Values that read as +infinity / -infinity (`ProfileInfinity`): counted, kept out of the
+    /// other numeric figures.
+    package var positiveInfinities = 0
+    package var negativeInfinities = 0
     /// How many of the distinct texts were first seen while every value so far was a number.
     package var textsWhileNumeric = 0
     /// The distinct texts (first appearance order): hash, count, and bytes in `textBytes`.
@@ -67,6 +71,16 @@ package struct ChunkProfile: Sendable {
     package var columns: [ChunkColumnProfile] = []
     /// A hash of every good row's values (missing values all alike), for `duplicate_rows`.
     package var rowHashes: [UInt64] = []
+    /// Rows whose every cell is missing (a `,` line): pandas' all-NaN rows, validate's blank rows.
+    package var blankRows = 0
+    /// Unquoted lines of spaces (and tabs, unless tab is the delimiter): pandas skips them as
+    /// blank lines, so they are no rows; `rejectedBlankLines` of them the engine had marked as
+    /// of the wrong width, and `firstMalformed` is then the first other such record.
+    package var whitespaceLines = 0
+    /// Empty lines (no record to pandas nor to profile; a blank row to validate, as to frictionless).
+    package var emptyLines = 0
+    package var rejectedBlankLines = 0
+    package var firstMalformed: (line: Int, fields: Int)?
     /// Rows missing in both columns i < j (only pairs that both miss something in the chunk),
     /// for the nullity correlation; nil when the table is too wide for it.
     package var coMissing: [(i: Int32, j: Int32, count: Int32)]? = []
@@ -82,6 +96,9 @@ package struct ChunkProfiler: Sendable {
     private static let trueTexts: [[UInt8]] = SchemaField.defaultTrueValues.map { Array($0.utf8) }
     private static let falseTexts: [[UInt8]] = SchemaField.defaultFalseValues.map { Array($0.utf8) }
     private static let missingRowHash: UInt64 = 0x6A09_E667_F3BC_C908
+
+    /// Whether a tab counts as a blank in a line of blanks (not when it is the delimiter).
+    package var tabIsBlank = true
 
     package init(width: Int, missing: MissingTokens, numberFormat: NumberFormat) {
         self.width = width
@@ -105,12 +122,51 @@ package struct ChunkProfiler: Sendable {
         texts.contains { CellParser.equal($0, cell) }
     }
 
+    /// A record of one unquoted field of spaces (tabs) only: a blank line to pandas.
+    @inline(__always)
+    func isWhitespaceLine(_ work: ChunkWork, _ r: Int) -> Bool {
+        guard work.parsed.fieldCount(ofRecord: r) == 1 else { return false }
+        let raw = work.raw
+        let start = Int(raw.recordStarts[r]), end = Int(raw.recordEnds[r])
+        guard start < end else { return false }
+        for i in start..<end {
+            let byte = raw.bytes[i]
+            guard byte == 0x20 || (byte == 0x09 && tabIsBlank) else { return false }
+        }
+        return true
+    }
+
+    /// The empty lines between and after the chunk's records, counted as validate counts them.
+    static func emptyLines(_ raw: RawChunk) -> Int {
+        raw.bytes.withUnsafeBufferPointer { bytes in
+            var lines = 0
+            for r in 0..<raw.recordCount {
+                let gapStart = r == 0 ? 0 : Int(raw.recordEnds[r - 1]), gapEnd = Int(raw.recordStarts[r])
+                // A one-byte gap is the previous record's terminator.
+                if gapEnd - gapStart > (r == 0 ? 0 : 1) { lines += SchemaValidator.terminators(bytes, from: gapStart, to: gapEnd) - (r == 0 ? 0 : 1) }
+            }
+            let tailStart = raw.recordCount == 0 ? 0 : Int(raw.recordEnds[raw.recordCount - 1])
+            lines += Swift.max(0, SchemaValidator.terminators(bytes, from: tailStart, to: bytes.count) - (raw.recordCount == 0 ? 0 : 1))
+            return lines
+        }
+    }
+
     package func profile(_ work: ChunkWork) -> ChunkProfile {
         let parsed = work.parsed
         var good: [Int] = []
         good.reserveCapacity(parsed.recordCount)
-        for r in 0..<parsed.recordCount where work.isGood(r) { good.append(r) }
         var out = ChunkProfile()
+        out.emptyLines = Self.emptyLines(work.raw)
+        for r in 0..<parsed.recordCount {
+            if isWhitespaceLine(work, r) {
+                out.whitespaceLines += 1
+                if !work.isGood(r) { out.rejectedBlankLines += 1 }
+            } else if work.isGood(r) {
+                good.append(r)
+            } else if out.firstMalformed == nil {
+                out.firstMalformed = (work.raw.line(ofRecord: r), parsed.fieldCount(ofRecord: r))
+            }
+        }
         out.rows = good.count
         out.rowHashes = [UInt64](repeating: 0x243F_6A88_85A3_08D3, count: good.count)
         out.columns.reserveCapacity(width)
@@ -146,6 +202,9 @@ package struct ChunkProfiler: Sendable {
                             column.numberCounts[i] += 1
                         }
                         if candidates.contains(.integer), !Self.isPlainInteger(cell) { candidates.remove(.integer) }
+                    } else if let infinity = ProfileInfinity.value(cell, format: numberFormat) {
+                        if infinity > 0 { column.positiveInfinities += 1 } else { column.negativeInfinities += 1 }
+                        candidates.remove(.integer)
                     } else {
                         column.textsWhileNumeric = column.textHashes.count
                         candidates.remove([.number, .integer])
@@ -182,6 +241,13 @@ package struct ChunkProfiler: Sendable {
                 }
             }
             out.columns.append(column)
+        }
+        if width > 0, out.columns.allSatisfy({ !$0.missingBits.isEmpty }) {
+            for w in 0..<words {
+                var all = ~UInt64(0)
+                for column in out.columns { all &= column.missingBits[w] }
+                out.blankRows += all.nonzeroBitCount
+            }
         }
         if width <= Self.correlationColumnLimit {
             let missingColumns = out.columns.indices.filter { !out.columns[$0].missingBits.isEmpty }

@@ -25,6 +25,8 @@ package struct ColumnAccumulator: Sendable {
     package var maximum = -Double.infinity
     package var zeros = 0
     package var negatives = 0
+    package var positiveInfinities = 0
+    package var negativeInfinities = 0
     /// Each distinct number (bit pattern, -0 as 0) and its count, while within the quantile budget.
     package var numberKeys: KeyIndex? = KeyIndex()
     package var numberCounts: [Int] = []
@@ -83,6 +85,8 @@ package struct ColumnAccumulator: Sendable {
 
     private mutating func mergeNumbers(_ chunk: ChunkColumnProfile, budget: Int) {
         guard chunk.present > 0 else { return }
+        positiveInfinities += chunk.positiveInfinities
+        negativeInfinities += chunk.negativeInfinities
         moments.merge(chunk.moments)
         minimum = Swift.min(minimum, chunk.minimum)
         maximum = Swift.max(maximum, chunk.maximum)
@@ -116,8 +120,9 @@ package struct ColumnAccumulator: Sendable {
     /// Distinct present values and whether the count is exact.
     package var distinct: (count: Int, exact: Bool) {
         if isNumeric {
-            if let numberKeys { return (numberKeys.count, true) }
-            return (numberHLL?.estimate ?? 0, false)
+            let infinities = (positiveInfinities > 0 ? 1 : 0) + (negativeInfinities > 0 ? 1 : 0)
+            if let numberKeys { return (numberKeys.count + infinities, true) }
+            return ((numberHLL?.estimate ?? 0) + infinities, false)
         }
         if tableFull { return (textHLL!.estimate, false) }
         return (table.count, true)

@@ -73,6 +73,10 @@ package struct ProfileAccumulator: Sendable {
     package var rowKeys = KeySet()
     package var rowKeysFull = false
     package var duplicates = 0
+    /// Rows with every cell missing, and lines of blanks skipped (`ChunkProfile`).
+    package var blankRows = 0
+    package var whitespaceLines = 0
+    package var emptyLines = 0
     /// Rows missing in both of columns i < j, at i * width + j; nil when too wide.
     package var coMissing: [Int]?
 
@@ -87,6 +91,9 @@ package struct ProfileAccumulator: Sendable {
     package mutating func merge(_ chunk: ChunkProfile) {
         groups.add(chunk, firstRow: rows)
         rows += chunk.rows
+        blankRows += chunk.blankRows
+        whitespaceLines += chunk.whitespaceLines
+        emptyLines += chunk.emptyLines
         for c in columns.indices { columns[c].merge(chunk.columns[c], budgets: budgets) }
         for h in chunk.rowHashes {
             let (present, inserted) = rowKeys.insert(h, budget: budgets.distinct)

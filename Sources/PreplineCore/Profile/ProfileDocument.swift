@@ -16,10 +16,13 @@ package enum ProfileDocument {
     private static func count(_ n: Int) -> JSONValue { .number(Double(n)) }
 
     package static func build(_ profile: ProfileAccumulator) -> JSONValue {
+        // Bytes that are not UTF-8 (a Latin-1 header read without `input.encoding`) are shown
+        // as `\xE9`, as validate's messages show them, not as private-use characters.
+        let names = profile.names.map(LosslessText.display)
         let rows = profile.rows
         var columns: [JSONValue] = []
         var missingCells = 0
-        for (name, column) in zip(profile.names, profile.columns) {
+        for (name, column) in zip(names, profile.columns) {
             missingCells += column.missing
             columns.append(.object(describe(name: name, column, rows: rows)))
         }
@@ -27,7 +30,7 @@ package enum ProfileDocument {
         var members: [(key: String, value: JSONValue)] = [
             ("profile", count(version)),
             ("rows", count(rows)),
-            ("column_count", count(profile.names.count)),
+            ("column_count", count(names.count)),
             ("missing_cells", count(missingCells)),
             ("duplicate_rows", count(duplicates.count)),
             ("duplicate_rows_exact", .bool(duplicates.exact)),
@@ -39,14 +42,14 @@ package enum ProfileDocument {
             let size = Double(band.last - band.first + 1)
             return .object([
                 ("first_row", count(band.first)), ("last_row", count(band.last)),
-                ("missing", .object(zip(profile.names, band.missing).map { ($0, .number(Double($1) / size)) })),
+                ("missing", .object(zip(names, band.missing).map { ($0, .number(Double($1) / size)) })),
             ])
         }
         members.append(("missingness", .object([("bands", .array(bands))])))
         if profile.coMissing != nil {
-            let width = profile.names.count
+            let width = names.count
             members.append(("nullity_correlation", .object((0..<width).map { i in
-                (profile.names[i], .object((0..<width).map { j in (profile.names[j], number(profile.nullityCorrelation(i, j))) }))
+                (names[i], .object((0..<width).map { j in (names[j], number(profile.nullityCorrelation(i, j))) }))
             })))
         }
         return .object(members)
@@ -68,21 +71,29 @@ package enum ProfileDocument {
             let n = column.moments.count
             members.append(("min", number(column.minimum)))
             members.append(("max", number(column.maximum)))
-            members.append(("mean", number(column.moments.mean)))
+            members.append(("mean", n > 0 ? number(column.moments.mean) : .null))
             // pandas' std: ddof 1, from the correctly rounded population variance.
             members.append(("std", n >= 2 ? number((column.moments.variance * n / (n - 1)).squareRoot()) : .null))
             let (values, exact) = column.ascendingNumbers()
             let quantiles = OrderStatistics.quantiles(quantileLevels.map(\.q), of: values)
             members.append(("quantiles", .object(zip(quantileLevels, quantiles).map { ($0.key, number($1)) })))
             members.append(("quantiles_exact", .bool(exact)))
-            let histogram = OrderStatistics.histogram(values, minimum: column.minimum, maximum: column.maximum, bins: histogramBins)
-            members.append(("histogram", .object([
-                ("edges", .array(histogram.edges.map { number($0) })),
-                ("counts", .array(histogram.counts.map { count($0) })),
-            ])))
-            members.append(("histogram_exact", .bool(exact)))
+            // No finite value (a column of `inf`): no range to bin.
+            if n > 0 {
+                let histogram = OrderStatistics.histogram(values, minimum: column.minimum, maximum: column.maximum, bins: histogramBins)
+                members.append(("histogram", .object([
+                    ("edges", .array(histogram.edges.map { number($0) })),
+                    ("counts", .array(histogram.counts.map { count($0) })),
+                ])))
+                members.append(("histogram_exact", .bool(exact)))
+            }
             members.append(("zeros", count(column.zeros)))
-            members.append(("negatives", count(column.negatives)))
+            // -inf is negative, as in pandas' (s < 0).sum().
+            members.append(("negatives", count(column.negatives + column.negativeInfinities)))
+            // The figures above but count, distinct and negatives are of the finite values.
+            if column.positiveInfinities + column.negativeInfinities > 0 {
+                members.append(("infinite", count(column.positiveInfinities + column.negativeInfinities)))
+            }
         } else {
             members.append(("length", .object([
                 ("min", count(column.lengthMin)),
@@ -90,7 +101,7 @@ package enum ProfileDocument {
                 ("max", count(column.lengthMax)),
             ])))
             members.append(("top", .array(column.table.top(topCount).map { entry in
-                .object([("value", .string(String(decoding: entry.value, as: UTF8.self))), ("count", count(entry.count))])
+                .object([("value", .string(LosslessText.display(LosslessText.string(entry.value)))), ("count", count(entry.count))])
             })))
             members.append(("top_exact", .bool(!column.tableFull)))
         }

@@ -67,6 +67,14 @@ package enum ProfileTable {
         }
     }
 
+    /// "1 row", "2 rows".
+    static func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
+    static func counted(_ value: JSONValue, _ noun: String) -> String {
+        guard case .number(let x, _) = value else { return "\(short(value)) \(noun)s" }
+        return x == 1 ? "1 \(noun)" : "\(short(value)) \(noun)s"
+    }
+
     /// A number in at most about 12 characters (6 significant digits).
     static func short(_ value: JSONValue?) -> String {
         guard case .number(let x, _)? = value else { return "" }
@@ -98,7 +106,10 @@ package enum ProfileTable {
             if case .bool(false)? = column["distinct_exact"] { distinct = "~" + distinct }
             var summary = ""
             if column["mean"] != nil {
-                summary = "\(short(column["min"])) … \(short(column["max"])), mean \(short(column["mean"]))"
+                summary = column["min"] == .null ? "" : "\(short(column["min"])) … \(short(column["max"])), mean \(short(column["mean"]))"
+                if case .number(let infinite, _)? = column["infinite"] {
+                    summary += (summary.isEmpty ? "" : ", ") + "\(Int(infinite)) infinite"
+                }
             } else if case .array(let top)? = column["top"], let first = top.first, case .string(let value)? = first["value"] {
                 summary = "top \"\(value)\" ×\(short(first["count"]))"
             }
@@ -107,8 +118,10 @@ package enum ProfileTable {
         }
         var footer = ""
         if let rows = document["rows"], let dup = document["duplicate_rows"], let cells = document["missing_cells"] {
-            footer = "\(short(rows)) rows, \(columns.count) columns, \(short(cells)) missing cells, \(short(dup)) duplicate rows"
-            if case .number(let bad, _)? = document["malformed_rows"], bad > 0 { footer += ", \(Int(bad)) malformed rows skipped" }
+            // Past the distinct budget the duplicate count is a lower bound, as the HTML shows it.
+            let bound = document["duplicate_rows_exact"] == .bool(false) ? "≥ " : ""
+            footer = "\(counted(rows, "row")), \(counted(columns.count, "column")), \(counted(cells, "missing cell")), \(bound)\(counted(dup, "duplicate row"))"
+            if case .number(let bad, _)? = document["malformed_rows"], bad > 0 { footer += ", \(counted(Int(bad), "malformed row")) skipped" }
         }
         lines.append(footer)
         // A terminal narrower than the fixed columns: every line is cut at its width.

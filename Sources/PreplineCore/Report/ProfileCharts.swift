@@ -50,6 +50,11 @@ enum ProfileCharts {
         return step < 0 ? neutral.mixed(with: negative, -step).css : neutral.mixed(with: positive, step).css
     }
 
+    /// A label cut to `cells` character cells, East Asian wide characters counting two (an SVG
+    /// label's room is set in average character widths: a CJK name cut by characters ran out of
+    /// the picture and was clipped), escaped for HTML.
+    static func label(_ text: String, cells: Int) -> String { HTMLText.escaped(ProfileTable.fit(text, cells)) }
+
     static func f(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
@@ -67,7 +72,7 @@ enum ProfileCharts {
         let cellWidth = max(1, min(90, 1040 / n))
         let bandHeight = max(2, min(24, 420 / b))
         let labelEvery = cellWidth >= 16 ? 1 : Int((16.0 / Double(cellWidth)).rounded(.up))  // 11 px text at 45°
-        let longest = columns.enumerated().filter { $0.offset % labelEvery == 0 }.map { min($0.element.count, 24) }.max() ?? 4
+        let longest = columns.enumerated().filter { $0.offset % labelEvery == 0 }.map { min(ProfileTable.cells($0.element), 24) }.max() ?? 4
         let rise = Int(Double(longest) * 6.4 * 0.72)  // a rotated name's height and reach to the right
         let top = 22 + rise, left = 78, sparkW = 48
         let right = max(sparkW + 16, rise - cellWidth / 2 + 8)
@@ -102,7 +107,7 @@ enum ProfileCharts {
         // Column names, rotated, each with its full name as a tooltip.
         for (index, name) in columns.enumerated() where index % labelEvery == 0 {
             let x = Double(left + index * cellWidth) + Double(cellWidth) / 2 + 3
-            svg += "<text class=\"lbl\" transform=\"translate(\(f(x)) \(top - 5)) rotate(-45)\"><title>\(HTMLText.escaped(name))</title>\(HTMLText.escaped(name, limit: 24))</text>"
+            svg += "<text class=\"lbl\" transform=\"translate(\(f(x)) \(top - 5)) rotate(-45)\"><title>\(HTMLText.escaped(name))</title>\(label(name, cells: 24))</text>"
         }
         // Row ranges: first and last band, and a few between.
         // Row numbers: the first row of a few bands; the last row under the plot.
@@ -154,8 +159,8 @@ enum ProfileCharts {
         let n = names.count
         let cell = max(6, min(52, 900 / max(1, n - 1)))
         // Rows are labelled with names 2…n, columns (rotated, below) with names 1…n−1.
-        let longestRow = names.dropFirst().map { min($0.count, 24) }.max() ?? 4
-        let longestColumn = names.dropLast().map { min($0.count, 24) }.max() ?? 4
+        let longestRow = names.dropFirst().map { min(ProfileTable.cells($0), 24) }.max() ?? 4
+        let longestColumn = names.dropLast().map { min(ProfileTable.cells($0), 24) }.max() ?? 4
         let left = 12 + Int(Double(longestRow) * 6.4), bottom = 14 + Int(Double(longestColumn) * 6.4 * 0.72)
         let top = 8
         let size = cell * (n - 1)
@@ -186,11 +191,11 @@ enum ProfileCharts {
         let labelEvery = cell >= 11 ? 1 : Int((11.0 / Double(cell)).rounded(.up))
         let columnLabelEvery = cell >= 16 ? 1 : Int((16.0 / Double(cell)).rounded(.up))  // 11 px text at 45°
         for row in 1..<max(1, n) where (row - 1) % labelEvery == 0 {
-            svg += "<text class=\"lbl\" x=\"\(left - 6)\" y=\"\(top + (row - 1) * cell + cell / 2 + 4)\" text-anchor=\"end\"><title>\(HTMLText.escaped(names[row]))</title>\(HTMLText.escaped(names[row], limit: 24))</text>"
+            svg += "<text class=\"lbl\" x=\"\(left - 6)\" y=\"\(top + (row - 1) * cell + cell / 2 + 4)\" text-anchor=\"end\"><title>\(HTMLText.escaped(names[row]))</title>\(label(names[row], cells: 24))</text>"
         }
         for column in 0..<max(0, n - 1) where column % columnLabelEvery == 0 {
             let x = left + column * cell + cell / 2 + 4
-            svg += "<text class=\"lbl\" transform=\"translate(\(x) \(top + size + 6)) rotate(-45)\" text-anchor=\"end\"><title>\(HTMLText.escaped(names[column]))</title>\(HTMLText.escaped(names[column], limit: 24))</text>"
+            svg += "<text class=\"lbl\" transform=\"translate(\(x) \(top + size + 6)) rotate(-45)\" text-anchor=\"end\"><title>\(HTMLText.escaped(names[column]))</title>\(label(names[column], cells: 24))</text>"
         }
         svg += "</svg>"
         return svg
@@ -271,7 +276,7 @@ enum ProfileCharts {
             let y = 3 + index * rowH
             let w = max(1, entry.count / peak * Double(barW))
             let label = entry.value.isEmpty ? "(empty)" : entry.value
-            svg += "<text class=\"lbl\" x=\"\(labelW - 6)\" y=\"\(y + 13)\" text-anchor=\"end\"><title>\(HTMLText.escaped(label))</title>\(HTMLText.escaped(label, limit: 18))</text>"
+            svg += "<text class=\"lbl\" x=\"\(labelW - 6)\" y=\"\(y + 13)\" text-anchor=\"end\"><title>\(HTMLText.escaped(label))</title>\(Self.label(label, cells: 18))</text>"
             svg += "<rect class=\"bar\" x=\"\(labelW)\" y=\"\(y + 2)\" width=\"\(f(w))\" height=\"\(rowH - 5)\" rx=\"2\"/>"
             let share = present > 0 ? " · " + HTMLText.percent(entry.count / present) : ""
             svg += "<text class=\"lbl mut\" x=\"\(f(Double(labelW) + w + 5))\" y=\"\(y + 13)\">\(HTMLText.count(Int(entry.count)))\(share)</text>"

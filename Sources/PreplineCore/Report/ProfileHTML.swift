@@ -22,7 +22,7 @@ package enum ProfileHTML {
         page += "<title>\(HTMLText.escaped(input.map { "Profile of \($0)" } ?? "Data profile"))</title>\n"
         page += "<style>\(stylesheet)</style>\n</head>\n<body>\n"
         page += "<header class=\"page\"><h1>Data profile</h1>"
-        page += "<p class=\"sub\">\(input.map { "<span class=\"file\">\(HTMLText.escaped($0))</span> · " } ?? "")\(HTMLText.count(Int(number(profile["rows"]) ?? 0))) rows × \(HTMLText.count(columnCount(profile, columns))) columns</p>"
+        page += "<p class=\"sub\">\(input.map { "<span class=\"file\">\(HTMLText.escaped($0))</span> · " } ?? "")\(Plural.of(Int(number(profile["rows"]) ?? 0), "row", format: HTMLText.count)) × \(Plural.of(columnCount(profile, columns), "column", format: HTMLText.count))</p>"
         page += "<nav><a href=\"#overview\">Overview</a><a href=\"#missingness\">Missing values</a><a href=\"#nullity-correlation\">Nullity correlation</a><a href=\"#columns\">Columns</a></nav></header>\n<main>\n"
         page += overview(profile, columns: columns)
         page += missingness(profile, names: names)
@@ -64,7 +64,7 @@ package enum ProfileHTML {
         if !columns.isEmpty {
             // Every column in one line each, the index of the cards below; folded (no script:
             // <details>) when it would push the pictures far down.
-            out += "<details class=\"index\"\(columns.count <= indexOpenLimit ? " open" : "")><summary>All \(HTMLText.count(columns.count)) columns at a glance</summary>"
+            out += "<details class=\"index\"\(columns.count <= indexOpenLimit ? " open" : "")><summary>\(columns.count == 1 ? "The column" : "All \(HTMLText.count(columns.count)) columns") at a glance</summary>"
             out += "<table class=\"index\"><thead><tr><th class=\"num\">#</th><th>column</th><th>type</th><th class=\"num\">missing</th><th class=\"num\">distinct</th></tr></thead><tbody>"
             for (index, column) in columns.enumerated() {
                 let ratio = missingRatio(column, rows: rows)
@@ -109,10 +109,37 @@ package enum ProfileHTML {
                                       lastRow: rawText(band["last_row"]),
                                       shares: values(missing, names: names).map { number($0) ?? 0 })
         }
-        out += "<div class=\"figure scroll\">\(ProfileCharts.matrix(columns: names, bands: bands))</div>\n"
-        out += "<div class=\"legendrow\">\(ProfileCharts.matrixLegend())<span class=\"note\">\(HTMLText.count(bands.count)) bands of rows \(HTMLText.escaped(bands.first!.firstRow))–\(HTMLText.escaped(bands.last!.lastRow)) (numbered from 0, as pandas' index); hover a name for its full text.</span></div>\n"
+        // Past a pixel per column the picture would be wider than a screen and its names
+        // unreadable: adjacent columns are drawn together, each drawn column the mean share of
+        // its group (a non-zero share stays visible), and the page says so.
+        let (drawnNames, drawnBands, group) = groupedForMatrix(names: names, bands: bands)
+        out += "<div class=\"figure scroll\">\(ProfileCharts.matrix(columns: drawnNames, bands: drawnBands))</div>\n"
+        let grouping = group > 1 ? " Each drawn column is \(group) adjacent columns of the \(HTMLText.count(names.count)) (their mean share), so that the picture stays readable; the JSON has every column." : ""
+        out += "<div class=\"legendrow\">\(ProfileCharts.matrixLegend())<span class=\"note\">\(Plural.of(bands.count, "band", format: HTMLText.count)) of rows \(HTMLText.escaped(bands.first!.firstRow))–\(HTMLText.escaped(bands.last!.lastRow)) (numbered from 0, as pandas' index); hover a name for its full text.\(grouping)</span></div>\n"
         out += "</section>\n"
         return out
+    }
+
+    /// At most this many columns drawn in the missingness matrix (one pixel each at most).
+    static let matrixColumnLimit = 1000
+
+    /// The matrix's columns: as they are up to `matrixColumnLimit`, else groups of `group`
+    /// adjacent columns (named "first … last") with the mean share of each band.
+    static func groupedForMatrix(names: [String], bands: [ProfileCharts.Band]) -> ([String], [ProfileCharts.Band], group: Int) {
+        guard names.count > matrixColumnLimit else { return (names, bands, 1) }
+        let group = (names.count + matrixColumnLimit - 1) / matrixColumnLimit
+        let starts = Array(stride(from: 0, to: names.count, by: group))
+        let grouped = starts.map { start in "\(names[start]) … \(names[min(names.count, start + group) - 1])" }
+        let drawn = bands.map { band in
+            var band = band
+            band.shares = starts.map { start in
+                let end = min(band.shares.count, start + group)
+                guard start < end else { return 0 }
+                return band.shares[start..<end].reduce(0, +) / Double(end - start)
+            }
+            return band
+        }
+        return (grouped, drawn, group)
     }
 
     /// At most this many columns in the heatmap (the ones with the most missing values), so the
@@ -179,6 +206,7 @@ package enum ProfileHTML {
             if let text = display(column[key]) { figures.append((key, text)) }
         }
         if let negatives = number(column["negatives"]) { figures.append(("negatives", HTMLText.count(Int(negatives)))) }
+        if let infinite = number(column["infinite"]) { figures.append(("infinite", HTMLText.count(Int(infinite)))) }
         if column["zeros"] != nil, let text = display(length?["mean"]) { figures.append(("mean length", text)) }
         if let text = display(length?["min"]) { figures.append(("shortest", text)) }
         if let text = display(length?["max"]) { figures.append(("longest", text)) }

@@ -203,8 +203,9 @@ package struct SplitLabels: Sendable {
     }
 
     /// Python's `repr` of a str (quotes and the common escapes).
+    /// A byte that is not UTF-8 is shown as `\xE9` (as the other messages show it), not as U+FFFD.
     static func pythonRepr(_ bytes: [UInt8]) -> String {
-        let text = String(decoding: bytes, as: UTF8.self)
+        let text = LosslessText.string(bytes)
         let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
         var out = String(quote)
         for scalar in text.unicodeScalars {
@@ -213,6 +214,7 @@ package struct SplitLabels: Sendable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            case "\u{10FE80}"..."\u{10FEFF}": out += "\\x" + String(scalar.value - 0x10FE00, radix: 16, uppercase: true)
             default:
                 if Character(scalar) == quote { out += "\\\(quote)" }
                 else if scalar.value < 0x20 || scalar.value == 0x7F {
