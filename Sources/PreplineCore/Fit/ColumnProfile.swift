@@ -460,6 +460,13 @@ package struct ColumnProfile: Sendable {
     /// reads a column before its scalers are learned. `transform` is the scaler's own formula,
     /// so extremes, value counts and categories come out bit-identical; moments follow by algebra.
     package mutating func map(through transform: (Double) -> Double, slope: Double) {
+        if needs.contains(.sketch) && !sketchInHistogram {
+            // Buckets cannot be mapped: their representatives, clamped into the extremes before
+            // those are mapped (each within 0.1% of the values it stands for), are, as exact values are.
+            for (value, count) in sketch.ascendingValues(minimum: minimum, maximum: maximum) { histogram[value, default: 0] += count }
+            sketch = LogBucketSketch()
+            sketchInHistogram = true
+        }
         if moments.count > 0 {
             moments.map(mean: transform(moments.mean), slope: slope)
         }
@@ -467,13 +474,6 @@ package struct ColumnProfile: Sendable {
             let (a, b) = (transform(minimum), transform(maximum))
             minimum = min(a, b)
             maximum = max(a, b)
-        }
-        if needs.contains(.sketch) && !sketchInHistogram {
-            // Buckets cannot be mapped: their clamped representatives (already within 0.1% of
-            // the values they stand for) are, as exact values are.
-            for (value, count) in sketch.ascendingValues(minimum: minimum, maximum: maximum) { histogram[value, default: 0] += count }
-            sketch = LogBucketSketch()
-            sketchInHistogram = true
         }
         if !histogram.isEmpty {
             var mapped: [Double: Int] = [:]
@@ -529,12 +529,14 @@ package struct ColumnProfile: Sendable {
         return ranks.values[low]
     }
 
-    /// The median as numpy computes it: the middle value, or the mean of the two middle ones.
+    /// The median as numpy computes it: the middle value, or the mean of the two middle ones
+    /// (the middle value itself: (x + x) / 2 overflowed past 9e307, where numpy's is x).
     package func median() -> Double {
         let r = ranks()
         guard let total = r.cumulative.last, total > 0 else { return .nan }
         let high = Self.value(atRank: total / 2, r)
-        let low = total % 2 == 1 ? high : Self.value(atRank: total / 2 - 1, r)
+        if total % 2 == 1 { return high }
+        let low = Self.value(atRank: total / 2 - 1, r)
         return (low + high) / 2
     }
 

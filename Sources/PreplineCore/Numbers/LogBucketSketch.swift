@@ -82,8 +82,12 @@ package struct LogBucketSketch: Sendable, Equatable {
             let y = Swift.min(maximum, Swift.max(minimum, x))
             return y == 0 ? 0 : y
         }
+        // Past 9e307, 2γ^i overflows before the division: γ^i / (γ + 1) first (a bucket whose
+        // γ^i itself passes the largest double stands for values next to it).
         func magnitude(_ k: Int32) -> Double {
-            k == Self.infinityBucket ? .infinity : Swift.min(Self.representative(k), .greatestFiniteMagnitude)
+            if k == Self.infinityBucket { return .infinity }
+            let r = Self.representative(k)
+            return r.isFinite ? r : Swift.min(2 * (pow(Self.gamma, Double(k)) / (Self.gamma + 1)), .greatestFiniteMagnitude)
         }
         for k in negative.keys.sorted(by: >) { out.append((clamped(-magnitude(k)), negative[k]!)) }
         if zeros > 0 { out.append((clamped(0), zeros)) }

@@ -53,6 +53,10 @@ package struct ClipStage: PipelineStage {
     package init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError) {
         self.position = position
         file = reader.file
+        // fill, scale and bin take "quantiles": "sketch"; clip's "quantiles" are its fences.
+        if case .string(let s)? = reader.value("quantiles"), QuantileEstimate(rawValue: s) != nil {
+            throw reader.fail("quantiles", "expected two numbers [low, high], the fence fractions; for fences from a quantile sketch give \"fence_quantiles\": \"\(s)\" with \"quantiles\" or \"iqr\"")
+        }
         let options = try reader.stageOptions(Self.options)
         selectors = options.columns
         action = Action(rawValue: options.string("action")!)!
