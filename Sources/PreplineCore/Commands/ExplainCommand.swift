@@ -231,8 +231,11 @@ package enum ExplainCommand {
     private static func optionsLine(_ spec: JSONValue, table: StageOptionTable) -> String {
         guard case .object(let members) = spec else { return "" }
         var parts = members.filter { !["stage", "columns", "fitted"].contains($0.key) }.map { "\($0.key)=\(compact($0.value))" }
+        // An option of other selector values (robust's "quantiles" on a zscore scale) is not shown.
+        let selected = table.selector.flatMap { spec[$0] ?? table[$0]?.defaultValue }
         for option in table.options where spec[option.name] == nil && option.type.isChoice {
             guard let value = option.defaultValue, value != .null else { continue }
+            if let allowed = option.appliesTo, case .string(let s)? = selected, !allowed.contains(s) { continue }
             parts.append("\(option.name)=\(compact(value)) (default)")
         }
         return parts.joined(separator: " ")

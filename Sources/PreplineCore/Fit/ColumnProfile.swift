@@ -163,6 +163,14 @@ package struct ColumnProfile: Sendable {
         /// With `terms`: the terms are hashed columns (tfidf hash_features, TfidfHashing.swift),
         /// merged into one document frequency per column.
         package static let hashedTerms = Needs(rawValue: 32)
+        /// A quantile sketch (`LogBucketSketch`) instead of the exact value counts: O(1) in the
+        /// distinct values, quantiles within 0.1% relative. Always with `extremes`, which clamp
+        /// the sketch's values (`quantiles(sketch:)`).
+        package static let sketch = Needs(rawValue: 64)
+
+        /// What medians and percentiles need: exact value counts, or the sketch (a stage's
+        /// `"quantiles": "sketch"`).
+        package static func quantiles(sketch: Bool) -> Needs { sketch ? [.sketch, .extremes] : .histogram }
     }
 
     package let needs: Needs
@@ -171,6 +179,11 @@ package struct ColumnProfile: Sendable {
     package var maximum = -Double.infinity
     /// Exact value counts (medians and percentiles need every distinct value: O(distinct) memory).
     package var histogram: [Double: Int] = [:]
+    /// With `.sketch`: the values in log buckets, O(range) memory instead of O(distinct).
+    package var sketch = LogBucketSketch()
+    /// The sketch was rewritten into `histogram` (its clamped representatives) by `map`, once
+    /// the fit is merged: ranks then come from `histogram`.
+    private var sketchInHistogram = false
     /// Counts of text values (categories), keyed by their UTF-8 bytes.
     package var textCounts: [[UInt8]: Int] = [:]
     /// Terms of the documents (tfidf): O(vocabulary) memory, never O(documents).
@@ -211,6 +224,7 @@ package struct ColumnProfile: Sendable {
                 if x > maximum { maximum = x }
             }
             if needs.contains(.histogram) { histogram[x == 0 ? 0 : x, default: 0] += 1 }
+            if needs.contains(.sketch) { sketch.add(x) }
             if needs.contains(.textCounts) {
                 var bytes: [UInt8] = []
                 NumberText.append(x, to: &bytes)
@@ -237,6 +251,7 @@ package struct ColumnProfile: Sendable {
         minimum = min(minimum, other.minimum)
         maximum = max(maximum, other.maximum)
         for (value, count) in other.histogram { histogram[value, default: 0] += count }
+        if needs.contains(.sketch) { sketch.merge(other.sketch) }
         for (text, count) in other.textCounts { textCounts[text, default: 0] += count }
         if needs.contains(.hashedTerms) { mergeHashed(other) } else if needs.contains(.terms) { terms.merge(other.terms) }
         observed += other.observed
@@ -265,6 +280,7 @@ package struct ColumnProfile: Sendable {
             writer.key("counts"); writer.beginArray(); for value in values { writer.int(histogram[value]!) }; writer.endArray()
             writer.endObject()
         }
+        if needs.contains(.sketch) { writer.key("sketch"); sketch.write(to: &writer) }
         if !textCounts.isEmpty {
             let texts = textCounts.keys.sorted { $0.lexicographicallyPrecedes($1) }
             writer.key("text_counts"); writer.beginObject()
@@ -325,6 +341,7 @@ package struct ColumnProfile: Sendable {
                 for (value, count) in zip(values, counts) {
                     guard fields.histogram.updateValue(count, forKey: value) == nil else { throw reader.error("a histogram lists a value twice") }
                 }
+            case "sketch": fields.sketch = try LogBucketSketch(from: &reader)
             case "text_counts":
                 var texts: [[UInt8]] = [], counts: [Int] = []
                 try reader.object { reader, key throws(PartFormatError) in
@@ -371,6 +388,7 @@ package struct ColumnProfile: Sendable {
         minimum = fields.minimum
         maximum = fields.maximum
         histogram = fields.histogram
+        sketch = fields.sketch
         textCounts = fields.textCounts
         if let terms { self.terms = terms }
         hashedWidth = fields.hashedWidth
@@ -423,7 +441,8 @@ package struct ColumnProfile: Sendable {
             case .number(let x):
                 if needs.contains(.moments) { moments.add(copies: count, of: x) }
                 if needs.contains(.extremes) { minimum = min(minimum, x); maximum = max(maximum, x) }
-                if needs.contains(.histogram) { histogram[x == 0 ? 0 : x, default: 0] += count }
+                if needs.contains(.histogram) || sketchInHistogram { histogram[x == 0 ? 0 : x, default: 0] += count }
+                else if needs.contains(.sketch), !x.isNaN { sketch.add(x, copies: count) }
                 if !needs.isDisjoint(with: [.textCounts, .terms]) {
                     var bytes: [UInt8] = []
                     NumberText.append(x, to: &bytes)
@@ -441,6 +460,13 @@ package struct ColumnProfile: Sendable {
     /// reads a column before its scalers are learned. `transform` is the scaler's own formula,
     /// so extremes, value counts and categories come out bit-identical; moments follow by algebra.
     package mutating func map(through transform: (Double) -> Double, slope: Double) {
+        if needs.contains(.sketch) && !sketchInHistogram {
+            // Buckets cannot be mapped: their representatives, clamped into the extremes before
+            // those are mapped (each within 0.1% of the values it stands for), are, as exact values are.
+            for (value, count) in sketch.ascendingValues(minimum: minimum, maximum: maximum) { histogram[value, default: 0] += count }
+            sketch = LogBucketSketch()
+            sketchInHistogram = true
+        }
         if moments.count > 0 {
             moments.map(mean: transform(moments.mean), slope: slope)
         }
@@ -469,8 +495,20 @@ package struct ColumnProfile: Sendable {
         }
     }
 
-    /// Distinct values in increasing order with their cumulative counts, for rank queries.
-    private func ranks() -> (values: [Double], cumulative: [Int]) {
+    /// Distinct values in increasing order with their cumulative counts, for rank queries: the
+    /// exact value counts, or (`.sketch`) the sketch's representatives clamped into the exact
+    /// extremes, so every value of a rank is within 0.1% relative of the exact one.
+    package func ranks() -> (values: [Double], cumulative: [Int]) {
+        if needs.contains(.sketch) && !sketchInHistogram {
+            var values: [Double] = [], cumulative: [Int] = []
+            var seen = 0
+            for (value, count) in sketch.ascendingValues(minimum: minimum, maximum: maximum) {
+                seen += count
+                values.append(value)
+                cumulative.append(seen)
+            }
+            return (values, cumulative)
+        }
         let values = histogram.keys.sorted()
         var cumulative: [Int] = []
         cumulative.reserveCapacity(values.count)
@@ -491,12 +529,14 @@ package struct ColumnProfile: Sendable {
         return ranks.values[low]
     }
 
-    /// The median as numpy computes it: the middle value, or the mean of the two middle ones.
+    /// The median as numpy computes it: the middle value, or the mean of the two middle ones
+    /// (the middle value itself: (x + x) / 2 overflowed past 9e307, where numpy's is x).
     package func median() -> Double {
         let r = ranks()
         guard let total = r.cumulative.last, total > 0 else { return .nan }
         let high = Self.value(atRank: total / 2, r)
-        let low = total % 2 == 1 ? high : Self.value(atRank: total / 2 - 1, r)
+        if total % 2 == 1 { return high }
+        let low = Self.value(atRank: total / 2 - 1, r)
         return (low + high) / 2
     }
 

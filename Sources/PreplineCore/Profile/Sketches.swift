@@ -92,58 +92,6 @@ package struct HyperLogLog: Sendable, Equatable {
     }
 }
 
-/// A mergeable quantile sketch with a relative value error (DDSketch, Masson et al. 2019): each
-/// value falls in the bucket ceil(log_γ |x|) for γ = (1 + α) / (1 − α), α = 0.001, counted per
-/// sign, zeros apart. A bucket's representative 2γ^i / (γ + 1) is within α·|x| of every value in
-/// it, so the value of any rank, and numpy's linear interpolation between two ranks, is within
-/// 0.1% relative of the exact one. Buckets add on merge: the sketch of a data set is the same
-/// whatever the chunking or order. Memory: one count per occupied bucket, about 1,150 buckets
-/// per factor of 10 of the values' range (a range of 1e-6 … 1e9: about 17,000 buckets, 270 KB).
-package struct LogBucketSketch: Sendable, Equatable {
-    package static let relativeAccuracy = 0.001
-    private static let gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy)
-    private static let logGamma = log(gamma)
-
-    private(set) var positive: [Int32: Int] = [:]
-    private(set) var negative: [Int32: Int] = [:]
-    private(set) var zeros = 0
-    package private(set) var count = 0
-
-    package init() {}
-
-    @inline(__always)
-    private static func bucket(_ magnitude: Double) -> Int32 {
-        Int32((log(magnitude) / logGamma).rounded(.up))
-    }
-
-    private static func representative(_ bucket: Int32) -> Double {
-        2 * pow(gamma, Double(bucket)) / (gamma + 1)
-    }
-
-    package mutating func add(_ value: Double, copies: Int = 1) {
-        count += copies
-        if value == 0 { zeros += copies }
-        else if value > 0 { positive[Self.bucket(value), default: 0] += copies }
-        else { negative[Self.bucket(-value), default: 0] += copies }
-    }
-
-    package mutating func merge(_ other: LogBucketSketch) {
-        count += other.count
-        zeros += other.zeros
-        for (k, c) in other.positive { positive[k, default: 0] += c }
-        for (k, c) in other.negative { negative[k, default: 0] += c }
-    }
-
-    /// (representative value, count) in increasing value order.
-    package func ascendingBuckets() -> [(value: Double, count: Int)] {
-        var out: [(value: Double, count: Int)] = []
-        for k in negative.keys.sorted(by: >) { out.append((-Self.representative(k), negative[k]!)) }
-        if zeros > 0 { out.append((0, zeros)) }
-        for k in positive.keys.sorted() { out.append((Self.representative(k), positive[k]!)) }
-        return out
-    }
-}
-
 /// An open-addressing map from 64-bit keys to dense indexes 0, 1, 2… in insertion order (Swift's
 /// `Dictionary` hashes each key again with SipHash: the per-cell cost the profile pays most).
 /// Keys are mixed before probing, so raw number bit patterns spread as well as byte hashes.

@@ -15,6 +15,8 @@ package struct BinStage: PipelineStage {
     package let nBins: Int
     package let strategy: Strategy
     package let encode: Encode
+    /// How the quantile strategy's edges are learned (`"quantiles"`).
+    package let quantiles: QuantileEstimate
     /// Edges given in the spec per column (nothing is learned).
     package let givenEdges: [String: [Double]]
     private let file: String
@@ -33,9 +35,10 @@ package struct BinStage: PipelineStage {
         nBins = options.integer("n_bins")!
         strategy = Strategy(rawValue: options.string("strategy")!)!
         encode = Encode(rawValue: options.string("encode")!)!
+        quantiles = QuantileEstimate(rawValue: options.string("quantiles")!)!
         var given: [String: [Double]] = [:]
         if let value = options.value("edges") {
-            for key in ["n_bins", "strategy"] where options.isGiven(key) {
+            for key in ["n_bins", "strategy", "quantiles"] where options.isGiven(key) {
                 throw reader.fail(key, "does not apply with \"edges\", which fixes the bins")
             }
             var object = try SpecObjectReader(value, file: reader.file, path: reader.childPath("edges"))
@@ -86,7 +89,13 @@ package struct BinStage: PipelineStage {
 
     package var numericColumns: [String] { boundNames }
 
-    package var profileNeeds: ColumnProfile.Needs { strategy == .uniform ? .extremes : [.extremes, .histogram] }
+    package var profileNeeds: ColumnProfile.Needs {
+        switch strategy {
+        case .uniform: return .extremes
+        case .quantile: return ColumnProfile.Needs.extremes.union(.quantiles(sketch: quantiles == .sketch))
+        case .kmeans: return [.extremes, .histogram]
+        }
+    }
 
     package mutating func bind(columns: inout PlanColumns) throws(PreplineError) {
         (bound, boundNames) = try columns.bindStage(selectors, position: position, fittedNames: fittedNames)
@@ -146,10 +155,10 @@ package struct BinStage: PipelineStage {
             case .uniform:
                 learned = Self.linspace(low, high, count: nBins + 1)
             case .quantile:
-                let (values, counts) = Self.distinct(profile)
+                let (values, counts) = profile.ranks()
                 learned = Self.linspace(0, 100, count: nBins + 1).map { Self.averagedInvertedCDF($0 / 100, values: values, cumulative: counts) }
             case .kmeans:
-                let (values, cumulative) = Self.distinct(profile)
+                let (values, cumulative) = profile.ranks()
                 guard profile.observed >= nBins else {
                     throw PreplineError.spec(file: file, path: "stages[\(position)].n_bins",
                                              message: "column '\(name)' has \(profile.observed) observed values, fewer than n_bins (\(nBins)) clusters, which k-means needs (\(label))")
@@ -178,19 +187,6 @@ package struct BinStage: PipelineStage {
         var values = (0..<count).map { step == 0 ? Double($0) / divisions * delta + start : Double($0) * step + start }
         values[count - 1] = stop
         return values
-    }
-
-    /// The distinct observed values in increasing order and their cumulative counts.
-    private static func distinct(_ profile: ColumnProfile) -> (values: [Double], cumulative: [Int]) {
-        let values = profile.histogram.keys.sorted()
-        var cumulative: [Int] = []
-        cumulative.reserveCapacity(values.count)
-        var seen = 0
-        for value in values {
-            seen += profile.histogram[value]!
-            cumulative.append(seen)
-        }
-        return (values, cumulative)
     }
 
     /// numpy's `quantile(method="averaged_inverted_cdf")`, written as numpy evaluates it:
@@ -342,13 +338,17 @@ extension BinStage {
                         "uniform: equal widths from the minimum to the maximum; quantile: equal counts (numpy's averaged_inverted_cdf percentiles); kmeans: edges midway between the centers of scikit-learn's 1-D k-means."),
             StageOption("encode", .choice(Encode.allCases.map(\.rawValue)), default: .string(Encode.ordinal.rawValue),
                         "ordinal: the bin index (0.0, 1.0, …) in place; onehot: one 0/1 column per bin, <col>_0.0, <col>_1.0, …, in the column's place."),
+            QuantileEstimate.option("quantiles", only: "quantile only: ", statistic: "the learned inner edges", appliesTo: [Strategy.quantile.rawValue]),
             StageOption("edges", .object(schema: SchemaPiece.object(["type": .string("object"), "additionalProperties": edgeList])),
                         "Fixed edges per column (keys: every column of the stage), strictly increasing; nothing is learned, and n_bins and strategy do not apply. A value below the first edge is in bin 0, one above the last in the last bin."),
-        ], fitted: SchemaPiece.fitted("The learned bin edges per column (a constant column's one bin: [v, v]).",
+        ], selector: "strategy",
+        fitted: SchemaPiece.fitted("The learned bin edges per column (a constant column's one bin: [v, v]).",
                                       entry: ["edges": edgeList], required: ["edges"]))
     }()
 
-    package var learnedParameters: String { "the bin edges" }
+    package var learnedParameters: String {
+        strategy == .quantile && quantiles == .sketch && givenEdges.isEmpty ? "the bin edges" + QuantileEstimate.approximateNote : "the bin edges"
+    }
 
     package var columnEffect: String? {
         encode == .onehot ? "expands each column, in its place, into one 0/1 column per bin: <col>_0.0, <col>_1.0, …" : nil

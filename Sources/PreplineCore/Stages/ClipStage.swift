@@ -34,6 +34,9 @@ package struct ClipStage: PipelineStage {
     package let fences: Fences
     package let action: Action
     package let indicator: Bool
+    /// How the quantile and iqr fences' percentiles are learned (`"fence_quantiles"`: clip's
+    /// `"quantiles"` are the fence fractions).
+    package let fenceQuantiles: QuantileEstimate
     private let file: String
     /// The fences per column: learned (or read from the fitted spec), or the fixed ones.
     package private(set) var bounds: [String: Bounds] = [:]
@@ -50,6 +53,10 @@ package struct ClipStage: PipelineStage {
     package init(_ reader: inout SpecObjectReader, position: Int) throws(PreplineError) {
         self.position = position
         file = reader.file
+        // fill, scale and bin take "quantiles": "sketch"; clip's "quantiles" are its fences.
+        if case .string(let s)? = reader.value("quantiles"), QuantileEstimate(rawValue: s) != nil {
+            throw reader.fail("quantiles", "expected two numbers [low, high], the fence fractions; for fences from a quantile sketch give \"fence_quantiles\": \"\(s)\" with \"quantiles\" or \"iqr\"")
+        }
         let options = try reader.stageOptions(Self.options)
         selectors = options.columns
         action = Action(rawValue: options.string("action")!)!
@@ -73,6 +80,11 @@ package struct ClipStage: PipelineStage {
         case "iqr": fences = .iqr(options.number("iqr")!.value)
         case "zscore": fences = .zscore(options.number("zscore")!.value)
         default: fences = low != nil || high != nil ? .fixed(low: low ?? -.infinity, high: high ?? .infinity) : nil
+        }
+        fenceQuantiles = QuantileEstimate(rawValue: options.string("fence_quantiles") ?? QuantileEstimate.exact.rawValue)!
+        if options.isGiven("fence_quantiles"), fences != nil, !["quantiles", "iqr"].contains(learned.first ?? "") {
+            let fenced = learned.first.map { "\"\($0)\" fences" } ?? "fixed bounds"
+            throw reader.fail("fence_quantiles", "applies to \"quantiles\" or \"iqr\" fences, not \(fenced)")
         }
         if let fitted = try reader.fittedColumns(), let fences {
             guard fences.isLearned else { throw reader.fail("fitted", "fixed fences learn nothing; remove \"fitted\"") }
@@ -108,7 +120,7 @@ package struct ClipStage: PipelineStage {
     package var profileNeeds: ColumnProfile.Needs {
         switch fences {
         case .fixed: return []
-        case .quantiles, .iqr: return .histogram
+        case .quantiles, .iqr: return .quantiles(sketch: fenceQuantiles == .sketch)
         case .zscore: return .moments
         }
     }
@@ -235,6 +247,8 @@ extension ClipStage {
                     "Learned fences: the [low, high] quantiles of the observed values, fractions (numpy's linear percentiles: winsorizing)."),
         StageOption("iqr", .number(within: 0...Double.infinity), "Learned fences: Q1 - k*IQR and Q3 + k*IQR (Tukey's; 1.5 is usual), linear percentiles."),
         StageOption("zscore", .number(within: 0...Double.infinity), "Learned fences: mean - k*std and mean + k*std (population std)."),
+        QuantileEstimate.option("fence_quantiles", only: "With \"quantiles\" or \"iqr\" fences (clip's \"quantiles\" are the fence fractions, so this option has its own name): ",
+                                statistic: "the percentiles of the learned fences", appliesTo: nil, default: nil),
         StageOption("action", .choice(Action.allCases.map(\.rawValue)), default: .string(Action.clip.rawValue),
                     "What happens to a value outside the fences: clip (set to the fence), missing (becomes missing, e.g. for a later fill), reject (a row-level error)."),
         StageOption("indicator", .bool, default: .bool(false), "Add <col>_outlier (1 where the value was outside the fences, else 0) right after each column."),
@@ -245,11 +259,13 @@ extension ClipStage {
     package var learnedParameters: String {
         switch fences {
         case .fixed: return "nothing (fixed bounds)"
-        case .quantiles(let low, let high): return "the \(NumberText.format(low)) and \(NumberText.format(high)) quantiles"
-        case .iqr: return "the quartiles (Tukey's fences)"
+        case .quantiles(let low, let high): return "the \(NumberText.format(low)) and \(NumberText.format(high)) quantiles\(sketchNote)"
+        case .iqr: return "the quartiles (Tukey's fences)\(sketchNote)"
         case .zscore: return "the mean and standard deviation"
         }
     }
+
+    private var sketchNote: String { fenceQuantiles == .sketch ? QuantileEstimate.approximateNote : "" }
 
     package var columnEffect: String? { indicator ? "adds <col>_outlier (0/1) after each column" : nil }
 }

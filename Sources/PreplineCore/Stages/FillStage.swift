@@ -13,6 +13,8 @@ package struct FillStage: PipelineStage {
     /// The constant, or a fallback for a column with no observed values.
     package let value: JSONValue?
     package let indicator: Bool
+    /// How the median is learned (`"quantiles"`).
+    package let quantiles: QuantileEstimate
     private let file: String
     /// Learned (or given) value per column name.
     package private(set) var values: [String: FillValue] = [:]
@@ -31,6 +33,7 @@ package struct FillStage: PipelineStage {
         strategy = Strategy(rawValue: options.string("strategy")!)!
         value = options.value("value")
         indicator = options.bool("indicator")
+        quantiles = QuantileEstimate(rawValue: options.string("quantiles")!)!
         if let fitted = try reader.fittedColumns() {
             fittedNames = fitted.map(\.name)
             for (column, var entry) in fitted {
@@ -70,7 +73,7 @@ package struct FillStage: PipelineStage {
     package var profileNeeds: ColumnProfile.Needs {
         switch strategy {
         case .mean: return .moments
-        case .median: return .histogram
+        case .median: return .quantiles(sketch: quantiles == .sketch)
         case .mostFrequent: return [.histogram, .textCounts]
         case .constant, .ffill: return []
         }
@@ -261,6 +264,7 @@ extension FillStage {
         StageOption("value", .stringOrNumber, requiredWhen: .init(values: [Strategy.constant.rawValue], reason: "strategy \"constant\" fills with \"value\""),
                     "The constant of strategy \"constant\" (required then); with another strategy, the fallback for a column with no observed values."),
         StageOption("indicator", .bool, default: .bool(false), "Add <col>_missing (1 where the value was missing, else 0) right after each column."),
+        QuantileEstimate.option("quantiles", statistic: "the learned medians", appliesTo: [Strategy.median.rawValue]),
     ], selector: "strategy",
     fitted: SchemaPiece.fitted("The learned fill value per column.",
                                entry: ["value": SchemaPiece.object(["type": SchemaPiece.strings(["string", "number"])])],
@@ -270,7 +274,7 @@ extension FillStage {
         switch strategy {
         case .constant: return "nothing (a constant)"
         case .mean: return "the mean"
-        case .median: return "the median"
+        case .median: return quantiles == .sketch ? "the median" + QuantileEstimate.approximateNote : "the median"
         case .mostFrequent: return "the most frequent value"
         case .ffill: return "nothing (the last value seen carries forward)"
         }

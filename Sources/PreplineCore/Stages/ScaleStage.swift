@@ -30,6 +30,8 @@ package struct ScaleStage: PipelineStage {
     package let quantileRange: (Double, Double)
     package let withCentering: Bool
     package let withScaling: Bool
+    /// How robust's median and quantile range are learned (`"quantiles"`).
+    package let quantiles: QuantileEstimate
     private let file: String
     package private(set) var parameters: [String: Parameters] = [:]
     private var bound: [Int] = []
@@ -53,6 +55,7 @@ package struct ScaleStage: PipelineStage {
         quantileRange = options.pair("quantile_range")!
         withCentering = options.bool(method == .zscore ? "with_mean" : "with_centering")
         withScaling = options.bool(method == .zscore ? "with_std" : "with_scaling")
+        quantiles = QuantileEstimate(rawValue: options.string("quantiles")!)!
         if let fitted = try reader.fittedColumns() {
             fittedNames = fitted.map(\.name)
             for (column, var entry) in fitted {
@@ -109,7 +112,7 @@ package struct ScaleStage: PipelineStage {
         switch method {
         case .zscore: return .moments
         case .minmax, .maxabs: return .extremes
-        case .robust: return .histogram
+        case .robust: return .quantiles(sketch: quantiles == .sketch)
         }
     }
 
@@ -250,6 +253,7 @@ extension ScaleStage {
             StageOption("with_std", .bool, default: .bool(true), appliesTo: ["zscore"], "zscore only: divide by the standard deviation."),
             StageOption("with_centering", .bool, default: .bool(true), appliesTo: ["robust"], "robust only: subtract the median."),
             StageOption("with_scaling", .bool, default: .bool(true), appliesTo: ["robust"], "robust only: divide by the quantile range."),
+            QuantileEstimate.option("quantiles", only: "robust only: ", statistic: "the learned medians and quantile ranges", appliesTo: [Method.robust.rawValue]),
         ], selector: "method",
         fitted: SchemaPiece.object([
             "description": .string("The learned parameters per column; their keys depend on \"method\". Written by `prepline fit`."),
@@ -270,11 +274,12 @@ extension ScaleStage {
             }
         case .minmax: return "the minimum and maximum"
         case .robust:
+            let note = quantiles == .sketch && (withCentering || withScaling) ? QuantileEstimate.approximateNote : ""
             let spread = "the \(NumberText.format(quantileRange.0))th–\(NumberText.format(quantileRange.1))th percentile range"
             switch (withCentering, withScaling) {
-            case (true, true): return "the median and \(spread)"
-            case (true, false): return "the median"
-            case (false, true): return spread
+            case (true, true): return "the median and \(spread)\(note)"
+            case (true, false): return "the median\(note)"
+            case (false, true): return spread + note
             case (false, false): return "nothing used (neither centering nor scaling)"
             }
         case .maxabs: return "the maximum absolute value"
