@@ -160,7 +160,7 @@ struct PartialFitTests {
         for (input, message) in [
             (#"{"header": "maybe"}"#, #"input.header: expected true, false or "if-present""#),
             (#"{"header": "if-present"}"#, #"input.header: "if-present" needs input.columns"#),
-            (#"{"header": false, "columns": ["a", "a"]}"#, "input.columns[1]: 'a' is also column 1"),
+            (#"{"header": false, "columns": ["a", "a"]}"#, "input.columns[1]: 'a' is also input.columns[0]"),
             (#"{"columns": ["a"]}"#, "input.columns: names the columns of an input without a header"),
         ] {
             let spec = try dir.write("spec.json", #"{"prepline": 1, "input": \#(input), "stages": []}"#)
