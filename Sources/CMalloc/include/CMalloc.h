@@ -11,4 +11,9 @@
 /// Does nothing where malloc is not glibc's.
 void prepline_malloc_release_large_blocks(int mmap_threshold, int trim_threshold);
 
+/// Starts loading the cache line at `address` (a hint, never a fault): the profile's merge asks
+/// for a hash table's slot a few values ahead, so the probes of large tables (a cache miss each)
+/// overlap instead of following one another.
+static inline void prepline_prefetch(const void *address) { __builtin_prefetch(address); }
+
 #endif

@@ -10,3 +10,10 @@ package enum MallocTuning {
         prepline_malloc_release_large_blocks(128 * 1024, 128 * 1024)
     }
 }
+
+/// Cache hints for the hash tables' probe loops (`CMalloc`).
+package enum MemoryHints {
+    /// Starts loading the cache line at `address`; results never depend on it.
+    @inline(__always)
+    package static func prefetch(_ address: UnsafeRawPointer) { prepline_prefetch(address) }
+}

@@ -120,7 +120,9 @@ package struct ProfileAccumulator: Sendable {
         var coMissing: [Int]?
 
         mutating func merge(_ chunk: ChunkProfile, budget: Int, width: Int) {
-            for h in chunk.rowHashes {
+            let hashes = chunk.rowHashes
+            for (i, h) in hashes.enumerated() {
+                if i + 8 < hashes.count { keys.prefetch(hashes[i + 8]) }
                 let (present, inserted) = keys.insert(h, budget: budget)
                 if present { duplicates += 1 } else if !inserted { keysFull = true }
             }

@@ -120,6 +120,16 @@ package struct ValueTable: Sendable {
         return true
     }
 
+    /// Whether prefetching slots pays: the table is past what caches hold.
+    package var isLarge: Bool { slots.count >= 1 << 16 }
+
+    /// Starts loading the slot `hash` probes first (a merge loop asks a few values ahead).
+    @inline(__always)
+    package func prefetch(_ hash: UInt64) {
+        guard !slots.isEmpty else { return }
+        slots.withUnsafeBufferPointer { MemoryHints.prefetch($0.baseAddress! + home(hash)) }
+    }
+
     /// Whether the table holds `hash`.
     package func contains(_ hash: UInt64) -> Bool { find(hash).index != nil }
 
@@ -169,6 +179,13 @@ package struct KeySet: Sendable {
             while slots[s] != 0 { s += 1; if s == capacity { s = 0 } }
             slots[s] = key
         }
+    }
+
+    /// Starts loading the slot `key` probes first (a loop asks a few keys ahead).
+    @inline(__always)
+    package func prefetch(_ key: UInt64) {
+        guard slots.count >= 1 << 16 else { return }
+        slots.withUnsafeBufferPointer { MemoryHints.prefetch($0.baseAddress! + home(key)) }
     }
 
     /// Inserts `key` unless the set holds it or already holds `budget` keys:
