@@ -19,9 +19,11 @@ let package = Package(
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         // The SIGINT/SIGTERM handler and its registry of temporary files (async-signal-safe C).
         .target(name: "CSignals"),
+        // mallopt: large blocks served by mmap and returned at free (profile's peak RSS).
+        .target(name: "CMalloc"),
         .target(
             name: "PreplineCore",
-            dependencies: ["CLibCSV", "CZlib", "CSignals"],
+            dependencies: ["CLibCSV", "CZlib", "CSignals", "CMalloc"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .executableTarget(

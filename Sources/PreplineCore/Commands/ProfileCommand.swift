@@ -39,6 +39,7 @@ package struct ProfileResult: Sendable {
 package enum ProfileCommand {
     package static func execute(_ options: ProfileOptions) throws(PreplineError) -> ProfileResult {
         let started = ContinuousClock.now
+        MallocTuning.releaseLargeBlocksPromptly()
         var dialect = InputDialect()
         if let source = options.spec {
             dialect = try Spec.load(source, overrides: options.overrides).input
@@ -73,6 +74,7 @@ package enum ProfileCommand {
         // cost about 2 MB each (raw bytes and the chunk's texts) next to the tables.
         var engine = options.engine
         if engine.chunksInFlight == nil { engine.chunksInFlight = engine.threads + 2 }
+        let textPool = ColumnBufferPool(limitPerColumn: engine.chunksInFlight! + engine.threads)
         let header = try StreamingEngine.run(
             inputs: inputs, dialect: dialect, options: engine, counters: counters,
             // Two columns of one name would be one key of the JSON document: refused (exit 3), as run does.
@@ -81,12 +83,13 @@ package enum ProfileCommand {
                 accumulator = ProfileAccumulator(names: header.names, budgets: options.budgets)
             },
             makeProcessor: { (header: DatasetHeader) in
-                var profiler = ChunkProfiler(width: header.names.count, missing: missing, numberFormat: numberFormat)
+                var profiler = ChunkProfiler(width: header.names.count, missing: missing, numberFormat: numberFormat, textPool: textPool)
                 profiler.tabIsBlank = tabIsBlank
                 return { (work: inout ChunkWork) throws(PreplineError) in profiler.profile(work) }
             },
-            consume: { delivery in
+            consume: { (delivery: consuming ChunkDelivery<ChunkProfile>) throws(PreplineError) -> Bool in
                 accumulator!.merge(delivery.payload)
+                for c in delivery.payload.columns.indices { textPool.give(&delivery.payload.columns[c].textBytes, column: c) }
                 rowsRead += delivery.records
                 // A line of blanks is no row to pandas, not a record of the wrong width.
                 let rejectedBlank = delivery.payload.rejectedBlankLines

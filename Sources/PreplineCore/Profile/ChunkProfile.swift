@@ -91,6 +91,8 @@ package struct ChunkProfiler: Sendable {
     let width: Int
     let missing: MissingTokens
     let numberFormat: NumberFormat
+    /// Where each column's text arena comes from (the consumer gives them back once merged).
+    let textPool: ColumnBufferPool?
     /// Columns past which the pairwise nullity counts are not taken (they cost width² / 2).
     package static let correlationColumnLimit = 512
     private static let trueTexts: [[UInt8]] = SchemaField.defaultTrueValues.map { Array($0.utf8) }
@@ -100,10 +102,11 @@ package struct ChunkProfiler: Sendable {
     /// Whether a tab counts as a blank in a line of blanks (not when it is the delimiter).
     package var tabIsBlank = true
 
-    package init(width: Int, missing: MissingTokens, numberFormat: NumberFormat) {
+    package init(width: Int, missing: MissingTokens, numberFormat: NumberFormat, textPool: ColumnBufferPool? = nil) {
         self.width = width
         self.missing = missing
         self.numberFormat = numberFormat
+        self.textPool = textPool
     }
 
     /// `[+-]?[0-9]{1,18}`: an integer both pandas (int64) and Python's `int()` read alike.
@@ -115,6 +118,22 @@ package struct ChunkProfiler: Sendable {
         guard digits >= 1, digits <= 18 else { return false }
         while i < cell.count { guard isDigit(cell[i]) else { return false }; i += 1 }
         return true
+    }
+
+    /// Code points of UTF-8 text: the bytes that are not continuation bytes (10xxxxxx), counted
+    /// 8 at a time (a byte loop was a sixth of the worker's time on long texts).
+    @inline(__always)
+    static func codePoints(_ cell: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = cell.count
+        guard let base = cell.baseAddress else { return 0 }
+        var continuation = 0, i = 0
+        while i + 8 <= n {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            continuation += (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+            i += 8
+        }
+        while i < n { if base[i] & 0xC0 == 0x80 { continuation += 1 }; i += 1 }
+        return n - continuation
     }
 
     @inline(__always)
@@ -173,6 +192,7 @@ package struct ChunkProfiler: Sendable {
         let words = (good.count + 63) / 64
         for k in 0..<width {
             var column = ChunkColumnProfile()
+            if let textPool { column.textBytes = textPool.take(column: k) }
             var numberIndex = KeyIndex()
             var textIndex = KeyIndex()
             var values: [Double] = []
@@ -218,8 +238,7 @@ package struct ChunkProfiler: Sendable {
                 if candidates.contains(.datetime), CellParser.isoDatetime(cell) == nil { candidates.remove(.datetime) }
                 column.candidates = candidates
                 // Text figures.
-                var length = 0
-                for b in cell where b & 0xC0 != 0x80 { length += 1 }
+                let length = Self.codePoints(cell)
                 column.lengthSum += length
                 if length < column.lengthMin { column.lengthMin = length }
                 if length > column.lengthMax { column.lengthMax = length }

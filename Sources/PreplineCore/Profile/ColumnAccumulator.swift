@@ -42,6 +42,9 @@ package struct ColumnAccumulator: Sendable {
 
     package init() {}
 
+    /// How many values ahead the merge asks for a large table's slot.
+    private static let lookahead = 8
+
     package var isNumeric: Bool { present > 0 && candidates.contains(.number) }
 
     package mutating func merge(_ chunk: ChunkColumnProfile, budgets: ProfileBudgets) {
@@ -63,8 +66,11 @@ package struct ColumnAccumulator: Sendable {
         // struct (eight array retains) per value, 5% of a profile's time.
         chunk.textBytes.withUnsafeBufferPointer { texts in
             let ends = chunk.textEnds
-            for i in chunk.textHashes.indices {
-                let hash = chunk.textHashes[i], copies = chunk.textCounts[i]
+            let hashes = chunk.textHashes
+            let prefetching = table.isLarge
+            for i in hashes.indices {
+                let hash = hashes[i], copies = chunk.textCounts[i]
+                if prefetching, i + Self.lookahead < hashes.count { table.prefetch(hashes[i + Self.lookahead]) }
                 let text = { Array(UnsafeBufferPointer(rebasing: texts[(i == 0 ? 0 : ends[i - 1])..<ends[i]])) }
                 if !tableFull {
                     // Rows in input order while the column reads as numbers keep fewer texts.

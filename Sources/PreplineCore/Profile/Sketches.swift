@@ -32,9 +32,19 @@ package enum ByteHash {
                 i += 8
             }
             if i < n {
-                var tail: UInt64 = 0
-                var shift: UInt64 = 0
-                while i < n { tail |= UInt64(base[i]) << shift; shift += 8; i += 1 }
+                // The last n - i < 8 bytes, little-endian, by whole loads (a byte loop was 8% of
+                // a profile's worker time); the same word a byte-by-byte loop builds.
+                let rest = n - i
+                let tail: UInt64
+                if n >= 8 {
+                    tail = UnsafeRawPointer(base + n - 8).loadUnaligned(as: UInt64.self) >> UInt64((8 - rest) * 8)
+                } else if rest >= 4 {
+                    let low = UInt64(UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self))
+                    let high = UInt64(UnsafeRawPointer(base + n - 4).loadUnaligned(as: UInt32.self))
+                    tail = low | (high >> UInt64((8 - rest) * 8)) << 32
+                } else {
+                    tail = UInt64(base[i]) | UInt64(base[i + rest / 2]) << UInt64(8 * (rest / 2)) | UInt64(base[n - 1]) << UInt64(8 * (rest - 1))
+                }
                 h = (h ^ mix(tail ^ 0xA5)) &* 0x9FB2_1C65_1E98_DF25
             }
         }

@@ -6,9 +6,9 @@
 /// top 10 is ordered by count, then first appearance (pandas' `value_counts()`), so a value seen
 /// once is in it only if fewer than 10 values repeat, and then it is among the first 10 values
 /// seen. Memory: 16 bytes per value (hash, 32-bit count, 32-bit text reference) plus a 4-byte
-/// slot at a load of at most 1/2, the slots capped at budget / 0.7 (the table never holds more):
-/// about 22 MB per million distinct values that each occur once; the kept bytes are back to
-/// back in one arena (no array per value).
+/// slot (index and hash bits) at a load of at most 1/2, the slots capped at budget / 0.7 (the
+/// table never holds more): about 22 MB per million distinct values that each occur once; the
+/// kept bytes are back to back in one arena (no array per value).
 package struct ValueTable: Sendable {
     private(set) var hashes: [UInt64] = []
     /// Counts below `UInt32.max`; `UInt32.max` marks a count kept in `largeCounts`.
@@ -18,8 +18,11 @@ package struct ValueTable: Sendable {
     private var textRefs: [UInt32] = []
     private var textBytes: [UInt8] = []
     private var textEnds: [Int] = []
-    /// Index + 1 into `hashes`, 0 for an empty slot; linear probing from `slot(of:)`.
+    /// Index + 1 into `hashes` in the low `indexBits` bits, 0 for an empty slot, and the hash's
+    /// low bits in the rest, so that a probe reads `hashes` (a cache miss in a large table) only
+    /// when those bits match; linear probing from `home(_:)`.
     private var slots: [UInt32] = []
+    private var indexBits: UInt32 = 32
 
     package init() {}
 
@@ -38,14 +41,22 @@ package struct ValueTable: Sendable {
     @inline(__always)
     private static func maxSlots(budget: Int) -> Int { Swift.max(64, budget / 7 * 10 + 10) }
 
+    /// The slot of value `i`: its index + 1 and its hash's tag bits.
+    @inline(__always)
+    private func slotValue(index i: Int, hash: UInt64) -> UInt32 {
+        UInt32(i + 1) | (indexBits == 32 ? 0 : UInt32(truncatingIfNeeded: hash) << indexBits)
+    }
+
     private mutating func grow(budget: Int) {
         let capacity = Swift.min(Swift.max(64, slots.count * 2), Self.maxSlots(budget: budget))
         slots = []
         slots = [UInt32](repeating: 0, count: capacity)
+        // Every index + 1 is at most the capacity.
+        indexBits = UInt32(Int.bitWidth - capacity.leadingZeroBitCount)
         for (i, h) in hashes.enumerated() {
             var s = home(h)
             while slots[s] != 0 { s += 1; if s == capacity { s = 0 } }
-            slots[s] = UInt32(i + 1)
+            slots[s] = slotValue(index: i, hash: h)
         }
     }
 
@@ -53,11 +64,16 @@ package struct ValueTable: Sendable {
     @inline(__always)
     private func find(_ hash: UInt64) -> (index: Int?, slot: Int) {
         guard !slots.isEmpty else { return (nil, 0) }
+        let indexMask: UInt32 = indexBits == 32 ? ~0 : (1 << indexBits) - 1
+        let tag = slotValue(index: 0, hash: hash) & ~indexMask
         var s = home(hash)
         while true {
-            let i = slots[s]
-            if i == 0 { return (nil, s) }
-            if hashes[Int(i) - 1] == hash { return (Int(i) - 1, s) }
+            let v = slots[s]
+            if v == 0 { return (nil, s) }
+            if v & ~indexMask == tag {
+                let i = Int(v & indexMask) - 1
+                if hashes[i] == hash { return (i, s) }
+            }
             s += 1; if s == slots.count { s = 0 }
         }
     }
@@ -95,13 +111,23 @@ package struct ValueTable: Sendable {
             slot = find(hash).slot
         }
         let i = hashes.count
-        slots[slot] = UInt32(i + 1)
+        slots[slot] = slotValue(index: i, hash: hash)
         hashes.append(hash)
         counts.append(0)
         textRefs.append(0)
         setCount(copies, at: i)
         if copies >= 2 || hashes.count <= 10 { keepText(bytes(), at: i) }
         return true
+    }
+
+    /// Whether prefetching slots pays: the table is past what caches hold.
+    package var isLarge: Bool { slots.count >= 1 << 16 }
+
+    /// Starts loading the slot `hash` probes first (a merge loop asks a few values ahead).
+    @inline(__always)
+    package func prefetch(_ hash: UInt64) {
+        guard !slots.isEmpty else { return }
+        slots.withUnsafeBufferPointer { MemoryHints.prefetch($0.baseAddress! + home(hash)) }
     }
 
     /// Whether the table holds `hash`.
@@ -153,6 +179,13 @@ package struct KeySet: Sendable {
             while slots[s] != 0 { s += 1; if s == capacity { s = 0 } }
             slots[s] = key
         }
+    }
+
+    /// Starts loading the slot `key` probes first (a loop asks a few keys ahead).
+    @inline(__always)
+    package func prefetch(_ key: UInt64) {
+        guard slots.count >= 1 << 16 else { return }
+        slots.withUnsafeBufferPointer { MemoryHints.prefetch($0.baseAddress! + home(key)) }
     }
 
     /// Inserts `key` unless the set holds it or already holds `budget` keys:
