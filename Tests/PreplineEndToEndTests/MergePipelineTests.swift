@@ -1,10 +1,10 @@
 import Foundation
 import Testing
 
-/// `merge` decodes the next parts on a thread while it merges (MergeCommand), and adds a part's
-/// term counts straight into the merged table: files and stdin in any mix keep their order, a
-/// bad part stops the merge naming it, and a part that lists a term twice is still refused.
-@Suite("merge: parts decoded ahead")
+/// `merge` adds a part's term counts straight from its bytes into the merged table
+/// (`TermCounts.merge(from:)`): files and stdin in any mix keep their order, a bad part stops
+/// the merge naming it, and a part that lists a term twice is still refused, first or later.
+@Suite("merge: term counts merged from the part's bytes")
 struct MergePipelineTests {
     static let environment = ["SOURCE_DATE_EPOCH": "1700000000"]
     static let spec = #"""

@@ -33,8 +33,7 @@ package enum MergeCommand {
         if !options.partial { fittedAt = options.fittedAt; if fittedAt == nil { fittedAt = try TrainingRecord.fitTime() } }
         let sink = try OutputSink(path: options.output)
         // One part at a time: decoded, checked, merged and dropped, so memory holds the merged
-        // state and the few parts decoded ahead (1000 parts of a 20,000-term vocabulary held
-        // together took 1 GB). A thread reads and decodes the next parts while this one merges.
+        // state and one part (1000 parts of a 20,000-term vocabulary held together took 1 GB).
         var firstSeen: (name: String, part: FitPart)?
         var merged: FitPart?
         var mergePlan: ExecutionPlan?
@@ -48,7 +47,6 @@ package enum MergeCommand {
                 firstSeen = (name, part)
                 merged = part
                 merged!.state = nil
-                merged!.listedTerms = []
                 try take2(name, part)
                 return
             }
@@ -60,7 +58,7 @@ package enum MergeCommand {
         }
         func take2(_ name: String, _ part: FitPart) throws(PreplineError) {
             if merged!.header == nil { merged!.header = part.header }
-            guard var state = part.state else { return }
+            guard let state = part.state else { return }
             if context == nil {
                 let spec = try firstSeen!.part.decodedSpec(name: firstSeen!.name)
                 let stageSpecs = try firstSeen!.part.stageSpecs(of: spec, name: firstSeen!.name)
@@ -69,58 +67,14 @@ package enum MergeCommand {
                 context = (spec, stageSpecs, header, mergePlan!.emptyFitState())
             }
             try checkShape(state, like: context!.empty, name: name)
-            // The term counts, read but not looked up: into the merged table where the merge
-            // would add them as they are, else into the part's own state (checked in shape).
-            for listed in part.listedTerms {
-                let (s, c) = (listed.stage, listed.column)
-                if total != nil, total!.stages[s].profiles[c].needs.contains(.terms), !total!.stages[s].profiles[c].needs.contains(.hashedTerms) {
-                    guard total!.stages[s].profiles[c].terms.merge(listed) else { throw termListedTwice(name) }
-                } else {
-                    guard let counts = TermCounts(listed) else { throw termListedTwice(name) }
-                    state.stages[s].profiles[c].terms = counts
-                }
-            }
             mergePlan!.merge(&total, state)
         }
-        let decoded = WorkQueue<Result<(String, FitPart), PreplineError>>()
-        // Two parts decoded ahead at most; cancelled when the merge stops, early or not.
-        let ahead = InFlightLimit(2)
-        defer { ahead.cancel() }
-        let paths = options.parts
-        Thread {
-            defer { decoded.close() }
-            func decode(_ name: String, _ bytes: () throws(PreplineError) -> [UInt8]) -> Bool {
-                guard ahead.acquire() else { return false }
-                do throws(PreplineError) {
-                    decoded.push(.success((name, try FitPart.decode(bytes(), name: name, listingTerms: true))))
-                    return true
-                } catch {
-                    decoded.push(.failure(error))
-                    return false
-                }
+        for path in options.parts {
+            if path == "-" {
+                try readStdinParts { name, bytes throws(PreplineError) in try take(name, FitPart.decode(bytes, name: name, mergingTermsInto: &total)) }
+            } else {
+                try take(path, FitPart.decode(InputList.readAll(path, what: "part"), name: path, mergingTermsInto: &total))
             }
-            for path in paths {
-                if path == "-" {
-                    var going = true
-                    do throws(PreplineError) {
-                        try readStdinParts { name, line throws(PreplineError) in
-                            guard going else { return }
-                            going = decode(name) { line }
-                        }
-                    } catch {
-                        decoded.push(.failure(error))
-                        return
-                    }
-                    if !going { return }
-                } else if !decode(path, { () throws(PreplineError) in try InputList.readAll(path, what: "part") }) {
-                    return
-                }
-            }
-        }.start()
-        while let item = decoded.pop() {
-            let (name, part) = try item.get()
-            try take(name, part)
-            ahead.release()
         }
         guard let (firstName, firstPart) = firstSeen, var merged else { throw PreplineError.usage("stdin held no part (one part a line)") }
         var result = MergeResult()
@@ -194,10 +148,6 @@ package enum MergeCommand {
             let name = "stdin:\(lineNumber)"
             try take(name, Array(line))
         }
-    }
-
-    private static func termListedTwice(_ name: String) -> PreplineError {
-        PreplineError.usage("\(name): not a prepline part: term counts list a term twice")
     }
 
     /// A part altered by hand could index past the plan's stages or columns.

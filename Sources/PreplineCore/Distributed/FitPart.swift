@@ -39,8 +39,6 @@ package struct FitPart: Sendable {
     package var partitions = 1
     /// The merged fit state (nil: no data row).
     package var state: FitState?
-    /// Read for `merge` (`decode(_:name:listingTerms:)`): the state's term counts, not in `state`.
-    package var listedTerms: [ListedTermCounts] = []
 
     package init(specText: String) {
         self.specText = specText
@@ -92,12 +90,13 @@ package struct FitPart: Sendable {
 
     /// Reads a part (or a pass state) from its JSON; `name` names it in messages.
     package static func decode(_ bytes: [UInt8], name: String) throws(PreplineError) -> FitPart {
-        try decode(bytes, name: name, listingTerms: false)
+        var nothingMerged: FitState?
+        return try decode(bytes, name: name, mergingTermsInto: &nothingMerged)
     }
 
-    /// Reads a part; with `listingTerms` (`merge`), its term counts in `listedTerms`, not in `state`.
-    package static func decode(_ bytes: [UInt8], name: String, listingTerms: Bool) throws(PreplineError) -> FitPart {
-        var listed: [ListedTermCounts]? = listingTerms ? [] : nil
+    /// Reads a part that `merge` merges into `total` next; its term counts go straight into
+    /// `total`'s (`FitState.init(from:mergingTermsInto:)`).
+    package static func decode(_ bytes: [UInt8], name: String, mergingTermsInto total: inout FitState?) throws(PreplineError) -> FitPart {
         var version: Int?, passStateVersion: Int?
         var digest: String?, spec: String?, header: [String]?
         var pass: Int?, fitFrom: Int?, rows = 0, rowsLeftOut = 0, partitions = 1
@@ -131,7 +130,7 @@ package struct FitPart: Sendable {
                     case "partitions": partitions = try reader.int()
                     case "spec": spec = try reader.string()
                     case "learned_stages": learnedStages = try reader.string()
-                    case "state": if !reader.null() { state = try FitState(from: &reader, listingTerms: &listed) }
+                    case "state": if !reader.null() { state = try FitState(from: &reader, mergingTermsInto: &total) }
                     default: throw reader.unknownKey(key, in: "a part")
                     }
                 }
@@ -157,7 +156,6 @@ package struct FitPart: Sendable {
         part.partitions = partitions
         part.learnedStages = learnedStages
         part.state = state
-        part.listedTerms = listed ?? []
         return part
     }
 

@@ -110,13 +110,16 @@ extension FitState {
     }
 
     package init(from reader: inout PartReader) throws(PartFormatError) {
-        var listed: [ListedTermCounts]?
-        try self.init(from: &reader, listingTerms: &listed)
+        var nothingMerged: FitState?
+        try self.init(from: &reader, mergingTermsInto: &nothingMerged)
     }
 
-    /// Reads a part's fit state; with `listed` not nil (`merge`), term counts are read as
-    /// `ListedTermCounts` into it, to be merged by the caller, and the state has none there.
-    package init(from reader: inout PartReader, listingTerms listed: inout [ListedTermCounts]?) throws(PartFormatError) {
+    /// Reads a part's fit state for `merge`, which merges it into `total` next: the term counts
+    /// of a column that `total` counts terms of go from the bytes straight into `total`'s table
+    /// (`TermCounts.merge(from:)`: no table built per part), and the state read has none there,
+    /// so merging it after adds the same as merging the whole part. On an error `total` is left
+    /// partly merged (the merge stops).
+    package init(from reader: inout PartReader, mergingTermsInto total: inout FitState?) throws(PartFormatError) {
         var stages: [StageFitState]?
         try reader.object { reader, key throws(PartFormatError) in
             guard key == "stages" else { throw reader.unknownKey(key, in: "the fit state") }
@@ -130,8 +133,11 @@ extension FitState {
                         try reader.array { reader throws(PartFormatError) in
                             let c = profiles.count
                             profiles.append(try ColumnProfile(from: &reader) { reader throws(PartFormatError) -> TermCounts? in
-                                guard listed != nil else { return try TermCounts(from: &reader) }
-                                listed!.append(try ListedTermCounts(stage: s, column: c, from: &reader))
+                                // Only where `ColumnProfile.merge` would merge the terms as they are.
+                                guard total != nil, s < total!.stages.count, c < total!.stages[s].profiles.count,
+                                      total!.stages[s].profiles[c].needs.contains(.terms), !total!.stages[s].profiles[c].needs.contains(.hashedTerms)
+                                else { return try TermCounts(from: &reader) }
+                                try total!.stages[s].profiles[c].terms.merge(from: &reader)
                                 return nil
                             })
                         }

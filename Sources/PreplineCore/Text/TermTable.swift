@@ -263,9 +263,18 @@ package struct TermCounts: Sendable {
     }
     private var tallies: [Tally] = []
     private var document: Int32 = 0
-    /// `merge(_: ListedTermCounts)`: the mark it leaves in `lastDocument` of the terms one part
-    /// listed (below -1, so never a document of `add`).
+    /// `merge(from:)`: the mark it leaves in `lastDocument` of the terms one part listed (below
+    /// -1, so never a document of `add`), and its buffers, kept to reuse their memory.
     private var mergeStamp: Int32 = -1
+    private var mergeScratch = MergeScratch()
+    private struct MergeScratch: Sendable {
+        /// The part's terms, as `TermTable` keeps them, with their hashes.
+        var arena: [UInt8] = []
+        var ends: [Int] = []
+        var hashes: [UInt64] = []
+        var documents: [Int] = []
+        var occurrences: [Int] = []
+    }
 
     /// Documents containing term `index`.
     package func documentFrequency(_ index: Int) -> Int { tallies[index].documents }
@@ -374,86 +383,62 @@ extension TermCounts {
         tallies = zip(documents, occurrences).map { Tally(documents: $0, occurrences: $1, lastDocument: -1) }
     }
 
-    /// Adds the term counts `write` wrote (a later part's) from the bytes, as `merge` adds a
-    /// decoded one (`ListedTermCounts`, then `merge(_:)`). On an error the counts are left partly merged.
+    /// Adds the term counts `write` wrote (a later part's) straight from the bytes, as `merge`
+    /// adds a decoded one: each term is looked up in this table once, and no table is built for
+    /// the part (building and dropping one per part was a third of merging 1000 parts of a
+    /// 20,000-term vocabulary). A term listed twice is refused, as `init(from:)` refuses it.
+    /// On an error the counts are left partly merged.
     package mutating func merge(from reader: inout PartReader) throws(PartFormatError) {
-        let listed = try ListedTermCounts(stage: 0, column: 0, from: &reader)
-        guard merge(listed) else { throw reader.error("term counts list a term twice") }
-    }
-
-    /// Adds a later part's listed counts, as `merge` adds decoded ones: each term is looked up in
-    /// this table once (`TermTable.insertAll`), and no table is built for the part (building and
-    /// dropping one per part was a third of merging 1000 parts of a 20,000-term vocabulary).
-    /// False when the part lists a term twice (`init(from:)` refuses it); the counts are then
-    /// left partly merged.
-    package mutating func merge(_ listed: ListedTermCounts) -> Bool {
         if mergeStamp == Int32.min + 1 {
             for i in tallies.indices { tallies[i].lastDocument = -1 }
             mergeStamp = -1
         }
         mergeStamp -= 1
         let stamp = mergeStamp
-        var listedTwice = false
-        listed.arena.withUnsafeBufferPointer { arena in
-            listed.ends.withUnsafeBufferPointer { ends in
-                listed.hashes.withUnsafeBufferPointer { hashes in
-                    terms.insertAll((arena, ends, hashes)) { k, index, inserted in
-                        if inserted { tallies.append(Tally(documents: 0, occurrences: 0, lastDocument: -1)) }
-                        tallies.withUnsafeMutableBufferPointer { tallies in
-                            if tallies[index].lastDocument == stamp { listedTwice = true }
-                            tallies[index].lastDocument = stamp
-                            tallies[index].documents += listed.documents[k]
-                            tallies[index].occurrences += listed.occurrences[k]
-                        }
-                    }
-                }
-            }
-        }
-        return !listedTwice
-    }
-
-    /// The counts as `init(from:)` reads them; nil when a term is listed twice.
-    package init?(_ listed: ListedTermCounts) {
-        guard let table = TermTable(arena: listed.arena, ends: listed.ends) else { return nil }
-        self.init(capacity: 0)
-        terms = table
-        tallies = zip(listed.documents, listed.occurrences).map { Tally(documents: $0, occurrences: $1, lastDocument: -1) }
-    }
-}
-
-/// A part's term counts as read but not yet looked up in any table, so `merge` can read the next
-/// part on one thread while it merges this one on another: the terms in one arena, with their
-/// hashes and tallies, and where they are in the part's fit state.
-package struct ListedTermCounts: Sendable {
-    package var stage: Int
-    package var column: Int
-    var arena: [UInt8] = []
-    var ends: [Int] = []
-    var hashes: [UInt64] = []
-    var documents: [Int] = []
-    var occurrences: [Int] = []
-
-    /// Reads what `TermCounts.write` wrote (members in any order).
-    package init(stage: Int, column: Int, from reader: inout PartReader) throws(PartFormatError) {
-        self.stage = stage
-        self.column = column
+        var scratch = MergeScratch()
+        swap(&scratch, &mergeScratch)
+        defer { swap(&scratch, &mergeScratch) }
+        scratch.arena.removeAll(keepingCapacity: true)
+        scratch.ends.removeAll(keepingCapacity: true)
+        scratch.hashes.removeAll(keepingCapacity: true)
+        scratch.documents.removeAll(keepingCapacity: true)
+        scratch.occurrences.removeAll(keepingCapacity: true)
+        // The part's terms are read first, then looked up together (`TermTable.insertAll`).
         try reader.object { reader, key throws(PartFormatError) in
             switch key {
             case "terms":
                 try reader.array { reader throws(PartFormatError) in
                     try reader.text { term in
-                        arena.append(contentsOf: term)
-                        ends.append(arena.count)
-                        hashes.append(TermTable.hash(term))
+                        scratch.arena.append(contentsOf: term)
+                        scratch.ends.append(scratch.arena.count)
+                        scratch.hashes.append(TermTable.hash(term))
                     }
                 }
-            case "documents": try reader.ints(into: &documents)
-            case "occurrences": try reader.ints(into: &occurrences)
+            case "documents": try reader.ints(into: &scratch.documents)
+            case "occurrences": try reader.ints(into: &scratch.occurrences)
             default: throw reader.unknownKey(key, in: "term counts")
             }
         }
-        guard documents.count == ends.count, occurrences.count == ends.count else {
+        let count = scratch.ends.count
+        guard scratch.documents.count == count, scratch.occurrences.count == count else {
             throw reader.error("term counts need one document count and one occurrence count per term")
         }
+        var listedTwice = false
+        scratch.arena.withUnsafeBufferPointer { arena in
+            scratch.ends.withUnsafeBufferPointer { ends in
+                scratch.hashes.withUnsafeBufferPointer { hashes in
+                    terms.insertAll((arena, ends, hashes)) { k, index, inserted in
+                        if inserted { tallies.append(Tally(documents: 0, occurrences: 0, lastDocument: -1)) }
+                        tallies.withUnsafeMutableBufferPointer { tallies in
+                            if tallies[index].lastDocument == stamp { listedTwice = true }
+                            tallies[index].lastDocument = stamp
+                            tallies[index].documents += scratch.documents[k]
+                            tallies[index].occurrences += scratch.occurrences[k]
+                        }
+                    }
+                }
+            }
+        }
+        if listedTwice { throw reader.error("term counts list a term twice") }
     }
 }
