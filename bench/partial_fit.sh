@@ -2,10 +2,13 @@
 # Partial fits vs one fit (DESIGN.md E2 targets): 4 partitions fitted as 4 processes, 2 at a time,
 # plus the merge, against one `fit` of the same file; merging 1000 parts; part sizes.
 # Usage: bench/partial_fit.sh [ROWS] [ROUNDS]   (release binary; data and outputs in /dev/shm)
+# PART_ARGS: extra arguments of each partition's `fit --partial` (e.g. "--threads 1": one core
+# per task, as an engine runs them; the default leaves each at --threads 2, 4 threads on 2 cores).
 set -euo pipefail
 ROWS=${1:-200000}; ROUNDS=${2:-5}
 BIN=${BIN:-.build/release/prepline}
 WORK=${WORK:-/dev/shm/prepline-partial-bench}
+PART_ARGS=${PART_ARGS:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$WORK"
 [ -s "$WORK/mixed.csv" ] || python3 "$HERE/../../shared/bench/gen_mixed.py" "$ROWS" > "$WORK/mixed.csv"
@@ -30,7 +33,7 @@ for spec in tabular full; do
     t0=$(now); "$BIN" fit "$S" "$WORK/mixed.csv" -o "$WORK/single.json" -q; t1=$(now)
     echo "$t1 - $t0" | bc >> "$WORK/one.$spec"
     t0=$(now)
-    printf '%s\n' 0 1 2 3 | xargs -P 2 -I{} "$BIN" fit "$S" "$WORK/mixed.csv.{}" --partial -o "$WORK/{}.part" -q
+    printf '%s\n' 0 1 2 3 | xargs -P 2 -I{} "$BIN" fit "$S" "$WORK/mixed.csv.{}" --partial $PART_ARGS -o "$WORK/{}.part" -q
     "$BIN" merge "$WORK"/{0,1,2,3}.part -o "$WORK/merged.json" -q; t1=$(now)
     echo "$t1 - $t0" | bc >> "$WORK/parts.$spec"
   done

@@ -71,9 +71,9 @@ package enum MergeCommand {
         }
         for path in options.parts {
             if path == "-" {
-                try readStdinParts(take)
+                try readStdinParts { name, bytes throws(PreplineError) in try take(name, FitPart.decode(bytes, name: name, mergingTermsInto: &total)) }
             } else {
-                try take(path, FitPart.decode(InputList.readAll(path, what: "part"), name: path))
+                try take(path, FitPart.decode(InputList.readAll(path, what: "part"), name: path, mergingTermsInto: &total))
             }
         }
         guard let (firstName, firstPart) = firstSeen, var merged else { throw PreplineError.usage("stdin held no part (one part a line)") }
@@ -136,7 +136,7 @@ package enum MergeCommand {
     /// (and CR) is dropped, and a line that does not start with `{` is read from after its first
     /// tab (the key a mapper put first, to sort the parts into input order). A part has no raw
     /// tab inside: JSON escapes them.
-    private static func readStdinParts(_ take: (String, FitPart) throws(PreplineError) -> Void) throws(PreplineError) {
+    private static func readStdinParts(_ take: (String, [UInt8]) throws(PreplineError) -> Void) throws(PreplineError) {
         let bytes = try InputList.readAll("-", what: "parts")
         var lineNumber = 0
         for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
@@ -146,7 +146,7 @@ package enum MergeCommand {
             guard !line.isEmpty else { continue }
             if line.first != UInt8(ascii: "{"), let tab = line.firstIndex(of: 0x09) { line = line[(tab + 1)...] }
             let name = "stdin:\(lineNumber)"
-            try take(name, FitPart.decode(Array(line), name: name))
+            try take(name, Array(line))
         }
     }
 

@@ -90,6 +90,13 @@ package struct FitPart: Sendable {
 
     /// Reads a part (or a pass state) from its JSON; `name` names it in messages.
     package static func decode(_ bytes: [UInt8], name: String) throws(PreplineError) -> FitPart {
+        var nothingMerged: FitState?
+        return try decode(bytes, name: name, mergingTermsInto: &nothingMerged)
+    }
+
+    /// Reads a part that `merge` merges into `total` next; its term counts go straight into
+    /// `total`'s (`FitState.init(from:mergingTermsInto:)`).
+    package static func decode(_ bytes: [UInt8], name: String, mergingTermsInto total: inout FitState?) throws(PreplineError) -> FitPart {
         var version: Int?, passStateVersion: Int?
         var digest: String?, spec: String?, header: [String]?
         var pass: Int?, fitFrom: Int?, rows = 0, rowsLeftOut = 0, partitions = 1
@@ -123,7 +130,7 @@ package struct FitPart: Sendable {
                     case "partitions": partitions = try reader.int()
                     case "spec": spec = try reader.string()
                     case "learned_stages": learnedStages = try reader.string()
-                    case "state": if !reader.null() { state = try FitState(from: &reader) }
+                    case "state": if !reader.null() { state = try FitState(from: &reader, mergingTermsInto: &total) }
                     default: throw reader.unknownKey(key, in: "a part")
                     }
                 }

@@ -316,6 +316,11 @@ package struct ColumnProfile: Sendable {
 
     /// Reads what `write` wrote (a member left out has its empty value).
     package init(from reader: inout PartReader) throws(PartFormatError) {
+        try self.init(from: &reader) { reader throws(PartFormatError) in try TermCounts(from: &reader) }
+    }
+
+    /// Reads what `write` wrote, the term counts with `readTerms` (nil: it merged them elsewhere).
+    package init(from reader: inout PartReader, terms readTerms: (inout PartReader) throws(PartFormatError) -> TermCounts?) throws(PartFormatError) {
         var needs: Needs?
         var fields = ColumnProfile(needs: [])
         var terms: TermCounts?
@@ -356,7 +361,7 @@ package struct ColumnProfile: Sendable {
                 for (text, count) in zip(texts, counts) {
                     guard fields.textCounts.updateValue(count, forKey: text) == nil else { throw reader.error("text counts list a text twice") }
                 }
-            case "terms": terms = try TermCounts(from: &reader)
+            case "terms": terms = try readTerms(&reader)
             case "hashed_width": fields.hashedWidth = try reader.int()
             case "hashed_frequencies": fields.hashedFrequencies = try reader.ints()
             case "filled_documents":

@@ -110,6 +110,16 @@ extension FitState {
     }
 
     package init(from reader: inout PartReader) throws(PartFormatError) {
+        var nothingMerged: FitState?
+        try self.init(from: &reader, mergingTermsInto: &nothingMerged)
+    }
+
+    /// Reads a part's fit state for `merge`, which merges it into `total` next: the term counts
+    /// of a column that `total` counts terms of go from the bytes straight into `total`'s table
+    /// (`TermCounts.merge(from:)`: no table built per part), and the state read has none there,
+    /// so merging it after adds the same as merging the whole part. On an error `total` is left
+    /// partly merged (the merge stops).
+    package init(from reader: inout PartReader, mergingTermsInto total: inout FitState?) throws(PartFormatError) {
         var stages: [StageFitState]?
         try reader.object { reader, key throws(PartFormatError) in
             guard key == "stages" else { throw reader.unknownKey(key, in: "the fit state") }
@@ -118,7 +128,19 @@ extension FitState {
                 var profiles: [ColumnProfile] = [], carried: [CarriedValue?] = []
                 try reader.object { reader, key throws(PartFormatError) in
                     switch key {
-                    case "profiles": try reader.array { reader throws(PartFormatError) in profiles.append(try ColumnProfile(from: &reader)) }
+                    case "profiles":
+                        let s = list.count
+                        try reader.array { reader throws(PartFormatError) in
+                            let c = profiles.count
+                            profiles.append(try ColumnProfile(from: &reader) { reader throws(PartFormatError) -> TermCounts? in
+                                // Only where `ColumnProfile.merge` would merge the terms as they are.
+                                guard total != nil, s < total!.stages.count, c < total!.stages[s].profiles.count,
+                                      total!.stages[s].profiles[c].needs.contains(.terms), !total!.stages[s].profiles[c].needs.contains(.hashedTerms)
+                                else { return try TermCounts(from: &reader) }
+                                try total!.stages[s].profiles[c].terms.merge(from: &reader)
+                                return nil
+                            })
+                        }
                     case "carried": try reader.array { reader throws(PartFormatError) in carried.append(try CarriedValue.read(from: &reader)) }
                     default: throw reader.unknownKey(key, in: "a stage's fit state")
                     }
