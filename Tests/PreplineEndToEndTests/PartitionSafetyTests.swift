@@ -180,4 +180,35 @@ struct PartitionSafetyTests {
         #expect(misspeltResult.status == 2)
         #expect(misspeltResult.stderr.contains("input.colums"), "\(misspeltResult.stderr)")
     }
+
+    /// The merge that finishes a later fit pass checks that its parts read the rows the pass
+    /// before read: a partition left out (or given twice) in pass 2 would learn that pass's
+    /// statistics from other rows than pass 1's, silently.
+    @Test func aLaterPassMissingAPartitionIsRefused() throws {
+        _ = try E2E.requireBinary()
+        let dir = try TempDir()
+        let spec = Self.pipeline("penguins-clip.json")
+        let data = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.penguins)))
+        let files = try PartialFitTests.partitions(data, count: 3, header: true).enumerated().map { try dir.write("p\($0).csv", $1) }
+        for (i, file) in files.enumerated() {
+            #expect(try prepline(["fit", spec, file, "--partial", "-o", dir.file("\(i).part1"), "-q"]).status == 0)
+        }
+        let state = dir.file("state")
+        #expect(try prepline(["merge"] + files.indices.map { dir.file("\($0).part1") } + ["-o", state, "-q"]).status == 0)
+        for (i, file) in files.enumerated() {
+            #expect(try prepline(["fit", spec, file, "--partial", "--pass-state", state, "-o", dir.file("\(i).part2"), "-q"]).status == 0)
+        }
+        let short = try prepline(["merge", dir.file("0.part2"), dir.file("1.part2"), "-o", dir.file("short"), "-q"])
+        #expect(short.status == 2, "\(short)")
+        #expect(short.stderr.contains("a partition is missing or was given twice"), "\(short.stderr)")
+        #expect(!dir.exists("short"))
+        let twice = try prepline(["merge", dir.file("0.part2"), dir.file("1.part2"), dir.file("2.part2"), dir.file("2.part2"), "-o", dir.file("twice"), "-q"])
+        #expect(twice.status == 2, "\(twice)")
+        // All of them, once each: the merge goes on (a pass state or the fitted spec).
+        let whole = try prepline(["merge", dir.file("0.part2"), dir.file("1.part2"), dir.file("2.part2"), "-o", dir.file("next"), "-q"])
+        #expect(whole.status == 0, "\(whole)")
+        // A part of another pass state (here: pass 1's) does not merge with them.
+        let mixed = try prepline(["merge", dir.file("0.part2"), dir.file("1.part1"), "-o", dir.file("mixed"), "-q"])
+        #expect(mixed.status == 2, "\(mixed)")
+    }
 }

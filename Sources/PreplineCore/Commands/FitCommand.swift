@@ -80,6 +80,7 @@ package enum FitCommand {
             part.pass = state.pass
             part.fitFrom = state.fitFrom
             part.learnedStages = state.learnedStages
+            part.passRows = state.rows
             expectedHeader = state.header
             // A stage learned earlier that carries values across rows (ffill) runs live in a later
             // pass: across partitions its carry would start anew at each one.

@@ -107,6 +107,9 @@ package enum MergeCommand {
             result.summary.seconds = Summary.seconds(since: started)
             return result
         }
+        if let passRows = merged.passRows, passRows != merged.rows {
+            throw PreplineError.usage("the parts of fit pass \(first.pass) read \(merged.rows) rows, pass \(first.pass - 1) read \(passRows): a partition is missing or was given twice; merge the parts of every partition, each once")
+        }
         try plan.learn(from: total)
         let after = FitPass.afterPass(plan, stageSpecs: stageSpecs)
         if after.done {
@@ -121,6 +124,7 @@ package enum MergeCommand {
             next.fitFrom = plan.passEnd
             next.header = header
             next.learnedStages = JSONValue.array(after.stageSpecs).serialized()
+            next.rows = merged.rows
             try write(next.line(), to: sink)
             let waiting = plan.stages[plan.passEnd]
             result.nextPassNote = "merge: fit pass \(first.pass) of the spec is learned, not the whole fit: \(waiting.label) waits for pass \(next.pass)"

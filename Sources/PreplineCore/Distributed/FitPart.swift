@@ -37,6 +37,10 @@ package struct FitPart: Sendable {
     package var rowsLeftOut = 0
     /// How many `fit --partial` runs were merged into this part (1 for one partition).
     package var partitions = 1
+    /// In a pass after the first: the rows the pass before read (its pass state's `rows`). Every
+    /// part of the pass carries it, and the merge that finishes the pass checks its parts read as
+    /// many: a partition left out or given twice would mix statistics of other rows.
+    package var passRows: Int?
     /// The merged fit state (nil: no data row).
     package var state: FitState?
 
@@ -73,11 +77,12 @@ package struct FitPart: Sendable {
         } else {
             writer.null()
         }
+        writer.key("rows"); writer.int(rows)
         if !isPassState {
-            writer.key("rows"); writer.int(rows)
             writer.key("rows_left_out"); writer.int(rowsLeftOut)
             writer.key("partitions"); writer.int(partitions)
         }
+        if let passRows { writer.key("pass_rows"); writer.int(passRows) }
         writer.key("spec"); writer.string(specText)
         if let learnedStages { writer.key("learned_stages"); writer.string(learnedStages) }
         if !isPassState {
@@ -99,7 +104,7 @@ package struct FitPart: Sendable {
     package static func decode(_ bytes: [UInt8], name: String, mergingTermsInto total: inout FitState?) throws(PreplineError) -> FitPart {
         var version: Int?, passStateVersion: Int?
         var digest: String?, spec: String?, header: [String]?
-        var pass: Int?, fitFrom: Int?, rows = 0, rowsLeftOut = 0, partitions = 1
+        var pass: Int?, fitFrom: Int?, rows = 0, rowsLeftOut = 0, partitions = 1, passRows: Int?
         var learnedStages: String?, state: FitState?
         do throws(PartFormatError) {
             try PartReader.read(bytes) { reader throws(PartFormatError) in
@@ -128,6 +133,7 @@ package struct FitPart: Sendable {
                     case "rows": rows = try reader.int()
                     case "rows_left_out": rowsLeftOut = try reader.int()
                     case "partitions": partitions = try reader.int()
+                    case "pass_rows": passRows = try reader.int()
                     case "spec": spec = try reader.string()
                     case "learned_stages": learnedStages = try reader.string()
                     case "state": if !reader.null() { state = try FitState(from: &reader, mergingTermsInto: &total) }
@@ -154,6 +160,7 @@ package struct FitPart: Sendable {
         part.rows = rows
         part.rowsLeftOut = rowsLeftOut
         part.partitions = partitions
+        part.passRows = passRows
         part.learnedStages = learnedStages
         part.state = state
         return part
@@ -191,6 +198,9 @@ package struct FitPart: Sendable {
         }
         if let mine = header, let theirs = other.header, mine != theirs {
             throw PreplineError.usage("\(otherName) has another header than \(name): \(HeaderCheck.difference(found: theirs, expected: mine))")
+        }
+        if other.passRows != passRows {
+            throw PreplineError.usage("\(otherName) was fitted on another pass state than \(name) (pass \(pass - 1) read \(other.passRows.map(String.init) ?? "?") rows for one, \(passRows.map(String.init) ?? "?") for the other): parts of one pass merge")
         }
     }
 }
