@@ -62,35 +62,14 @@ struct Prepline: ParsableCommand {
 }
 
 /// How every data command runs: threads, chunking, progress, verbosity.
-struct EngineOptionGroup: ParsableArguments {
-    @Option(help: ArgumentHelp("Worker threads. Output is byte-identical for any value. (default: all cores)", valueName: "n"))
+struct EngineOptionGroup: EngineOptionsParsing {
+    @Option(help: threadsHelp)
     var threads: Int?
 
     @Option(help: ArgumentHelp("Bytes of CSV handed to a worker at once (K/M/G suffixes). At most 2 × threads + 2 chunks are in flight; with their input and output buffers memory is bounded by about (5 × threads + 5) × this, more when stages widen the rows, plus the stages' state. Output never depends on it.", valueName: "size"))
     var chunkSize: String = "1M"
 
-    @Option(help: ArgumentHelp("Who splits records into fields: fast (prepline's splitter, checked against libcsv in the tests) or libcsv (the reference parser, about 4× slower to parse). Output is the same either way.", valueName: "parser"))
-    var parser: FieldParser = .fast
-
-    @Option(help: ArgumentHelp("Progress bar on stderr: auto (only on a terminal), always, never.", valueName: "when"))
-    var progress: ProgressMode = .auto
-
-    @Flag(name: .shortAndLong, help: "No summary line on stderr (errors are still printed).")
-    var quiet = false
-
-    /// Checked while parsing, so a bad value is reported with the subcommand's usage.
-    func validate() throws {
-        _ = try engine
-        _ = try progressMode
-    }
-
-    var engine: EngineOptions {
-        get throws { try Self.engineOptions(threads: threads, chunkSize: chunkSize, parser: parser) }
-    }
-
-    var progressMode: ProgressMode {
-        get throws { try Self.progressMode(progress, quiet: quiet) }
-    }
+    @OptionGroup var common: CommonEngineOptions
 
     static func engineOptions(threads: Int?, chunkSize: String, parser: FieldParser) throws -> EngineOptions {
         guard let size = parseSize(chunkSize), size > 0 else {
@@ -115,20 +94,21 @@ struct EngineOptionGroup: ParsableArguments {
     }
 }
 
-extension FieldParser: ExpressibleByArgument {}
-extension ProgressMode: ExpressibleByArgument {}
-extension OnError: ExpressibleByArgument {}
-extension ExtraColumns: ExpressibleByArgument {}
-
 /// The engine options of the commands that read data and run no stages (`profile`, `split`):
-/// the same options as `EngineOptionGroup`, with help that says what applies to them.
-struct ReadingEngineOptionGroup: ParsableArguments {
-    @Option(help: ArgumentHelp("Worker threads. Output is byte-identical for any value. (default: all cores)", valueName: "n"))
+/// the same options as `EngineOptionGroup`, with a `--chunk-size` help that says what applies to them.
+struct ReadingEngineOptionGroup: EngineOptionsParsing {
+    @Option(help: threadsHelp)
     var threads: Int?
 
     @Option(help: ArgumentHelp("Bytes of CSV handed to a worker at once (K/M/G suffixes). A few chunks of about this size are in flight per thread (profile: threads + 2, beside its budgets' tables; split: 2 × threads + 2). Output never depends on it.", valueName: "size"))
     var chunkSize: String = "1M"
 
+    @OptionGroup var common: CommonEngineOptions
+}
+
+/// The engine options every data command shares, after `--threads` and `--chunk-size` (whose
+/// help depends on the command).
+struct CommonEngineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Who splits records into fields: fast (prepline's splitter, checked against libcsv in the tests) or libcsv (the reference parser, about 4× slower to parse). Output is the same either way.", valueName: "parser"))
     var parser: FieldParser = .fast
 
@@ -137,20 +117,41 @@ struct ReadingEngineOptionGroup: ParsableArguments {
 
     @Flag(name: .shortAndLong, help: "No summary line on stderr (errors are still printed).")
     var quiet = false
+}
+
+/// What both engine option groups give a command: the engine options, the progress mode and
+/// `quiet`, checked while parsing so a bad value is reported with the subcommand's usage.
+protocol EngineOptionsParsing: ParsableArguments {
+    var threads: Int? { get }
+    var chunkSize: String { get }
+    var common: CommonEngineOptions { get }
+}
+
+extension EngineOptionsParsing {
+    static var threadsHelp: ArgumentHelp {
+        ArgumentHelp("Worker threads. Output is byte-identical for any value. (default: all cores)", valueName: "n")
+    }
 
     func validate() throws {
         _ = try engine
         _ = try progressMode
     }
 
+    var quiet: Bool { common.quiet }
+
     var engine: EngineOptions {
-        get throws { try EngineOptionGroup.engineOptions(threads: threads, chunkSize: chunkSize, parser: parser) }
+        get throws { try EngineOptionGroup.engineOptions(threads: threads, chunkSize: chunkSize, parser: common.parser) }
     }
 
     var progressMode: ProgressMode {
-        get throws { try EngineOptionGroup.progressMode(progress, quiet: quiet) }
+        get throws { try EngineOptionGroup.progressMode(common.progress, quiet: common.quiet) }
     }
 }
+
+extension FieldParser: ExpressibleByArgument {}
+extension ProgressMode: ExpressibleByArgument {}
+extension OnError: ExpressibleByArgument {}
+extension ExtraColumns: ExpressibleByArgument {}
 
 /// The help of a command's first positional: the spec, which `--spec-json` replaces.
 func specHelp(_ what: String, name: String = "spec") -> ArgumentHelp {
