@@ -314,6 +314,27 @@ package struct ColumnProfile: Sendable {
         writer.endObject()
     }
 
+    /// `{"<keysKey>": [...], "counts": [...]}` (a histogram, text counts): each key with its count,
+    /// one count per key and no key twice.
+    private static func readCounts<Key: Hashable>(_ reader: inout PartReader, keysKey: String, what: String, uneven: String, twice: String,
+                                                 keys readKeys: (inout PartReader) throws(PartFormatError) -> [Key]) throws(PartFormatError) -> [Key: Int] {
+        var keys: [Key] = [], counts: [Int] = []
+        try reader.object { reader, key throws(PartFormatError) in
+            switch key {
+            case keysKey: keys = try readKeys(&reader)
+            case "counts": counts = try reader.ints()
+            default: throw reader.unknownKey(key, in: what)
+            }
+        }
+        guard keys.count == counts.count else { throw reader.error(uneven) }
+        var result: [Key: Int] = [:]
+        result.reserveCapacity(keys.count)
+        for (key, count) in zip(keys, counts) {
+            guard result.updateValue(count, forKey: key) == nil else { throw reader.error(twice) }
+        }
+        return result
+    }
+
     /// Reads what `write` wrote (a member left out has its empty value).
     package init(from reader: inout PartReader) throws(PartFormatError) {
         try self.init(from: &reader) { reader throws(PartFormatError) in try TermCounts(from: &reader) }
@@ -333,33 +354,18 @@ package struct ColumnProfile: Sendable {
             case "minimum": fields.minimum = try reader.double()
             case "maximum": fields.maximum = try reader.double()
             case "histogram":
-                var values: [Double] = [], counts: [Int] = []
-                try reader.object { reader, key throws(PartFormatError) in
-                    switch key {
-                    case "values": values = try reader.doubles()
-                    case "counts": counts = try reader.ints()
-                    default: throw reader.unknownKey(key, in: "a histogram")
-                    }
-                }
-                guard values.count == counts.count else { throw reader.error("a histogram needs one count per value") }
-                fields.histogram.reserveCapacity(values.count)
-                for (value, count) in zip(values, counts) {
-                    guard fields.histogram.updateValue(count, forKey: value) == nil else { throw reader.error("a histogram lists a value twice") }
+                fields.histogram = try Self.readCounts(&reader, keysKey: "values", what: "a histogram",
+                                                       uneven: "a histogram needs one count per value", twice: "a histogram lists a value twice") {
+                    reader throws(PartFormatError) in try reader.doubles()
                 }
             case "sketch": fields.sketch = try LogBucketSketch(from: &reader)
             case "text_counts":
-                var texts: [[UInt8]] = [], counts: [Int] = []
-                try reader.object { reader, key throws(PartFormatError) in
-                    switch key {
-                    case "texts": try reader.array { reader throws(PartFormatError) in texts.append(try reader.text()) }
-                    case "counts": counts = try reader.ints()
-                    default: throw reader.unknownKey(key, in: "text counts")
-                    }
-                }
-                guard texts.count == counts.count else { throw reader.error("text counts need one count per text") }
-                fields.textCounts.reserveCapacity(texts.count)
-                for (text, count) in zip(texts, counts) {
-                    guard fields.textCounts.updateValue(count, forKey: text) == nil else { throw reader.error("text counts list a text twice") }
+                fields.textCounts = try Self.readCounts(&reader, keysKey: "texts", what: "text counts",
+                                                        uneven: "text counts need one count per text", twice: "text counts list a text twice") {
+                    reader throws(PartFormatError) in
+                    var texts: [[UInt8]] = []
+                    try reader.array { reader throws(PartFormatError) in texts.append(try reader.text()) }
+                    return texts
                 }
             case "terms": terms = try readTerms(&reader)
             case "hashed_width": fields.hashedWidth = try reader.int()
