@@ -48,7 +48,7 @@ package enum FitCommand {
         do {
             let training = TrainingRecord(header: fitted.plan.header.names, rows: fitted.records, rowsLeftOut: fitted.rowsLeftOut,
                                           missing: spec.input.missing, fittedAt: fittedAt)
-            try sink.write(Array((spec.fittedRoot(stages: fitted.fittedStages, training: training, overrides: options.overrides).serialized() + "\n").utf8))
+            try sink.writeDocument(Array((spec.fittedRoot(stages: fitted.fittedStages, training: training, overrides: options.overrides).serialized() + "\n").utf8))
         } catch let error as PreplineError {
             throw error
         } catch {
@@ -114,7 +114,7 @@ package enum FitCommand {
         part.rowsLeftOut = read?.rowsLeftOut ?? 0
         part.state = read?.state
         do {
-            try sink.write(part.line())
+            try sink.writeDocument(part.line())
         } catch let error as PreplineError {
             throw error
         } catch {

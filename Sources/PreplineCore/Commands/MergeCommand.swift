@@ -164,7 +164,7 @@ package enum MergeCommand {
 
     private static func write(_ bytes: [UInt8], to sink: OutputSink) throws(PreplineError) {
         do {
-            try sink.write(bytes)
+            try sink.writeDocument(bytes)
         } catch let error as PreplineError {
             throw error
         } catch {

@@ -111,9 +111,9 @@ package enum ProfileCommand {
         profile.malformedRows = malformed
         let document = ProfileDocument.build(profile)
         do {
-            if let jsonSink { try jsonSink.write(Array((document.serialized() + "\n").utf8)) }
-            if let htmlSink { try htmlSink.write(Array(try ProfileHTML.render(document).utf8)) }
-            if let specSink { try specSink.write(Array((ProfileSpec.build(profile, dialect: dialect).serialized() + "\n").utf8)) }
+            if let jsonSink { try jsonSink.writeDocument(Array((document.serialized() + "\n").utf8)) }
+            if let htmlSink { try htmlSink.writeDocument(Array(try ProfileHTML.render(document).utf8)) }
+            if let specSink { try specSink.writeDocument(Array((ProfileSpec.build(profile, dialect: dialect).serialized() + "\n").utf8)) }
         } catch let error as PreplineError {
             throw error
         } catch {

@@ -16,7 +16,8 @@ package enum InputList {
         return paths
     }
 
-    /// The whole of a file or of stdin (`-`); an unreadable one is an input error (exit 3).
+    /// The whole of a file or of stdin (`-`), inflated when it is gzip data; an unreadable one is
+    /// an input error (exit 3).
     /// Read with read(2) straight into the array, sized by fstat for a file: one read per part
     /// for `merge` (Foundation's `readToEnd` read into `Data`, then copied it into the array).
     package static func readAll(_ source: String, what: String) throws(PreplineError) -> [UInt8] {
@@ -43,6 +44,7 @@ package enum InputList {
             filled += n
         }
         bytes.removeSubrange(filled...)
-        return bytes
+        // A part or pass state written as `….gz` (see `OutputSink.writeDocument`).
+        return try GzipDocument.inflatedIfCompressed(bytes, name: name)
     }
 }

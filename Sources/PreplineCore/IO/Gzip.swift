@@ -112,3 +112,34 @@ package enum GzipMemberEncoder {
         out.removeSubrange(produced...)
     }
 }
+
+/// Whole documents prepline reads and writes (specs, fitted specs, parts, pass states, profiles,
+/// reports) follow the data's gzip rule: written compressed when the name ends in `.gz`, read
+/// compressed when they start with gzip's magic bytes.
+package enum GzipDocument {
+    /// The level of a compressed document: zlib's default (a document is written once).
+    static let level: Int32 = 6
+
+    /// True when a document written to `path` is compressed (`-` is stdout: never).
+    package static func compresses(path: String) -> Bool { path != "-" && path.hasSuffix(".gz") }
+
+    /// `bytes` inflated when they are gzip data, else unchanged.
+    package static func inflatedIfCompressed(_ bytes: [UInt8], name: String) throws(PreplineError) -> [UInt8] {
+        guard bytes.count >= 2, bytes[0] == 0x1F, bytes[1] == 0x8B else { return bytes }
+        let source = GzipSource(base: PrefixedSource(prefix: bytes, base: EmptySource()), name: name)
+        var out: [UInt8] = []
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = try source.read(into: buffer)
+            if n == 0 { return out }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+        }
+    }
+}
+
+/// The end of a stream, at once: the base of an in-memory `PrefixedSource`.
+private final class EmptySource: ByteSource {
+    var rawBytesRead: Int { 0 }
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(PreplineError) -> Int { 0 }
+}

@@ -15,6 +15,8 @@ package final class OutputSink {
     private let temporary: TemporaryFile?
     private var fd: Int32
     private var committed = false
+    /// The output's name ends in `.gz`: `writeDocument` compresses.
+    private let compressesDocuments: Bool
     package private(set) var bytesWritten = 0
 
     /// Opens `path` ("-" is stdout). A regular file appears at `path` only on `commit()`; an
@@ -22,6 +24,7 @@ package final class OutputSink {
     /// renaming over it would replace it; a symlink is followed to the file it names, and a
     /// symlink to nothing is refused here, before any input is read.
     package init(path: String) throws(PreplineError) {
+        compressesDocuments = GzipDocument.compresses(path: path)
         if path == "-" {
             displayName = "stdout"
             finalPath = nil
@@ -94,6 +97,12 @@ package final class OutputSink {
             }
         }
         bytesWritten += bytes.count
+    }
+
+    /// Writes a whole document (a fitted spec, a part, a profile, a report): gzip-compressed when
+    /// the output's name ends in `.gz`, as data outputs are, so the file is what its name says.
+    package func writeDocument(_ bytes: [UInt8]) throws {
+        try write(compressesDocuments ? GzipMemberEncoder.compress(bytes, level: GzipDocument.level) : bytes)
     }
 
     /// Closes the file and renames it into place.

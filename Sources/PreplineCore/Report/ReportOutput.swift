@@ -29,7 +29,7 @@ package enum ReportOutput {
     package static func writeFile(_ bytes: [UInt8], to path: String) throws(PreplineError) {
         let sink = try OutputSink(path: path)
         do {
-            try sink.write(bytes)
+            try sink.writeDocument(bytes)
             try sink.commit()
         } catch {
             sink.abort()

@@ -350,12 +350,13 @@ package enum SpecSource: Sendable, Equatable {
 
     /// The spec's bytes. A FIFO is read to its end with read(2): Foundation's
     /// `contents(atPath:)` refuses anything that is not a regular file.
+    /// A gzip-compressed spec (`fitted.json.gz`, as `fit -o` writes it) is inflated.
     func contents() throws(PreplineError) -> [UInt8] {
         switch self {
         case .inline(let text):
             return Array(text.utf8)
         case .stdin:
-            return try Self.readAll(fd: 0, name: "stdin")
+            return try GzipDocument.inflatedIfCompressed(Self.readAll(fd: 0, name: "stdin"), name: "stdin")
         case .file(let path):
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else {
@@ -363,7 +364,7 @@ package enum SpecSource: Sendable, Equatable {
                 throw PreplineError.usage("\(path): cannot open the spec: \(reason)")
             }
             defer { close(fd) }
-            return try Self.readAll(fd: fd, name: path)
+            return try GzipDocument.inflatedIfCompressed(Self.readAll(fd: fd, name: path), name: path)
         }
     }
 
