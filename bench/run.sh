@@ -34,6 +34,8 @@ THREADS=2
 WORKLOADS=passthrough
 RSS_TARGET_MB=64
 SKIP_BUILD=0
+# The Makefile's release flags (static runtime, no PIE: see its `release` target).
+RELEASE_FLAGS=(--static-swift-stdlib -Xlinker -no-pie)
 PREPLINE=""
 KEEP_OUTPUTS=0
 
@@ -123,17 +125,17 @@ build_prepline() {
         return
     fi
     if ((SKIP_BUILD == 0)); then
-        info "building prepline (swift build -c release --static-swift-stdlib; log: $OUT_DIR/build.log)"
-        if ! swift build -c release --static-swift-stdlib >"$OUT_DIR/build.log" 2>&1; then
-            note "swift build -c release --static-swift-stdlib failed; last lines of $OUT_DIR/build.log:"
+        info "building prepline (swift build -c release ${RELEASE_FLAGS[*]}; log: $OUT_DIR/build.log)"
+        if ! swift build -c release "${RELEASE_FLAGS[@]}" >"$OUT_DIR/build.log" 2>&1; then
+            note "swift build -c release ${RELEASE_FLAGS[*]} failed; last lines of $OUT_DIR/build.log:"
             tail -n 15 "$OUT_DIR/build.log" | sed 's/^/    /' >&2
             note "skipping prepline (peers and floor still run)"
-            PREPLINE_STATUS="not measured: swift build -c release --static-swift-stdlib failed (see $OUT_DIR/build.log)"
+            PREPLINE_STATUS="not measured: swift build -c release ${RELEASE_FLAGS[*]} failed (see $OUT_DIR/build.log)"
             return
         fi
     fi
     local bin_dir
-    bin_dir=$(swift build -c release --static-swift-stdlib --show-bin-path 2>/dev/null) || true
+    bin_dir=$(swift build -c release "${RELEASE_FLAGS[@]}" --show-bin-path 2>/dev/null) || true
     if [[ -n $bin_dir && -x $bin_dir/prepline ]]; then
         snapshot_prepline "$bin_dir/prepline"
     else

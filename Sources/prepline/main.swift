@@ -44,6 +44,8 @@ let splitExitCodesHelp = """
 
 struct Prepline: ParsableCommand {
     static let configuration = CommandConfiguration(
+        // Every command names itself: without `commandName` ArgumentParser derives the name by
+        // reflection (conformance lookups over the whole binary) at every start.
         commandName: "prepline",
         abstract: "Preprocess CSV data with a declarative JSON pipeline spec, streaming and in parallel.",
         discussion: """
@@ -241,6 +243,7 @@ struct OutputOptionGroup: ParsableArguments {
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Fit the spec on the input, then transform the same input.",
         discussion: """
             Reads each input file at most twice (once to fit, once to transform). With an empty \
@@ -276,6 +279,7 @@ struct Run: ParsableCommand {
 
 struct Apply: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "apply",
         abstract: "Transform the input with a fitted spec in one streaming pass (stdin to stdout by default).",
         discussion: """
             Input columns are matched by name to the columns the spec was fitted on (its \
@@ -336,6 +340,7 @@ struct Apply: ParsableCommand {
 
 struct Fit: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "fit",
         abstract: "Learn every stage's parameters and write a fitted spec.",
         discussion: """
             Reads the inputs once, in parallel, and writes the same spec with each learned \
@@ -360,7 +365,7 @@ struct Fit: ParsableCommand {
     @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"), completion: .file())
     var inputs: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the fitted spec; '-' is stdout. Written to a temporary file and renamed on success.", valueName: "fitted"), completion: .file())
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the fitted spec; '-' is stdout. Gzip when the name ends in .gz. Written to a temporary file and renamed on success.", valueName: "fitted"), completion: .file())
     var output: String = "-"
 
     @Option(help: ArgumentHelp("What a row-level error does, for this run (overrides output.on_error): fail (stop, exit 1); skip or reject (the row is left out of the statistics; fit writes no rejects).", valueName: "mode"))
@@ -413,6 +418,7 @@ struct Fit: ParsableCommand {
 
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "merge",
         abstract: "Merge the parts `fit --partial` wrote into the fitted spec (or, with --partial, into one part).",
         discussion: """
             Parts merge in the order given, which is the order of the data (ffill's carry and \
@@ -439,7 +445,7 @@ struct Merge: ParsableCommand {
     @Argument(help: ArgumentHelp("Part files, in data order; '-' reads parts from stdin, one a line.", valueName: "part"), completion: .file())
     var parts: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the fitted spec (or part, or pass state); '-' is stdout. Written to a temporary file and renamed on success.", valueName: "fitted"), completion: .file())
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the fitted spec (or part, or pass state); '-' is stdout. Gzip when the name ends in .gz. Written to a temporary file and renamed on success.", valueName: "fitted"), completion: .file())
     var output: String = "-"
 
     @Flag(help: "Write the merged part (one line) instead of the fitted spec, to merge again later.")
@@ -461,6 +467,7 @@ struct Merge: ParsableCommand {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check the data against the spec's schema and checks: exit 0 when all pass, 1 when any fails.",
         discussion: """
             One parallel streaming pass, writing no data. The spec's "schema" is a Frictionless \
@@ -575,6 +582,7 @@ struct Validate: ParsableCommand {
 
 struct Profile: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "profile",
         abstract: "Describe every column and the data set in one pass: types, missing values, distinct counts, figures, duplicates, missingness.",
         discussion: """
             One parallel streaming pass. Per column: the inferred Table Schema type, count, \
@@ -679,6 +687,7 @@ struct Profile: ParsableCommand {
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "explain",
         abstract: "Print the plan: the stages, what they learn, the data passes, the output columns.",
         discussion: """
             Reads no data. Without an input the columns are the spec's names and globs; with \
@@ -766,6 +775,7 @@ struct SchemaCommand: ParsableCommand {
 
 struct Split: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "split",
         abstract: "Split the rows into train and test files, or k folds, as scikit-learn does (or by a key's hash).",
         discussion: """
             With --seed (or --no-shuffle) the TEST rows are exactly those scikit-learn's \
@@ -945,11 +955,18 @@ ProcessStreams.prepare()
 
 /// An unknown subcommand (`prepline valdate`, `prepline help valdate`) is a usage error with a
 /// suggestion, not "3 unexpected arguments" or the top help with exit 0.
+/// The commands' names, written out so that a known command is recognised without reflection; a
+/// name missing here (or a stale one) only costs the slow path of `checkSubcommand`.
+let commonCommandNames: Set<String> = ["run", "fit", "apply", "merge", "split", "validate", "profile", "explain", "schema"]
+
 func checkSubcommand(_ arguments: [String]) {
-    let names = Prepline.configuration.subcommands.map { $0._commandName }
     var words = arguments.prefix(2).map { $0 }
     if words.first == "help" { words.removeFirst() } else { words = Array(words.prefix(1)) }
-    guard let word = words.first, !word.hasPrefix("-"), !names.contains(word), word != "help" else { return }
+    guard let word = words.first, !word.hasPrefix("-"), word != "help", !commonCommandNames.contains(word) else { return }
+    // `_commandName` reflects on each command type (conformance lookups over the whole binary, about
+    // a quarter of start-up), so the real names are read only for a word that is not a known command.
+    let names = Prepline.configuration.subcommands.map { $0._commandName }
+    guard !names.contains(word) else { return }
     let message = "prepline: error: unknown command '\(word)'\(Suggestion.didYouMean(word, in: names)); commands: \(names.joined(separator: ", "))\n"
         + "See 'prepline --help'.\n"
     StandardError.write(message)
