@@ -211,4 +211,25 @@ struct PartitionSafetyTests {
         let mixed = try prepline(["merge", dir.file("0.part2"), dir.file("1.part1"), "-o", dir.file("mixed"), "-q"])
         #expect(mixed.status == 2, "\(mixed)")
     }
+
+    /// An error of the merged statistics (a variance past a double's range, which no single part
+    /// has) names the merged parts, not the first part; a missing part says what it is.
+    @Test func mergeErrorsNameWhatFailed() throws {
+        _ = try E2E.requireBinary()
+        let dir = try TempDir()
+        let spec = try dir.write("z.json", #"{"prepline":1,"stages":[{"stage":"scale","columns":["a"],"method":"zscore"}]}"#)
+        for (index, value) in ["1e300", "-1e300"].enumerated() {
+            let input = try dir.write("z\(index).csv", "a\n\(value)\n")
+            #expect(try prepline(["fit", spec, input, "--partial", "-o", dir.file("z\(index).part"), "-q"]).status == 0)
+        }
+        let whole = try dir.write("all.csv", "a\n1e300\n-1e300\n")
+        let single = try prepline(["fit", spec, whole, "-o", "-", "-q"])
+        let merged = try prepline(["merge", dir.file("z0.part"), dir.file("z1.part"), "-o", dir.file("m.json"), "-q"])
+        #expect(merged.status == single.status && merged.status == 2, "\(merged)")
+        #expect(merged.stderr.contains("the merged parts: stages[0]") && !merged.stderr.contains("z0.part"), "\(merged.stderr)")
+
+        let missing = try prepline(["merge", dir.file("z0.part"), dir.file("nope.part"), "-q"])
+        #expect(missing.status == 3, "\(missing)")
+        #expect(missing.stderr.contains("cannot open the part"), "\(missing.stderr)")
+    }
 }

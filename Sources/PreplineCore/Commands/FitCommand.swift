@@ -69,7 +69,7 @@ package enum FitCommand {
         var stageSpecs = spec.stagesToFit
         var expectedHeader: [String]?
         if let statePath = options.passState {
-            let state = try FitPart.decode(InputList.readAll(statePath, what: "--pass-state"), name: statePath)
+            let state = try FitPart.decode(InputList.readAll(statePath, what: "the pass state (--pass-state)"), name: statePath)
             guard state.isPassState else {
                 throw PreplineError.usage("--pass-state \(statePath): a part, not a pass state (`prepline merge` writes a pass state when a spec needs another fit pass)")
             }

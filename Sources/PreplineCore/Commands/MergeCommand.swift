@@ -60,8 +60,9 @@ package enum MergeCommand {
             if merged!.header == nil { merged!.header = part.header }
             guard let state = part.state else { return }
             if context == nil {
-                let spec = try firstSeen!.part.decodedSpec(name: firstSeen!.name)
-                let stageSpecs = try firstSeen!.part.stageSpecs(of: spec, name: firstSeen!.name)
+                let stageSpecs = try firstSeen!.part.stageSpecs(of: firstSeen!.part.decodedSpec(name: firstSeen!.name), name: firstSeen!.name)
+                // Decoded again under the name errors of the merged statistics give (it parsed above).
+                let spec = try firstSeen!.part.decodedSpec(name: Self.mergedName)
                 let header = DatasetHeader(names: part.header ?? [], fromInput: spec.input.header)
                 mergePlan = try FitPass.passPlan(spec: spec, stageSpecs: stageSpecs, fitFrom: firstSeen!.part.fitFrom, header: header)
                 context = (spec, stageSpecs, header, mergePlan!.emptyFitState())
@@ -73,7 +74,7 @@ package enum MergeCommand {
             if path == "-" {
                 try readStdinParts { name, bytes throws(PreplineError) in try take(name, FitPart.decode(bytes, name: name, mergingTermsInto: &total)) }
             } else {
-                try take(path, FitPart.decode(InputList.readAll(path, what: "part"), name: path, mergingTermsInto: &total))
+                try take(path, FitPart.decode(InputList.readAll(path, what: "the part"), name: path, mergingTermsInto: &total))
             }
         }
         guard let (firstName, firstPart) = firstSeen, var merged else { throw PreplineError.usage("stdin held no part (one part a line)") }
@@ -92,8 +93,8 @@ package enum MergeCommand {
         }
         if context == nil {
             // Parts with a header but no data row: the plan of no rows.
-            let spec = try firstPart.decodedSpec(name: firstName)
-            let stageSpecs = try firstPart.stageSpecs(of: spec, name: firstName)
+            let stageSpecs = try firstPart.stageSpecs(of: firstPart.decodedSpec(name: firstName), name: firstName)
+            let spec = try firstPart.decodedSpec(name: Self.mergedName)
             let datasetHeader = DatasetHeader(names: header, fromInput: spec.input.header)
             mergePlan = try FitPass.passPlan(spec: spec, stageSpecs: stageSpecs, fitFrom: firstPart.fitFrom, header: datasetHeader)
             context = (spec, stageSpecs, datasetHeader, mergePlan!.emptyFitState())
@@ -127,7 +128,7 @@ package enum MergeCommand {
             next.rows = merged.rows
             try write(next.line(), to: sink)
             let waiting = plan.stages[plan.passEnd]
-            result.nextPassNote = "merge: fit pass \(first.pass) of the spec is learned, not the whole fit: \(waiting.label) waits for pass \(next.pass)"
+            result.nextPassNote = "prepline: note: fit pass \(first.pass) of the spec is learned, not the whole fit: \(waiting.label) waits for pass \(next.pass)"
                 + (plan.deferral.map { " (\($0))" } ?? "")
                 + "; wrote a pass state to \(options.output == "-" ? "stdout" : options.output): run `prepline fit SPEC INPUT… --partial --pass-state STATE -o PART` per partition again, then merge those parts"
         }
@@ -135,13 +136,17 @@ package enum MergeCommand {
         return result
     }
 
+    /// What an error of the merged statistics names (a variance too large to z-score): all the
+    /// parts, not the first one, whose spec the plan was decoded from.
+    static let mergedName = "the merged parts"
+
     /// Parts from stdin, one a line. A Hadoop Streaming reducer gets each mapper line as
     /// `KEY<TAB>VALUE`, and a line without a tab as the key followed by a tab: a trailing tab
     /// (and CR) is dropped, and a line that does not start with `{` is read from after its first
     /// tab (the key a mapper put first, to sort the parts into input order). A part has no raw
     /// tab inside: JSON escapes them.
     private static func readStdinParts(_ take: (String, [UInt8]) throws(PreplineError) -> Void) throws(PreplineError) {
-        let bytes = try InputList.readAll("-", what: "parts")
+        let bytes = try InputList.readAll("-", what: "the parts")
         var lineNumber = 0
         for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1

@@ -5,7 +5,7 @@ import Foundation
 /// are ignored and a CR before the LF is dropped; every other byte of a line is the path.
 package enum InputList {
     package static func read(_ source: String) throws(PreplineError) -> [String] {
-        let bytes = try readAll(source, what: "--input-list")
+        let bytes = try readAll(source, what: "the input list (--input-list)")
         var paths: [String] = []
         for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
             var line = line
@@ -24,7 +24,7 @@ package enum InputList {
         let name = source == "-" ? "stdin" : source
         let fd = source == "-" ? 0 : open(source, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw PreplineError.unreadableInput(file: name, "\(what): cannot open: \(String(cString: strerror(errno)))")
+            throw PreplineError.unreadableInput(file: name, "cannot open \(what): \(String(cString: strerror(errno)))")
         }
         defer { if fd != 0 { close(fd) } }
         var info = stat()
@@ -39,7 +39,7 @@ package enum InputList {
             if n < 0 {
                 if errno == EINTR { continue }
                 let reason = errno == EISDIR ? "it is a directory" : String(cString: strerror(errno))
-                throw PreplineError.unreadableInput(file: name, "\(what): cannot read: \(reason)")
+                throw PreplineError.unreadableInput(file: name, "cannot read \(what): \(reason)")
             }
             filled += n
         }
