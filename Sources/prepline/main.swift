@@ -574,7 +574,7 @@ struct Validate: ParsableCommand {
         }
         if !engineOptions.quiet {
             let verdict = result.valid ? "valid" : "INVALID"
-            StandardError.write("prepline: \(verdict): \(result.summary.rowsIn) rows checked, \(result.errorCount) errors; \(result.summary.timing)\n")
+            StandardError.write("prepline: \(verdict): \(Plural.of(result.summary.rowsIn, "row")) checked, \(Plural.of(result.errorCount, "error")); \(result.summary.timing)\n")
         }
         if !result.valid { throw ExitCode(1) }
     }
