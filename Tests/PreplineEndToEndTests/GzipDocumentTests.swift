@@ -79,4 +79,17 @@ struct GzipDocumentTests {
         let same = report.status == 0 && timeless(report.stdout) == timeless(plainReport)
         #expect(same, "validate --report json:r.json.gz")
     }
+
+    /// A spec is at most 256 MiB once inflated: a gzip bomb given as a spec is refused, in
+    /// bounded memory, instead of being inflated into the machine's memory.
+    @Test func aCompressedSpecIsBoundedOnceInflated() throws {
+        _ = try E2E.requireBinary()
+        let dir = try TempDir()
+        let bomb = dir.file("bomb.json.gz")
+        let made = try runProcess(try E2E.tool("sh"), ["-c", "head -c 280000000 /dev/zero | gzip -1 > '\(bomb)'"], timeout: 60)
+        try #require(made.status == 0, "\(made)")
+        let result = try prepline(["explain", bomb])
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stderr.contains("larger than 256 MiB once inflated"), "\(result.stderr)")
+    }
 }

@@ -123,8 +123,10 @@ package enum GzipDocument {
     /// True when a document written to `path` is compressed (`-` is stdout: never).
     package static func compresses(path: String) -> Bool { path != "-" && path.hasSuffix(".gz") }
 
-    /// `bytes` inflated when they are gzip data, else unchanged.
-    package static func inflatedIfCompressed(_ bytes: [UInt8], name: String) throws(PreplineError) -> [UInt8] {
+    /// `bytes` inflated when they are gzip data, else unchanged; `limit` bounds the inflated size
+    /// (a spec is small: a gzip bomb given as one must not take the machine's memory).
+    package static func inflatedIfCompressed(_ bytes: [UInt8], name: String, limit: Int = .max,
+                                             tooLarge: (() -> PreplineError)? = nil) throws(PreplineError) -> [UInt8] {
         guard bytes.count >= 2, bytes[0] == 0x1F, bytes[1] == 0x8B else { return bytes }
         let source = GzipSource(base: PrefixedSource(prefix: bytes, base: EmptySource()), name: name)
         var out: [UInt8] = []
@@ -134,6 +136,7 @@ package enum GzipDocument {
             let n = try source.read(into: buffer)
             if n == 0 { return out }
             out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+            if out.count > limit { throw tooLarge?() ?? .unreadableInput(file: name, "larger than \(limit) bytes once inflated") }
         }
     }
 }

@@ -356,7 +356,7 @@ package enum SpecSource: Sendable, Equatable {
         case .inline(let text):
             return Array(text.utf8)
         case .stdin:
-            return try GzipDocument.inflatedIfCompressed(Self.readAll(fd: 0, name: "stdin"), name: "stdin")
+            return try Self.inflated(Self.readAll(fd: 0, name: "stdin"), name: "stdin")
         case .file(let path):
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else {
@@ -364,7 +364,16 @@ package enum SpecSource: Sendable, Equatable {
                 throw PreplineError.usage("\(path): cannot open the spec: \(reason)")
             }
             defer { close(fd) }
-            return try GzipDocument.inflatedIfCompressed(Self.readAll(fd: fd, name: path), name: path)
+            return try Self.inflated(Self.readAll(fd: fd, name: path), name: path)
+        }
+    }
+
+    /// A spec is at most 256 MiB, compressed or not.
+    private static let sizeLimit = 256 << 20
+
+    private static func inflated(_ bytes: [UInt8], name: String) throws(PreplineError) -> [UInt8] {
+        try GzipDocument.inflatedIfCompressed(bytes, name: name, limit: sizeLimit) {
+            PreplineError.usage("\(name): cannot read the spec: larger than 256 MiB once inflated")
         }
     }
 
@@ -381,7 +390,7 @@ package enum SpecSource: Sendable, Equatable {
             }
             bytes += buffer[0..<n]
             // A spec is small; a runaway stream (a data file given as the spec) is cut short.
-            if bytes.count > 256 << 20 { throw PreplineError.usage("\(name): cannot read the spec: larger than 256 MiB") }
+            if bytes.count > sizeLimit { throw PreplineError.usage("\(name): cannot read the spec: larger than 256 MiB") }
         }
     }
 }
