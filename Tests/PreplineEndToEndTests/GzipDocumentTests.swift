@@ -91,5 +91,30 @@ struct GzipDocumentTests {
         let result = try prepline(["explain", bomb])
         #expect(result.status == 2, "\(result)")
         #expect(result.stderr.contains("larger than 256 MiB once inflated"), "\(result.stderr)")
+        // The same bytes as a part, a reducer's stdin, a pass state or an input list: refused, no temporary file left.
+        let spec = Self.spec
+        for arguments in [["merge", bomb, "-o", dir.file("m.json")], ["merge", "-", "-o", dir.file("m.json")],
+                          ["fit", spec, Self.penguins, "--partial", "--pass-state", bomb, "-o", dir.file("p.part")],
+                          ["fit", spec, "--partial", "--input-list", bomb, "-o", dir.file("p.part")]] {
+            let refused = try prepline(arguments + ["-q"], stdin: arguments.contains("-") ? .file(bomb) : .null, timeout: 60)
+            #expect(refused.status == 2, "\(arguments): \(refused)")
+            #expect(refused.stderr.contains("MiB once inflated"), "\(arguments): \(refused.stderr)")
+        }
+        let left = try dir.listing()
+        #expect(left.allSatisfy { !$0.hasSuffix(".tmp") }, "\(left)")
+    }
+
+    /// A truncated compressed part is a malformed part (exit 2), as a truncated plain one is.
+    @Test func aTruncatedCompressedPartIsMalformed() throws {
+        _ = try E2E.requireBinary()
+        let dir = try TempDir()
+        #expect(try prepline(["fit", Self.spec, Self.penguins, "--partial", "-o", dir.file("p.part.gz"), "-q"]).status == 0)
+        let part = try dir.read("p.part.gz")
+        let truncated = try dir.write("t.part.gz", Array(part.prefix(part.count / 2)))
+        let plain = try dir.write("t.part", Array(try gunzip(file: dir.file("p.part.gz")).stdout.prefix(1000)))
+        for path in [truncated, plain] {
+            let result = try prepline(["merge", path, "-o", dir.file("m.json"), "-q"])
+            #expect(result.status == 2, "\(path): \(result)")
+        }
     }
 }

@@ -123,20 +123,31 @@ package enum GzipDocument {
     /// True when a document written to `path` is compressed (`-` is stdout: never).
     package static func compresses(path: String) -> Bool { path != "-" && path.hasSuffix(".gz") }
 
-    /// `bytes` inflated when they are gzip data, else unchanged; `limit` bounds the inflated size
-    /// (a spec is small: a gzip bomb given as one must not take the machine's memory).
-    package static func inflatedIfCompressed(_ bytes: [UInt8], name: String, limit: Int = .max,
+    /// `bytes` inflated when they are gzip data, else unchanged. A document is a spec or a fit
+    /// state, not data: corrupt or truncated gzip is a usage error (exit 2), as a malformed plain
+    /// one is. The inflated size is bounded — by `limit`, or by 256 MiB or 64 times the compressed
+    /// size, whichever is larger (JSON compresses 5–20 times) — so a gzip bomb is refused in
+    /// bounded memory instead of taking the machine's.
+    package static func inflatedIfCompressed(_ bytes: [UInt8], name: String, limit: Int? = nil,
                                              tooLarge: (() -> PreplineError)? = nil) throws(PreplineError) -> [UInt8] {
         guard bytes.count >= 2, bytes[0] == 0x1F, bytes[1] == 0x8B else { return bytes }
+        let bound = limit ?? max(256 << 20, bytes.count.multipliedReportingOverflow(by: 64).partialValue)
         let source = GzipSource(base: PrefixedSource(prefix: bytes, base: EmptySource()), name: name)
         var out: [UInt8] = []
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
         defer { buffer.deallocate() }
         while true {
-            let n = try source.read(into: buffer)
+            let n: Int
+            do {
+                n = try source.read(into: buffer)
+            } catch {
+                throw .usage(error.description)
+            }
             if n == 0 { return out }
             out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
-            if out.count > limit { throw tooLarge?() ?? .unreadableInput(file: name, "larger than \(limit) bytes once inflated") }
+            if out.count > bound {
+                throw tooLarge?() ?? .usage("\(name): larger than \(bound >> 20) MiB once inflated (\(bytes.count) bytes of gzip): not a prepline document")
+            }
         }
     }
 }
