@@ -512,6 +512,11 @@ extension TermCounts {
     private mutating func mergeCompact(_ reader: inout PartReader, arrays: (documents: Int, occurrences: Int), _ scratch: inout MergeScratch) throws(PartFormatError) {
         let count = scratch.refs.count
         scratch.indices.reserveCapacity(count)
+        // No counts yet (a part decoded, the first merged): the table at its size at once.
+        if terms.count == 0 {
+            terms = TermTable(capacity: count)
+            tallies.reserveCapacity(count)
+        }
         // Each term is followed by more than eight bytes of the part (at least `,"documents":[`).
         scratch.refs.withUnsafeBufferPointer { refs in
             terms.insertAll(reader.buffer, refs, slack: true) { _, index, inserted in
