@@ -75,6 +75,68 @@ import PreplineTestSupport
         #expect(merged.documentFrequency(1) == 4 && merged.total(1) == 6 && merged.documentFrequency(2) == 1 && merged.total(2) == 2)
     }
 
+    /// The same term counts with a space after each comma: not the compact layout, read member by member.
+    static func spaced(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.flatMap { $0 == UInt8(ascii: ",") ? [$0, 0x20] : [$0] }
+    }
+
+    @Test("term counts in the layout parts are written in (read in place, counts in step) merge as the same counts spaced out (read member by member) and as the decoded part: terms of every length up to 40 bytes, UTF-8, empty, counts of any width", arguments: 0..<6)
+    func compactLayoutEqualsMemberByMember(seed: Int) throws {
+        var rng = SplitMix64(seed: 9100 + UInt64(seed))
+        let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789_".utf8)
+        func term() -> [UInt8] {
+            switch rng.next() % 23 {
+            case 0: return []
+            case 1: return Array("zürich-\(rng.next() % 50)".utf8)
+            default:
+                // Short terms repeat across parts; long ones (past a word, or two) less often.
+                let length = Int(rng.next() % (rng.next() % 4 == 0 ? 41 : 9))
+                return (0..<length).map { _ in letters[Int(rng.next() % UInt64(3 + seed * 6))] }
+            }
+        }
+        func documents(_ n: Int) -> [[[UInt8]]] { (0..<n).map { _ in (0..<Int(rng.next() % 12)).map { _ in term() } } }
+        var direct = Self.counts(documents(10))
+        var compact = direct, members = direct
+        for p in 0..<6 {
+            // Some parts from many documents: counts of several digits.
+            let part = Self.counts(documents(p == 3 ? 3000 : 5 + seed * 40))
+            let bytes = Self.json(part)
+            #expect(TermCounts.isCompactLayout(bytes) && !TermCounts.isCompactLayout(Self.spaced(bytes)))
+            direct.merge(try FitStateCodableTests.roundTrip(part))
+            compact = try Self.mergedFromBytes(compact, bytes)
+            members = try Self.mergedFromBytes(members, Self.spaced(bytes))
+        }
+        Self.expectSame(compact, direct)
+        Self.expectSame(members, direct)
+    }
+
+    @Test("term counts in the compact layout: counts of more than seven digits, negative or spaced are read by the reader; a term twice, counts uneven or a member after them are refused")
+    func compactLayoutEdges() throws {
+        let total = Self.counts([[Array("a".utf8), Array("b".utf8)]])
+        let wide = Array(#"{"terms":["a","longer than eight bytes","b"],"documents":[123456789012,-4,7],"occurrences":[5,1 ,99999999]}"#.utf8)
+        #expect(TermCounts.isCompactLayout(wide))
+        let merged = try Self.mergedFromBytes(total, wide)
+        #expect(merged.terms.count == 3 && merged.terms.term(2) == Array("longer than eight bytes".utf8))
+        #expect(merged.documentFrequency(0) == 123456789013 && merged.total(0) == 6)
+        #expect(merged.documentFrequency(1) == 8 && merged.total(1) == 100000000)
+        #expect(merged.documentFrequency(2) == -4 && merged.total(2) == 1)
+        for bad in [#"{"terms":["c","a","c"],"documents":[1,1,1],"occurrences":[1,1,1]}"#,
+                    #"{"terms":["a","b"],"documents":[1],"occurrences":[1,1]}"#,
+                    #"{"terms":["a","b"],"documents":[1,1,1],"occurrences":[1,1]}"#,
+                    #"{"terms":["a","b"],"documents":[1,1],"occurrences":[1]}"#,
+                    #"{"terms":["a","b"],"documents":[1,1],"occurrences":[1,1,1]}"#,
+                    #"{"terms":["a","b"],"documents":[1,1],"occurrences":[1,1],"terms":["q"]}"#,
+                    #"{"terms":["a","b"],"documents":[1,x],"occurrences":[1,1]}"#] {
+            #expect(TermCounts.isCompactLayout(Array(bad.utf8)), "\(bad)")
+            #expect(throws: PartFormatError.self, "\(bad)") { try Self.mergedFromBytes(total, Array(bad.utf8)) }
+        }
+        // Escapes, a term as bytes, an empty count array: read member by member.
+        for other in [#"{"terms":["a\"b"],"documents":[1],"occurrences":[1]}"#, #"{"terms":[[255,65]],"documents":[1],"occurrences":[1]}"#,
+                      #"{"terms":["a"],"documents":[],"occurrences":[1]}"#] {
+            #expect(!TermCounts.isCompactLayout(Array(other.utf8)), "\(other)")
+        }
+    }
+
     @Test("integer arrays read eight bytes at a time equal the digit-by-digit reading: every length, signs, whitespace, the end of the part; fractions and exponents refused")
     func integerArrays() throws {
         var rng = SplitMix64(seed: 77)

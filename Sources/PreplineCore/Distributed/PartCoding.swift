@@ -148,6 +148,14 @@ package struct PartReader {
 
     private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
+    /// The bytes read and the reading position, for a reader of one exact layout that scans the
+    /// bytes itself and leaves the rest to this one (`TermCounts.merge(from:)`).
+    package var buffer: UnsafeBufferPointer<UInt8> { bytes }
+    package var position: Int {
+        get { index }
+        set { index = newValue }
+    }
+
     package func error(_ message: String) -> PartFormatError { PartFormatError(message: message, column: index + 1) }
 
     @inline(__always)
@@ -388,6 +396,14 @@ package struct PartReader {
     /// nil, nothing read, when the next bytes are not that (`int` reads them then).
     @inline(__always)
     private mutating func shortUnsignedInt() -> Int? {
+        guard let (value, digits) = Self.shortUnsignedInt(bytes, at: index) else { return nil }
+        index += digits
+        return value
+    }
+
+    /// `shortUnsignedInt` at `index` of `bytes`: the integer and its digit count.
+    @inline(__always)
+    package static func shortUnsignedInt(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (value: Int, digits: Int)? {
         guard bytes.count - index >= 8 else { return nil }
         let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
         // A byte is a digit when its high nibble is 3, before and after adding 6. A carry out of
@@ -403,8 +419,21 @@ package struct PartReader {
         value = (value &* 10 &+ (value >> 8)) & 0x00FF_00FF_00FF_00FF
         value = (value &* 100 &+ (value >> 16)) & 0x0000_FFFF_0000_FFFF
         value = (value &* 10000 &+ (value >> 32)) & 0xFFFF_FFFF
-        index += digits
-        return Int(value)
+        return (Int(value), digits)
+    }
+
+    /// An element of an integer array whose '[' (or previous element) was read, and whether it
+    /// was the last (its ']' read too): `ints(into:)` an element at a time, for two arrays read
+    /// in step.
+    @inline(__always)
+    package mutating func intElement() throws(PartFormatError) -> (value: Int, last: Bool) {
+        let value: Int
+        if let short = shortUnsignedInt() { value = short } else { value = try int() }
+        switch peek() {
+        case UInt8(ascii: ","): index += 1; return (value, false)
+        case UInt8(ascii: "]"): index += 1; return (value, true)
+        default: throw error("expected ',' or ']' in an array")
+        }
     }
 
     package mutating func ints() throws(PartFormatError) -> [Int] {

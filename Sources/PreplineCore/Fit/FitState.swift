@@ -136,7 +136,13 @@ extension FitState {
                                 // Only where `ColumnProfile.merge` would merge the terms as they are.
                                 guard total != nil, s < total!.stages.count, c < total!.stages[s].profiles.count,
                                       total!.stages[s].profiles[c].needs.contains(.terms), !total!.stages[s].profiles[c].needs.contains(.hashedTerms)
-                                else { return try TermCounts(from: &reader) }
+                                else {
+                                    // Read as merged into no counts (the same counts as `TermCounts(from:)`): by the
+                                    // faster reading of the layout parts are written in.
+                                    var counts = TermCounts(capacity: 0)
+                                    try counts.merge(from: &reader)
+                                    return counts
+                                }
                                 try total!.stages[s].profiles[c].terms.merge(from: &reader)
                                 return nil
                             })

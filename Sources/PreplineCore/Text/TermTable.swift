@@ -105,8 +105,10 @@ package struct TermTable: Sendable {
     @inline(__always)
     package static func hashEnd(_ h: UInt64) -> UInt64 { h &* 0xBF58_476D_1CE4_E5B9 ^ (h >> 32) }
 
+    /// `slack`: eight bytes past the end of `bytes` may be read (they are in the same buffer),
+    /// so a tail of one to seven bytes is compared as one word when the arena has them too.
     @inline(__always)
-    private func equals(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    private func equals(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, slack: Bool = false) -> Bool {
         let start = index == 0 ? 0 : ends[index - 1]
         let length = ends[index] - start
         guard length == bytes.count else { return false }
@@ -118,6 +120,10 @@ package struct TermTable: Sendable {
             while i + 8 <= length {
                 if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
                 i += 8
+            }
+            if slack, i < length, start + i + 8 <= arena.count {
+                let mask: UInt64 = (1 << UInt64(8 * (length - i))) - 1
+                return (a.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: i, as: UInt64.self)) & mask == 0
             }
             while i < length {
                 if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
@@ -139,7 +145,7 @@ package struct TermTable: Sendable {
     /// Linear probing from the hash's slot: the term's index when present, else the empty slot
     /// where it would go.
     @inline(__always)
-    private func probe(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (index: Int?, slot: Int) {
+    private func probe(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64, slack: Bool = false) -> (index: Int?, slot: Int) {
         var slot = Int(truncatingIfNeeded: hash) & mask
         let tag = Self.slotTag(hash)
         return slots.withUnsafeBufferPointer { slots in
@@ -147,7 +153,7 @@ package struct TermTable: Sendable {
                 let entry = slots[slot]
                 if entry == 0 { return (nil, slot) }
                 let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                if entry & 0xFFFF_FFFF_0000_0000 == tag && equals(index, bytes) { return (index, slot) }
+                if entry & 0xFFFF_FFFF_0000_0000 == tag && equals(index, bytes, slack: slack) { return (index, slot) }
                 slot = (slot + 1) & mask
             }
         }
@@ -165,8 +171,8 @@ package struct TermTable: Sendable {
     }
 
     @inline(__always)
-    package mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (index: Int, inserted: Bool) {
-        let (found, slot) = probe(bytes, hash: hash)
+    package mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64, slack: Bool = false) -> (index: Int, inserted: Bool) {
+        let (found, slot) = probe(bytes, hash: hash, slack: slack)
         if let found { return (found, false) }
         let index = ends.count
         arena.append(contentsOf: bytes)
@@ -190,50 +196,48 @@ package struct TermTable: Sendable {
         mask = newMask
     }
 
-    /// Finds each term `terms.arena[terms.ends[k - 1] ..< terms.ends[k]]` (hashes given), in
-    /// order, inserting the new ones, and calls `found(k, index, inserted)` for it. As `insert`
-    /// term by term, but a batch of terms is looked up stage by stage — all their slots, then
-    /// their candidates' bounds, then the bytes — so the cache misses of a table larger than the
-    /// cache overlap instead of following one another (a merge of 20 million terms into a
-    /// 20,000-term table spent half its time waiting on them). A miss or a collision falls back
-    /// to `insert`, which also sees the terms inserted before it in the batch.
-    package mutating func insertAll(_ terms: (arena: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>, hashes: UnsafeBufferPointer<UInt64>),
+    /// A term to look up: `source[start ..< end]` of some buffer, and its hash.
+    package struct TermRef: Sendable {
+        package var start: Int
+        package var end: Int
+        package var hash: UInt64
+    }
+
+    /// Finds each term `refs[k]` of `source`, in order, inserting the new ones, and calls
+    /// `found(k, index, inserted)` for it: `insert` term by term, with what a later term's lookup
+    /// reads requested ahead — its slot 24 terms ahead, its candidate's bounds 12 ahead, the
+    /// candidate's bytes 6 ahead — so the cache misses of a table larger than the cache overlap
+    /// instead of following one another (a merge of 20 million terms into a 20,000-term table
+    /// spent half its time waiting on them). Prefetches are hints: a term inserted meanwhile or
+    /// a table grown only costs a miss. `slack`: as `equals`, for every term of `source`.
+    package mutating func insertAll(_ source: UnsafeBufferPointer<UInt8>, _ refs: UnsafeBufferPointer<TermRef>, slack: Bool = false,
                                     _ found: (Int, Int, Bool) -> Void) {
-        let batch = 16
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * batch) { scratch in
-            // Per term of the batch: the candidate's index (-1: none), its start and end in the arena.
-            var first = 0
-            while first < terms.hashes.count {
-                let end = min(first + batch, terms.hashes.count)
+        let count = refs.count
+        for k in 0..<count {
+            if k + 6 < count {
                 slots.withUnsafeBufferPointer { slots in
-                    for k in first..<end {
-                        let entry = slots[Int(truncatingIfNeeded: terms.hashes[k]) & mask]
-                        let matches = entry != 0 && entry & 0xFFFF_FFFF_0000_0000 == Self.slotTag(terms.hashes[k])
-                        scratch[k - first] = matches ? Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1 : -1
+                    if k + 24 < count { MemoryHints.prefetch(slots.baseAddress! + (Int(truncatingIfNeeded: refs[k + 24].hash) & mask)) }
+                    ends.withUnsafeBufferPointer { ends in
+                        if k + 12 < count, let index = candidate(refs[k + 12].hash, in: slots) { MemoryHints.prefetch(ends.baseAddress! + index) }
+                        if let index = candidate(refs[k + 6].hash, in: slots) {
+                            let start = index == 0 ? 0 : ends[index - 1]
+                            arena.withUnsafeBufferPointer { if let base = $0.baseAddress { MemoryHints.prefetch(base + start) } }
+                        }
                     }
                 }
-                ends.withUnsafeBufferPointer { ends in
-                    for k in first..<end {
-                        let index = scratch[k - first]
-                        guard index >= 0 else { continue }
-                        scratch[batch + k - first] = index == 0 ? 0 : ends[index - 1]
-                        scratch[2 * batch + k - first] = ends[index]
-                    }
-                }
-                for k in first..<end {
-                    let start = k == 0 ? 0 : terms.ends[k - 1]
-                    let term = UnsafeBufferPointer(rebasing: terms.arena[start..<terms.ends[k]])
-                    let index = scratch[k - first]
-                    if index >= 0, scratch[2 * batch + k - first] - scratch[batch + k - first] == term.count, equals(index, term) {
-                        found(k, index, false)
-                        continue
-                    }
-                    let (other, inserted) = insert(term, hash: terms.hashes[k])
-                    found(k, other, inserted)
-                }
-                first = end
             }
+            let ref = refs[k]
+            let (index, inserted) = insert(UnsafeBufferPointer(rebasing: source[ref.start..<ref.end]), hash: ref.hash, slack: slack)
+            found(k, index, inserted)
         }
+    }
+
+    /// The index of the term in the hash's own slot when its tag matches (the usual find), for prefetching.
+    @inline(__always)
+    private func candidate(_ hash: UInt64, in slots: UnsafeBufferPointer<UInt64>) -> Int? {
+        let entry = slots[Int(truncatingIfNeeded: hash) & mask]
+        guard entry != 0, entry & 0xFFFF_FFFF_0000_0000 == Self.slotTag(hash) else { return nil }
+        return Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
     }
 
     /// Term `index`'s bytes, valid inside `body`.
@@ -270,10 +274,19 @@ package struct TermCounts: Sendable {
     private struct MergeScratch: Sendable {
         /// The part's terms, as `TermTable` keeps them, with their hashes.
         var arena: [UInt8] = []
-        var ends: [Int] = []
-        var hashes: [UInt64] = []
+        var refs: [TermTable.TermRef] = []
         var documents: [Int] = []
         var occurrences: [Int] = []
+        /// Per term of the part: its index in the merged table.
+        var indices: [Int] = []
+
+        mutating func removeAll() {
+            arena.removeAll(keepingCapacity: true)
+            refs.removeAll(keepingCapacity: true)
+            documents.removeAll(keepingCapacity: true)
+            occurrences.removeAll(keepingCapacity: true)
+            indices.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Documents containing term `index`.
@@ -388,30 +401,200 @@ extension TermCounts {
     /// the part (building and dropping one per part was a third of merging 1000 parts of a
     /// 20,000-term vocabulary). A term listed twice is refused, as `init(from:)` refuses it.
     /// On an error the counts are left partly merged.
+    ///
+    /// The layout `write` writes (no whitespace, plain strings) is read by `mergeCompact`; any
+    /// other (escapes, bytes that are not UTF-8, members in another order) member by member.
     package mutating func merge(from reader: inout PartReader) throws(PartFormatError) {
         if mergeStamp == Int32.min + 1 {
             for i in tallies.indices { tallies[i].lastDocument = -1 }
             mergeStamp = -1
         }
         mergeStamp -= 1
-        let stamp = mergeStamp
         var scratch = MergeScratch()
         swap(&scratch, &mergeScratch)
         defer { swap(&scratch, &mergeScratch) }
-        scratch.arena.removeAll(keepingCapacity: true)
-        scratch.ends.removeAll(keepingCapacity: true)
-        scratch.hashes.removeAll(keepingCapacity: true)
-        scratch.documents.removeAll(keepingCapacity: true)
-        scratch.occurrences.removeAll(keepingCapacity: true)
+        scratch.removeAll()
+        _ = reader.peek()
+        let start = reader.position
+        if let arrays = Self.compactLayout(reader.buffer, at: start, into: &scratch) {
+            try mergeCompact(&reader, arrays: arrays, &scratch)
+        } else {
+            scratch.removeAll()
+            reader.position = start
+            try mergeMembers(&reader, &scratch)
+        }
+    }
+
+    /// Reads the terms of `{"terms":["...",...],"documents":[...],"occurrences":[...]}` written
+    /// as `write` writes it — no whitespace, each term a string without escapes — where they
+    /// are in the part's bytes (bounds and hashes into `scratch`), and finds where the two
+    /// count arrays start; nil, nothing else learned, for any other layout.
+    private static func compactLayout(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, into scratch: inout MergeScratch) -> (documents: Int, occurrences: Int)? {
+        let quote = UInt8(ascii: "\""), count = bytes.count
+        guard let base = bytes.baseAddress.map(UnsafeRawPointer.init) else { return nil }
+        var i = start
+        func literal(_ text: StaticString) -> Bool {
+            let length = text.utf8CodeUnitCount
+            guard count - i >= length, memcmp(base + i, text.utf8Start, length) == 0 else { return false }
+            i += length
+            return true
+        }
+        guard literal("{\"terms\":[") else { return nil }
+        while true {
+            guard i < count, bytes[i] == quote else { return nil }
+            i += 1
+            let termStart = i
+            // Eight bytes at a time to the first quote, backslash or control character; a term
+            // of less than eight bytes (most) is hashed from that one word.
+            var hash: UInt64?
+            if count - i >= 8 {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let special = Self.quoteBackslashOrControl(word)
+                if special != 0 {
+                    let length = special.trailingZeroBitCount >> 3
+                    i += length
+                    let start = TermTable.hashStart(count: length)
+                    hash = TermTable.hashEnd(length == 0 ? start : TermTable.hashTail(start, word & ((1 << UInt64(8 * length)) - 1)))
+                } else {
+                    i += 8
+                    while count - i >= 8 {
+                        let special = Self.quoteBackslashOrControl(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
+                        if special != 0 { i += special.trailingZeroBitCount >> 3; break }
+                        i += 8
+                    }
+                }
+            }
+            while i < count, bytes[i] != quote, bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
+            guard i < count, bytes[i] == quote else { return nil }
+            scratch.refs.append(TermTable.TermRef(start: termStart, end: i, hash: hash ?? TermTable.hash(UnsafeBufferPointer(rebasing: bytes[termStart..<i]))))
+            i += 1
+            guard i < count else { return nil }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "]") { i += 1; break }
+            return nil
+        }
+        guard literal(",\"documents\":["), i < count, bytes[i] != UInt8(ascii: "]") else { return nil }
+        let documents = i
+        // Integers only up to the array's end.
+        while count - i >= 8 {
+            let bracket = Self.zeroBytes(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) ^ 0x5D5D_5D5D_5D5D_5D5D)
+            if bracket != 0 { i += bracket.trailingZeroBitCount >> 3; break }
+            i += 8
+        }
+        while i < count, bytes[i] != UInt8(ascii: "]") { i += 1 }
+        guard i < count else { return nil }
+        i += 1
+        guard literal(",\"occurrences\":["), i < count, bytes[i] != UInt8(ascii: "]") else { return nil }
+        return (documents, i)
+    }
+
+    /// Whether `merge(from:)` reads `bytes` (term counts) by `compactLayout` (for tests).
+    static func isCompactLayout(_ bytes: [UInt8]) -> Bool {
+        var scratch = MergeScratch()
+        return bytes.withUnsafeBufferPointer { compactLayout($0, at: 0, into: &scratch) } != nil
+    }
+
+    /// The high bit of each zero byte of `word` (exact up to the first one; the lowest set bit is that one).
+    @inline(__always)
+    private static func zeroBytes(_ word: UInt64) -> UInt64 {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+    }
+
+    /// The high bit of each byte of `word` that is a quote, a backslash or below 0x20 (exact up to the first one).
+    @inline(__always)
+    private static func quoteBackslashOrControl(_ word: UInt64) -> UInt64 {
+        zeroBytes(word ^ 0x2222_2222_2222_2222) | zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
+            | ((word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080)
+    }
+
+    /// Merges the terms `compactLayout` found: looks them all up (`TermTable.insertAll`), then
+    /// reads the two count arrays in step, adding each term's pair to its tallies once.
+    private mutating func mergeCompact(_ reader: inout PartReader, arrays: (documents: Int, occurrences: Int), _ scratch: inout MergeScratch) throws(PartFormatError) {
+        let count = scratch.refs.count
+        scratch.indices.reserveCapacity(count)
+        // No counts yet (a part decoded, the first merged): the table at its size at once.
+        if terms.count == 0 {
+            terms = TermTable(capacity: count)
+            tallies.reserveCapacity(count)
+        }
+        // Each term is followed by more than eight bytes of the part (at least `,"documents":[`).
+        scratch.refs.withUnsafeBufferPointer { refs in
+            terms.insertAll(reader.buffer, refs, slack: true) { _, index, inserted in
+                if inserted { tallies.append(Tally(documents: 0, occurrences: 0, lastDocument: -1)) }
+                scratch.indices.append(index)
+            }
+        }
+        let bytes = reader.buffer
+        var documents = arrays.documents, occurrences = arrays.occurrences
+        let stamp = mergeStamp
+        var listedTwice = false
+        /// An element the short reading below does not take, and whether it was the last.
+        func otherElement(_ position: inout Int) throws(PartFormatError) -> (value: Int, last: Bool) {
+            var elementReader = reader
+            elementReader.position = position
+            let read = try elementReader.intElement()
+            position = elementReader.position
+            return read
+        }
+        let failure: PartFormatError? = scratch.indices.withUnsafeBufferPointer { indices in
+            tallies.withUnsafeMutableBufferPointer { tallies in
+                do throws(PartFormatError) {
+                    for k in 0..<count {
+                        if k + 12 < count { MemoryHints.prefetch(tallies.baseAddress! + indices[k + 12]) }
+                        // Most counts: a short integer and its separator, read here.
+                        var documentCount: Int, lastDocument: Bool
+                        if let (value, digits) = PartReader.shortUnsignedInt(bytes, at: documents),
+                           bytes[documents + digits] == UInt8(ascii: ",") || bytes[documents + digits] == UInt8(ascii: "]") {
+                            documentCount = value
+                            lastDocument = bytes[documents + digits] == UInt8(ascii: "]")
+                            documents += digits + 1
+                        } else {
+                            (documentCount, lastDocument) = try otherElement(&documents)
+                        }
+                        var occurrenceCount: Int, lastOccurrence: Bool
+                        if let (value, digits) = PartReader.shortUnsignedInt(bytes, at: occurrences),
+                           bytes[occurrences + digits] == UInt8(ascii: ",") || bytes[occurrences + digits] == UInt8(ascii: "]") {
+                            occurrenceCount = value
+                            lastOccurrence = bytes[occurrences + digits] == UInt8(ascii: "]")
+                            occurrences += digits + 1
+                        } else {
+                            (occurrenceCount, lastOccurrence) = try otherElement(&occurrences)
+                        }
+                        guard lastDocument == (k == count - 1), lastOccurrence == lastDocument else {
+                            reader.position = documents
+                            throw reader.error("term counts need one document count and one occurrence count per term")
+                        }
+                        let index = indices[k]
+                        if tallies[index].lastDocument == stamp { listedTwice = true }
+                        tallies[index].lastDocument = stamp
+                        tallies[index].documents += documentCount
+                        tallies[index].occurrences += occurrenceCount
+                    }
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+        }
+        if let failure { throw failure }
+        reader.position = occurrences
+        guard reader.peek() == UInt8(ascii: "}") else { throw reader.error("expected '}' after the occurrences of term counts") }
+        reader.position += 1
+        if listedTwice { throw reader.error("term counts list a term twice") }
+    }
+
+    /// Merges term counts of any layout, member by member: the terms into `scratch`'s arena.
+    private mutating func mergeMembers(_ reader: inout PartReader, _ scratch: inout MergeScratch) throws(PartFormatError) {
+        let stamp = mergeStamp
         // The part's terms are read first, then looked up together (`TermTable.insertAll`).
         try reader.object { reader, key throws(PartFormatError) in
             switch key {
             case "terms":
                 try reader.array { reader throws(PartFormatError) in
                     try reader.text { term in
+                        let start = scratch.arena.count
                         scratch.arena.append(contentsOf: term)
-                        scratch.ends.append(scratch.arena.count)
-                        scratch.hashes.append(TermTable.hash(term))
+                        scratch.refs.append(TermTable.TermRef(start: start, end: scratch.arena.count, hash: TermTable.hash(term)))
                     }
                 }
             case "documents": try reader.ints(into: &scratch.documents)
@@ -419,22 +602,20 @@ extension TermCounts {
             default: throw reader.unknownKey(key, in: "term counts")
             }
         }
-        let count = scratch.ends.count
+        let count = scratch.refs.count
         guard scratch.documents.count == count, scratch.occurrences.count == count else {
             throw reader.error("term counts need one document count and one occurrence count per term")
         }
         var listedTwice = false
         scratch.arena.withUnsafeBufferPointer { arena in
-            scratch.ends.withUnsafeBufferPointer { ends in
-                scratch.hashes.withUnsafeBufferPointer { hashes in
-                    terms.insertAll((arena, ends, hashes)) { k, index, inserted in
-                        if inserted { tallies.append(Tally(documents: 0, occurrences: 0, lastDocument: -1)) }
-                        tallies.withUnsafeMutableBufferPointer { tallies in
-                            if tallies[index].lastDocument == stamp { listedTwice = true }
-                            tallies[index].lastDocument = stamp
-                            tallies[index].documents += scratch.documents[k]
-                            tallies[index].occurrences += scratch.occurrences[k]
-                        }
+            scratch.refs.withUnsafeBufferPointer { refs in
+                terms.insertAll(arena, refs) { k, index, inserted in
+                    if inserted { tallies.append(Tally(documents: 0, occurrences: 0, lastDocument: -1)) }
+                    tallies.withUnsafeMutableBufferPointer { tallies in
+                        if tallies[index].lastDocument == stamp { listedTwice = true }
+                        tallies[index].lastDocument = stamp
+                        tallies[index].documents += scratch.documents[k]
+                        tallies[index].occurrences += scratch.occurrences[k]
                     }
                 }
             }
