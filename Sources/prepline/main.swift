@@ -330,6 +330,7 @@ struct Apply: ParsableCommand {
             options.inputs = try InputList.read(inputList)
             options.inputsFromList = true
             try PathCollision.checkStdinReadOnce([("the fitted spec", options.spec == .stdin), ("--input-list", inputList == "-"), ("an input in the list", options.inputs.contains("-"))])
+            try PathCollision.check(inputs: [], alsoRead: [PathCollision.NamedPath("--input-list", inputList)], outputs: [PathCollision.NamedPath("-o", options.output)])
         }
         options.noOutputHeader = noOutputHeader
         options.requireFitted = true
@@ -399,6 +400,7 @@ struct Fit: ParsableCommand {
             options.inputsFromList = true
             try PathCollision.checkStdinReadOnce([("the spec", source == .stdin), ("--input-list", inputList == "-"), ("--pass-state", passState == "-"),
                                                   ("an input in the list", inputs.contains("-"))])
+            try PathCollision.check(inputs: [], alsoRead: [PathCollision.NamedPath("--input-list", inputList)], outputs: [PathCollision.NamedPath("-o", output)])
         }
         options.partial = partial
         options.passState = passState

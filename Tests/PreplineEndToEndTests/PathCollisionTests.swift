@@ -134,4 +134,14 @@ struct PathCollisionTests {
         #expect(fit.status == 0, "\(fit)")
         #expect(try tmp.read("in.csv") == Array(Self.input.utf8))
     }
+
+    @Test("-o naming the --input-list file is refused (fit --partial, apply)")
+    func outputOverInputListRefused() throws {
+        let tmp = try project(clean: true)
+        try tmp.write("list", "in.csv\n")
+        try expectRefused(["fit", "zscore.json", "--partial", "--input-list", "list", "-o", "list"], in: tmp, names: ["--input-list", "list"], inputs: ["list", "in.csv"])
+        let fit = try prepline(["fit", "zscore.json", "in.csv", "-q", "-o", "fitted.json"], cwd: tmp.path)
+        #expect(fit.status == 0, "\(fit)")
+        try expectRefused(["apply", "fitted.json", "--input-list", "list", "-o", "list"], in: tmp, names: ["--input-list", "list"], inputs: ["list", "in.csv"])
+    }
 }
