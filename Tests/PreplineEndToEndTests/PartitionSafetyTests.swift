@@ -232,4 +232,21 @@ struct PartitionSafetyTests {
         #expect(missing.status == 3, "\(missing)")
         #expect(missing.stderr.contains("cannot open the part"), "\(missing.stderr)")
     }
+
+    /// A part whose counts were damaged (a negative row or value count) is a malformed part
+    /// (exit 2): it used to merge into a wrong mean without a word.
+    @Test func aNegativeCountInAPartIsRefused() throws {
+        _ = try E2E.requireBinary()
+        let dir = try TempDir()
+        let part = try prepline(["fit", Self.pipeline("penguins-features.json"), Self.penguins, "--partial", "-o", "-", "-q"])
+        #expect(part.status == 0, "\(part)")
+        let text = part.stdoutText
+        for (damage, replacement) in [("\"count\":", "\"count\":-"), ("\"rows\":", "\"rows\":-"), ("\"counts\":[", "\"counts\":[-")] {
+            guard let range = text.range(of: damage) else { Issue.record("no \(damage) in the part"); continue }
+            let damaged = try dir.write("d.part", text.replacingCharacters(in: range, with: replacement))
+            let merged = try prepline(["merge", damaged, "-o", dir.file("m.json"), "-q"])
+            #expect(merged.status == 2, "\(damage): \(merged)")
+            #expect(merged.stderr.contains("count") || merged.stderr.contains("negative"), "\(merged.stderr)")
+        }
+    }
 }

@@ -130,10 +130,10 @@ package struct FitPart: Sendable {
                             try reader.array { reader throws(PartFormatError) in names.append(try reader.string()) }
                             header = names
                         }
-                    case "rows": rows = try reader.int()
-                    case "rows_left_out": rowsLeftOut = try reader.int()
+                    case "rows": rows = try reader.count()
+                    case "rows_left_out": rowsLeftOut = try reader.count()
                     case "partitions": partitions = try reader.int()
-                    case "pass_rows": passRows = try reader.int()
+                    case "pass_rows": passRows = try reader.count()
                     case "spec": spec = try reader.string()
                     case "learned_stages": learnedStages = try reader.string()
                     case "state": if !reader.null() { state = try FitState(from: &reader, mergingTermsInto: &total) }

@@ -442,6 +442,35 @@ package struct PartReader {
         return out
     }
 
+    /// A count (rows, values, documents): an integer, never negative. A negative one is a
+    /// damaged part, which would otherwise merge into wrong statistics without a word.
+    package mutating func count() throws(PartFormatError) -> Int {
+        let start = index
+        let value = try int()
+        guard value >= 0 else { throw PartFormatError(message: "a count is negative (\(value))", column: start + 1) }
+        return value
+    }
+
+    /// A count written as a number (the moments' `count`): a whole number, never negative.
+    package mutating func countAsDouble() throws(PartFormatError) -> Double {
+        let start = index
+        let value = try double()
+        guard value >= 0, value.isFinite, value == value.rounded(.towardZero) else {
+            throw PartFormatError(message: "a count is not a whole number ≥ 0 (\(value))", column: start + 1)
+        }
+        return value
+    }
+
+    /// An array of counts (`count()` each).
+    package mutating func counts() throws(PartFormatError) -> [Int] {
+        let start = index
+        let values = try ints()
+        if let negative = values.first(where: { $0 < 0 }) {
+            throw PartFormatError(message: "a count is negative (\(negative))", column: start + 1)
+        }
+        return values
+    }
+
     package mutating func doubles() throws(PartFormatError) -> [Double] {
         var out: [Double] = []
         try array { reader throws(PartFormatError) in out.append(try reader.double()) }

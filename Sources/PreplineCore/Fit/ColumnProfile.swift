@@ -127,7 +127,7 @@ extension Moments {
         self.init()
         try reader.object { reader, key throws(PartFormatError) in
             switch key {
-            case "count": count = try reader.double()
+            case "count": count = try reader.countAsDouble()
             case "sum": sum = try ExactSum(.values, from: &reader)
             case "squares": squares = try ExactSum(.squares, from: &reader)
             case "non_finite": nonFinite = try reader.double()
@@ -322,7 +322,7 @@ package struct ColumnProfile: Sendable {
         try reader.object { reader, key throws(PartFormatError) in
             switch key {
             case keysKey: keys = try readKeys(&reader)
-            case "counts": counts = try reader.ints()
+            case "counts": counts = try reader.counts()
             default: throw reader.unknownKey(key, in: what)
             }
         }
@@ -376,7 +376,7 @@ package struct ColumnProfile: Sendable {
                     try reader.object { reader, key throws(PartFormatError) in
                         switch key {
                         case "text": text = try reader.text()
-                        case "count": count = try reader.int()
+                        case "count": count = try reader.count()
                         default: throw reader.unknownKey(key, in: "a filled document")
                         }
                     }
