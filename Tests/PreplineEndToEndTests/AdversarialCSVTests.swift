@@ -167,7 +167,7 @@ struct AdversarialCSVTests {
 
     // MARK: - one run
 
-    static var summaryPattern: Regex<(Substring, Substring, Substring, Substring, Substring)> { #/(\d+) rows in, (\d+) out, (\d+) skipped, (\d+) rejected/# }
+    static var summaryPattern: Regex<(Substring, Substring, Substring, Substring, Substring)> { #/(\d+) rows? in, (\d+) out, (\d+) skipped, (\d+) rejected/# }
 
     static func check(_ run: RunRecord, input: [UInt8], profile: Profile, onError: String, dir: TempDir) -> [Violation] {
         var found: [Violation] = []

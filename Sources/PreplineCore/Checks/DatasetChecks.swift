@@ -123,7 +123,7 @@ package struct CheckPlan: Sendable {
             case .rows:
                 let n = Double(p.rows)
                 out.append(CheckOutcome(name: "rows", column: nil, passed: within(n, check), observed: .number(n), bound: bounds(check),
-                                        note: "\(p.rows) rows, expected \(describe(check))"))
+                                        note: "\(Plural.of(p.rows, "row")), expected \(describe(check))"))
             case .columns:
                 if let exact = check.exact {
                     let ok = exact == labels

@@ -70,16 +70,24 @@ package enum MergeCommand {
             try checkShape(state, like: context!.empty, name: name)
             mergePlan!.merge(&total, state)
         }
+        var partBytes = 0
         for path in options.parts {
             if path == "-" {
-                try readStdinParts { name, bytes throws(PreplineError) in try take(name, FitPart.decode(bytes, name: name, mergingTermsInto: &total)) }
+                try readStdinParts { name, bytes throws(PreplineError) in
+                    partBytes += bytes.count
+                    try take(name, FitPart.decode(bytes, name: name, mergingTermsInto: &total))
+                }
             } else {
-                try take(path, FitPart.decode(InputList.readAll(path, what: "the part"), name: path, mergingTermsInto: &total))
+                let bytes = try InputList.readAll(path, what: "the part")
+                partBytes += bytes.count
+                try take(path, FitPart.decode(bytes, name: path, mergingTermsInto: &total))
             }
         }
         guard let (firstName, firstPart) = firstSeen, var merged else { throw PreplineError.usage("stdin held no part (one part a line)") }
         var result = MergeResult()
         result.summary.rowsIn = merged.rows
+        // The summary's MB/s: of the parts read (inflated, as the data's is).
+        result.summary.inputBytes = partBytes
         result.summary.skipped = merged.rowsLeftOut
         result.summary.rowsOut = merged.rows - merged.rowsLeftOut
         guard let header = merged.header else {

@@ -97,7 +97,7 @@ package enum ProfileCommand {
                 if firstMalformed == nil, rejectedBlank == 0, let first = delivery.issues.first {
                     firstMalformed = "\(names[delivery.inputIndex]):\(first.issue.line): \(first.issue.reason)"
                 } else if firstMalformed == nil, let first = delivery.payload.firstMalformed {
-                    firstMalformed = "\(names[delivery.inputIndex]):\(first.line): expected \(accumulator!.names.count) fields, found \(first.fields)"
+                    firstMalformed = "\(names[delivery.inputIndex]):\(first.line): expected \(Plural.of(accumulator!.names.count, "field")), found \(first.fields)"
                 }
                 return true
             })

@@ -194,7 +194,9 @@ package struct FitPart: Sendable {
             throw PreplineError.usage("\(otherName) was fitted with another spec than \(name): spec_digest \(other.specDigest) vs \(specDigest)")
         }
         if other.pass != pass || other.fitFrom != fitFrom || other.learnedStages != learnedStages {
-            throw PreplineError.usage("\(otherName) is a part of fit pass \(other.pass), \(name) of pass \(pass)\(other.pass == pass ? " with other learned stages" : ""): parts of one pass merge")
+            throw PreplineError.usage(other.pass == pass
+                ? "\(otherName) and \(name) were fitted on different pass states (both pass \(pass), other learned stages): merge the parts fitted on one pass state"
+                : "\(otherName) is a part of fit pass \(other.pass), \(name) of pass \(pass): only the parts of one pass merge")
         }
         if let mine = header, let theirs = other.header, mine != theirs {
             throw PreplineError.usage("\(otherName) has another header than \(name): \(HeaderCheck.difference(found: theirs, expected: mine))")

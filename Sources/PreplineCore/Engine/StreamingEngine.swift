@@ -430,7 +430,7 @@ package enum StreamingEngine {
         let width = header.names.count
         for r in 0..<parsed.recordCount {
             let count = parsed.fieldCount(ofRecord: r)
-            if count != width { work.reject(record: r, reason: "expected \(width) fields, found \(count)") }
+            if count != width { work.reject(record: r, reason: "expected \(Plural.of(width, "field")), found \(count)") }
         }
         let outcome: Outcome<Payload>
         do {

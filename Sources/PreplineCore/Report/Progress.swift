@@ -75,7 +75,7 @@ package struct Summary: Sendable {
     package init() {}
 
     package var line: String {
-        "prepline: \(rowsIn) rows in, \(rowsOut) out, \(skipped) skipped, \(rejected) rejected; \(timing)"
+        "prepline: \(Plural.of(rowsIn, "row")) in, \(rowsOut) out, \(skipped) skipped, \(rejected) rejected; \(timing)"
     }
 
     /// "0.42 s, 95.3 MB/s": the end of every command's summary line.
