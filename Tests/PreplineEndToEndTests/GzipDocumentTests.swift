@@ -117,4 +117,21 @@ struct GzipDocumentTests {
             #expect(result.status == 2, "\(path): \(result)")
         }
     }
+
+    /// A Table Schema file a spec names may be compressed too; a spec compressed twice is refused
+    /// with its first byte shown as `\x1F` (the raw control byte was invisible on a terminal).
+    @Test func aReferencedSchemaMayBeCompressed() throws {
+        _ = try E2E.requireBinary()
+        let dir = try TempDir()
+        _ = try dir.write("schema.json.gz", try gzip(Array(#"{"fields":[{"name":"a","type":"integer"}]}"#.utf8), in: dir))
+        let spec = try dir.write("v.json", #"{"prepline":1,"schema":"schema.json.gz","stages":[]}"#)
+        let valid = try prepline(["validate", spec, "-"], stdin: .pipe(Array("a\n1\n".utf8)))
+        #expect(valid.status == 0, "\(valid)")
+        let invalid = try prepline(["validate", spec, "-"], stdin: .pipe(Array("a\nx\n".utf8)))
+        #expect(invalid.status == 1, "the compressed schema's integer type is checked: \(invalid)")
+        let twice = try dir.write("twice.json.gz", try gzip(try gzip(Array(#"{"prepline":1,"stages":[]}"#.utf8), in: dir), in: dir))
+        let refused = try prepline(["explain", twice])
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.stderr.contains("unexpected character '\\x1F'"), "\(refused.stderr)")
+    }
 }

@@ -137,8 +137,10 @@ extension TableSchema {
         guard let data = FileManager.default.contents(atPath: full) else {
             throw PreplineError.spec(file: file, path: path, message: "cannot read the schema file \(full)")
         }
+        // Compressed like the spec can be (`schema.json.gz`).
+        let bytes = try GzipDocument.inflatedIfCompressed([UInt8](data), name: full)
         let root: JSONValue
-        do { root = try JSONParser.parse([UInt8](data)) } catch {
+        do { root = try JSONParser.parse(bytes) } catch {
             throw PreplineError.specSyntax(file: full, line: error.line, column: error.column, message: error.message)
         }
         try root.requireFiniteNumbers(file: full)

@@ -102,7 +102,12 @@ package struct JSONParser {
             let value = try parseNumber()
             let fraction = bytes[start..<index].contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
             return .number(value, fractionForm: fraction)
-        default: throw error("unexpected character '\(Character(Unicode.Scalar(bytes[index])))', expected a value")
+        default:
+            // A control byte or one past ASCII is shown as its code (a raw 0x1F is invisible on a terminal).
+            let byte = bytes[index]
+            let hex = String(byte, radix: 16, uppercase: true)
+            let shown = byte >= 0x20 && byte < 0x7F ? String(Character(Unicode.Scalar(byte))) : "\\x" + (hex.count < 2 ? "0" : "") + hex
+            throw error("unexpected character '\(shown)', expected a value")
         }
     }
 
