@@ -168,32 +168,61 @@ package enum OrderStatistics {
         for v in values { total += v.count; cumulative.append(total) }
         guard total > 0 else { return qs.map { _ in .nan } }
         return qs.map { q in
-            let p = (q * 100) / 100
-            let virtual = Double(total - 1) * p
-            let previous = virtual.rounded(.down)
-            let gamma = virtual - previous
-            let lowerRank = Swift.min(Swift.max(Int(previous), 0), total - 1)
-            let upperRank = Swift.min(lowerRank + 1, total - 1)
-            let a = value(atRank: lowerRank, values, cumulative: cumulative)
-            let b = value(atRank: upperRank, values, cumulative: cumulative)
-            // numpy's _lerp: a + (b - a) * t, or b - (b - a) * (1 - t) from t = 0.5 on.
-            let diff = b - a
-            return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma
+            let p = position(quantile: q, total: total)
+            let a = value(atRank: p.lowerRank, values, cumulative: cumulative)
+            let b = value(atRank: p.upperRank, values, cumulative: cumulative)
+            return interpolate(a, b, gamma: p.gamma)
         }
+    }
+
+    /// The two 0-based ranks numpy's linear quantile `q` of `total` values lies between, and
+    /// how far between.
+    package static func position(quantile q: Double, total: Int) -> (lowerRank: Int, upperRank: Int, gamma: Double) {
+        let p = (q * 100) / 100
+        let virtual = Double(total - 1) * p
+        let previous = virtual.rounded(.down)
+        let gamma = virtual - previous
+        let lowerRank = Swift.min(Swift.max(Int(previous), 0), total - 1)
+        let upperRank = Swift.min(lowerRank + 1, total - 1)
+        return (lowerRank, upperRank, gamma)
+    }
+
+    /// numpy's _lerp: a + (b - a) * t, or b - (b - a) * (1 - t) from t = 0.5 on.
+    @inline(__always)
+    package static func interpolate(_ a: Double, _ b: Double, gamma: Double) -> Double {
+        let diff = b - a
+        return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma
     }
 
     /// numpy's `histogram(x, bins=20)`: 21 edges from `linspace(min, max)` (±0.5 around a
     /// single value) and the counts, the last bin closed.
     package static func histogram(_ values: [(value: Double, count: Int)], minimum: Double, maximum: Double, bins: Int = 20)
         -> (edges: [Double], counts: [Int]) {
-        var first = minimum, last = maximum
-        if first == last { first -= 0.5; last += 0.5 }
-        let step = (last - first) / Double(bins)
-        var edges = (0...bins).map { Double($0) * step + first }
-        edges[bins] = last
-        var counts = [Int](repeating: 0, count: bins)
-        let norm = Double(bins) / (last - first)
-        for (x, c) in values {
+        var binning = Binning(minimum: minimum, maximum: maximum, bins: bins)
+        for (x, c) in values { binning.add(x, copies: c) }
+        return (binning.edges, binning.counts)
+    }
+
+    /// The histogram's bins, filled value by value in any order.
+    package struct Binning {
+        package private(set) var edges: [Double]
+        package private(set) var counts: [Int]
+        private let first: Double, norm: Double, bins: Int
+
+        package init(minimum: Double, maximum: Double, bins: Int) {
+            var first = minimum, last = maximum
+            if first == last { first -= 0.5; last += 0.5 }
+            let step = (last - first) / Double(bins)
+            edges = (0...bins).map { Double($0) * step + first }
+            edges[bins] = last
+            counts = [Int](repeating: 0, count: bins)
+            norm = Double(bins) / (last - first)
+            self.first = first
+            self.bins = bins
+        }
+
+        @inline(__always)
+        package mutating func add(_ x: Double, copies c: Int) {
             var index = Int(((x - first) * norm))
             if index >= bins { index = bins - 1 }
             if index < 0 { index = 0 }
@@ -201,6 +230,5 @@ package enum OrderStatistics {
             if index + 1 <= bins, x >= edges[index + 1], index != bins - 1 { index += 1 }
             counts[Swift.max(0, Swift.min(bins - 1, index))] += c
         }
-        return (edges, counts)
     }
 }

@@ -22,9 +22,10 @@ package enum ProfileDocument {
         let rows = profile.rows
         var columns: [JSONValue] = []
         var missingCells = 0
+        var order = ExactNumberOrder()
         for (name, column) in zip(names, profile.columns) {
             missingCells += column.missing
-            columns.append(.object(describe(name: name, column, rows: rows)))
+            columns.append(.object(describe(name: name, column, rows: rows, order: &order)))
         }
         let duplicates = profile.duplicateRows
         var members: [(key: String, value: JSONValue)] = [
@@ -55,7 +56,7 @@ package enum ProfileDocument {
         return .object(members)
     }
 
-    private static func describe(name: String, _ column: ColumnAccumulator, rows: Int) -> [(key: String, value: JSONValue)] {
+    private static func describe(name: String, _ column: ColumnAccumulator, rows: Int, order: inout ExactNumberOrder) -> [(key: String, value: JSONValue)] {
         let distinct = column.distinct
         var members: [(key: String, value: JSONValue)] = [
             ("name", .string(name)),
@@ -74,13 +75,18 @@ package enum ProfileDocument {
             members.append(("mean", n > 0 ? number(column.moments.mean) : .null))
             // pandas' std: ddof 1, from the correctly rounded population variance.
             members.append(("std", n >= 2 ? number((column.moments.variance * n / (n - 1)).squareRoot()) : .null))
-            let (values, exact) = column.ascendingNumbers()
-            let quantiles = OrderStatistics.quantiles(quantileLevels.map(\.q), of: values)
+            // Exact: the distinct numbers radix-sorted in place of the (value, count) tuples.
+            let exactNumbers = column.numberKeys.map { ($0.keys, column.numberCounts) }
+            let exact = exactNumbers != nil
+            let values = exact ? [] : column.ascendingNumbers().values
+            let levels = quantileLevels.map(\.q)
+            let quantiles = exactNumbers.map { order.quantiles(levels, bits: $0.0, counts: $0.1) } ?? OrderStatistics.quantiles(levels, of: values)
             members.append(("quantiles", .object(zip(quantileLevels, quantiles).map { ($0.key, number($1)) })))
             members.append(("quantiles_exact", .bool(exact)))
             // No finite value (a column of `inf`): no range to bin.
             if n > 0 {
-                let histogram = OrderStatistics.histogram(values, minimum: column.minimum, maximum: column.maximum, bins: histogramBins)
+                let histogram = exactNumbers.map { ExactNumberOrder.histogram(bits: $0.0, counts: $0.1, minimum: column.minimum, maximum: column.maximum, bins: histogramBins) }
+                    ?? OrderStatistics.histogram(values, minimum: column.minimum, maximum: column.maximum, bins: histogramBins)
                 members.append(("histogram", .object([
                     ("edges", .array(histogram.edges.map { number($0) })),
                     ("counts", .array(histogram.counts.map { count($0) })),
