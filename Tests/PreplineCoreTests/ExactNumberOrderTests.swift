@@ -40,10 +40,14 @@ import Testing
             }
             let counts = values.map { _ in rng.next() % 4 == 0 ? Int(rng.next() % 50) + 1 : 1 }
             let expected = Self.reference(values, counts)
-            let bits = values.map(\.bitPattern)
-            let quantiles = order.quantiles(qs, bits: bits, counts: counts)
+            var table = NumberCounts()
+            // Added in two halves, as chunks merge: the second adds to counts already held.
+            for (v, c) in zip(values, counts) { table.add(v.bitPattern, copies: c - c / 2) }
+            for (v, c) in zip(values, counts) where c / 2 > 0 { table.add(v.bitPattern, copies: c / 2) }
+            #expect(table.count == values.count)
+            let quantiles = order.quantiles(qs, of: table)
             #expect(Self.sameBits(quantiles, expected.quantiles), "round \(round), \(size) values")
-            let histogram = ExactNumberOrder.histogram(bits: bits, counts: counts, minimum: values.min()!, maximum: values.max()!, bins: 20)
+            let histogram = ExactNumberOrder.histogram(of: table, minimum: values.min()!, maximum: values.max()!, bins: 20)
             #expect(Self.sameBits(histogram.edges, expected.edges), "round \(round)")
             #expect(histogram.counts == expected.histogram, "round \(round)")
         }
@@ -54,5 +58,20 @@ import Testing
         let keys = values.map { ExactNumberOrder.orderKey($0.bitPattern) }
         #expect(keys == keys.sorted())
         #expect(keys.map { Double(bitPattern: ExactNumberOrder.bits(ofOrderKey: $0)) } == values)
+    }
+
+    @Test func numberCountsKeepCountsPastUInt32() {
+        var table = NumberCounts()
+        let big = Int(UInt32.max) - 3
+        for v in 0..<100 { table.add(Double(v).bitPattern, copies: v == 7 ? big : 1) }
+        table.add(Double(7).bitPattern, copies: 10)
+        table.add(Double(8).bitPattern, copies: big)
+        table.add(Double(8).bitPattern, copies: big)
+        var counts: [Double: Int] = [:]
+        table.forEach { counts[Double(bitPattern: $0)] = $1 }
+        #expect(table.count == 100)
+        #expect(counts[7] == big + 10)
+        #expect(counts[8] == 2 * big + 1)
+        #expect(counts[9] == 1)
     }
 }

@@ -28,8 +28,7 @@ package struct ColumnAccumulator: Sendable {
     package var positiveInfinities = 0
     package var negativeInfinities = 0
     /// Each distinct number (bit pattern, -0 as 0) and its count, while within the quantile budget.
-    package var numberKeys: KeyIndex? = KeyIndex()
-    package var numberCounts: [Int] = []
+    package var numbers: NumberCounts? = NumberCounts()
     package var sketch: LogBucketSketch?
     package var numberHLL: HyperLogLog?
     // Texts.
@@ -54,8 +53,8 @@ package struct ColumnAccumulator: Sendable {
         candidates.formIntersection(chunk.candidates)
         if candidates.contains(.number) {
             mergeNumbers(chunk, budget: budgets.quantile)
-        } else if numberKeys != nil || sketch != nil {
-            numberKeys = nil; numberCounts = []; sketch = nil; numberHLL = nil
+        } else if numbers != nil || sketch != nil {
+            numbers = nil; sketch = nil; numberHLL = nil
         }
         lengthSum += chunk.lengthSum
         if chunk.present > 0 {
@@ -98,23 +97,23 @@ package struct ColumnAccumulator: Sendable {
         maximum = Swift.max(maximum, chunk.maximum)
         zeros += chunk.zeros
         negatives += chunk.negatives
-        if var keys = numberKeys {
-            numberKeys = nil
-            for (v, c) in zip(chunk.numberValues, chunk.numberCounts) {
-                let (i, inserted) = keys.index(of: v.bitPattern)
-                if inserted { numberCounts.append(c) } else { numberCounts[i] += c }
+        if var table = numbers {
+            numbers = nil
+            let values = chunk.numberValues, counts = chunk.numberCounts
+            for i in values.indices {
+                if i + Self.lookahead < values.count { table.prefetch(values[i + Self.lookahead].bitPattern) }
+                table.add(values[i].bitPattern, copies: counts[i])
             }
-            if keys.count <= budget { numberKeys = keys; return }
+            if table.count <= budget { numbers = table; return }
             var sketch = LogBucketSketch()
             var hll = HyperLogLog()
-            for (bits, c) in zip(keys.keys, numberCounts) {
+            table.forEach { bits, c in
                 let v = Double(bitPattern: bits)
                 sketch.add(v, copies: c)
                 hll.add(hash: ByteHash.hash(number: v))
             }
             self.sketch = sketch
             numberHLL = hll
-            numberCounts = []
             return
         }
         for (v, c) in zip(chunk.numberValues, chunk.numberCounts) {
@@ -127,7 +126,7 @@ package struct ColumnAccumulator: Sendable {
     package var distinct: (count: Int, exact: Bool) {
         if isNumeric {
             let infinities = (positiveInfinities > 0 ? 1 : 0) + (negativeInfinities > 0 ? 1 : 0)
-            if let numberKeys { return (numberKeys.count + infinities, true) }
+            if let numbers { return (numbers.count + infinities, true) }
             return ((numberHLL?.estimate ?? 0) + infinities, false)
         }
         if tableFull { return (textHLL!.estimate, false) }
@@ -137,9 +136,10 @@ package struct ColumnAccumulator: Sendable {
     /// The numbers in increasing order with their counts: exact, or the sketch's buckets
     /// (clamped to the exact minimum and maximum).
     package func ascendingNumbers() -> (values: [(value: Double, count: Int)], exact: Bool) {
-        if let numberKeys {
-            let sorted = zip(numberKeys.keys, numberCounts).map { (value: Double(bitPattern: $0), count: $1) }.sorted { $0.value < $1.value }
-            return (sorted, true)
+        if let numbers {
+            var values: [(value: Double, count: Int)] = []
+            numbers.forEach { bits, c in values.append((Double(bitPattern: bits), c)) }
+            return (values.sorted { $0.value < $1.value }, true)
         }
         let buckets = (sketch ?? LogBucketSketch()).ascendingBuckets().map { (value: Swift.min(maximum, Swift.max(minimum, $0.value)), count: $0.count) }
         return (buckets, false)

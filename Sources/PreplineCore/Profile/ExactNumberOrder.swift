@@ -3,7 +3,7 @@
 /// and comparison-sorting an array of (value, count) tuples.
 ///
 /// The values are put in order by an LSD radix sort of order-preserving integer keys that
-/// carries 32-bit indexes into the counts; the histogram needs no order at all. The sorted
+/// carries 32-bit slot indexes into the table; the histogram needs no order at all. The sorted
 /// tuples, their copy and the cumulative counts were three arrays of megabytes per numeric column,
 /// fresh pages each (a fault costs microseconds here), sorted on the main thread after the
 /// pass: a sixth of a 200k-row profile's page faults and most of its serial tail.
@@ -25,9 +25,9 @@ package struct ExactNumberOrder {
     @inline(__always)
     static func bits(ofOrderKey key: UInt64) -> UInt64 { key >> 63 == 1 ? key & ~(1 << 63) : ~key }
 
-    /// Sorts `bits` (distinct doubles' bit patterns) ascending into `keys`/`indexes`.
-    private mutating func sort(_ bits: [UInt64]) {
-        let n = bits.count
+    /// Sorts the numbers of `table` ascending into `keys` (order keys) and `indexes` (their slots).
+    private mutating func sort(_ table: NumberCounts) {
+        let n = table.count
         keys.removeAll(keepingCapacity: true)
         indexes.removeAll(keepingCapacity: true)
         keys.reserveCapacity(n)
@@ -36,7 +36,8 @@ package struct ExactNumberOrder {
         // is not sorted on.
         var histograms = [Int](repeating: 0, count: 8 * 256)
         histograms.withUnsafeMutableBufferPointer { histograms in
-            for (i, b) in bits.enumerated() {
+            for i in 0..<table.slotCount {
+                guard let b = table.bits(atSlot: i) else { continue }
                 let key = Self.orderKey(b)
                 keys.append(key)
                 indexes.append(UInt32(truncatingIfNeeded: i))
@@ -78,20 +79,19 @@ package struct ExactNumberOrder {
         }
     }
 
-    /// `OrderStatistics.quantiles(qs, of: ascending values with counts)` of the distinct
-    /// numbers `bits` (bit patterns, -0 as 0) with `counts`.
-    package mutating func quantiles(_ qs: [Double], bits: [UInt64], counts: [Int]) -> [Double] {
-        let total = counts.reduce(0, +)
-        guard total > 0, !bits.isEmpty else { return qs.map { _ in .nan } }
+    /// `OrderStatistics.quantiles(qs, of: ascending values with counts)` of the numbers of `table`.
+    package mutating func quantiles(_ qs: [Double], of table: NumberCounts) -> [Double] {
+        var total = 0
+        table.forEach { _, c in total += c }
+        guard total > 0 else { return qs.map { _ in .nan } }
         let positions = qs.map { OrderStatistics.position(quantile: $0, total: total) }
         var wanted = Array(Set(positions.flatMap { [$0.lowerRank, $0.upperRank] })).sorted()
-        sort(bits)
+        sort(table)
         // The value of rank k is the first in order whose cumulative count exceeds k.
         var valueAt: [Int: Double] = [:]
         var cumulative = 0, next = 0
-        let n = bits.count
-        for i in 0..<n where next < wanted.count {
-            cumulative += counts[Int(indexes[i])]
+        for i in 0..<table.count where next < wanted.count {
+            cumulative += table.count(atSlot: Int(indexes[i]))
             while next < wanted.count, cumulative > wanted[next] {
                 valueAt[wanted[next]] = Double(bitPattern: Self.bits(ofOrderKey: keys[i]))
                 next += 1
@@ -101,11 +101,11 @@ package struct ExactNumberOrder {
         return positions.map { p in OrderStatistics.interpolate(valueAt[p.lowerRank]!, valueAt[p.upperRank]!, gamma: p.gamma) }
     }
 
-    /// `OrderStatistics.histogram` of the distinct numbers `bits` with `counts`, in any order.
-    package static func histogram(bits: [UInt64], counts: [Int], minimum: Double, maximum: Double, bins: Int)
+    /// `OrderStatistics.histogram` of the numbers of `table`, taken in slot order.
+    package static func histogram(of table: NumberCounts, minimum: Double, maximum: Double, bins: Int)
         -> (edges: [Double], counts: [Int]) {
         var binning = OrderStatistics.Binning(minimum: minimum, maximum: maximum, bins: bins)
-        for (b, c) in zip(bits, counts) { binning.add(Double(bitPattern: b), copies: c) }
+        table.forEach { b, c in binning.add(Double(bitPattern: b), copies: c) }
         return (binning.edges, binning.counts)
     }
 }

@@ -76,16 +76,16 @@ package enum ProfileDocument {
             // pandas' std: ddof 1, from the correctly rounded population variance.
             members.append(("std", n >= 2 ? number((column.moments.variance * n / (n - 1)).squareRoot()) : .null))
             // Exact: the distinct numbers radix-sorted in place of the (value, count) tuples.
-            let exactNumbers = column.numberKeys.map { ($0.keys, column.numberCounts) }
+            let exactNumbers = column.numbers
             let exact = exactNumbers != nil
             let values = exact ? [] : column.ascendingNumbers().values
             let levels = quantileLevels.map(\.q)
-            let quantiles = exactNumbers.map { order.quantiles(levels, bits: $0.0, counts: $0.1) } ?? OrderStatistics.quantiles(levels, of: values)
+            let quantiles = exactNumbers.map { order.quantiles(levels, of: $0) } ?? OrderStatistics.quantiles(levels, of: values)
             members.append(("quantiles", .object(zip(quantileLevels, quantiles).map { ($0.key, number($1)) })))
             members.append(("quantiles_exact", .bool(exact)))
             // No finite value (a column of `inf`): no range to bin.
             if n > 0 {
-                let histogram = exactNumbers.map { ExactNumberOrder.histogram(bits: $0.0, counts: $0.1, minimum: column.minimum, maximum: column.maximum, bins: histogramBins) }
+                let histogram = exactNumbers.map { ExactNumberOrder.histogram(of: $0, minimum: column.minimum, maximum: column.maximum, bins: histogramBins) }
                     ?? OrderStatistics.histogram(values, minimum: column.minimum, maximum: column.maximum, bins: histogramBins)
                 members.append(("histogram", .object([
                     ("edges", .array(histogram.edges.map { number($0) })),
