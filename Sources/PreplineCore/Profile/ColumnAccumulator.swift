@@ -97,14 +97,17 @@ package struct ColumnAccumulator: Sendable {
         maximum = Swift.max(maximum, chunk.maximum)
         zeros += chunk.zeros
         negatives += chunk.negatives
+        var from = 0
         if var table = numbers {
             numbers = nil
             let values = chunk.numberValues, counts = chunk.numberCounts
-            for i in values.indices {
-                if i + Self.lookahead < values.count { table.prefetch(values[i + Self.lookahead].bitPattern) }
-                table.add(values[i].bitPattern, copies: counts[i])
+            while from < values.count && table.count <= budget {
+                if from + Self.lookahead < values.count { table.prefetch(values[from + Self.lookahead].bitPattern) }
+                table.add(values[from].bitPattern, copies: counts[from], budget: budget)
+                from += 1
             }
             if table.count <= budget { numbers = table; return }
+            // Past the budget: the sketch takes the table, then the chunk's numbers not yet added.
             var sketch = LogBucketSketch()
             var hll = HyperLogLog()
             table.forEach { bits, c in
@@ -114,9 +117,8 @@ package struct ColumnAccumulator: Sendable {
             }
             self.sketch = sketch
             numberHLL = hll
-            return
         }
-        for (v, c) in zip(chunk.numberValues, chunk.numberCounts) {
+        for (v, c) in zip(chunk.numberValues[from...], chunk.numberCounts[from...]) {
             sketch!.add(v, copies: c)
             numberHLL!.add(hash: ByteHash.hash(number: v))
         }
