@@ -73,5 +73,10 @@ import Testing
         #expect(counts[7] == big + 10)
         #expect(counts[8] == 2 * big + 1)
         #expect(counts[9] == 1)
+        // Counts past 32 bits: the sort carries slots instead of counts.
+        let sorted = counts.map { (value: $0.key, count: $0.value) }.sorted { $0.value < $1.value }
+        let qs = ProfileDocument.quantileLevels.map(\.q) + [0, 1]
+        var order = ExactNumberOrder()
+        #expect(Self.sameBits(order.quantiles(qs, of: table), OrderStatistics.quantiles(qs, of: sorted)))
     }
 }
