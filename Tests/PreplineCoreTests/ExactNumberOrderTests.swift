@@ -79,4 +79,23 @@ import Testing
         var order = ExactNumberOrder()
         #expect(Self.sameBits(order.quantiles(qs, of: table), OrderStatistics.quantiles(qs, of: sorted)))
     }
+
+    /// A chunk's tables sized from the last chunk's distinct counts give the indexes the
+    /// tables grown from empty give, below, at and past the expected size.
+    @Test func presizedKeyIndexEqualsTheGrownOne() {
+        var rng = ProfileSketchTests.Rng(state: 23)
+        for expected in [0, 1, 9, 100, 4000] {
+            for distinct in [1, 50, 100, 5000] {
+                var plain = KeyIndex(), sized = KeyIndex(expected: expected)
+                let pool = (0..<distinct).map { _ in rng.next() }
+                var same = true
+                for _ in 0..<(2 * distinct) {
+                    let key = pool[Int(rng.next() % UInt64(distinct))]
+                    if plain.index(of: key) != sized.index(of: key) { same = false }
+                }
+                #expect(same && plain.keys == sized.keys, "expected \(expected), \(distinct) distinct")
+                #expect(pool.allSatisfy { plain.find($0) == sized.find($0) })
+            }
+        }
+    }
 }

@@ -91,6 +91,7 @@ package enum ProfileCommand {
             makeProcessor: { (header: DatasetHeader) in
                 var profiler = ChunkProfiler(width: header.names.count, missing: missing, numberFormat: numberFormat, textPool: textPool)
                 profiler.tabIsBlank = tabIsBlank
+                profiler.sizeHints = DistinctSizeHints(width: header.names.count)
                 return { (work: inout ChunkWork) throws(PreplineError) in profiler.profile(work) }
             },
             consume: { (delivery: consuming ChunkDelivery<ChunkProfile>) throws(PreplineError) -> Bool in
