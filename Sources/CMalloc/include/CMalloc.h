@@ -11,6 +11,13 @@
 /// Does nothing where malloc is not glibc's.
 void prepline_malloc_release_large_blocks(int mmap_threshold, int trim_threshold);
 
+/// Gives the heap's free pages back to the system (glibc's `malloc_trim(0)`); nothing elsewhere.
+void prepline_malloc_trim(void);
+
+/// Bytes malloc holds from the system, in use or free (glibc's `mallinfo2`: heap arenas and
+/// mmapped blocks); -1 where that is not known.
+long long prepline_malloc_heap_bytes(void);
+
 /// Starts loading the cache line at `address` (a hint, never a fault): the profile's merge asks
 /// for a hash table's slot a few values ahead, so the probes of large tables (a cache miss each)
 /// overlap instead of following one another.

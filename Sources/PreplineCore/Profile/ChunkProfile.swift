@@ -86,6 +86,17 @@ package struct ChunkProfile: Sendable {
     package var coMissing: [(i: Int32, j: Int32, count: Int32)]? = []
 }
 
+/// One worker's last distinct counts per column (`ChunkProfiler.sizeHints`); capacities only,
+/// so the figures never depend on them.
+package final class DistinctSizeHints: @unchecked Sendable {
+    package var numbers: [Int]
+    package var texts: [Int]
+    package init(width: Int) {
+        numbers = [Int](repeating: 0, count: width)
+        texts = [Int](repeating: 0, count: width)
+    }
+}
+
 /// Profiles one chunk of records: the per-cell work, run on the worker threads.
 package struct ChunkProfiler: Sendable {
     let width: Int
@@ -101,6 +112,9 @@ package struct ChunkProfiler: Sendable {
 
     /// Whether a tab counts as a blank in a line of blanks (not when it is the delimiter).
     package var tabIsBlank = true
+    /// The distinct numbers and texts per column of the last chunk this worker profiled: the
+    /// next chunk's tables start that large. One per worker (never shared between threads).
+    package var sizeHints: DistinctSizeHints?
 
     package init(width: Int, missing: MissingTokens, numberFormat: NumberFormat, textPool: ColumnBufferPool? = nil) {
         self.width = width
@@ -193,8 +207,8 @@ package struct ChunkProfiler: Sendable {
         for k in 0..<width {
             var column = ChunkColumnProfile()
             if let textPool { column.textBytes = textPool.take(column: k) }
-            var numberIndex = KeyIndex()
-            var textIndex = KeyIndex()
+            var numberIndex = KeyIndex(expected: sizeHints?.numbers[k] ?? 0)
+            var textIndex = KeyIndex(expected: sizeHints?.texts[k] ?? 0)
             var values: [Double] = []
             for (row, r) in good.enumerated() {
                 let cell = parsed.field(Int(r == 0 ? 0 : parsed.recordEnds[r - 1]) + k)
@@ -249,6 +263,10 @@ package struct ChunkProfiler: Sendable {
                     column.textBytes.append(contentsOf: cell)
                     column.textEnds.append(column.textBytes.count)
                 }
+            }
+            if let sizeHints, k < sizeHints.numbers.count {
+                sizeHints.numbers[k] = numberIndex.count
+                sizeHints.texts[k] = textIndex.count
             }
             if column.candidates.contains(.number) { column.textsWhileNumeric = column.textHashes.count }
             if column.candidates.contains(.number) && !values.isEmpty {

@@ -28,8 +28,7 @@ package struct ColumnAccumulator: Sendable {
     package var positiveInfinities = 0
     package var negativeInfinities = 0
     /// Each distinct number (bit pattern, -0 as 0) and its count, while within the quantile budget.
-    package var numberKeys: KeyIndex? = KeyIndex()
-    package var numberCounts: [Int] = []
+    package var numbers: NumberCounts? = NumberCounts()
     package var sketch: LogBucketSketch?
     package var numberHLL: HyperLogLog?
     // Texts.
@@ -54,8 +53,8 @@ package struct ColumnAccumulator: Sendable {
         candidates.formIntersection(chunk.candidates)
         if candidates.contains(.number) {
             mergeNumbers(chunk, budget: budgets.quantile)
-        } else if numberKeys != nil || sketch != nil {
-            numberKeys = nil; numberCounts = []; sketch = nil; numberHLL = nil
+        } else if numbers != nil || sketch != nil {
+            numbers = nil; sketch = nil; numberHLL = nil
         }
         lengthSum += chunk.lengthSum
         if chunk.present > 0 {
@@ -98,26 +97,28 @@ package struct ColumnAccumulator: Sendable {
         maximum = Swift.max(maximum, chunk.maximum)
         zeros += chunk.zeros
         negatives += chunk.negatives
-        if var keys = numberKeys {
-            numberKeys = nil
-            for (v, c) in zip(chunk.numberValues, chunk.numberCounts) {
-                let (i, inserted) = keys.index(of: v.bitPattern)
-                if inserted { numberCounts.append(c) } else { numberCounts[i] += c }
+        var from = 0
+        if var table = numbers {
+            numbers = nil
+            let values = chunk.numberValues, counts = chunk.numberCounts
+            while from < values.count && table.count <= budget {
+                if from + Self.lookahead < values.count { table.prefetch(values[from + Self.lookahead].bitPattern) }
+                table.add(values[from].bitPattern, copies: counts[from], budget: budget)
+                from += 1
             }
-            if keys.count <= budget { numberKeys = keys; return }
+            if table.count <= budget { numbers = table; return }
+            // Past the budget: the sketch takes the table, then the chunk's numbers not yet added.
             var sketch = LogBucketSketch()
             var hll = HyperLogLog()
-            for (bits, c) in zip(keys.keys, numberCounts) {
+            table.forEach { bits, c in
                 let v = Double(bitPattern: bits)
                 sketch.add(v, copies: c)
                 hll.add(hash: ByteHash.hash(number: v))
             }
             self.sketch = sketch
             numberHLL = hll
-            numberCounts = []
-            return
         }
-        for (v, c) in zip(chunk.numberValues, chunk.numberCounts) {
+        for (v, c) in zip(chunk.numberValues[from...], chunk.numberCounts[from...]) {
             sketch!.add(v, copies: c)
             numberHLL!.add(hash: ByteHash.hash(number: v))
         }
@@ -127,7 +128,7 @@ package struct ColumnAccumulator: Sendable {
     package var distinct: (count: Int, exact: Bool) {
         if isNumeric {
             let infinities = (positiveInfinities > 0 ? 1 : 0) + (negativeInfinities > 0 ? 1 : 0)
-            if let numberKeys { return (numberKeys.count + infinities, true) }
+            if let numbers { return (numbers.count + infinities, true) }
             return ((numberHLL?.estimate ?? 0) + infinities, false)
         }
         if tableFull { return (textHLL!.estimate, false) }
@@ -137,9 +138,10 @@ package struct ColumnAccumulator: Sendable {
     /// The numbers in increasing order with their counts: exact, or the sketch's buckets
     /// (clamped to the exact minimum and maximum).
     package func ascendingNumbers() -> (values: [(value: Double, count: Int)], exact: Bool) {
-        if let numberKeys {
-            let sorted = zip(numberKeys.keys, numberCounts).map { (value: Double(bitPattern: $0), count: $1) }.sorted { $0.value < $1.value }
-            return (sorted, true)
+        if let numbers {
+            var values: [(value: Double, count: Int)] = []
+            numbers.forEach { bits, c in values.append((Double(bitPattern: bits), c)) }
+            return (values.sorted { $0.value < $1.value }, true)
         }
         let buckets = (sketch ?? LogBucketSketch()).ascendingBuckets().map { (value: Swift.min(maximum, Swift.max(minimum, $0.value)), count: $0.count) }
         return (buckets, false)
@@ -168,32 +170,61 @@ package enum OrderStatistics {
         for v in values { total += v.count; cumulative.append(total) }
         guard total > 0 else { return qs.map { _ in .nan } }
         return qs.map { q in
-            let p = (q * 100) / 100
-            let virtual = Double(total - 1) * p
-            let previous = virtual.rounded(.down)
-            let gamma = virtual - previous
-            let lowerRank = Swift.min(Swift.max(Int(previous), 0), total - 1)
-            let upperRank = Swift.min(lowerRank + 1, total - 1)
-            let a = value(atRank: lowerRank, values, cumulative: cumulative)
-            let b = value(atRank: upperRank, values, cumulative: cumulative)
-            // numpy's _lerp: a + (b - a) * t, or b - (b - a) * (1 - t) from t = 0.5 on.
-            let diff = b - a
-            return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma
+            let p = position(quantile: q, total: total)
+            let a = value(atRank: p.lowerRank, values, cumulative: cumulative)
+            let b = value(atRank: p.upperRank, values, cumulative: cumulative)
+            return interpolate(a, b, gamma: p.gamma)
         }
+    }
+
+    /// The two 0-based ranks numpy's linear quantile `q` of `total` values lies between, and
+    /// how far between.
+    package static func position(quantile q: Double, total: Int) -> (lowerRank: Int, upperRank: Int, gamma: Double) {
+        let p = (q * 100) / 100
+        let virtual = Double(total - 1) * p
+        let previous = virtual.rounded(.down)
+        let gamma = virtual - previous
+        let lowerRank = Swift.min(Swift.max(Int(previous), 0), total - 1)
+        let upperRank = Swift.min(lowerRank + 1, total - 1)
+        return (lowerRank, upperRank, gamma)
+    }
+
+    /// numpy's _lerp: a + (b - a) * t, or b - (b - a) * (1 - t) from t = 0.5 on.
+    @inline(__always)
+    package static func interpolate(_ a: Double, _ b: Double, gamma: Double) -> Double {
+        let diff = b - a
+        return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma
     }
 
     /// numpy's `histogram(x, bins=20)`: 21 edges from `linspace(min, max)` (±0.5 around a
     /// single value) and the counts, the last bin closed.
     package static func histogram(_ values: [(value: Double, count: Int)], minimum: Double, maximum: Double, bins: Int = 20)
         -> (edges: [Double], counts: [Int]) {
-        var first = minimum, last = maximum
-        if first == last { first -= 0.5; last += 0.5 }
-        let step = (last - first) / Double(bins)
-        var edges = (0...bins).map { Double($0) * step + first }
-        edges[bins] = last
-        var counts = [Int](repeating: 0, count: bins)
-        let norm = Double(bins) / (last - first)
-        for (x, c) in values {
+        var binning = Binning(minimum: minimum, maximum: maximum, bins: bins)
+        for (x, c) in values { binning.add(x, copies: c) }
+        return (binning.edges, binning.counts)
+    }
+
+    /// The histogram's bins, filled value by value in any order.
+    package struct Binning {
+        package private(set) var edges: [Double]
+        package private(set) var counts: [Int]
+        private let first: Double, norm: Double, bins: Int
+
+        package init(minimum: Double, maximum: Double, bins: Int) {
+            var first = minimum, last = maximum
+            if first == last { first -= 0.5; last += 0.5 }
+            let step = (last - first) / Double(bins)
+            edges = (0...bins).map { Double($0) * step + first }
+            edges[bins] = last
+            counts = [Int](repeating: 0, count: bins)
+            norm = Double(bins) / (last - first)
+            self.first = first
+            self.bins = bins
+        }
+
+        @inline(__always)
+        package mutating func add(_ x: Double, copies c: Int) {
             var index = Int(((x - first) * norm))
             if index >= bins { index = bins - 1 }
             if index < 0 { index = 0 }
@@ -201,6 +232,5 @@ package enum OrderStatistics {
             if index + 1 <= bins, x >= edges[index + 1], index != bins - 1 { index += 1 }
             counts[Swift.max(0, Swift.min(bins - 1, index))] += c
         }
-        return (edges, counts)
     }
 }

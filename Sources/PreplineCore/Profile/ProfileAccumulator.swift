@@ -166,3 +166,21 @@ package struct ProfileAccumulator: Sendable {
         return Swift.max(-1, Swift.min(1, r))
     }
 }
+
+/// Runs independent per-column work on the cores, results in column order.
+package enum ColumnParallel {
+    private struct Results<T>: @unchecked Sendable {
+        let base: UnsafeMutablePointer<T?>
+    }
+
+    /// `body(0..<count)`, in parallel (each index once, on any thread).
+    package static func map<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        var results = [T?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let out = Results(base: base)
+            DispatchQueue.concurrentPerform(iterations: count) { i in out.base[i] = body(i) }
+        }
+        return results.map { $0! }
+    }
+}

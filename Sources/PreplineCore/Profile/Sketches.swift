@@ -112,6 +112,16 @@ package struct KeyIndex: Sendable {
 
     package init() {}
 
+    /// Room for `expected` keys before the first growth (a chunk's column sized from the last
+    /// chunk's distinct count: the doublings from 16 were a rehash chain per chunk and column).
+    package init(expected: Int) {
+        guard expected > 8 else { return }
+        keys.reserveCapacity(expected)
+        let capacity = 1 << (Int.bitWidth - (2 * expected + 1).leadingZeroBitCount)
+        slots = [Int32](repeating: -1, count: capacity)
+        mask = capacity - 1
+    }
+
     package var count: Int { keys.count }
 
     private mutating func grow() {
