@@ -516,7 +516,7 @@ struct Validate: ParsableCommand {
     @Option(help: ArgumentHelp("List at most this many errors (all are counted; the verdict and exit code count them all).", valueName: "n"))
     var maxErrors: Int = 20
 
-    @Option(name: .customLong("report"), help: ArgumentHelp("text, json[:PATH], junit:PATH or github (repeatable).", valueName: "format[:path]"),
+    @Option(name: .customLong("report"), help: ArgumentHelp("text, json[:PATH], junit:PATH or github (repeatable); PATH '-' is stdout, which one report at most may use. A PATH ending in .gz is written gzip-compressed.", valueName: "format[:path]"),
             completion: .list(["text", "json", "json:", "junit:", "github"]))
     var reports: [String] = []
 
@@ -567,6 +567,7 @@ struct Validate: ParsableCommand {
         options.driftK = driftK
         options.driftMissing = driftMissing
         options.reportPaths = try parsedReports().compactMap { $0.1 }
+        options.stdoutReports = try zip(reports, parsedReports()).filter { ReportOutput.writesStdout($1.0, $1.1) }.map { "--report \($0.0)" }
         let result = try ValidateCommand.execute(options)
         // A closed stdout (`--report github | head -1`) ends the command quietly, but the data
         // was all checked: the exit code is still the verdict, so a CI step never turns green.
@@ -624,13 +625,13 @@ struct Profile: ParsableCommand {
     @Option(help: ArgumentHelp("A spec whose input block says how to read the data (delimiter, missing tokens, header, decimal mark); without it the defaults.", valueName: "spec"), completion: .file())
     var spec: String?
 
-    @Option(help: ArgumentHelp("Write the profile as JSON (version 1, documented in the README).", valueName: "file"), completion: .file())
+    @Option(help: ArgumentHelp("Write the profile as JSON (version 1, documented in the README); '-' is stdout. A name ending in .gz is written gzip-compressed.", valueName: "file"), completion: .file())
     var json: String?
 
-    @Option(help: ArgumentHelp("Write the profile as one self-contained HTML page (inline SVG, no script).", valueName: "file"), completion: .file())
+    @Option(help: ArgumentHelp("Write the profile as one self-contained HTML page (inline SVG, no script); '-' is stdout. A name ending in .gz is written gzip-compressed.", valueName: "file"), completion: .file())
     var html: String?
 
-    @Option(help: ArgumentHelp("Write a starting spec: the input block, a Table Schema with the inferred types (required where nothing was missing) and checks from what was seen; validate accepts the same data.", valueName: "file"), completion: .file())
+    @Option(help: ArgumentHelp("Write a starting spec: the input block, a Table Schema with the inferred types (required where nothing was missing) and checks from what was seen; validate accepts the same data. '-' is stdout; a name ending in .gz is written gzip-compressed.", valueName: "file"), completion: .file())
     var emitSpec: String?
 
     @Option(help: ArgumentHelp("Distinct texts counted exactly per column (N of them: a column with N distinct values is exact), and row keys for the duplicate count; about 22 bytes each per column (12 per row key); a column that reads as numbers keeps at most 65,536 (its distinct count is exact within --quantile-budget). Past it: HyperLogLog estimates (0.81% standard error).", valueName: "n"))
@@ -678,6 +679,8 @@ struct Profile: ParsableCommand {
         }
         // A document written to stdout is the whole of stdout: no table after it.
         let documentOnStdout = [json, html, emitSpec].contains("-")
+        // stdout's reader has gone (`| head`): the end is quiet, as for every command.
+        if result.stdoutClosed { return }
         if !documentOnStdout {
             guard try ProfileCommand.writeTable(result.document, width: nil) else { return }
         }

@@ -27,6 +27,8 @@ package struct ProfileResult: Sendable {
     package var firstMalformed: String?
     /// Lines for stderr (`prepline: warning: …`).
     package var warnings: [String] = []
+    /// stdout's reader went away while a document was written there: the run ends quietly.
+    package var stdoutClosed = false
 }
 
 /// `profile`: one parallel streaming pass that describes every column (type, counts, distinct
@@ -59,7 +61,9 @@ package enum ProfileCommand {
         if let path = options.jsonPath { outputs.append(PathCollision.NamedPath("--json", path)) }
         if let path = options.htmlPath { outputs.append(PathCollision.NamedPath("--html", path)) }
         if let path = options.emitSpecPath { outputs.append(PathCollision.NamedPath("--emit-spec", path)) }
-        try PathCollision.check(inputs: inputs, outputs: outputs)
+        if inputs.filter({ $0 == "-" }).count > 1 { throw PreplineError.usage("stdin ('-') can be given only once as an input") }
+        try PathCollision.checkStdoutWrittenOnce(outputs.map { ("\($0.role) \($0.path)", $0.path == "-") })
+        try PathCollision.check(inputs: inputs, alsoRead: options.spec.map { PathCollision.specFile($0, role: "--spec") } ?? [], outputs: outputs)
         // Opened before reading: an output that cannot be written is reported at once.
         let jsonSink = try options.jsonPath.map { path throws(PreplineError) in try OutputSink(path: path) }
         let htmlSink = try options.htmlPath.map { path throws(PreplineError) in try OutputSink(path: path) }
@@ -122,19 +126,16 @@ package enum ProfileCommand {
         var profile = accumulator ?? ProfileAccumulator(names: header.names, budgets: options.budgets)
         profile.malformedRows = malformed
         let document = ProfileDocument.build(profile)
-        do {
-            if let jsonSink { try jsonSink.writeDocument(Array((document.serialized() + "\n").utf8)) }
-            if let htmlSink { try htmlSink.writeDocument(Array(try ProfileHTML.render(document).utf8)) }
-            if let specSink { try specSink.writeDocument(Array((ProfileSpec.build(profile, dialect: dialect).serialized() + "\n").utf8)) }
-        } catch let error as PreplineError {
-            throw error
-        } catch {
-            throw PreplineError.output(file: "profile", "\(error)")
-        }
+        // A closed stdout drops the document written there; the files are still written.
+        var stdoutOpen = true
+        if let jsonSink { stdoutOpen = try ReportOutput.writeDocument(Array((document.serialized() + "\n").utf8), to: jsonSink) && stdoutOpen }
+        if let htmlSink { stdoutOpen = try ReportOutput.writeDocument(Array(try ProfileHTML.render(document).utf8), to: htmlSink) && stdoutOpen }
+        if let specSink { stdoutOpen = try ReportOutput.writeDocument(Array((ProfileSpec.build(profile, dialect: dialect).serialized() + "\n").utf8), to: specSink) && stdoutOpen }
         try jsonSink?.commit()
         try htmlSink?.commit()
         try specSink?.commit()
         var result = ProfileResult(document: document)
+        result.stdoutClosed = !stdoutOpen
         if header.names.contains(where: { LosslessText.bytes($0) != Array($0.utf8) }) {
             result.warnings.append("the header is not UTF-8 (\(Suggestion.shortList(header.names.map(LosslessText.display)))): its bytes are shown as \\xE9 escapes; a --spec with \"input\": {\"encoding\": \"latin-1\"} (or \"cp1252\") decodes them")
         }

@@ -22,6 +22,8 @@ package struct ValidateOptions: Sendable {
     package var driftMissing = 0.05
     /// The files `--report` writes (checked against the inputs and each other before reading).
     package var reportPaths: [String] = []
+    /// The reports written to stdout, as given (`--report json`, `--report junit:-`): at most one.
+    package var stdoutReports: [String] = []
 
     package init(specPath: String) { spec = SpecSource(path: specPath) }
 }
@@ -71,7 +73,10 @@ package enum ValidateCommand {
             spec.checks += drift
         }
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
-        try PathCollision.check(inputs: inputs, alsoRead: PathCollision.specFile(options.spec), outputs: options.reportPaths.map { PathCollision.NamedPath("--report", $0) })
+        if inputs.filter({ $0 == "-" }).count > 1 { throw PreplineError.usage("stdin ('-') can be given only once as an input") }
+        try PathCollision.checkStdoutWrittenOnce(options.stdoutReports.map { ($0, true) })
+        try PathCollision.check(inputs: inputs, alsoRead: PathCollision.specFile(options.spec) + (options.against.map { [PathCollision.NamedPath("--against", $0)] } ?? []),
+                                outputs: options.reportPaths.map { PathCollision.NamedPath("--report", $0) })
         let names = InputNames.display(inputs)
         let counters = EngineCounters()
         let progress = options.progress.enabled ? ProgressBar(counters: counters, totalBytes: nil) : nil

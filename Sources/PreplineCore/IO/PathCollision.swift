@@ -55,6 +55,15 @@ package enum PathCollision {
         throw PreplineError.usage("stdin ('-') can be read only once, but \(readers[0]) and \(readers[1]) both read it: give one of them as a file")
     }
 
+    /// stdout holds one document: a usage error naming the first two of `outputs` (role, does
+    /// it write stdout) that both write it (`profile --json - --html -`), which would otherwise
+    /// be one stream nothing can read back.
+    package static func checkStdoutWrittenOnce(_ outputs: [(role: String, writesStdout: Bool)]) throws(PreplineError) {
+        let writers = outputs.filter(\.writesStdout).map(\.role)
+        guard writers.count > 1 else { return }
+        throw PreplineError.usage("\(writers[0]) and \(writers[1]) both write to stdout, which can hold only one of them: give one of them a file")
+    }
+
     /// Which file a path names: device and inode when it exists (so symlinks, `./x` and hard
     /// links match), else its absolute path. Nil for paths exempt from the check: stdin/stdout
     /// (`-`), anything under /dev, and existing files that are not regular (FIFOs, devices,

@@ -4,11 +4,13 @@
 package enum ProfileSpec {
     package static func build(_ profile: ProfileAccumulator, dialect: InputDialect) -> JSONValue {
         let tokens = JSONValue.array(dialect.missing.map { .string($0) })
-        var input: [(key: String, value: JSONValue)] = [
-            ("delimiter", .string(String(decoding: [dialect.delimiter], as: UTF8.self))),
-            ("header", .bool(dialect.header)),
-            ("missing", tokens),
-        ]
+        // Every key that changes how the data reads, or validate would cut or decode it otherwise.
+        var input: [(key: String, value: JSONValue)] = [("delimiter", .string(String(decoding: [dialect.delimiter], as: UTF8.self)))]
+        if dialect.quote != UInt8(ascii: "\"") { input.append(("quote", .string(String(decoding: [dialect.quote], as: UTF8.self)))) }
+        input.append(("header", dialect.headerIfPresent ? .string("if-present") : .bool(dialect.header)))
+        if let columns = dialect.columns { input.append(("columns", .array(columns.map { .string($0) }))) }
+        input.append(("missing", tokens))
+        if dialect.encoding != .utf8 { input.append(("encoding", .string(dialect.encoding.rawValue))) }
         if !dialect.numberFormat.isStandard {
             input.append(("decimal", .string(String(decoding: dialect.numberFormat.decimal, as: UTF8.self))))
             if !dialect.numberFormat.group.isEmpty { input.append(("group", .string(String(decoding: dialect.numberFormat.group, as: UTF8.self)))) }
