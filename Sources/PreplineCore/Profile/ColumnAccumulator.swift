@@ -210,24 +210,35 @@ package enum OrderStatistics {
         package private(set) var edges: [Double]
         package private(set) var counts: [Int]
         private let first: Double, norm: Double, bins: Int
+        /// The range is wider than a double holds (−1.7e308 … 1.7e308, where numpy refuses with
+        /// "Too many bins for data range"): the bins are placed on halved values, so they stay finite.
+        private let halved: Bool
 
         package init(minimum: Double, maximum: Double, bins: Int) {
             var first = minimum, last = maximum
             if first == last { first -= 0.5; last += 0.5 }
-            let step = (last - first) / Double(bins)
-            edges = (0...bins).map { Double($0) * step + first }
-            edges[bins] = last
+            halved = !(last - first).isFinite
             counts = [Int](repeating: 0, count: bins)
-            norm = Double(bins) / (last - first)
-            self.first = first
             self.bins = bins
+            if halved {
+                let halfStep = (last / 2 - first / 2) / Double(bins)
+                edges = (0...bins).map { (Double($0) * halfStep + first / 2) * 2 }
+                norm = Double(bins) / (last / 2 - first / 2)
+                self.first = first / 2
+            } else {
+                let step = (last - first) / Double(bins)
+                edges = (0...bins).map { Double($0) * step + first }
+                norm = Double(bins) / (last - first)
+                self.first = first
+            }
+            edges[bins] = last
         }
 
         @inline(__always)
         package mutating func add(_ x: Double, copies c: Int) {
-            var index = Int(((x - first) * norm))
-            if index >= bins { index = bins - 1 }
-            if index < 0 { index = 0 }
+            let position = ((halved ? x / 2 : x) - first) * norm
+            // Clamped before the conversion: Int(_:) of a NaN or of a double past Int's range traps.
+            var index = position >= Double(bins) ? bins - 1 : position > 0 ? Int(position) : 0
             if x < edges[index] { index -= 1 }
             if index + 1 <= bins, x >= edges[index + 1], index != bins - 1 { index += 1 }
             counts[Swift.max(0, Swift.min(bins - 1, index))] += c
