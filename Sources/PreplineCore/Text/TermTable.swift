@@ -536,30 +536,26 @@ extension TermCounts {
             position = elementReader.position
             return read
         }
+        /// The count at `position` and whether it was the last of its array: most counts are a
+        /// short integer and its separator, read here; any other goes through `otherElement`.
+        @inline(__always)
+        func element(_ position: inout Int) throws(PartFormatError) -> (value: Int, last: Bool) {
+            if let (value, digits) = PartReader.shortUnsignedInt(bytes, at: position) {
+                let separator = bytes[position + digits]
+                if separator == UInt8(ascii: ",") || separator == UInt8(ascii: "]") {
+                    position += digits + 1
+                    return (value, separator == UInt8(ascii: "]"))
+                }
+            }
+            return try otherElement(&position)
+        }
         let failure: PartFormatError? = scratch.indices.withUnsafeBufferPointer { indices in
             tallies.withUnsafeMutableBufferPointer { tallies in
                 do throws(PartFormatError) {
                     for k in 0..<count {
                         if k + 12 < count { MemoryHints.prefetch(tallies.baseAddress! + indices[k + 12]) }
-                        // Most counts: a short integer and its separator, read here.
-                        var documentCount: Int, lastDocument: Bool
-                        if let (value, digits) = PartReader.shortUnsignedInt(bytes, at: documents),
-                           bytes[documents + digits] == UInt8(ascii: ",") || bytes[documents + digits] == UInt8(ascii: "]") {
-                            documentCount = value
-                            lastDocument = bytes[documents + digits] == UInt8(ascii: "]")
-                            documents += digits + 1
-                        } else {
-                            (documentCount, lastDocument) = try otherElement(&documents)
-                        }
-                        var occurrenceCount: Int, lastOccurrence: Bool
-                        if let (value, digits) = PartReader.shortUnsignedInt(bytes, at: occurrences),
-                           bytes[occurrences + digits] == UInt8(ascii: ",") || bytes[occurrences + digits] == UInt8(ascii: "]") {
-                            occurrenceCount = value
-                            lastOccurrence = bytes[occurrences + digits] == UInt8(ascii: "]")
-                            occurrences += digits + 1
-                        } else {
-                            (occurrenceCount, lastOccurrence) = try otherElement(&occurrences)
-                        }
+                        let (documentCount, lastDocument) = try element(&documents)
+                        let (occurrenceCount, lastOccurrence) = try element(&occurrences)
                         guard lastDocument == (k == count - 1), lastOccurrence == lastDocument else {
                             reader.position = documents
                             throw reader.error("term counts need one document count and one occurrence count per term")
