@@ -62,7 +62,7 @@ package enum FitCommand {
     /// without one), written as one line of JSON that `merge` reads.
     private static func executePartial(_ options: FitOptions, spec: Spec, started: ContinuousClock.Instant) throws(PreplineError) -> Summary {
         let inputs = options.inputs.isEmpty && !options.inputsFromList ? ["-"] : options.inputs
-        if inputs.filter({ $0 == "-" }).count > 1 { throw PreplineError.usage("stdin ('-') can be given only once as an input") }
+        try PathCollision.checkStdinGivenOnce(inputs)
         try PathCollision.check(inputs: inputs, alsoRead: PathCollision.specFile(options.spec) + (options.passState.map { [PathCollision.NamedPath("--pass-state", $0)] } ?? []),
                                 outputs: [PathCollision.NamedPath("-o", options.output)])
         var part = FitPart(specText: FitPart.embeddedSpecText(spec, overrides: options.overrides))

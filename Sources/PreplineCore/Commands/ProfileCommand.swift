@@ -61,7 +61,7 @@ package enum ProfileCommand {
         if let path = options.jsonPath { outputs.append(PathCollision.NamedPath("--json", path)) }
         if let path = options.htmlPath { outputs.append(PathCollision.NamedPath("--html", path)) }
         if let path = options.emitSpecPath { outputs.append(PathCollision.NamedPath("--emit-spec", path)) }
-        if inputs.filter({ $0 == "-" }).count > 1 { throw PreplineError.usage("stdin ('-') can be given only once as an input") }
+        try PathCollision.checkStdinGivenOnce(inputs)
         try PathCollision.checkStdoutWrittenOnce(outputs.map { ("\($0.role) \($0.path)", $0.path == "-") })
         try PathCollision.check(inputs: inputs, alsoRead: options.spec.map { PathCollision.specFile($0, role: "--spec") } ?? [], outputs: outputs)
         // Opened before reading: an output that cannot be written is reported at once.

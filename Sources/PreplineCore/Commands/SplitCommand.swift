@@ -181,7 +181,7 @@ package enum SplitCommand {
     /// the same while parsing; this keeps the library honest for other callers).
     package static func check(_ options: SplitOptions) throws(PreplineError) {
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
-        if inputs.filter({ $0 == "-" }).count > 1 { throw PreplineError.usage("stdin ('-') can be given only once as an input") }
+        try PathCollision.checkStdinGivenOnce(inputs)
         if options.delimiter == 0x0A || options.delimiter == 0x0D { throw PreplineError.usage("--delimiter: a line break cannot be the delimiter") }
         if options.delimiter == UInt8(ascii: "\"") { throw PreplineError.usage("--delimiter: '\"' is the quote character; the two must differ") }
         switch options.mode {

@@ -48,9 +48,7 @@ package enum TransformCommand {
             return TransformResult(summary: summary)
         }
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
-        if inputs.filter({ $0 == "-" }).count > 1 {
-            throw PreplineError.usage("stdin ('-') can be given only once as an input")
-        }
+        try PathCollision.checkStdinGivenOnce(inputs)
         if let extra = options.extraColumns, spec.training == nil || !spec.input.header {
             throw PreplineError.usage("--extra-columns \(extra.rawValue): \(spec.training == nil ? "the fitted spec has no training block (it was not written by `prepline fit`)" : "the input has no header row"), so its columns are matched by position and none is extra")
         }

@@ -73,7 +73,7 @@ package enum ValidateCommand {
             spec.checks += drift
         }
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
-        if inputs.filter({ $0 == "-" }).count > 1 { throw PreplineError.usage("stdin ('-') can be given only once as an input") }
+        try PathCollision.checkStdinGivenOnce(inputs)
         try PathCollision.checkStdoutWrittenOnce(options.stdoutReports.map { ($0, true) })
         try PathCollision.check(inputs: inputs, alsoRead: PathCollision.specFile(options.spec) + (options.against.map { [PathCollision.NamedPath("--against", $0)] } ?? []),
                                 outputs: options.reportPaths.map { PathCollision.NamedPath("--report", $0) })

@@ -202,7 +202,7 @@ package struct FitPart: Sendable {
             throw PreplineError.usage("\(otherName) has another header than \(name): \(HeaderCheck.difference(found: theirs, expected: mine))")
         }
         if other.passRows != passRows {
-            throw PreplineError.usage("\(otherName) was fitted on another pass state than \(name) (pass \(pass - 1) read \(other.passRows.map(String.init) ?? "?") rows for one, \(passRows.map(String.init) ?? "?") for the other): parts of one pass merge")
+            throw PreplineError.usage("\(otherName) was fitted on another pass state than \(name) (pass \(pass - 1) read \(other.passRows.map(String.init) ?? "?") rows for one, \(passRows.map(String.init) ?? "?") for the other): merge the parts fitted on one pass state")
         }
     }
 }

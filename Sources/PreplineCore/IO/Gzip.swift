@@ -128,8 +128,7 @@ package enum GzipDocument {
     /// one is. The inflated size is bounded — by `limit`, or by 256 MiB or 64 times the compressed
     /// size, whichever is larger (JSON compresses 5–20 times) — so a gzip bomb is refused in
     /// bounded memory instead of taking the machine's.
-    package static func inflatedIfCompressed(_ bytes: [UInt8], name: String, limit: Int? = nil,
-                                             tooLarge: (() -> PreplineError)? = nil) throws(PreplineError) -> [UInt8] {
+    package static func inflatedIfCompressed(_ bytes: [UInt8], name: String, limit: Int? = nil) throws(PreplineError) -> [UInt8] {
         guard bytes.count >= 2, bytes[0] == 0x1F, bytes[1] == 0x8B else { return bytes }
         let bound = limit ?? max(256 << 20, bytes.count.multipliedReportingOverflow(by: 64).partialValue)
         let source = GzipSource(base: PrefixedSource(prefix: bytes, base: EmptySource()), name: name)
@@ -146,7 +145,7 @@ package enum GzipDocument {
             if n == 0 { return out }
             out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
             if out.count > bound {
-                throw tooLarge?() ?? .usage("\(name): larger than \(bound >> 20) MiB once inflated (\(bytes.count) bytes of gzip): not a prepline document")
+                throw .usage("\(name): larger than \(bound >> 20) MiB once inflated (\(bytes.count) bytes of gzip): not a prepline document")
             }
         }
     }

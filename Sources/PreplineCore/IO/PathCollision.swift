@@ -55,6 +55,11 @@ package enum PathCollision {
         throw PreplineError.usage("stdin ('-') can be read only once, but \(readers[0]) and \(readers[1]) both read it: give one of them as a file")
     }
 
+    /// `-` at most once among a command's inputs: a second `-` would read stdin already at its end.
+    package static func checkStdinGivenOnce(_ inputs: [String]) throws(PreplineError) {
+        if inputs.filter({ $0 == "-" }).count > 1 { throw PreplineError.usage("stdin ('-') can be given only once as an input") }
+    }
+
     /// stdout holds one document: a usage error naming the first two of `outputs` (role, does
     /// it write stdout) that both write it (`profile --json - --html -`), which would otherwise
     /// be one stream nothing can read back.

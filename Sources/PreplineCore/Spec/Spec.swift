@@ -372,9 +372,7 @@ package enum SpecSource: Sendable, Equatable {
     private static let sizeLimit = 256 << 20
 
     private static func inflated(_ bytes: [UInt8], name: String) throws(PreplineError) -> [UInt8] {
-        try GzipDocument.inflatedIfCompressed(bytes, name: name, limit: sizeLimit) {
-            PreplineError.usage("\(name): cannot read the spec: larger than 256 MiB once inflated")
-        }
+        try GzipDocument.inflatedIfCompressed(bytes, name: name, limit: sizeLimit)
     }
 
     private static func readAll(fd: Int32, name: String) throws(PreplineError) -> [UInt8] {
