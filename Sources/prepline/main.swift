@@ -960,18 +960,12 @@ ProcessStreams.prepare()
 
 /// An unknown subcommand (`prepline valdate`, `prepline help valdate`) is a usage error with a
 /// suggestion, not "3 unexpected arguments" or the top help with exit 0.
-/// The commands' names, written out so that a known command is recognised without reflection; a
-/// name missing here (or a stale one) only costs the slow path of `checkSubcommand`.
-let commonCommandNames: Set<String> = ["run", "fit", "apply", "merge", "split", "validate", "profile", "explain", "schema"]
-
 func checkSubcommand(_ arguments: [String]) {
     var words = arguments.prefix(2).map { $0 }
     if words.first == "help" { words.removeFirst() } else { words = Array(words.prefix(1)) }
-    guard let word = words.first, !word.hasPrefix("-"), word != "help", !commonCommandNames.contains(word) else { return }
-    // `_commandName` reflects on each command type (conformance lookups over the whole binary, about
-    // a quarter of start-up), so the real names are read only for a word that is not a known command.
+    // Each command sets `commandName`, so `_commandName` reads it instead of reflecting on the type.
     let names = Prepline.configuration.subcommands.map { $0._commandName }
-    guard !names.contains(word) else { return }
+    guard let word = words.first, !word.hasPrefix("-"), !names.contains(word), word != "help" else { return }
     let message = "prepline: error: unknown command '\(word)'\(Suggestion.didYouMean(word, in: names)); commands: \(names.joined(separator: ", "))\n"
         + "See 'prepline --help'.\n"
     StandardError.write(message)
