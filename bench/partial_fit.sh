@@ -2,13 +2,14 @@
 # Partial fits vs one fit (DESIGN.md E2 targets): 4 partitions fitted as 4 processes, 2 at a time,
 # plus the merge, against one `fit` of the same file; merging 1000 parts; part sizes.
 # Usage: bench/partial_fit.sh [ROWS] [ROUNDS]   (release binary; data and outputs in /dev/shm)
-# PART_ARGS: extra arguments of each partition's `fit --partial` (e.g. "--threads 1": one core
-# per task, as an engine runs them; the default leaves each at --threads 2, 4 threads on 2 cores).
+# PART_ARGS: extra arguments of each partition's `fit --partial`; default "--threads 1": one core
+# per task, as an engine runs them and as docs/distributed.md's recipes pass it (PART_ARGS=" "
+# leaves each at the default, all cores: 4 threads on 2 cores, 2 at a time).
 set -euo pipefail
 ROWS=${1:-200000}; ROUNDS=${2:-5}
 BIN=${BIN:-.build/release/prepline}
 WORK=${WORK:-/dev/shm/prepline-partial-bench}
-PART_ARGS=${PART_ARGS:-}
+PART_ARGS=${PART_ARGS:---threads 1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$WORK"
 [ -s "$WORK/mixed.csv" ] || python3 "$HERE/../../shared/bench/gen_mixed.py" "$ROWS" > "$WORK/mixed.csv"
@@ -42,7 +43,7 @@ for spec in tabular full; do
   SOURCE_DATE_EPOCH=0 "$BIN" merge "$WORK"/{0,1,2,3}.part -o "$WORK/b.json" -q
   cmp -s "$WORK/a.json" "$WORK/b.json" && same=identical || same=DIFFERENT
   sizes=$(stat -c %s "$WORK"/{0,1,2,3}.part | tr '\n' ' ')
-  echo "$spec: one fit ${one}s, 4 parts (2 at a time) + merge ${parts}s, ratio $(echo "scale=3; $parts / $one" | bc); merged spec $same; part bytes: $sizes"
+  echo "$spec: one fit ${one}s, 4 parts (2 at a time, fit --partial $PART_ARGS) + merge ${parts}s, ratio $(echo "scale=3; $parts / $one" | bc); merged spec $same; part bytes: $sizes"
   # 1000 parts: the four cycled (one spec, one header: they merge).
   list=(); for i in $(seq 0 999); do list+=("$WORK/$((i % 4)).part"); done
   : > "$WORK/m1000.$spec"

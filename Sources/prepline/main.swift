@@ -68,7 +68,7 @@ struct EngineOptionGroup: EngineOptionsParsing {
     @Option(help: threadsHelp)
     var threads: Int?
 
-    @Option(help: ArgumentHelp("Bytes of CSV handed to a worker at once (K/M/G suffixes). At most 2 × threads + 2 chunks are in flight; with their input and output buffers memory is bounded by about (5 × threads + 5) × this, more when stages widen the rows, plus the stages' state. Output never depends on it.", valueName: "size"))
+    @Option(help: ArgumentHelp("Bytes of CSV handed to a worker at once (K/M/G suffixes). At most 2 × threads + 2 chunks are in flight (1 under --threads 1); with their input and output buffers memory is bounded by about (5 × threads + 5) × this, more when stages widen the rows, plus the stages' state. Output never depends on it.", valueName: "size"))
     var chunkSize: String = "1M"
 
     @OptionGroup var common: CommonEngineOptions
@@ -131,7 +131,7 @@ protocol EngineOptionsParsing: ParsableArguments {
 
 extension EngineOptionsParsing {
     static var threadsHelp: ArgumentHelp {
-        ArgumentHelp("Worker threads. Output is byte-identical for any value. (default: all cores)", valueName: "n")
+        ArgumentHelp("Worker threads. Output is byte-identical for any value. 1: everything on one thread, one chunk in memory (one core per task, as engines run them). (default: all cores)", valueName: "n")
     }
 
     func validate() throws {

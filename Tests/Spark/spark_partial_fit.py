@@ -45,7 +45,7 @@ failures = []
 # File-list shape: the sample cut into files at record boundaries (the caller wrote them).
 paths = sorted(os.path.join(workdir, name) for name in os.listdir(workdir) if name.startswith("part-"))
 files = sc.parallelize(paths, 3)
-parts = files.pipe(f"{prepline} fit {spec} --partial --input-list - -o - -q", env=env).collect()
+parts = files.pipe(f"{prepline} fit {spec} --partial --input-list - -o - -q --threads 1", env=env).collect()
 fitted = run([prepline, "merge", "-", "-q"], ("\n".join(parts) + "\n").encode())
 fitted_path = os.path.join(workdir, "fitted.json")
 with open(fitted_path, "wb") as f:
@@ -53,7 +53,7 @@ with open(fitted_path, "wb") as f:
 # Every partition writes no header; the driver writes it, applying the input's header line alone.
 header_line = open(paths[0], "rb").readline()
 header = run([prepline, "apply", fitted_path, "-q"], header_line)
-body = files.pipe(f"{prepline} apply {fitted_path} --input-list - --no-output-header -q", env=env).collect()
+body = files.pipe(f"{prepline} apply {fitted_path} --input-list - --no-output-header -q --threads 1", env=env).collect()
 output = header + "".join(line + "\n" for line in body).encode()
 if output != expected:
     failures.append(f"file-list shape: {len(output)} bytes, run wrote {len(expected)}")
@@ -62,13 +62,13 @@ if output != expected:
 lines = sc.textFile(sample, 3)
 if lines.getNumPartitions() < 2:
     failures.append("line-split shape: textFile made one partition")
-parts = lines.pipe(f"{prepline} fit {spec_if_present} --partial -o - -q", env=env).collect()
+parts = lines.pipe(f"{prepline} fit {spec_if_present} --partial -o - -q --threads 1", env=env).collect()
 fitted = run([prepline, "merge", "-", "-q"], ("\n".join(parts) + "\n").encode())
 fitted_path = os.path.join(workdir, "fitted-lines.json")
 with open(fitted_path, "wb") as f:
     f.write(fitted)
 header = run([prepline, "apply", fitted_path, "-q"], open(sample, "rb").readline())
-body = lines.pipe(f"{prepline} apply {fitted_path} --no-output-header -q", env=env).collect()
+body = lines.pipe(f"{prepline} apply {fitted_path} --no-output-header -q --threads 1", env=env).collect()
 output = header + "".join(line + "\n" for line in body).encode()
 if output != expected:
     failures.append(f"line-split shape: {len(output)} bytes, run wrote {len(expected)}")

@@ -10,5 +10,5 @@ tab=$(printf '\t')
 paths=$(sed -e "s/^.*$tab//" -e '/^[[:space:]]*$/d')
 [ -n "$paths" ] || exit 0
 key=$(printf '%s\n' "$paths" | head -n 1)
-part=$(printf '%s\n' "$paths" | "${PREPLINE:-prepline}" fit "${SPEC:?set SPEC to the spec file}" --partial ${PASS_STATE:+--pass-state "$PASS_STATE"} --input-list - -o - -q)
+part=$(printf '%s\n' "$paths" | "${PREPLINE:-prepline}" fit "${SPEC:?set SPEC to the spec file}" --partial ${PASS_STATE:+--pass-state "$PASS_STATE"} --input-list - -o - -q --threads 1)
 printf '%s\t%s\n' "$key" "$part"

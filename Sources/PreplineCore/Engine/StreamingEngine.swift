@@ -299,6 +299,11 @@ package enum StreamingEngine {
         // Under `input.header: "if-present"` a first record that is not the header is data.
         let firstIsHeader = dialect.header && (!dialect.headerIfPresent || dialect.isHeaderRecord(
             LibCSVParser(delimiter: dialect.delimiter, quote: dialect.quote).parse(first.bytes, expectedRecords: 1).strings(ofRecord: 0)))
+        if options.threads == 1 {
+            return try runOnThisThread(reader: reader, first: firstIsHeader ? nil : first, parser: parsers[0].value, rawPool: rawPool,
+                                       header: header, names: names, dialect: dialect, options: options, counters: counters, carry: carry,
+                                       headerPolicy: headerPolicy, makeProcessor: makeProcessor, consume: consume)
+        }
         let handOff = HandOff(value: (reader, first, firstIsHeader))
         // Joined on every way out, so no worker still runs while the caller cleans up (removes
         // the temporary output) and the process exits: a live worker at exit crashed (SIGILL).
@@ -392,6 +397,50 @@ package enum StreamingEngine {
             }
         }
         completed = true
+        return header
+    }
+
+    /// `--threads 1`: read, parse, process and consume each chunk in turn on the calling thread,
+    /// one chunk at a time. What an engine's task wants from the one core it has: no reader
+    /// thread, no hand-offs, one raw buffer. The same chunks in the same order as the threaded
+    /// path, so the same output to the byte.
+    private static func runOnThisThread<Payload: Sendable>(
+        reader: any RecordReader, first: RawChunk?, parser: ChunkParser, rawPool: BufferPool, header: DatasetHeader, names: [String],
+        dialect: InputDialect, options: EngineOptions, counters: EngineCounters, carry: CarryBoard, headerPolicy: HeaderPolicy,
+        makeProcessor: @Sendable (DatasetHeader) -> (inout ChunkWork) throws(PreplineError) -> Payload,
+        consume: (consuming ChunkDelivery<Payload>) throws(PreplineError) -> Bool
+    ) throws(PreplineError) -> DatasetHeader {
+        let process = makeProcessor(header)
+        var pending = first
+        var sequence = 0
+        var recordsBefore = 0
+        while true {
+            var chunk: RawChunk
+            if let taken = pending.take() {
+                chunk = taken
+            } else {
+                guard let next = try reader.next() else { break }
+                chunk = next
+                counters.rawBytesRead.store(reader.rawBytesRead, ordering: .relaxed)
+            }
+            let outcome = work(&chunk, sequence: sequence, carry: carry, parser: parser, header: header, names: names, headerPolicy: headerPolicy,
+                               headerIfPresent: dialect.headerIfPresent ? dialect : nil,
+                               process: process, counters: counters, issuesKept: options.issuesKeptPerChunk)
+            if case .nothing = outcome { carry.forward(sequence) }
+            rawPool.give(&chunk.bytes)
+            carry.release(through: sequence)
+            sequence += 1
+            switch consume outcome {
+            case .nothing: continue
+            case .failure(let error): throw error
+            case .data(var delivery):
+                delivery.issues.recordsBefore = recordsBefore
+                recordsBefore += delivery.records
+                counters.recordsRead.store(recordsBefore, ordering: .relaxed)
+                guard try consume(consume delivery) else { return header }
+            }
+        }
+        counters.rawBytesRead.store(reader.rawBytesRead, ordering: .relaxed)
         return header
     }
 
