@@ -1,7 +1,7 @@
 import Testing
 @testable import PreplineCore
 
-/// The radix-sorted quantiles and the unordered histogram give exactly what `OrderStatistics`
+/// The selected quantiles and the unordered histogram give exactly what `OrderStatistics`
 /// gives from the (value, count) tuples sorted by value, as the document computed them before.
 @Suite struct ExactNumberOrderTests {
     /// The plain path: tuples sorted by value.
@@ -14,7 +14,7 @@ import Testing
 
     static func sameBits(_ a: [Double], _ b: [Double]) -> Bool { a.map(\.bitPattern) == b.map(\.bitPattern) }
 
-    @Test func radixOrderEqualsTheSortedTuples() {
+    @Test func selectedQuantilesEqualTheSortedTuples() {
         var rng = ProfileSketchTests.Rng(state: 17)
         var order = ExactNumberOrder()
         let qs = ProfileDocument.quantileLevels.map(\.q) + [0, 1, 0.001, 0.999]
@@ -53,6 +53,48 @@ import Testing
         }
     }
 
+    /// The selection in orders a hash table never gives but a bad pivot rule would choke on:
+    /// sorted, reversed, organ pipe, all one count, and a range deep enough to hit the sorted
+    /// fallback. Every rank's key equals the one read off the sorted keys.
+    @Test func selectionFindsEveryWantedRankInAdversarialOrders() {
+        var rng = ProfileSketchTests.Rng(state: 29)
+        for n in [1, 2, 3, 33, 100, 1000, 20_000] {
+            let ascending = (0..<n).map { UInt64($0) * 7 + 3 }
+            let half = ascending.count / 2
+            let orders: [(String, [UInt64])] = [
+                ("sorted", ascending),
+                ("reversed", ascending.reversed()),
+                ("organ pipe", stride(from: 0, to: n, by: 2).map { ascending[$0] } + stride(from: n - 1 - (n % 2 == 0 ? 0 : 1), through: 0, by: -2).map { ascending[$0] }),
+                ("halves swapped", Array(ascending[half...] + ascending[..<half])),
+            ]
+            for (name, keys) in orders {
+                #expect(Set(keys).count == n, "\(name) \(n)")
+                for countsKind in 0..<2 {
+                    let counts = keys.map { countsKind == 0 ? 1 : Int($0 % 5) + 1 }
+                    let byKey = Dictionary(uniqueKeysWithValues: zip(keys, counts))
+                    var cumulative: [(key: UInt64, end: Int)] = []
+                    var total = 0
+                    for key in ascending { total += byKey[key]!; cumulative.append((key, total)) }
+                    var wanted = Set([0, total - 1, total / 2])
+                    for _ in 0..<8 { wanted.insert(Int(rng.next() % UInt64(total))) }
+                    let ranks = wanted.sorted()
+                    let expected = ranks.map { rank in cumulative.first { $0.end > rank }!.key }
+                    // nil: the pivots' own depth; 1 and 0: the sorted fallback after one split, and at once.
+                    for depthLimit in [nil, 1, 0] as [Int?] {
+                        var keysCopy = keys, countsCopy = counts
+                        var found = [UInt64](repeating: 0, count: ranks.count)
+                        keysCopy.withUnsafeMutableBufferPointer { k in
+                            countsCopy.withUnsafeMutableBufferPointer { c in
+                                ExactNumberOrder.select(ranks, keys: k, counts: c, into: &found, depthLimit: depthLimit)
+                            }
+                        }
+                        #expect(found == expected, "\(name), \(n) keys, counts \(countsKind), depth limit \(String(describing: depthLimit))")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func orderKeysOrderAsTheDoublesDo() {
         let values: [Double] = [-.greatestFiniteMagnitude, -1e10, -1, -.leastNonzeroMagnitude, 0, .leastNonzeroMagnitude, .leastNormalMagnitude, 1, 2.5, 1e308]
         let keys = values.map { ExactNumberOrder.orderKey($0.bitPattern) }
@@ -73,7 +115,7 @@ import Testing
         #expect(counts[7] == big + 10)
         #expect(counts[8] == 2 * big + 1)
         #expect(counts[9] == 1)
-        // Counts past 32 bits: the sort carries slots instead of counts.
+        // Counts past 32 bits.
         let sorted = counts.map { (value: $0.key, count: $0.value) }.sorted { $0.value < $1.value }
         let qs = ProfileDocument.quantileLevels.map(\.q) + [0, 1]
         var order = ExactNumberOrder()
