@@ -169,7 +169,7 @@ ensure_data() { # ROWS
     info "generated $f in $((SECONDS - t0)) s ($(du -h "$f" | cut -f1))"
 }
 
-file_bytes() { stat -c %s "$1"; }
+file_bytes() { stat -L -c %s "$1"; }
 # Benchmarked commands write their CSV outputs to bench/out/*.csv (up to ~1 GB each).
 clean_outputs() { rm -f "$OUT_DIR"/*.csv; }
 
