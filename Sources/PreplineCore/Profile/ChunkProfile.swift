@@ -201,9 +201,12 @@ package struct ChunkProfiler: Sendable {
             }
         }
         out.rows = good.count
-        out.rowHashes = [UInt64](repeating: 0x243F_6A88_85A3_08D3, count: good.count)
+        // Every cell mixes into its row's hash: through a pointer, not an array inside `out`
+        // (a uniqueness check per cell).
+        var rowHashArray = [UInt64](repeating: 0x243F_6A88_85A3_08D3, count: good.count)
         out.columns.reserveCapacity(width)
         let words = (good.count + 63) / 64
+        rowHashArray.withUnsafeMutableBufferPointer { rowHashes in
         for k in 0..<width {
             var column = ChunkColumnProfile()
             if let textPool { column.textBytes = textPool.take(column: k) }
@@ -216,12 +219,12 @@ package struct ChunkProfiler: Sendable {
                     column.missing += 1
                     if column.missingBits.isEmpty { column.missingBits = [UInt64](repeating: 0, count: words) }
                     column.missingBits[row >> 6] |= 1 << UInt64(row & 63)
-                    out.rowHashes[row] = ByteHash.mix(out.rowHashes[row] ^ Self.missingRowHash) &+ UInt64(k)
+                    rowHashes[row] = ByteHash.mix(rowHashes[row] ^ Self.missingRowHash) &+ UInt64(k)
                     continue
                 }
                 column.present += 1
                 let hash = ByteHash.hash(cell)
-                out.rowHashes[row] = ByteHash.mix(out.rowHashes[row] ^ hash) &+ UInt64(k)
+                rowHashes[row] = ByteHash.mix(rowHashes[row] ^ hash) &+ UInt64(k)
                 // Types: each test stops once a value fails it.
                 var candidates = column.candidates
                 if candidates.contains(.number) {
@@ -279,6 +282,8 @@ package struct ChunkProfiler: Sendable {
             }
             out.columns.append(column)
         }
+        }
+        out.rowHashes = rowHashArray
         if width > 0, out.columns.allSatisfy({ !$0.missingBits.isEmpty }) {
             for w in 0..<words {
                 var all = ~UInt64(0)
