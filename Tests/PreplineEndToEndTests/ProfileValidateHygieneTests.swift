@@ -64,6 +64,49 @@ import Testing
         }
     }
 
+    /// A schema number field's own `decimalChar` / `groupChar` (Table Schema field properties
+    /// that validate and the stages read its column with) were not honoured by profile, which
+    /// typed `1,5` a string, nor carried into `--emit-spec`: the column is profiled as the
+    /// numbers pandas reads with that decimal mark, the emitted field keeps both, and validate
+    /// accepts the data with the emitted spec.
+    @Test(arguments: [
+        (#"{"prepline": 1, "input": {"delimiter": ";"}, "schema": {"fields": [{"name": "a", "type": "number", "decimalChar": ","}, {"name": "b"}]}}"#,
+         "a;b\n1,5;x\n2,25;y\n-3;z\n", ",", nil as String?, ";"),
+        (#"{"prepline": 1, "schema": {"fields": [{"name": "a", "type": "number", "decimalChar": ",", "groupChar": "."}, {"name": "b"}]}}"#,
+         "a,b\n\"1.234,5\",x\n\"2,25\",y\n7,z\n", ",", ".", ","),
+    ])
+    func theEmittedSpecKeepsAFieldsNumberSpelling(spec: String, data: String, decimal: String, group: String?, sep: String) throws {
+        let dir = try TempDir("profile-emit-decimal-char")
+        let specFile = try dir.write("given.json", spec)
+        let dataFile = try dir.write("data.csv", data)
+        let given = try prepline(["validate", specFile, dataFile, "-q"])
+        try #require(given.status == 0, "the given spec reads the data: \(given)")
+        let profiled = try prepline(["profile", "--spec", specFile, dataFile, "--emit-spec", dir.file("emitted.json"), "--json", dir.file("p.json"), "-q"])
+        try #require(profiled.status == 0, "\(profiled)")
+        let emittedText = String(decoding: try dir.read("emitted.json"), as: UTF8.self)
+        let emitted = try JSONSerialization.jsonObject(with: Data(emittedText.utf8)) as! [String: Any]
+        let fields = (emitted["schema"] as? [String: Any])?["fields"] as? [[String: Any]] ?? []
+        let a = try #require(fields.first { $0["name"] as? String == "a" }, "\(emittedText)")
+        #expect(a["type"] as? String == "number" && a["decimalChar"] as? String == decimal && a["groupChar"] as? String == group, "\(emittedText)")
+        let validated = try prepline(["validate", dir.file("emitted.json"), dataFile, "-q"])
+        #expect(validated.status == 0, "\(validated)\n\(emittedText)")
+
+        // The figures are pandas' on the numbers read with that decimal mark and separator.
+        let document = try JSONSerialization.jsonObject(with: Data(try dir.read("p.json"))) as! [String: Any]
+        let column = try #require((document["columns"] as? [[String: Any]])?.first)
+        let script = """
+            import sys, json, pandas as pd
+            s = pd.read_csv(sys.argv[1], sep=sys.argv[2], decimal=sys.argv[3], thousands=sys.argv[4] or None)["a"]
+            print(json.dumps([float(s.min()), float(s.max()), float(s.mean()), float(s.std())]))
+            """
+        let pandas = try runProcess(try E2E.tool("env"), ["python3", "-c", script, dataFile, sep, decimal, group ?? ""], timeout: 120)
+        try #require(pandas.status == 0, "\(pandas.stderr)")
+        let want = try JSONSerialization.jsonObject(with: Data(pandas.stdout)) as! [Double]
+        let got = ["min", "max", "mean", "std"].map { column[$0] as? Double ?? .nan }
+        #expect(column["type"] as? String == "number", "\(column)")
+        for (g, w) in zip(got, want) { #expect(abs(g - w) <= 1e-12 * abs(w), "prepline \(got), pandas \(want)") }
+    }
+
     /// An output naming the spec (or the fitted spec of `--against`) replaced it: refused with
     /// exit 2 before anything is read or written, as every other command does.
     @Test(arguments: ["--json", "--html", "--emit-spec"])
