@@ -654,7 +654,7 @@ struct Profile: ParsableCommand, CheckedArguments {
     @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"), completion: .file())
     var inputs: [String] = []
 
-    @Option(help: ArgumentHelp("A spec whose input block says how to read the data (delimiter, missing tokens, header, decimal mark); without it the defaults.", valueName: "spec"), completion: .file())
+    @Option(help: ArgumentHelp("A spec that says how to read the data: its input block's delimiter, quote, header, columns, missing, encoding, decimal and group, and a schema number field's decimalChar and groupChar for its column; nothing else of it. Without it the defaults.", valueName: "spec"), completion: .file())
     var spec: String?
 
     @Option(help: ArgumentHelp("Write the profile as JSON (version 1, documented in the README); '-' is stdout. A name ending in .gz is written gzip-compressed.", valueName: "file"), completion: .file())
