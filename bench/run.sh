@@ -3,7 +3,8 @@
 # generated mixed CSV, timed with hyperfine, peak RSS with /usr/bin/time.
 #
 #   bench/run.sh [--rows 200000,1000000] [--rss-rows 4000000] [--runs N] [--threads 2]
-#                [--workloads passthrough[,tabular][,full][,validate][,clean][,split]] [--rss-target-mb 64] [--skip-build]
+#                [--workloads passthrough[,tabular][,full][,clean][,validate][,shaped][,hashtfidf][,split][,profile]]
+#                [--rss-target-mb 64] [--skip-build]
 #                [--rss-runs 3] [--prepline PATH] [--keep-outputs]
 #
 # quick development run:   bench/run.sh --rows 20000 --runs 2 --rss-rows 0
@@ -39,7 +40,7 @@ RELEASE_FLAGS=(--static-swift-stdlib -Xlinker -no-pie)
 PREPLINE=""
 KEEP_OUTPUTS=0
 
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { printf 'run.sh: error: %s\n' "$*" >&2; exit 1; }
 note() { printf 'run.sh: note: %s\n' "$*" >&2; }
 info() { printf '==> %s\n' "$*" >&2; }

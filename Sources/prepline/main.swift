@@ -63,6 +63,38 @@ struct Prepline: ParsableCommand {
     )
 }
 
+/// Arguments whose checks (a missing spec, a value out of range) run as ArgumentParser's
+/// `validate()`, which comes before its check for unknown options: `fit --partail` would say the
+/// spec is missing. After a failed parse `main` parses again with `ArgumentChecks.skipped`; an
+/// unknown option that parse finds is the error reported.
+protocol CheckedArguments: ParsableArguments {
+    func check() throws
+}
+
+extension CheckedArguments {
+    func validate() throws {
+        if !ArgumentChecks.skipped { try check() }
+    }
+}
+
+enum ArgumentChecks {
+    /// Set only by `parseErrorBehindChecks`, on the main thread, around one parse.
+    nonisolated(unsafe) static var skipped = false
+
+    /// The error parsing `arguments` gives when no `check()` runs (an unknown option, an
+    /// unexpected argument), or nil when that parse succeeds.
+    static func parseErrorBehindChecks(_ arguments: [String]) -> Error? {
+        skipped = true
+        defer { skipped = false }
+        do {
+            _ = try Prepline.parseAsRoot(arguments)
+            return nil
+        } catch {
+            return error
+        }
+    }
+}
+
 /// How every data command runs: threads, chunking, progress, verbosity.
 struct EngineOptionGroup: EngineOptionsParsing {
     @Option(help: threadsHelp)
@@ -123,7 +155,7 @@ struct CommonEngineOptions: ParsableArguments {
 
 /// What both engine option groups give a command: the engine options, the progress mode and
 /// `quiet`, checked while parsing so a bad value is reported with the subcommand's usage.
-protocol EngineOptionsParsing: ParsableArguments {
+protocol EngineOptionsParsing: CheckedArguments {
     var threads: Int? { get }
     var chunkSize: String { get }
     var common: CommonEngineOptions { get }
@@ -134,7 +166,7 @@ extension EngineOptionsParsing {
         ArgumentHelp("Worker threads. Output is byte-identical for any value. 1: everything on one thread, one chunk in memory (one core per task, as engines run them). (default: all cores)", valueName: "n")
     }
 
-    func validate() throws {
+    func check() throws {
         _ = try engine
         _ = try progressMode
     }
@@ -204,7 +236,7 @@ struct SpecOptionGroup: ParsableArguments {
 }
 
 /// Where and how `run` and `apply` write.
-struct OutputOptionGroup: ParsableArguments {
+struct OutputOptionGroup: CheckedArguments {
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file; '-' is stdout. Gzip when the name ends in .gz. Written to a temporary file and renamed on success.", valueName: "out"), completion: .file())
     var output: String = "-"
 
@@ -220,7 +252,7 @@ struct OutputOptionGroup: ParsableArguments {
     @Option(help: ArgumentHelp("What a row-level error does, for this run (overrides output.on_error): fail (stop, exit 1), skip (drop and count), reject (write to the rejects file).", valueName: "mode"))
     var onError: OnError?
 
-    func validate() throws {
+    func check() throws {
         guard (1...9).contains(gzipLevel) else { throw ValidationError("--gzip-level must be from 1 to 9") }
     }
 
@@ -241,7 +273,7 @@ struct OutputOptionGroup: ParsableArguments {
     }
 }
 
-struct Run: ParsableCommand {
+struct Run: ParsableCommand, CheckedArguments {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Fit the spec on the input, then transform the same input.",
@@ -270,14 +302,14 @@ struct Run: ParsableCommand {
     @OptionGroup var outputOptions: OutputOptionGroup
     @OptionGroup var engineOptions: EngineOptionGroup
 
-    func validate() throws { _ = try specOptions.resolve((spec, inputs)) }
+    func check() throws { _ = try specOptions.resolve((spec, inputs)) }
 
     func run() throws {
         try execute(outputOptions.transformOptions(spec: specOptions, positionals: (spec, inputs), engine: engineOptions), quiet: engineOptions.quiet)
     }
 }
 
-struct Apply: ParsableCommand {
+struct Apply: ParsableCommand, CheckedArguments {
     static let configuration = CommandConfiguration(
         commandName: "apply",
         abstract: "Transform the input with a fitted spec in one streaming pass (stdin to stdout by default).",
@@ -318,7 +350,7 @@ struct Apply: ParsableCommand {
     @OptionGroup var outputOptions: OutputOptionGroup
     @OptionGroup var engineOptions: EngineOptionGroup
 
-    func validate() throws {
+    func check() throws {
         _ = try specOptions.resolve((fitted, inputs), dataFromStdin: inputList == nil)
         if inputList != nil && !inputs.isEmpty { throw ValidationError("--input-list: give the inputs in the list or as arguments, not both") }
     }
@@ -339,7 +371,7 @@ struct Apply: ParsableCommand {
     }
 }
 
-struct Fit: ParsableCommand {
+struct Fit: ParsableCommand, CheckedArguments {
     static let configuration = CommandConfiguration(
         commandName: "fit",
         abstract: "Learn every stage's parameters and write a fitted spec.",
@@ -384,7 +416,7 @@ struct Fit: ParsableCommand {
     @OptionGroup var specOptions: SpecOptionGroup
     @OptionGroup var engineOptions: EngineOptionGroup
 
-    func validate() throws {
+    func check() throws {
         _ = try specOptions.resolve((spec, inputs), dataFromStdin: inputList == nil)
         if inputList != nil && !inputs.isEmpty { throw ValidationError("--input-list: give the inputs in the list or as arguments, not both") }
         if passState != nil && !partial { throw ValidationError("--pass-state needs --partial") }
@@ -467,7 +499,7 @@ struct Merge: ParsableCommand {
     }
 }
 
-struct Validate: ParsableCommand {
+struct Validate: ParsableCommand, CheckedArguments {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check the data against the spec's schema and checks: exit 0 when all pass, 1 when any fails.",
@@ -532,7 +564,7 @@ struct Validate: ParsableCommand {
     @OptionGroup var specOptions: SpecOptionGroup
     @OptionGroup var engineOptions: EngineOptionGroup
 
-    func validate() throws {
+    func check() throws {
         let (source, inputs) = try specOptions.resolve((spec, inputs))
         if against == "-" && (source == .stdin || inputs.isEmpty || inputs.contains("-")) {
             throw ValidationError("--against -: stdin is already read for the spec or the data; name the fitted spec's file")
@@ -583,7 +615,7 @@ struct Validate: ParsableCommand {
     }
 }
 
-struct Profile: ParsableCommand {
+struct Profile: ParsableCommand, CheckedArguments {
     static let configuration = CommandConfiguration(
         commandName: "profile",
         abstract: "Describe every column and the data set in one pass: types, missing values, distinct counts, figures, duplicates, missingness.",
@@ -622,7 +654,7 @@ struct Profile: ParsableCommand {
     @Argument(help: ArgumentHelp("Input CSV files; '-' or none reads stdin.", valueName: "input"), completion: .file())
     var inputs: [String] = []
 
-    @Option(help: ArgumentHelp("A spec whose input block says how to read the data (delimiter, missing tokens, header, decimal mark); without it the defaults.", valueName: "spec"), completion: .file())
+    @Option(help: ArgumentHelp("A spec that says how to read the data: its input block's delimiter, quote, header, columns, missing, encoding, decimal and group, and a schema number field's decimalChar and groupChar for its column; nothing else of it. Without it the defaults.", valueName: "spec"), completion: .file())
     var spec: String?
 
     @Option(help: ArgumentHelp("Write the profile as JSON (version 1, documented in the README); '-' is stdout. A name ending in .gz is written gzip-compressed.", valueName: "file"), completion: .file())
@@ -648,7 +680,7 @@ struct Profile: ParsableCommand {
 
     @OptionGroup var engineOptions: ReadingEngineOptionGroup
 
-    func validate() throws {
+    func check() throws {
         guard distinctBudget >= 1 else { throw ValidationError("--distinct-budget must be at least 1") }
         guard quantileBudget >= 1 else { throw ValidationError("--quantile-budget must be at least 1") }
         if let delimiter, SpecOverrides.delimiterByte(delimiter) == nil {
@@ -690,7 +722,7 @@ struct Profile: ParsableCommand {
     }
 }
 
-struct Explain: ParsableCommand {
+struct Explain: ParsableCommand, CheckedArguments {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Print the plan: the stages, what they learn, the data passes, the output columns.",
@@ -736,7 +768,7 @@ struct Explain: ParsableCommand {
         return (source, chosen)
     }
 
-    func validate() throws { _ = try resolved() }
+    func check() throws { _ = try resolved() }
 
     func run() throws {
         let (source, input) = try resolved()
@@ -778,7 +810,7 @@ struct SchemaCommand: ParsableCommand {
     }
 }
 
-struct Split: ParsableCommand {
+struct Split: ParsableCommand, CheckedArguments {
     static let configuration = CommandConfiguration(
         commandName: "split",
         abstract: "Split the rows into train and test files, or k folds, as scikit-learn does (or by a key's hash).",
@@ -868,8 +900,9 @@ struct Split: ParsableCommand {
 
     @OptionGroup var engineOptions: ReadingEngineOptionGroup
 
-    // No validate(): the options are checked in run(), after the parser has reported an unknown
-    // option (`--sede 1` is a typo of --seed, not a missing seed).
+    /// Checked while parsing, so a usage error shows split's usage; an unknown option is
+    /// reported first (`--sede 1` is a typo of --seed, not a missing seed: see CheckedArguments).
+    func check() throws { _ = try options() }
 
     /// The options for the library, or a usage error naming what does not fit together.
     func options() throws -> SplitOptions {
@@ -1002,9 +1035,14 @@ do {
     exit(error.exitCode)
 } catch let code as ExitCode {
     exit(code.rawValue)
-} catch {
+} catch var error {
     // Argument parser errors: help and version exit 0, every usage error exits 2 (not 64).
-    let code = Prepline.exitCode(for: error)
+    var code = Prepline.exitCode(for: error)
+    // A failed check hides an unknown option (`fit --partail` is not "missing the spec").
+    if code != .success, let behind = ArgumentChecks.parseErrorBehindChecks(Array(CommandLine.arguments.dropFirst())) {
+        error = behind
+        code = Prepline.exitCode(for: error)
+    }
     let message = Prepline.fullMessage(for: error)
     if code == .success {
         print(message)

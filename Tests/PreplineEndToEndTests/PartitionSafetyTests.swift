@@ -249,4 +249,47 @@ struct PartitionSafetyTests {
             #expect(merged.stderr.contains("count") || merged.stderr.contains("negative"), "\(merged.stderr)")
         }
     }
+
+    /// The term counts of a tokenize/tfidf column are read by their own readers: in the layout
+    /// parts are written in, straight from the bytes (`TermCounts.mergeCompact`, for the first
+    /// part as for later ones), else member by member. Both took a negative document or
+    /// occurrence count and merged it; they refuse it as every other count of a part is refused.
+    @Test(arguments: ["documents", "occurrences"])
+    func aNegativeTermCountInAPartIsRefused(array: String) throws {
+        _ = try E2E.requireBinary()
+        let dir = try TempDir()
+        let spec = try dir.write("tfidf.json", #"{"prepline":1,"stages":[{"stage":"tokenize","columns":["text"]},{"stage":"tfidf","columns":["text"]}]}"#)
+        let data = try dir.write("t.csv", "id,text\n1,the cat sat\n2,the dog ran\n3,a cat ran on the mat\n")
+        let good = dir.file("good.part")
+        let fit = try prepline(["fit", spec, data, "--partial", "-o", good, "-q"])
+        try #require(fit.status == 0, "\(fit)")
+        let text = String(decoding: try dir.read("good.part"), as: UTF8.self)
+        // The part's own rows count, damaged: the message every negative count gets.
+        let rows = try dir.write("rows.part", text.replacingOccurrences(of: "\"rows\":3", with: "\"rows\":-3"))
+        let rowsMerged = try prepline(["merge", rows, good, "-o", dir.file("m.json"), "-q"])
+        #expect(rowsMerged.status == 2 && rowsMerged.stderr.contains("rows.part: not a prepline part: a count is negative (-3)"), "\(rowsMerged)")
+
+        let open = try #require(text.range(of: "\"\(array)\":["), "the part has \(array): \(text)")
+        let close = try #require(text[open.upperBound...].firstIndex(of: "]"))
+        let counts = text[open.upperBound..<close].split(separator: ",").map(String.init)
+        try #require(counts.count >= 3, "\(text)")
+        for element in [0, 1, counts.count - 1] {
+            var damagedCounts = counts
+            damagedCounts[element] = "-" + counts[element]
+            let damaged = text.replacingCharacters(in: open.upperBound..<close, with: damagedCounts.joined(separator: ","))
+            // As written, and with a space after each ':' (read member by member).
+            for (layout, bytes) in [("compact", damaged), ("spaced", damaged.replacingOccurrences(of: "\":", with: "\": "))] {
+                let bad = try dir.write("bad.part", bytes)
+                for order in [[bad, good], [good, bad], [good, good, bad]] {
+                    let merged = try prepline(["merge"] + order + ["-o", dir.file("m.json"), "-q"])
+                    let context = "\(array)[\(element)] \(layout), at \(order.firstIndex(of: bad)!): \(merged)"
+                    #expect(merged.status == 2, "\(context)")
+                    #expect(merged.stderr.contains("bad.part: not a prepline part: a count is negative (-\(counts[element]))"), "\(context)")
+                    #expect(!dir.exists("m.json"), "\(context)")
+                }
+            }
+        }
+        let merged = try prepline(["merge", good, good, "-o", dir.file("m.json"), "-q"])
+        #expect(merged.status == 0, "the undamaged part merges: \(merged)")
+    }
 }

@@ -64,6 +64,98 @@ import Testing
         }
     }
 
+    /// A schema number field's own `decimalChar` / `groupChar` (Table Schema field properties
+    /// that validate and the stages read its column with) were not honoured by profile, which
+    /// typed `1,5` a string, nor carried into `--emit-spec`: the column is profiled as the
+    /// numbers pandas reads with that decimal mark, the emitted field keeps both, and validate
+    /// accepts the data with the emitted spec.
+    @Test(arguments: [
+        (#"{"prepline": 1, "input": {"delimiter": ";"}, "schema": {"fields": [{"name": "a", "type": "number", "decimalChar": ","}, {"name": "b"}]}}"#,
+         "a;b\n1,5;x\n2,25;y\n-3;z\n", ",", nil as String?, ";"),
+        (#"{"prepline": 1, "schema": {"fields": [{"name": "a", "type": "number", "decimalChar": ",", "groupChar": "."}, {"name": "b"}]}}"#,
+         "a,b\n\"1.234,5\",x\n\"2,25\",y\n7,z\n", ",", ".", ","),
+    ])
+    func theEmittedSpecKeepsAFieldsNumberSpelling(spec: String, data: String, decimal: String, group: String?, sep: String) throws {
+        let dir = try TempDir("profile-emit-decimal-char")
+        let specFile = try dir.write("given.json", spec)
+        let dataFile = try dir.write("data.csv", data)
+        let given = try prepline(["validate", specFile, dataFile, "-q"])
+        try #require(given.status == 0, "the given spec reads the data: \(given)")
+        let profiled = try prepline(["profile", "--spec", specFile, dataFile, "--emit-spec", dir.file("emitted.json"), "--json", dir.file("p.json"), "-q"])
+        try #require(profiled.status == 0, "\(profiled)")
+        let emittedText = String(decoding: try dir.read("emitted.json"), as: UTF8.self)
+        let emitted = try JSONSerialization.jsonObject(with: Data(emittedText.utf8)) as! [String: Any]
+        let fields = (emitted["schema"] as? [String: Any])?["fields"] as? [[String: Any]] ?? []
+        let a = try #require(fields.first { $0["name"] as? String == "a" }, "\(emittedText)")
+        #expect(a["type"] as? String == "number" && a["decimalChar"] as? String == decimal && a["groupChar"] as? String == group, "\(emittedText)")
+        let validated = try prepline(["validate", dir.file("emitted.json"), dataFile, "-q"])
+        #expect(validated.status == 0, "\(validated)\n\(emittedText)")
+
+        // The figures are pandas' on the numbers read with that decimal mark and separator.
+        let document = try JSONSerialization.jsonObject(with: Data(try dir.read("p.json"))) as! [String: Any]
+        let column = try #require((document["columns"] as? [[String: Any]])?.first)
+        let script = """
+            import sys, json, pandas as pd
+            s = pd.read_csv(sys.argv[1], sep=sys.argv[2], decimal=sys.argv[3], thousands=sys.argv[4] or None)["a"]
+            print(json.dumps([float(s.min()), float(s.max()), float(s.mean()), float(s.std())]))
+            """
+        let pandas = try runProcess(try E2E.tool("env"), ["python3", "-c", script, dataFile, sep, decimal, group ?? ""], timeout: 120)
+        try #require(pandas.status == 0, "\(pandas.stderr)")
+        let want = try JSONSerialization.jsonObject(with: Data(pandas.stdout)) as! [Double]
+        let got = ["min", "max", "mean", "std"].map { column[$0] as? Double ?? .nan }
+        #expect(column["type"] as? String == "number", "\(column)")
+        for (g, w) in zip(got, want) { #expect(abs(g - w) <= 1e-12 * abs(w), "prepline \(got), pandas \(want)") }
+    }
+
+    /// `--spec`'s help said profile used the input block's "delimiter, missing tokens, header,
+    /// decimal mark": it uses every key of the input block (quote, columns, encoding and group
+    /// too) and a schema number field's decimalChar / groupChar, and nothing else. Each key the
+    /// help names changes the profile of data it reads otherwise; the other parts of a spec do
+    /// not; every input key of `prepline schema` is named.
+    @Test func theSpecHelpNamesExactlyWhatProfileReads() throws {
+        let dir = try TempDir("profile-spec-help")
+        func spec(_ input: String, _ rest: String = "") -> String { #"{"prepline": 1, "input": {"# + input + "}" + rest + "}" }
+        let field = #", "schema": {"fields": [{"name": "a", "type": "number""#
+        // What is read: a spec without the key and one with it, on data the two read differently.
+        let used: [(String, String, String, [UInt8])] = [
+            ("delimiter", spec(""), spec(#""delimiter": ";""#), Array("a;b\n1;2\n".utf8)),
+            ("quote", spec(""), spec(#""quote": "'""#), Array("n,t\n'a,b',2\n".utf8)),
+            ("header", spec(""), spec(#""header": false"#), Array("a,b\n1,2\n".utf8)),
+            ("columns", spec(#""header": false"#), spec(#""header": false, "columns": ["p", "q"]"#), Array("1,2\n3,4\n".utf8)),
+            ("missing", spec(""), spec(#""missing": ["-"]"#), Array("a\n-\n1\n".utf8)),
+            ("encoding", spec(""), spec(#""encoding": "latin-1""#), Array("a\nG".utf8) + [0xF6] + Array("\n".utf8)),
+            ("decimal", spec(#""delimiter": ";""#), spec(#""delimiter": ";", "decimal": ",""#), Array("a\n1,5\n2\n".utf8)),
+            ("group", spec(""), spec(#""group": " ""#), Array("a\n1 000\n2\n".utf8)),
+            ("decimalChar", spec(#""delimiter": ";""#, field + "}]}"), spec(#""delimiter": ";""#, field + #", "decimalChar": ","}]}"#), Array("a\n1,5\n2\n".utf8)),
+            ("groupChar", spec("", field + "}]}"), spec("", field + #", "groupChar": " "}]}"#), Array("a\n1 000\n2\n".utf8)),
+        ]
+        // What is not: the schema's types and missing values, stages, output and checks.
+        let unused: [(String, String, String, [UInt8])] = [
+            ("schema types and missingValues", spec(""), spec("", #", "schema": {"missingValues": ["-"], "fields": [{"name": "a", "type": "string"}]}"#), Array("a\n-\n1\n".utf8)),
+            ("stages, output, checks", spec(""), spec("", #", "stages": [{"stage": "scale", "columns": ["a"], "method": "zscore"}], "output": {"delimiter": ";"}, "checks": [{"check": "rows", "min": 100}]"#), Array("a\n-\n1\n".utf8)),
+        ]
+        func profile(_ specText: String, _ data: [UInt8], _ tag: String) throws -> [UInt8] {
+            let specFile = try dir.write("\(tag).json", specText), dataFile = try dir.write("\(tag).csv", data)
+            let result = try prepline(["profile", "--spec", specFile, dataFile, "--json", "-", "-q"])
+            try #require(result.status == 0, "\(tag): \(specText): \(result)")
+            return result.stdout
+        }
+        for (index, (key, without, with, data)) in used.enumerated() {
+            #expect(try profile(without, data, "u\(index)a") != profile(with, data, "u\(index)b"), "\(key) changes how profile reads the data")
+        }
+        for (index, (what, without, with, data)) in unused.enumerated() {
+            #expect(try profile(without, data, "n\(index)a") == profile(with, data, "n\(index)b"), "\(what) leave the profile alone")
+        }
+
+        let help = try prepline(["profile", "--help"], environment: ["COLUMNS": "400"])
+        let line = try #require(help.stdoutText.components(separatedBy: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("--spec ") })
+        let words = Set(line.split(whereSeparator: { !$0.isLetter }).map(String.init))
+        for (key, _, _, _) in used { #expect(words.contains(key), "--spec's help names \(key): \(line)") }
+        let schema = try JSONSerialization.jsonObject(with: Data(try prepline(["schema"]).stdout)) as! [String: Any]
+        let inputKeys = (((schema["properties"] as? [String: Any])?["input"] as? [String: Any])?["properties"] as? [String: Any])?.keys.sorted() ?? []
+        #expect(inputKeys == used.map(\.0).filter { !$0.hasSuffix("Char") }.sorted(), "every input key has a case here and a word in the help")
+    }
+
     /// An output naming the spec (or the fitted spec of `--against`) replaced it: refused with
     /// exit 2 before anything is read or written, as every other command does.
     @Test(arguments: ["--json", "--html", "--emit-spec"])

@@ -39,4 +39,28 @@ import Testing
             #expect(result.status == 0, "bash -n \(script): \(result.stderr)")
         }
     }
+
+    /// bench/README.md's options table had two `--workloads LIST` rows (one named hashtfidf, the
+    /// other clean, neither split, shaped or profile): one row names every workload_* function of
+    /// bench/run.sh, and the script's usage line lists them too.
+    @Test func theBenchReadmeListsEveryWorkload() throws {
+        let script = String(decoding: try Data(contentsOf: E2E.packageRoot.appendingPathComponent("bench/run.sh")), as: UTF8.self)
+        let readme = String(decoding: try Data(contentsOf: E2E.packageRoot.appendingPathComponent("bench/README.md")), as: UTF8.self)
+        let defined = script.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("workload_"), let end = line.firstIndex(of: "(") else { return nil }
+            return String(line[line.index(line.startIndex, offsetBy: "workload_".count)..<end])
+        }
+        #expect(defined.count >= 9 && defined.contains("profile") && defined.contains("passthrough"), "\(defined)")
+        func names(_ text: Substring) -> Set<String> {
+            Set(text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init)).intersection(defined)
+        }
+        let rows = readme.split(separator: "\n").filter { $0.hasPrefix("| `--workloads LIST`") }
+        #expect(rows.count == 1, "one --workloads row: \(rows)")
+        if let row = rows.first {
+            let listed = row.split(separator: "|").dropFirst(2).first ?? ""  // the "meaning" cell
+            #expect(names(listed) == Set(defined), "the row names every workload: \(row)")
+        }
+        let usage = script.split(separator: "\n").first { $0.contains("[--workloads") } ?? ""
+        #expect(names(usage) == Set(defined), "run.sh's usage: \(usage)")
+    }
 }

@@ -78,7 +78,7 @@ package enum ProfileCommand {
         var firstMalformed: String?
         var rowsRead = 0
         let missing = MissingTokens(dialect.missing)
-        let numberFormat = dialect.numberFormat
+        let input = dialect
         let tabIsBlank = dialect.delimiter != 0x09
         // A chunk per worker, one being read and one being merged: the default twice as many
         // cost about 2 MB each (raw bytes and the chunk's texts) next to the tables.
@@ -93,7 +93,7 @@ package enum ProfileCommand {
                 accumulator = ProfileAccumulator(names: header.names, budgets: options.budgets)
             },
             makeProcessor: { (header: DatasetHeader) in
-                var profiler = ChunkProfiler(width: header.names.count, missing: missing, numberFormat: numberFormat, textPool: textPool)
+                var profiler = ChunkProfiler(width: header.names.count, missing: missing, numberFormats: header.names.map(input.numberFormat(for:)), textPool: textPool)
                 profiler.tabIsBlank = tabIsBlank
                 profiler.sizeHints = DistinctSizeHints(width: header.names.count)
                 return { (work: inout ChunkWork) throws(PreplineError) in profiler.profile(work) }

@@ -379,10 +379,20 @@ package struct PartReader {
 
     /// An array of integers, appended to `out`.
     package mutating func ints(into out: inout [Int]) throws(PartFormatError) {
+        try ints(into: &out, counts: false)
+    }
+
+    /// An array of counts (`count()` each), appended to `out`.
+    package mutating func counts(into out: inout [Int]) throws(PartFormatError) {
+        try ints(into: &out, counts: true)
+    }
+
+    @inline(__always)
+    private mutating func ints(into out: inout [Int], counts: Bool) throws(PartFormatError) {
         try expect(UInt8(ascii: "["), "'['")
         if peek() == UInt8(ascii: "]") { index += 1; return }
         while true {
-            if let short = shortUnsignedInt() { out.append(short) } else { out.append(try int()) }
+            if let short = shortUnsignedInt() { out.append(short) } else { out.append(counts ? try count() : try int()) }
             // As `array`, without a closure per element: a part's term counts are most of its numbers.
             switch peek() {
             case UInt8(ascii: ","): index += 1
@@ -445,10 +455,16 @@ package struct PartReader {
     /// A count (rows, values, documents): an integer, never negative. A negative one is a
     /// damaged part, which would otherwise merge into wrong statistics without a word.
     package mutating func count() throws(PartFormatError) -> Int {
+        skipWhitespace()
         let start = index
         let value = try int()
-        guard value >= 0 else { throw PartFormatError(message: "a count is negative (\(value))", column: start + 1) }
+        guard value >= 0 else { throw Self.negativeCount(value, at: start) }
         return value
+    }
+
+    /// The error for a count `value` read at `position` that is negative.
+    package static func negativeCount(_ value: Int, at position: Int) -> PartFormatError {
+        PartFormatError(message: "a count is negative (\(value))", column: position + 1)
     }
 
     /// A count written as a number (the moments' `count`): a whole number, never negative.
@@ -463,12 +479,9 @@ package struct PartReader {
 
     /// An array of counts (`count()` each).
     package mutating func counts() throws(PartFormatError) -> [Int] {
-        let start = index
-        let values = try ints()
-        if let negative = values.first(where: { $0 < 0 }) {
-            throw PartFormatError(message: "a count is negative (\(negative))", column: start + 1)
-        }
-        return values
+        var out: [Int] = []
+        try counts(into: &out)
+        return out
     }
 
     package mutating func doubles() throws(PartFormatError) -> [Double] {

@@ -101,7 +101,9 @@ package final class DistinctSizeHints: @unchecked Sendable {
 package struct ChunkProfiler: Sendable {
     let width: Int
     let missing: MissingTokens
-    let numberFormat: NumberFormat
+    /// How each column's numbers are spelt: the input's decimal mark and group separator, or a
+    /// schema number field's own `decimalChar` / `groupChar`, as validate and the stages read it.
+    let numberFormats: [NumberFormat]
     /// Where each column's text arena comes from (the consumer gives them back once merged).
     let textPool: ColumnBufferPool?
     /// Columns past which the pairwise nullity counts are not taken (they cost width² / 2).
@@ -116,10 +118,11 @@ package struct ChunkProfiler: Sendable {
     /// next chunk's tables start that large. One per worker (never shared between threads).
     package var sizeHints: DistinctSizeHints?
 
-    package init(width: Int, missing: MissingTokens, numberFormat: NumberFormat, textPool: ColumnBufferPool? = nil) {
+    package init(width: Int, missing: MissingTokens, numberFormats: [NumberFormat], textPool: ColumnBufferPool? = nil) {
+        precondition(numberFormats.count == width, "one number format per column")
         self.width = width
         self.missing = missing
-        self.numberFormat = numberFormat
+        self.numberFormats = numberFormats
         self.textPool = textPool
     }
 
@@ -208,6 +211,7 @@ package struct ChunkProfiler: Sendable {
         let words = (good.count + 63) / 64
         rowHashArray.withUnsafeMutableBufferPointer { rowHashes in
         for k in 0..<width {
+            let numberFormat = numberFormats[k]
             var column = ChunkColumnProfile()
             if let textPool { column.textBytes = textPool.take(column: k) }
             var numberIndex = KeyIndex(expected: sizeHints?.numbers[k] ?? 0)

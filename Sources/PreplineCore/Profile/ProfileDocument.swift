@@ -15,6 +15,17 @@ package enum ProfileDocument {
 
     private static func count(_ n: Int) -> JSONValue { .number(Double(n)) }
 
+    /// pandas' std: ddof 1, from the correctly rounded population variance (of two values or
+    /// more). When the sum of squared deviations passes a double's range (values of ±1e308, or
+    /// ±1.5e154 among zeros) it is infinite, as pandas' sum of them is; JSON has no infinity, so
+    /// it is written "inf", as a fitted spec writes an infinite idf.
+    private static func standardDeviation(_ moments: Moments) -> JSONValue {
+        let n = moments.count
+        // variance * n is the sum of squared deviations, rounded: infinite where pandas' is.
+        let std = (moments.variance * n / (n - 1)).squareRoot()
+        return std == .infinity ? .string("inf") : number(std)
+    }
+
     package static func build(_ profile: ProfileAccumulator) -> JSONValue {
         // Bytes that are not UTF-8 (a Latin-1 header read without `input.encoding`) are shown
         // as `\xE9`, as validate's messages show them, not as private-use characters.
@@ -74,8 +85,7 @@ package enum ProfileDocument {
             members.append(("min", number(column.minimum)))
             members.append(("max", number(column.maximum)))
             members.append(("mean", n > 0 ? number(column.moments.mean) : .null))
-            // pandas' std: ddof 1, from the correctly rounded population variance.
-            members.append(("std", n >= 2 ? number((column.moments.variance * n / (n - 1)).squareRoot()) : .null))
+            members.append(("std", n >= 2 ? standardDeviation(column.moments) : .null))
             // Exact: the distinct numbers radix-sorted in place of the (value, count) tuples.
             let exactNumbers = column.numbers
             let exact = exactNumbers != nil

@@ -16,9 +16,13 @@ package enum ProfileSpec {
             if !dialect.numberFormat.group.isEmpty { input.append(("group", .string(String(decoding: dialect.numberFormat.group, as: UTF8.self)))) }
         }
         let fields = zip(profile.names, profile.columns).map { name, column -> JSONValue in
-            var field: [(key: String, value: JSONValue)] = [
-                ("name", .string(name)), ("type", .string(column.candidates.typeName(present: column.present))),
-            ]
+            let type = column.candidates.typeName(present: column.present)
+            var field: [(key: String, value: JSONValue)] = [("name", .string(name)), ("type", .string(type))]
+            // A number field's own spelling, which profile read the column with: validate reads it so too.
+            if type == FieldType.number.rawValue, let format = dialect.fieldNumberFormats[name] {
+                field.append(("decimalChar", .string(String(decoding: format.decimal, as: UTF8.self))))
+                if !format.group.isEmpty { field.append(("groupChar", .string(String(decoding: format.group, as: UTF8.self)))) }
+            }
             if column.missing == 0 && profile.rows > 0 { field.append(("constraints", .object([("required", .bool(true))]))) }
             return .object(field)
         }

@@ -384,8 +384,8 @@ extension TermCounts {
                     try reader.text { arena.append(contentsOf: $0) }
                     ends.append(arena.count)
                 }
-            case "documents": try reader.ints(into: &documents)
-            case "occurrences": try reader.ints(into: &occurrences)
+            case "documents": try reader.counts(into: &documents)
+            case "occurrences": try reader.counts(into: &occurrences)
             default: throw reader.unknownKey(key, in: "term counts")
             }
         }
@@ -528,11 +528,15 @@ extension TermCounts {
         var documents = arrays.documents, occurrences = arrays.occurrences
         let stamp = mergeStamp
         var listedTwice = false
-        /// An element the short reading below does not take, and whether it was the last.
+        /// An element the short reading below does not take, and whether it was the last; a
+        /// negative count is refused, as `PartReader.count()` refuses it.
         func otherElement(_ position: inout Int) throws(PartFormatError) -> (value: Int, last: Bool) {
             var elementReader = reader
             elementReader.position = position
+            _ = elementReader.peek()
+            let start = elementReader.position
             let read = try elementReader.intElement()
+            if read.value < 0 { throw PartReader.negativeCount(read.value, at: start) }
             position = elementReader.position
             return read
         }
@@ -593,8 +597,8 @@ extension TermCounts {
                         scratch.refs.append(TermTable.TermRef(start: start, end: scratch.arena.count, hash: TermTable.hash(term)))
                     }
                 }
-            case "documents": try reader.ints(into: &scratch.documents)
-            case "occurrences": try reader.ints(into: &scratch.occurrences)
+            case "documents": try reader.counts(into: &scratch.documents)
+            case "occurrences": try reader.counts(into: &scratch.occurrences)
             default: throw reader.unknownKey(key, in: "term counts")
             }
         }
