@@ -241,7 +241,8 @@ struct PartitionSafetyTests {
         let part = try prepline(["fit", Self.pipeline("penguins-features.json"), Self.penguins, "--partial", "-o", "-", "-q"])
         #expect(part.status == 0, "\(part)")
         let text = part.stdoutText
-        for (damage, replacement) in [("\"count\":", "\"count\":-"), ("\"rows\":", "\"rows\":-"), ("\"counts\":[", "\"counts\":[-")] {
+        for (damage, replacement) in [("\"count\":", "\"count\":-"), ("\"rows\":", "\"rows\":-"), ("\"counts\":[", "\"counts\":[-"),
+                                      ("\"observed\":", "\"observed\":-"), ("\"missing\":", "\"missing\":-")] {
             guard let range = text.range(of: damage) else { Issue.record("no \(damage) in the part"); continue }
             let damaged = try dir.write("d.part", text.replacingCharacters(in: range, with: replacement))
             let merged = try prepline(["merge", damaged, "-o", dir.file("m.json"), "-q"])

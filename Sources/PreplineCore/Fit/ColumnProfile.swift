@@ -348,8 +348,8 @@ package struct ColumnProfile: Sendable {
         try reader.object { reader, key throws(PartFormatError) in
             switch key {
             case "needs": needs = Needs(rawValue: try reader.int())
-            case "observed": fields.observed = try reader.int()
-            case "missing": fields.missing = try reader.int()
+            case "observed": fields.observed = try reader.count()
+            case "missing": fields.missing = try reader.count()
             case "moments": fields.moments = try Moments(from: &reader)
             case "minimum": fields.minimum = try reader.double()
             case "maximum": fields.maximum = try reader.double()
@@ -368,8 +368,8 @@ package struct ColumnProfile: Sendable {
                     return texts
                 }
             case "terms": terms = try readTerms(&reader)
-            case "hashed_width": fields.hashedWidth = try reader.int()
-            case "hashed_frequencies": fields.hashedFrequencies = try reader.ints()
+            case "hashed_width": fields.hashedWidth = try reader.count()
+            case "hashed_frequencies": fields.hashedFrequencies = try reader.counts()
             case "filled_documents":
                 try reader.array { reader throws(PartFormatError) in
                     var text: [UInt8]?, count: Int?
@@ -387,9 +387,10 @@ package struct ColumnProfile: Sendable {
                 try reader.array { reader throws(PartFormatError) in
                     let pair = try reader.ints()
                     guard pair.count == 2, pair[0] >= 0 else { throw reader.error("a placeholder count is [stage, count]") }
+                    guard pair[1] >= 0 else { throw reader.error("a count is negative (\(pair[1]))") }
                     fields.placeholders[pair[0], default: 0] += pair[1]
                 }
-            case "uncarried": fields.uncarried = try reader.int()
+            case "uncarried": fields.uncarried = try reader.count()
             default: throw reader.unknownKey(key, in: "a column profile")
             }
         }
