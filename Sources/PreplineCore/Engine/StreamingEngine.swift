@@ -390,9 +390,7 @@ package enum StreamingEngine {
             case .nothing: continue
             case .failure(let error): throw error
             case .data(var delivery):
-                delivery.issues.recordsBefore = recordsBefore
-                recordsBefore += delivery.records
-                counters.recordsRead.store(recordsBefore, ordering: .relaxed)
+                place(&delivery, after: &recordsBefore, counters: counters)
                 guard try consume(consume delivery) else { return header }
             }
         }
@@ -434,14 +432,21 @@ package enum StreamingEngine {
             case .nothing: continue
             case .failure(let error): throw error
             case .data(var delivery):
-                delivery.issues.recordsBefore = recordsBefore
-                recordsBefore += delivery.records
-                counters.recordsRead.store(recordsBefore, ordering: .relaxed)
+                place(&delivery, after: &recordsBefore, counters: counters)
                 guard try consume(consume delivery) else { return header }
             }
         }
         counters.rawBytesRead.store(reader.rawBytesRead, ordering: .relaxed)
         return header
+    }
+
+    /// Numbers a delivered chunk's issues after the records before it, and counts its records.
+    /// (The switch that delivers stays in each loop: moved into a function taking the outcome,
+    /// the payload reached `consume` as a copy in debug builds, which `BufferPoolTests` catches.)
+    private static func place<Payload: Sendable>(_ delivery: inout ChunkDelivery<Payload>, after recordsBefore: inout Int, counters: EngineCounters) {
+        delivery.issues.recordsBefore = recordsBefore
+        recordsBefore += delivery.records
+        counters.recordsRead.store(recordsBefore, ordering: .relaxed)
     }
 
     /// True for a regular file (or the spool file holding stdin); false for "-", FIFOs, devices.
