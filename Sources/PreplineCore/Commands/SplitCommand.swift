@@ -87,7 +87,7 @@ package enum SplitCommand {
         }
         do throws(PreplineError) {
             var dataInputs = inputs
-            var spool: StdinSpool?
+            var spool: RereadableInputs?
             var placement: SplitPlacement
             var chunkStarts: [Int]?
             var expectedRows: Int?
@@ -101,10 +101,8 @@ package enum SplitCommand {
             case .trainTest(_, _, _, let stratify), .folds(_, _, let stratify, _):
                 var label = stratify
                 if case .folds(_, _, _, let group) = options.mode, group != nil { label = group }
-                if let stdinIndex = inputs.firstIndex(of: "-") {
-                    spool = try StdinSpool()
-                    dataInputs[stdinIndex] = spool!.path
-                }
+                spool = try RereadableInputs(inputs)
+                dataInputs = spool!.paths
                 let counters = EngineCounters()
                 let progress = options.progress.enabled ? ProgressBar(counters: counters, totalBytes: totalBytes) : nil
                 let option = stratify != nil ? "--stratify" : "--group"

@@ -79,15 +79,13 @@ package enum TransformCommand {
         let progress = options.progress.enabled ? ProgressBar(counters: counters, totalBytes: totalBytes) : nil
         defer { progress?.stop() }
 
-        // `run` learns first; stdin is kept in a temporary file only when it must be read twice.
+        // `run` learns first; stdin and pipes are kept in temporary files only when they must be read twice.
         var dataInputs = inputs
-        var spool: StdinSpool?
+        var spool: RereadableInputs?
         var fittedPlan: ExecutionPlan?
         if !options.requireFitted && spec.needsFitting {
-            if let stdinIndex = inputs.firstIndex(of: "-") {
-                spool = try StdinSpool()
-                dataInputs[stdinIndex] = spool!.path
-            }
+            spool = try RereadableInputs(inputs)
+            dataInputs = spool!.paths
             fittedPlan = try FitPass.run(spec: spec, inputs: dataInputs, displayNames: names, engine: options.engine, counters: EngineCounters())?.plan
         }
         defer { _ = spool }

@@ -26,14 +26,10 @@ package enum FitPass {
     package static func run(spec: Spec, inputs: [String], displayNames: [String], engine: EngineOptions,
                             counters: EngineCounters) throws(PreplineError) -> Outcome? {
         var stageSpecs = spec.stagesToFit
-        var inputs = inputs
-        // stdin is read once per pass: kept in a file when a later pass may be needed.
-        var spool: StdinSpool?
-        defer { _ = spool }
-        if let stdinIndex = inputs.firstIndex(of: "-"), try mayNeedSeveralPasses(stageSpecs, file: spec.file) {
-            spool = try StdinSpool()
-            inputs[stdinIndex] = spool!.path
-        }
+        // Each pass reads the inputs anew: stdin and pipes are kept in files when a later pass may be needed.
+        let rereadable = try mayNeedSeveralPasses(stageSpecs, file: spec.file) ? RereadableInputs(inputs) : nil
+        defer { _ = rereadable }
+        let inputs = rereadable?.paths ?? inputs
         var fitFrom = 0
         var passes = 0
         while true {
@@ -150,7 +146,35 @@ final class PlanBox: @unchecked Sendable {
     var plan: ExecutionPlan?
 }
 
-/// Copies stdin to a temporary file when it must be read twice (fit, then transform).
+/// The inputs of a command that reads them more than once (a fit pass, then the transform; a
+/// split's counting pass): stdin, and every input that is not a regular file, is copied to a
+/// spool file first. A pipe is read once: a FIFO or `<(…)` opened a second time waits for a
+/// writer that is gone (the run hung in open()).
+package struct RereadableInputs {
+    /// The paths to read: the spool files in place of stdin and the pipes.
+    package private(set) var paths: [String]
+    private var spools: [StdinSpool] = []
+
+    package init(_ inputs: [String]) throws(PreplineError) {
+        paths = inputs
+        for (index, path) in inputs.enumerated() where !Self.isRereadable(path) {
+            let spool = try StdinSpool(path: path)
+            spools.append(spool)
+            paths[index] = spool.path
+        }
+    }
+
+    /// A regular file (or a directory or a missing path: their errors come from the pass itself).
+    private static func isRereadable(_ path: String) -> Bool {
+        guard path != "-" else { return false }
+        var info = stat()
+        guard stat(path, &info) == 0 else { return true }
+        let kind = info.st_mode & S_IFMT
+        return kind == S_IFREG || kind == S_IFDIR
+    }
+}
+
+/// Copies stdin (or a pipe named by its path) to a temporary file when it must be read twice.
 ///
 /// The file is private (0600, a fresh random name) and known to the signal handler, so an
 /// interrupted run leaves no copy of the data in the temporary directory.
@@ -158,15 +182,16 @@ package final class StdinSpool {
     private let file: TemporaryFile
     package var path: String { file.path }
 
-    package init() throws(PreplineError) {
+    package init(path source: String = "-") throws(PreplineError) {
         var directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         if !directory.hasSuffix("/") { directory += "/" }
-        // stdin is opened first: a closed stdin is an input error (exit 3), like `apply`'s.
-        let input = try FileDescriptorSource(path: "-")
+        let what = source == "-" ? "stdin" : source
+        // The input is opened first: a closed stdin or a missing pipe is an input error (exit 3), like `apply`'s.
+        let input = try FileDescriptorSource(path: source)
         do {
             file = try TemporaryFile(directory: directory, prefix: "prepline-stdin-\(getpid())-", suffix: ".spool", mode: 0o600)
         } catch {
-            throw PreplineError.output(file: directory, "cannot create a temporary file to hold stdin for the fit pass: \(error.reason)")
+            throw PreplineError.output(file: directory, "cannot create a temporary file to hold \(what) for a second pass: \(error.reason)")
         }
         var completed = false
         defer {
@@ -183,7 +208,7 @@ package final class StdinSpool {
                 let written = write(file.fd, buffer.baseAddress! + offset, n - offset)
                 if written < 0 && errno == EINTR { continue }
                 guard written > 0 else {
-                    throw PreplineError.output(file: file.path, "cannot hold a copy of stdin for the fit pass: \(String(cString: strerror(errno)))")
+                    throw PreplineError.output(file: file.path, "cannot hold a copy of \(what) for a second pass: \(String(cString: strerror(errno)))")
                 }
                 offset += written
             }
