@@ -28,6 +28,47 @@ struct ProfileEdgeValueTests {
     /// compared with pandas' on the same file, finite ones within 1e-12. (`[1.7e308] * 3` is
     /// left out: pandas' float sum overflows its mean to inf and its std with it; profile's
     /// exact sums give mean 1.7e308 and std 0.)
+    /// numpy interpolates a quantile as a + (b - a) * g: between values of opposite sign past
+    /// ±8.9e307 the difference overflows and pandas' quantile is ±inf, written "inf" / "-inf"
+    /// (it was null); finite quantiles of the same columns stay bit-equal to pandas'.
+    @Test func anOverflowingQuantileIsInfAsInPandas() throws {
+        _ = try E2E.requireBinary()
+        let dir = try TempDir()
+        let columns: [[String]] = [
+            ["1e308", "-1e308", "1e308"], Array(repeating: "1e308", count: 8) + Array(repeating: "-1e308", count: 8),
+            ["1.7e308", "-1.7e308"], ["-1.7e308", "1", "2", "1.7e308"], ["1", "2", "4", "8"],
+        ]
+        let levels = ["0.05", "0.25", "0.5", "0.75", "0.95"]
+        var got: [String] = []
+        for (index, values) in columns.enumerated() {
+            let input = try dir.write("c\(index).csv", "x\n" + values.joined(separator: "\n") + "\n")
+            let result = try prepline(["profile", input, "-q", "--json", dir.file("p\(index).json")])
+            try #require(result.status == 0, "\(result)")
+            let document = try JSONSerialization.jsonObject(with: Data(try dir.read("p\(index).json"))) as? [String: Any]
+            let quantiles = (document?["columns"] as? [[String: Any]])?.first?["quantiles"] as? [String: Any]
+            for level in levels {
+                switch quantiles?[level] {
+                case let text as String: got.append(text)
+                case let value as NSNumber: got.append(String(reflecting: value.doubleValue))
+                default: got.append("missing")
+                }
+            }
+        }
+        let script = """
+            import sys, warnings, pandas as pd
+            warnings.simplefilter("ignore")
+            for path in sys.argv[1:]:
+                for v in pd.read_csv(path)["x"].quantile([0.05, 0.25, 0.5, 0.75, 0.95]):
+                    print(repr(float(v)))
+            """
+        let pandas = try runProcess(try E2E.tool("env"), ["python3", "-c", script] + columns.indices.map { dir.file("c\($0).csv") }, timeout: 120)
+        try #require(pandas.status == 0, "\(pandas.stderr)")
+        let wanted = pandas.stdoutText.split(separator: "\n").map(String.init)
+        try #require(wanted.count == got.count, "\(pandas)")
+        #expect(got == wanted, "prepline \(got)\npandas   \(wanted)")
+        #expect(wanted.contains("inf") && wanted.contains("-inf"), "the columns overflow in pandas: \(wanted)")
+    }
+
     @Test func anOverflowingStdIsInfAsInPandas() throws {
         _ = try E2E.requireBinary()
         let dir = try TempDir()

@@ -31,9 +31,9 @@ def same(name, got, want, rel=1e-12, absolute=0.0):
         return
     if got is None:
         bad.append(f"{name}: prepline null, pandas {want!r}"); return
-    # An infinite std (its squared deviations past a double's range) is written "inf".
-    if got == "inf":
-        got = math.inf
+    # An infinite std or quantile (past a double's range) is written "inf" or "-inf".
+    if got in ("inf", "-inf"):
+        got = math.inf if got == "inf" else -math.inf
     want = float(want)
     if not (got == want or abs(got - want) <= max(rel * abs(want), absolute)):
         bad.append(f"{name}: prepline {got!r}, pandas {want!r}")

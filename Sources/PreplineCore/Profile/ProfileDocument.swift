@@ -15,6 +15,15 @@ package enum ProfileDocument {
 
     private static func count(_ n: Int) -> JSONValue { .number(Double(n)) }
 
+    /// A figure pandas can give as ±inf although the data are finite (an overflowing std or
+    /// interpolation): JSON has no infinity, so it is the string "inf" or "-inf", as a fitted spec
+    /// writes an infinite idf; NaN is null.
+    private static func figure(_ x: Double) -> JSONValue {
+        if x == .infinity { return .string("inf") }
+        if x == -.infinity { return .string("-inf") }
+        return number(x)
+    }
+
     /// pandas' std: ddof 1, from the correctly rounded population variance (of two values or
     /// more). When the sum of squared deviations passes a double's range (values of ±1e308, or
     /// ±1.5e154 among zeros) it is infinite, as pandas' sum of them is; JSON has no infinity, so
@@ -23,7 +32,7 @@ package enum ProfileDocument {
         let n = moments.count
         // variance * n is the sum of squared deviations, rounded: infinite where pandas' is.
         let std = (moments.variance * n / (n - 1)).squareRoot()
-        return std == .infinity ? .string("inf") : number(std)
+        return figure(std)
     }
 
     package static func build(_ profile: ProfileAccumulator) -> JSONValue {
@@ -92,7 +101,8 @@ package enum ProfileDocument {
             let values = exact ? [] : column.ascendingNumbers().values
             let levels = quantileLevels.map(\.q)
             let quantiles = exactNumbers.map { order.quantiles(levels, of: $0) } ?? OrderStatistics.quantiles(levels, of: values)
-            members.append(("quantiles", .object(zip(quantileLevels, quantiles).map { ($0.key, number($1)) })))
+            // numpy's interpolation a + (b - a) * g overflows past ±8.9e307: ±inf, as pandas gives it.
+            members.append(("quantiles", .object(zip(quantileLevels, quantiles).map { ($0.key, figure($1)) })))
             members.append(("quantiles_exact", .bool(exact)))
             // No finite value (a column of `inf`): no range to bin.
             if n > 0 {
