@@ -282,7 +282,7 @@ package struct ColumnProfile: Sendable {
         }
         if needs.contains(.sketch) { writer.key("sketch"); sketch.write(to: &writer) }
         if !textCounts.isEmpty {
-            let texts = textCounts.keys.sorted { $0.lexicographicallyPrecedes($1) }
+            let texts = textCounts.keys.sorted { ByteOrder.precedes($0, $1) }
             writer.key("text_counts"); writer.beginObject()
             writer.key("texts"); writer.beginArray(); for text in texts { writer.text(text) }; writer.endArray()
             writer.key("counts"); writer.beginArray(); for text in texts { writer.int(textCounts[text]!) }; writer.endArray()

@@ -317,12 +317,21 @@ package struct TfidfStage: PipelineStage {
                                      message: "column '\(column)': after pruning, no terms remain: min_df \(minDF.text), max_df \(maxDF.text), \(documents) documents; try a lower min_df or a higher max_df (\(label))")
         }
         let terms = kept.map { counts.terms.term($0) }
-        var order = Array(terms.indices).sorted { terms[$0].lexicographicallyPrecedes(terms[$1]) }
+        var order: [Int]
         if let maxFeatures, kept.count > maxFeatures {
+            // scikit-learn keeps the max_features most frequent terms, ties in vocabulary
+            // (alphabetical) order: a stable argsort of -frequency over the sorted vocabulary.
+            // The same terms without sorting the whole vocabulary: every term above the
+            // max_features-th frequency, then those at it in alphabetical order.
             // With binary counts scikit-learn ranks by the binary matrix's sums: the df.
             let rank = kept.map { binary ? counts.documentFrequency($0) : counts.total($0) }
-            let top = order.enumerated().sorted { a, b in rank[a.element] != rank[b.element] ? rank[a.element] > rank[b.element] : a.offset < b.offset }
-            order = top.prefix(maxFeatures).map(\.element).sorted { terms[$0].lexicographicallyPrecedes(terms[$1]) }
+            let threshold = rank.sorted(by: >)[maxFeatures - 1]
+            order = rank.indices.filter { rank[$0] > threshold }
+            let tied = rank.indices.filter { rank[$0] == threshold }.sorted { ByteOrder.precedes(terms[$0], terms[$1]) }
+            order += tied.prefix(maxFeatures - order.count)
+            order.sort { ByteOrder.precedes(terms[$0], terms[$1]) }
+        } else {
+            order = Array(terms.indices).sorted { ByteOrder.precedes(terms[$0], terms[$1]) }
         }
         kept = []
         return order.map { terms[$0] }
