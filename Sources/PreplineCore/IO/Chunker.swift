@@ -49,6 +49,8 @@ package final class RecordChunker {
     /// 2-byte records weighed 11 MB more than one of real rows, and 10M bad rows under reject
     /// peaked at 151 MB against 60 MB for 1M, the pipeline filling with such chunks.
     package static let maxRecordsPerChunk = 1 << 16
+    /// Bytes read past a chunk's size, so the record it ends in is usually whole in one read.
+    static let readahead = 1 << 16
     private var classes = [UInt8](repeating: 0, count: 256)
 
     private var inputIndex = -1
@@ -189,9 +191,13 @@ package final class RecordChunker {
         }
         // A gzip error names the compressed byte: zlib inflates ahead of the scan (a small file in
         // one read), so no line or record number would be truthful there.
+        // Up to a little past a chunk while no chunk is whole: a cut moves what follows it to the
+        // buffer's front, and a full buffer made that about a chunk's bytes per chunk (a second
+        // copy of the input); now at most the readahead and the record the cut falls in.
+        let room = dataEnd < chunkSize ? Swift.min(capacity - dataEnd, chunkSize + Self.readahead - dataEnd) : capacity - dataEnd
         let n: Int
         do {
-            n = try source!.read(into: UnsafeMutableRawBufferPointer(start: buffer + dataEnd, count: capacity - dataEnd))
+            n = try source!.read(into: UnsafeMutableRawBufferPointer(start: buffer + dataEnd, count: room))
         } catch {
             if let transcoding = source as? TranscodingSource, let byte = transcoding.undefinedByte {
                 throw PreplineError.malformedInput(positionAtDataEnd(), TranscodingSource.undefinedMessage(byte, transcoding.encoding))
