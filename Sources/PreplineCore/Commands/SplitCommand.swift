@@ -156,7 +156,8 @@ package enum SplitCommand {
                     }
                 })
             progress?.stop()
-            _ = spool
+            // The spool files live until here (`_ = spool` let the optimizer end them early).
+            withExtendedLifetime(spool) {}
             guard let written else {
                 // stdout closed: end quietly; the other outputs are not complete, so none is kept.
                 for sink in sinks { sink.abort() }

@@ -88,7 +88,9 @@ package enum TransformCommand {
             dataInputs = spool!.paths
             fittedPlan = try FitPass.run(spec: spec, inputs: dataInputs, displayNames: names, engine: options.engine, counters: EngineCounters())?.plan
         }
-        defer { _ = spool }
+        // The spool files live until the run ends: a bare `_ = spool` let the optimizer remove
+        // them after the fit, and the transform found no file (release builds only).
+        defer { withExtendedLifetime(spool) {} }
         var run = TransformRun(spec: spec, inputs: dataInputs, displayNames: names, engine: options.engine, counters: counters,
                                fittedPlan: fittedPlan, output: sink, rejects: rejectsSink,
                                gzipLevel: options.output.hasSuffix(".gz") ? options.gzipLevel : nil, crlf: options.crlf)

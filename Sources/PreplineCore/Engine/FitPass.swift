@@ -28,7 +28,7 @@ package enum FitPass {
         var stageSpecs = spec.stagesToFit
         // Each pass reads the inputs anew: stdin and pipes are kept in files when a later pass may be needed.
         let rereadable = try mayNeedSeveralPasses(stageSpecs, file: spec.file) ? RereadableInputs(inputs) : nil
-        defer { _ = rereadable }
+        defer { withExtendedLifetime(rereadable) {} }
         let inputs = rereadable?.paths ?? inputs
         var fitFrom = 0
         var passes = 0
