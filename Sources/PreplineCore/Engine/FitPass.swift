@@ -153,19 +153,21 @@ final class PlanBox: @unchecked Sendable {
 package struct RereadableInputs {
     /// The paths to read: the spool files in place of stdin and the pipes.
     package private(set) var paths: [String]
-    private var spools: [StdinSpool] = []
+    private var spools: [InputSpool] = []
 
     package init(_ inputs: [String]) throws(PreplineError) {
         paths = inputs
         for (index, path) in inputs.enumerated() where !Self.isRereadable(path) {
-            let spool = try StdinSpool(path: path)
+            let spool = try InputSpool(path: path)
             spools.append(spool)
             paths[index] = spool.path
         }
     }
 
-    /// A regular file (or a directory or a missing path: their errors come from the pass itself).
-    private static func isRereadable(_ path: String) -> Bool {
+    /// False for what cannot be read twice (stdin, pipes, FIFOs, devices); true for regular
+    /// files, and for directories and paths that do not open at all: their errors come from the
+    /// pass itself, before any output.
+    package static func isRereadable(_ path: String) -> Bool {
         guard path != "-" else { return false }
         var info = stat()
         guard stat(path, &info) == 0 else { return true }
@@ -178,7 +180,7 @@ package struct RereadableInputs {
 ///
 /// The file is private (0600, a fresh random name) and known to the signal handler, so an
 /// interrupted run leaves no copy of the data in the temporary directory.
-package final class StdinSpool {
+package final class InputSpool {
     private let file: TemporaryFile
     package var path: String { file.path }
 

@@ -30,7 +30,7 @@ package enum HeaderCheck {
     package static func checkAhead(inputs: [String], displayNames: [String], after firstIndex: Int,
                                    header: DatasetHeader, dialect: InputDialect, policy: HeaderPolicy = HeaderPolicy()) throws(PreplineError) {
         guard dialect.header, !dialect.headerIfPresent, firstIndex + 1 < inputs.count else { return }
-        for index in (firstIndex + 1)..<inputs.count where canReadAhead(inputs[index]) {
+        for index in (firstIndex + 1)..<inputs.count where RereadableInputs.isRereadable(inputs[index]) {
             let chunker = RecordChunker(inputs: [inputs[index]], displayNames: [displayNames[index]], dialect: dialect, chunkSize: 1 << 16)
             guard let chunk = try chunker.next(), chunk.isHeader else { continue }
             let parsed = LibCSVParser(delimiter: dialect.delimiter, quote: dialect.quote).parse(chunk.bytes, expectedRecords: 1)
@@ -96,13 +96,4 @@ package enum HeaderCheck {
         return text
     }
 
-    /// False for what cannot be read twice (stdin, pipes, FIFOs, devices); true for regular
-    /// files, and for paths that do not open at all, so a missing input fails before any output.
-    private static func canReadAhead(_ path: String) -> Bool {
-        guard path != "-" else { return false }
-        var info = stat()
-        guard stat(path, &info) == 0 else { return true }
-        let kind = info.st_mode & S_IFMT
-        return kind == S_IFREG || kind == S_IFDIR
-    }
 }

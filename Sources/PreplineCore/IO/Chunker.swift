@@ -189,12 +189,12 @@ package final class RecordChunker {
             buffer = grown
             capacity = newCapacity
         }
-        // A gzip error names the compressed byte: zlib inflates ahead of the scan (a small file in
-        // one read), so no line or record number would be truthful there.
         // Up to a little past a chunk while no chunk is whole: a cut moves what follows it to the
         // buffer's front, and a full buffer made that about a chunk's bytes per chunk (a second
         // copy of the input); now at most the readahead and the record the cut falls in.
         let room = dataEnd < chunkSize ? Swift.min(capacity - dataEnd, chunkSize + Self.readahead - dataEnd) : capacity - dataEnd
+        // A gzip error names the compressed byte: zlib inflates ahead of the scan (a small file in
+        // one read), so no line or record number would be truthful there.
         let n: Int
         do {
             n = try source!.read(into: UnsafeMutableRawBufferPointer(start: buffer + dataEnd, count: room))
