@@ -39,11 +39,14 @@ for spec in tabular full; do
     echo "$t1 - $t0" | bc >> "$WORK/parts.$spec"
   done
   one=$(median < "$WORK/one.$spec"); parts=$(median < "$WORK/parts.$spec")
+  # Each round times the one fit and the parts back to back: the median of the rounds' own
+  # ratios is less moved by the machine's speed drifting between rounds than the medians' ratio.
+  round_ratio=$(paste "$WORK/one.$spec" "$WORK/parts.$spec" | awk '{printf "%.4f\n", $2 / $1}' | median)
   SOURCE_DATE_EPOCH=0 "$BIN" fit "$S" "$WORK/mixed.csv" -o "$WORK/a.json" -q
   SOURCE_DATE_EPOCH=0 "$BIN" merge "$WORK"/{0,1,2,3}.part -o "$WORK/b.json" -q
   cmp -s "$WORK/a.json" "$WORK/b.json" && same=identical || same=DIFFERENT
   sizes=$(stat -c %s "$WORK"/{0,1,2,3}.part | tr '\n' ' ')
-  echo "$spec: one fit ${one}s, 4 parts (2 at a time, fit --partial $PART_ARGS) + merge ${parts}s, ratio $(echo "scale=3; $parts / $one" | bc); merged spec $same; part bytes: $sizes"
+  echo "$spec: one fit ${one}s, 4 parts (2 at a time, fit --partial $PART_ARGS) + merge ${parts}s, ratio $(echo "scale=3; $parts / $one" | bc) (median of the rounds' ratios $round_ratio); merged spec $same; part bytes: $sizes"
   # 1000 parts: the four cycled (one spec, one header: they merge).
   list=(); for i in $(seq 0 999); do list+=("$WORK/$((i % 4)).part"); done
   : > "$WORK/m1000.$spec"

@@ -26,6 +26,8 @@ package struct MergeResult: Sendable {
 package enum MergeCommand {
     package static func execute(_ options: MergeOptions) throws(PreplineError) -> MergeResult {
         let started = ContinuousClock.now
+        // Freed blocks are reused, not faulted in afresh (as in `FitCommand`).
+        MallocTuning.keepFreedMemory()
         guard !options.parts.isEmpty else { throw PreplineError.usage("no parts to merge: name part files, or '-' to read parts from stdin one a line") }
         if options.parts.filter({ $0 == "-" }).count > 1 { throw PreplineError.usage("stdin ('-') can be given only once") }
         try PathCollision.check(inputs: options.parts, outputs: [PathCollision.NamedPath("-o", options.output)])

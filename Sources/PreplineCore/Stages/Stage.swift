@@ -304,12 +304,19 @@ package enum StageRegistry {
         var lines = ["STAGES"]
         for kind in kinds {
             var line = "  \(kind.kind):"
+            // The width is kept beside the line, in scalars (the summaries have no combining
+            // marks): counting characters walked every line again, and every start builds this
+            // text (the root command's discussion).
+            var width = line.unicodeScalars.count
             for word in kind.summary.split(separator: " ") {
-                if line.count + 1 + word.count > 78 {
+                let wordWidth = word.unicodeScalars.count
+                if width + 1 + wordWidth > 78 {
                     lines.append(line)
                     line = "     "
+                    width = 5
                 }
                 line += " " + word
+                width += 1 + wordWidth
             }
             lines.append(line)
         }
