@@ -16,5 +16,29 @@ import Testing
         }
         #expect(disagreements == 0)
         #expect(strings.sorted { ByteOrder.precedes($0, $1) } == strings.sorted { $0.lexicographicallyPrecedes($1) })
+        // The borrowed-bytes order (terms in a TermTable's arena) is the same order.
+        var borrowedDisagreements = 0
+        for a in strings {
+            for b in strings.prefix(100) {
+                let borrowed = a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in ByteOrder.precedes(pa, pb) } }
+                if borrowed != a.lexicographicallyPrecedes(b) { borrowedDisagreements += 1 }
+            }
+        }
+        #expect(borrowedDisagreements == 0)
+    }
+
+    /// max_features' threshold: the k-th largest frequency, as the sorted list gives it, with
+    /// ties, k = 1 and k = count among the cases.
+    @Test func largestIsTheKthOfTheSortedValues() {
+        var rng = ProfileSketchTests.Rng(state: 7)
+        for round in 0..<300 {
+            let count = 1 + Int(rng.next() % 200)
+            let spread = round % 3 == 0 ? 4 : 1000 // few distinct values: many ties
+            let values = (0..<count).map { _ in Int(rng.next() % UInt64(spread)) }
+            let sorted = values.sorted(by: >)
+            for k in Set([1, count, 1 + Int(rng.next() % UInt64(count))]) {
+                #expect(TfidfStage.largest(k, of: values) == sorted[k - 1], "k \(k) of \(values)")
+            }
+        }
     }
 }

@@ -297,7 +297,10 @@ package struct TfidfStage: PipelineStage {
     /// order), sorted by code point.
     /// Stop words the fit pass counted (see `observe`) are dropped first, as if never counted.
     private func selectVocabulary(_ counts: TermCounts, documents: Int, column: String, tokenizer: Tokenizer) throws(PreplineError) -> [[UInt8]] {
-        let candidates = (0..<counts.terms.count).filter { !tokenizer.isStopWord(counts.terms.term($0)) }
+        // Terms are read where the table keeps them: only the chosen ones become arrays (an
+        // array per term of a 20,000-term vocabulary was a third of merging 4 parts).
+        let table = counts.terms
+        let candidates = (0..<table.count).filter { index in !table.withTerm(index) { tokenizer.isStopWord($0) } }
         guard !candidates.isEmpty else {
             throw PreplineError.spec(file: file, path: "stages[\(position)]",
                                      message: "column '\(column)': empty vocabulary; perhaps the documents only contain stop words (\(label))")
@@ -308,7 +311,7 @@ package struct TfidfStage: PipelineStage {
             throw PreplineError.spec(file: file, path: "stages[\(position)]",
                                      message: "column '\(column)': max_df \(maxDF.text) corresponds to fewer documents than min_df \(minDF.text) over \(documents) documents (\(label))")
         }
-        var kept = candidates.filter {
+        let kept = candidates.filter {
             let df = Double(counts.documentFrequency($0))
             return df <= high && df >= low
         }
@@ -316,7 +319,10 @@ package struct TfidfStage: PipelineStage {
             throw PreplineError.spec(file: file, path: "stages[\(position)]",
                                      message: "column '\(column)': after pruning, no terms remain: min_df \(minDF.text), max_df \(maxDF.text), \(documents) documents; try a lower min_df or a higher max_df (\(label))")
         }
-        let terms = kept.map { counts.terms.term($0) }
+        /// Whether kept term `a` comes before kept term `b` in the vocabulary's (byte) order.
+        func precedes(_ a: Int, _ b: Int) -> Bool {
+            table.withTerm(kept[a]) { first in table.withTerm(kept[b]) { second in ByteOrder.precedes(first, second) } }
+        }
         var order: [Int]
         if let maxFeatures, kept.count > maxFeatures {
             // scikit-learn keeps the max_features most frequent terms, ties in vocabulary
@@ -325,16 +331,40 @@ package struct TfidfStage: PipelineStage {
             // max_features-th frequency, then those at it in alphabetical order.
             // With binary counts scikit-learn ranks by the binary matrix's sums: the df.
             let rank = kept.map { binary ? counts.documentFrequency($0) : counts.total($0) }
-            let threshold = rank.sorted(by: >)[maxFeatures - 1]
+            let threshold = Self.largest(maxFeatures, of: rank)
             order = rank.indices.filter { rank[$0] > threshold }
-            let tied = rank.indices.filter { rank[$0] == threshold }.sorted { ByteOrder.precedes(terms[$0], terms[$1]) }
+            let tied = rank.indices.filter { rank[$0] == threshold }.sorted(by: precedes)
             order += tied.prefix(maxFeatures - order.count)
-            order.sort { ByteOrder.precedes(terms[$0], terms[$1]) }
+            order.sort(by: precedes)
         } else {
-            order = Array(terms.indices).sorted { ByteOrder.precedes(terms[$0], terms[$1]) }
+            order = Array(kept.indices).sorted(by: precedes)
         }
-        kept = []
-        return order.map { terms[$0] }
+        return order.map { table.term(kept[$0]) }
+    }
+
+    /// The `k`-th largest of `values` (1 ≤ k ≤ count), through a min-heap of the `k` largest
+    /// seen: n log k steps, where sorting them all was n log n (max_features is usually small).
+    static func largest(_ k: Int, of values: [Int]) -> Int {
+        precondition(k >= 1 && k <= values.count)
+        var heap = Array(values.prefix(k))
+        func siftDown(_ start: Int) {
+            var parent = start
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var smallest = parent
+                if left < k, heap[left] < heap[smallest] { smallest = left }
+                if right < k, heap[right] < heap[smallest] { smallest = right }
+                if smallest == parent { return }
+                heap.swapAt(parent, smallest)
+                parent = smallest
+            }
+        }
+        for start in stride(from: k / 2 - 1, through: 0, by: -1) { siftDown(start) }
+        for value in values.dropFirst(k) where value > heap[0] {
+            heap[0] = value
+            siftDown(0)
+        }
+        return heap[0]
     }
 
     /// Counts a document's vocabulary terms into a row.

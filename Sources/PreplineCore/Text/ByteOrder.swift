@@ -16,4 +16,12 @@ package enum ByteOrder {
         }
         return order != 0 ? order < 0 : a.count < b.count
     }
+
+    /// The same order on borrowed bytes (terms where a `TermTable` keeps them).
+    @inline(__always)
+    package static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let common = Swift.min(a.count, b.count)
+        let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
+        return order != 0 ? order < 0 : a.count < b.count
+    }
 }

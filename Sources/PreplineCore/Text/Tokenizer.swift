@@ -87,8 +87,13 @@ package final class Tokenizer: Sendable {
 
     /// True when `term` is one of the analyzer's stop words.
     package func isStopWord(_ term: [UInt8]) -> Bool {
+        term.withUnsafeBufferPointer { isStopWord($0) }
+    }
+
+    /// True when the borrowed `term` is one of the analyzer's stop words.
+    package func isStopWord(_ term: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let stopWords else { return false }
-        return term.withUnsafeBufferPointer { stopWords.find($0) != nil }
+        return stopWords.find(term) != nil
     }
 
     /// The same analyzer without its stop-word lookups, for applying a vocabulary that holds
