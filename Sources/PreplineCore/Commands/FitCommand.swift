@@ -29,10 +29,6 @@ package struct FitOptions: Sendable {
 package enum FitCommand {
     package static func execute(_ options: FitOptions) throws(PreplineError) -> Summary {
         let started = ContinuousClock.now
-        // Each chunk's fit state grows its tables by doubling and is freed after its merge; with
-        // glibc's defaults every such block past 128 KB came from mmap and went back, so every
-        // chunk faulted its tables in afresh (a 50k-row `full` partition: 2,950 faults, 2,410 so).
-        MallocTuning.keepFreedMemory()
         let spec = try Spec.load(options.spec, overrides: options.overrides)
         if options.partial { return try executePartial(options, spec: spec, started: started) }
         if options.passState != nil { throw PreplineError.usage("--pass-state needs --partial (it starts a fit pass of partitions)") }
