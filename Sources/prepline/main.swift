@@ -1022,7 +1022,7 @@ func checkSubcommand(_ arguments: [String]) {
 func withSuggestion(_ message: String) -> String {
     let values: [String: [String]] = [
         "--parser": FieldParser.allCases.map(\.rawValue), "--progress": ProgressMode.allCases.map(\.rawValue),
-        "--on-error": OnError.allCases.map(\.rawValue),
+        "--on-error": OnError.allCases.map(\.rawValue), "--extra-columns": ExtraColumns.allCases.map(\.rawValue),
     ]
     guard let start = message.range(of: "The value '"), let end = message[start.upperBound...].range(of: "' is invalid for '") else { return message }
     let value = String(message[start.upperBound..<end.lowerBound])

@@ -110,6 +110,15 @@ struct SpecSourceAndMessageTests {
         #expect(result.stderr.contains(option[2]), "\(result)")
     }
 
+    @Test("apply's --extra-columns refuses a bad value with the allowed values and a did-you-mean, exit 2")
+    func badExtraColumnsValue() throws {
+        let tmp = try TempDir()
+        try tmp.write("spec.json", passthroughSpec)
+        let result = try prepline(["apply", "spec.json", "--extra-columns", "drp"], cwd: tmp.path)
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stderr.contains("'error', 'drop' or 'keep'") && result.stderr.contains(#"(did you mean "drop"?)"#), "\(result)")
+    }
+
     @Test("did you mean: spec keys, option values and columns", arguments: [
         (#"{"prepline": 1, "ouput": {}}"#, #"ouput: unknown key (did you mean "output"?)"#),
         (#"{"prepline": 1, "stages": [{"stage": "scale", "columns": ["a"], "methd": "zscore"}]}"#, #"stages[0].methd: unknown key (did you mean "method"?)"#),
