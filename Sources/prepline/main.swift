@@ -1021,8 +1021,8 @@ func checkSubcommand(_ arguments: [String]) {
 /// from the option's cases, added to the first line.
 func withSuggestion(_ message: String) -> String {
     let values: [String: [String]] = [
-        "--parser": FieldParser.allCases.map(\.rawValue), "--progress": ProgressMode.allCases.map(\.rawValue),
-        "--on-error": OnError.allCases.map(\.rawValue), "--extra-columns": ExtraColumns.allCases.map(\.rawValue),
+        "--parser": FieldParser.allValueStrings, "--progress": ProgressMode.allValueStrings,
+        "--on-error": OnError.allValueStrings, "--extra-columns": ExtraColumns.allValueStrings,
     ]
     guard let start = message.range(of: "The value '"), let end = message[start.upperBound...].range(of: "' is invalid for '") else { return message }
     let value = String(message[start.upperBound..<end.lowerBound])

@@ -10,11 +10,7 @@ import Darwin
 package enum ByteOrder {
     @inline(__always)
     package static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        let common = Swift.min(a.count, b.count)
-        let order = a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in common == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, common) }
-        }
-        return order != 0 ? order < 0 : a.count < b.count
+        a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in precedes(pa, pb) } }
     }
 
     /// The same order on borrowed bytes (terms where a `TermTable` keeps them).

@@ -85,12 +85,7 @@ package final class Tokenizer: Sendable {
         self.takesGroup = takesGroup
     }
 
-    /// True when `term` is one of the analyzer's stop words.
-    package func isStopWord(_ term: [UInt8]) -> Bool {
-        term.withUnsafeBufferPointer { isStopWord($0) }
-    }
-
-    /// True when the borrowed `term` is one of the analyzer's stop words.
+    /// True when `term` (borrowed bytes, as a `TermTable` keeps them) is one of the analyzer's stop words.
     package func isStopWord(_ term: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let stopWords else { return false }
         return stopWords.find(term) != nil
