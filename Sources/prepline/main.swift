@@ -8,40 +8,6 @@ import Glibc
 import Darwin
 #endif
 
-/// Exit codes, shared by every command's help.
-let exitCodesHelp = """
-    EXIT CODES
-      0  success (also when the output pipe closes early, as with `| head`)
-      1  rows rejected under on_error "fail", or checks failed
-      2  usage or spec error
-      3  malformed or unreadable input (bad CSV, bad gzip, missing file, two
-         columns of one name; apply: a training column missing, or unseen)
-      4  I/O error on the output
-      130  interrupted by SIGINT, 143 by SIGTERM (temporary files removed)
-    """
-
-/// Exit codes of `profile`, which has no rows to reject and no checks to fail.
-let profileExitCodesHelp = """
-    EXIT CODES
-      0  success (also when the output pipe closes early, as with `| head`)
-      2  usage or spec error
-      3  malformed or unreadable input (bad CSV, bad gzip, missing file, an
-         empty input, two columns of one name)
-      4  I/O error on the output
-      130  interrupted by SIGINT, 143 by SIGTERM (temporary files removed)
-    """
-
-/// Exit codes of `split`: scikit-learn's refusals are usage errors.
-let splitExitCodesHelp = """
-    EXIT CODES
-      0  success (also when the output pipe closes early, as with `| head`)
-      2  usage error, or a split scikit-learn refuses (see above)
-      3  malformed or unreadable input (bad CSV, bad gzip, missing file, a
-         record of the wrong width)
-      4  I/O error on the output
-      130  interrupted by SIGINT, 143 by SIGTERM (temporary files removed)
-    """
-
 struct Prepline: ParsableCommand {
     static let configuration = CommandConfiguration(
         // Every command names itself: without `commandName` ArgumentParser derives the name by
@@ -101,31 +67,9 @@ struct EngineOptionGroup: EngineOptionsParsing {
     var threads: Int?
 
     @Option(help: ArgumentHelp("Bytes of CSV handed to a worker at once (K/M/G suffixes). At most 2 × threads + 2 chunks are in flight (1 under --threads 1); with their input and output buffers memory is bounded by about (5 × threads + 5) × this, more when stages widen the rows, plus the stages' state. Output never depends on it.", valueName: "size"))
-    var chunkSize: String = "1M"
+    var chunkSize: String = EngineArguments.defaultChunkSize
 
     @OptionGroup var common: CommonEngineOptions
-
-    static func engineOptions(threads: Int?, chunkSize: String, parser: FieldParser) throws -> EngineOptions {
-        guard let size = parseSize(chunkSize), size > 0 else {
-            throw ValidationError("--chunk-size: expected a positive byte count such as 65536, 512K or 4M, got '\(chunkSize)'")
-        }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        var options = EngineOptions(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, chunkSize: size)
-        options.parser = parser
-        return options
-    }
-
-    static func progressMode(_ mode: ProgressMode, quiet: Bool) throws -> ProgressMode {
-        quiet && mode == .auto ? .never : mode
-    }
-
-    private static func parseSize(_ text: String) -> Int? {
-        let multipliers: [Character: Int] = ["K": 1 << 10, "k": 1 << 10, "M": 1 << 20, "m": 1 << 20, "G": 1 << 30, "g": 1 << 30]
-        if let last = text.last, let multiplier = multipliers[last] {
-            return Int(text.dropLast()).map { $0 * multiplier }
-        }
-        return Int(text)
-    }
 }
 
 /// The engine options of the commands that read data and run no stages (`profile`, `split`):
@@ -135,7 +79,7 @@ struct ReadingEngineOptionGroup: EngineOptionsParsing {
     var threads: Int?
 
     @Option(help: ArgumentHelp("Bytes of CSV handed to a worker at once (K/M/G suffixes). A few chunks of about this size are in flight per thread (profile: threads + 2, beside its budgets' tables; split: 2 × threads + 2). Output never depends on it.", valueName: "size"))
-    var chunkSize: String = "1M"
+    var chunkSize: String = EngineArguments.defaultChunkSize
 
     @OptionGroup var common: CommonEngineOptions
 }
@@ -166,20 +110,19 @@ extension EngineOptionsParsing {
         ArgumentHelp("Worker threads. Output is byte-identical for any value. 1: everything on one thread, one chunk in memory (one core per task, as engines run them). (default: all cores)", valueName: "n")
     }
 
-    func check() throws {
-        _ = try engine
-        _ = try progressMode
+    func check() throws { try arguments.check() }
+
+    var arguments: EngineArguments {
+        EngineArguments(threads: threads, chunkSize: chunkSize, parser: common.parser, progress: common.progress, quiet: common.quiet)
     }
 
     var quiet: Bool { common.quiet }
 
     var engine: EngineOptions {
-        get throws { try EngineOptionGroup.engineOptions(threads: threads, chunkSize: chunkSize, parser: common.parser) }
+        get throws { try arguments.engine }
     }
 
-    var progressMode: ProgressMode {
-        get throws { try EngineOptionGroup.progressMode(common.progress, quiet: common.quiet) }
-    }
+    var progressMode: ProgressMode { arguments.progressMode }
 }
 
 /// An option value that is one of an enum's string raw values. ArgumentParser's defaults for
@@ -215,35 +158,12 @@ struct SpecOptionGroup: ParsableArguments {
     @Flag(name: .customLong("no-header"), help: "The input has no header record (overrides input.header; columns are named column_1, column_2…).")
     var noHeader = false
 
-    var overrides: SpecOverrides {
-        var overrides = SpecOverrides()
-        overrides.delimiter = delimiter.flatMap(SpecOverrides.delimiterByte)
-        overrides.noHeader = noHeader
-        return overrides
-    }
+    var arguments: SpecArguments { SpecArguments(specJSON: specJSON, delimiter: delimiter, noHeader: noHeader) }
 
-    /// The spec's source and the data inputs, from the positionals: with --spec-json every
-    /// positional is an input. The spec may be stdin only when no data comes from stdin.
+    var overrides: SpecOverrides { arguments.overrides }
+
     func resolve(_ positionals: (String?, [String]), dataFromStdin: Bool = true) throws -> (SpecSource, [String]) {
-        if let delimiter, SpecOverrides.delimiterByte(delimiter) == nil {
-            throw ValidationError("--delimiter: expected one byte such as ';' or '\\t', got '\(delimiter)'")
-        }
-        let (first, rest) = positionals
-        let source: SpecSource
-        var inputs = rest
-        if let specJSON {
-            source = .inline(specJSON)
-            if let first { inputs.insert(first, at: 0) }
-        } else {
-            guard let first else {
-                throw ValidationError("missing the spec: give a spec file ('-' for stdin) or --spec-json '{…}'")
-            }
-            source = SpecSource(path: first)
-        }
-        if dataFromStdin && source == .stdin && (inputs.isEmpty || inputs.contains("-")) {
-            throw ValidationError("the spec is read from stdin ('-'), so the data cannot be: name the input files, or pass the spec as a file, <(…) or --spec-json")
-        }
-        return (source, inputs)
+        try arguments.resolve(positionals, dataFromStdin: dataFromStdin)
     }
 }
 
@@ -264,24 +184,14 @@ struct OutputOptionGroup: CheckedArguments {
     @Option(help: ArgumentHelp("What a row-level error does, for this run (overrides output.on_error): fail (stop, exit 1), skip (drop and count), reject (write to the rejects file).", valueName: "mode"))
     var onError: OnError?
 
-    func check() throws {
-        guard (1...9).contains(gzipLevel) else { throw ValidationError("--gzip-level must be from 1 to 9") }
+    var arguments: OutputArguments {
+        OutputArguments(output: output, crlf: crlf, rejects: rejects, gzipLevel: gzipLevel, onError: onError)
     }
 
+    func check() throws { try arguments.check() }
+
     func transformOptions(spec: SpecOptionGroup, positionals: (String?, [String]), engine: EngineOptionGroup, dataFromStdin: Bool = true) throws -> TransformOptions {
-        let (source, inputs) = try spec.resolve(positionals, dataFromStdin: dataFromStdin)
-        var options = TransformOptions(specPath: "-")
-        options.spec = source
-        options.overrides = spec.overrides
-        options.overrides.onError = onError
-        options.inputs = inputs
-        options.output = output
-        options.engine = try engine.engine
-        options.progress = try engine.progressMode
-        options.crlf = crlf
-        options.rejects = rejects
-        options.gzipLevel = Int32(gzipLevel)
-        return options
+        try arguments.transformOptions(spec: spec.arguments, positionals: positionals, engine: engine.arguments, dataFromStdin: dataFromStdin)
     }
 }
 
@@ -362,25 +272,14 @@ struct Apply: ParsableCommand, CheckedArguments {
     @OptionGroup var outputOptions: OutputOptionGroup
     @OptionGroup var engineOptions: EngineOptionGroup
 
-    func check() throws {
-        _ = try specOptions.resolve((fitted, inputs), dataFromStdin: inputList == nil)
-        if inputList != nil && !inputs.isEmpty { throw ValidationError("--input-list: give the inputs in the list or as arguments, not both") }
+    var request: ApplyRequest {
+        ApplyRequest(fitted: fitted, inputs: inputs, extraColumns: extraColumns, inputList: inputList, noOutputHeader: noOutputHeader,
+                     specArguments: specOptions.arguments, outputArguments: outputOptions.arguments, engineArguments: engineOptions.arguments)
     }
 
-    func run() throws {
-        var options = try outputOptions.transformOptions(spec: specOptions, positionals: (fitted, inputs), engine: engineOptions, dataFromStdin: inputList == nil)
-        if let inputList {
-            try PathCollision.checkStdinReadOnce([("the fitted spec", options.spec == .stdin), ("--input-list", inputList == "-")])
-            options.inputs = try InputList.read(inputList)
-            options.inputsFromList = true
-            try PathCollision.checkStdinReadOnce([("the fitted spec", options.spec == .stdin), ("--input-list", inputList == "-"), ("an input in the list", options.inputs.contains("-"))])
-            try PathCollision.check(inputs: [], alsoRead: [PathCollision.NamedPath("--input-list", inputList)], outputs: [PathCollision.NamedPath("-o", options.output)])
-        }
-        options.noOutputHeader = noOutputHeader
-        options.requireFitted = true
-        options.extraColumns = extraColumns
-        try execute(options, quiet: engineOptions.quiet)
-    }
+    func check() throws { try request.check() }
+
+    func run() throws { try request.run() }
 }
 
 struct Fit: ParsableCommand, CheckedArguments {
@@ -428,38 +327,14 @@ struct Fit: ParsableCommand, CheckedArguments {
     @OptionGroup var specOptions: SpecOptionGroup
     @OptionGroup var engineOptions: EngineOptionGroup
 
-    func check() throws {
-        _ = try specOptions.resolve((spec, inputs), dataFromStdin: inputList == nil)
-        if inputList != nil && !inputs.isEmpty { throw ValidationError("--input-list: give the inputs in the list or as arguments, not both") }
-        if passState != nil && !partial { throw ValidationError("--pass-state needs --partial") }
+    var request: FitRequest {
+        FitRequest(spec: spec, inputs: inputs, output: output, onError: onError, partial: partial, passState: passState, inputList: inputList,
+                   specArguments: specOptions.arguments, engineArguments: engineOptions.arguments)
     }
 
-    func run() throws {
-        var (source, inputs) = try specOptions.resolve((spec, inputs), dataFromStdin: inputList == nil)
-        var options = FitOptions(specPath: "-")
-        try PathCollision.checkStdinReadOnce([("the spec", source == .stdin), ("--input-list", inputList == "-"), ("--pass-state", passState == "-"),
-                                              ("an input", inputList == nil && (inputs.isEmpty || inputs.contains("-")))])
-        if let inputList {
-            inputs = try InputList.read(inputList)
-            options.inputsFromList = true
-            try PathCollision.checkStdinReadOnce([("the spec", source == .stdin), ("--input-list", inputList == "-"), ("--pass-state", passState == "-"),
-                                                  ("an input in the list", inputs.contains("-"))])
-            try PathCollision.check(inputs: [], alsoRead: [PathCollision.NamedPath("--input-list", inputList)], outputs: [PathCollision.NamedPath("-o", output)])
-        }
-        options.partial = partial
-        options.passState = passState
-        options.spec = source
-        options.overrides = specOptions.overrides
-        options.overrides.onError = onError
-        options.inputs = inputs
-        options.output = output
-        options.engine = try engineOptions.engine
-        options.progress = try engineOptions.progressMode
-        let summary = try FitCommand.execute(options)
-        if !engineOptions.quiet {
-            StandardError.write(summary.line + "\n")
-        }
-    }
+    func check() throws { try request.check() }
+
+    func run() throws { try request.run() }
 }
 
 struct Merge: ParsableCommand {
@@ -500,15 +375,9 @@ struct Merge: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No summary line on stderr (errors are still printed).")
     var quiet = false
 
-    func run() throws {
-        var options = MergeOptions()
-        options.parts = parts
-        options.output = output
-        options.partial = partial
-        let result = try MergeCommand.execute(options)
-        if let note = result.nextPassNote { StandardError.write(note + "\n") }
-        if !quiet { StandardError.write(result.summary.line + "\n") }
-    }
+    var request: MergeRequest { MergeRequest(parts: parts, output: output, partial: partial, quiet: quiet) }
+
+    func run() throws { try request.run() }
 }
 
 struct Validate: ParsableCommand, CheckedArguments {
@@ -606,7 +475,7 @@ struct Validate: ParsableCommand, CheckedArguments {
         options.inputs = inputs
         options.maxErrors = max(0, maxErrors)
         options.engine = try engineOptions.engine
-        options.progress = try engineOptions.progressMode
+        options.progress = engineOptions.progressMode
         options.against = against
         options.driftK = driftK
         options.driftMissing = driftMissing
@@ -715,7 +584,7 @@ struct Profile: ParsableCommand, CheckedArguments {
         options.budgets.distinct = distinctBudget
         options.budgets.quantile = quantileBudget
         options.engine = try engineOptions.engine
-        options.progress = try engineOptions.progressMode
+        options.progress = engineOptions.progressMode
         let result = try ProfileCommand.execute(options)
         for warning in result.warnings { StandardError.write("prepline: warning: \(warning)\n") }
         if result.malformedRows > 0 {
@@ -977,7 +846,7 @@ struct Split: ParsableCommand, CheckedArguments {
         options.output = output
         options.foldColumn = foldColumn
         options.engine = try engineOptions.engine
-        options.progress = try engineOptions.progressMode
+        options.progress = engineOptions.progressMode
         options.gzipLevel = Int32(gzipLevel)
         if let problem = SplitCommand.problem(options) { throw ValidationError(problem) }
         return options
@@ -1033,11 +902,17 @@ func withSuggestion(_ message: String) -> String {
     return String(message[..<lineEnd]) + hint + String(message[lineEnd...])
 }
 
-checkSubcommand(Array(CommandLine.arguments.dropFirst()))
-
 do {
-    var command = try Prepline.parseAsRoot()
-    try command.run()
+    switch DirectArguments.parse(Array(CommandLine.arguments.dropFirst())) {
+    case .fit(let request): try request.run()
+    case .merge(let request): try request.run()
+    case .apply(let request): try request.run()
+    case nil:
+        // Here, not before the direct reading: naming the commands builds the top-level help.
+        checkSubcommand(Array(CommandLine.arguments.dropFirst()))
+        var command = try Prepline.parseAsRoot()
+        try command.run()
+    }
     exit(0)
 } catch let error as PreplineError {
     let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false)
