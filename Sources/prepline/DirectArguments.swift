@@ -28,7 +28,8 @@ enum DirectArguments {
             guard let request = read(rest, options: fitOptions, into: FitRequest()), (try? request.check()) != nil else { return nil }
             return .fit(request)
         case "merge":
-            return read(rest, options: mergeOptions, into: MergeRequest()).map { .merge($0) }
+            guard let request = read(rest, options: mergeOptions, into: MergeRequest()), (try? request.check()) != nil else { return nil }
+            return .merge(request)
         case "apply":
             guard let request = read(rest, options: applyOptions, into: ApplyRequest()), (try? request.check()) != nil else { return nil }
             return .apply(request)
@@ -134,6 +135,7 @@ enum DirectArguments {
     static let mergeOptions: [Rule<MergeRequest>] = [
         .value("--output", "-o") { $0.output = $1; return true },
         .flag("--partial") { $0.partial = true },
+        .value("--threads") { request, text in Int(text).map { request.threads = $0 } != nil },
         .flag("--quiet", "-q") { $0.quiet = true },
     ]
 }

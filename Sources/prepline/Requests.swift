@@ -166,13 +166,19 @@ struct MergeRequest: Equatable {
     var parts: [String] = []
     var output = "-"
     var partial = false
+    var threads: Int?
     var quiet = false
+
+    func check() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
 
     func run() throws {
         var options = MergeOptions()
         options.parts = parts
         options.output = output
         options.partial = partial
+        if let threads { options.threads = threads }
         let result = try MergeCommand.execute(options)
         if let note = result.nextPassNote { StandardError.write(note + "\n") }
         if !quiet { StandardError.write(result.summary.line + "\n") }

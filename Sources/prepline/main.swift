@@ -337,7 +337,7 @@ struct Fit: ParsableCommand, CheckedArguments {
     func run() throws { try request.run() }
 }
 
-struct Merge: ParsableCommand {
+struct Merge: CheckedArguments, ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
         abstract: "Merge the parts `fit --partial` wrote into the fitted spec (or, with --partial, into one part).",
@@ -351,7 +351,8 @@ struct Merge: ParsableCommand {
             trailing tab is dropped, and a line that starts with a key and a tab is read after \
             the tab. A spec that needs another fit pass gets a pass state instead, said on stderr: \
             run `fit --partial --pass-state STATE` per partition again and merge those parts. \
-            Cost: reading the parts (each the size of its statistics) and merging them, one at a time.
+            Cost: reading the parts (each the size of its statistics) and merging them, one at a \
+            time on each thread; each thread holds a merged state and the part it reads.
 
             EXAMPLES
               prepline fit spec.json part-1.csv --partial -o p1.part
@@ -372,10 +373,15 @@ struct Merge: ParsableCommand {
     @Flag(help: "Write the merged part (one line) instead of the fitted spec, to merge again later.")
     var partial = false
 
+    @Option(help: ArgumentHelp("Threads that read and merge parts, each a run of consecutive parts (at least \(MergeCommand.minimumPartsPerThread) a thread), merged in order at the end. Output is byte-identical for any value; each thread holds a merged state. (default: the cores, at most \(MergeCommand.defaultThreadLimit))", valueName: "n"))
+    var threads: Int?
+
     @Flag(name: .shortAndLong, help: "No summary line on stderr (errors are still printed).")
     var quiet = false
 
-    var request: MergeRequest { MergeRequest(parts: parts, output: output, partial: partial, quiet: quiet) }
+    var request: MergeRequest { MergeRequest(parts: parts, output: output, partial: partial, threads: threads, quiet: quiet) }
+
+    func check() throws { try request.check() }
 
     func run() throws { try request.run() }
 }

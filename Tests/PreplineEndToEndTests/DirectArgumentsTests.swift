@@ -34,6 +34,7 @@ struct DirectArgumentsTests {
         ["merge", "a.part", "b.part"],
         ["merge", "a.part", "b.part", "-o", "fitted.json", "-q"],
         ["merge", "-", "--partial", "--output", "m.part", "--quiet"],
+        ["merge", "a.part", "b.part", "--threads", "1"],
         ["merge"],
         ["apply", "fitted.json"],
         ["apply", "fitted.json", "a.csv", "b.csv", "-o", "out.csv.gz", "--gzip-level", "9", "--threads", "1"],
@@ -71,7 +72,8 @@ struct DirectArgumentsTests {
         ["fit", "spec.json", "--", "-a.csv"],
         ["fit", "spec.json", "--generate-completion-script", "bash"],
         ["fit", "--experimental-dump-help"],
-        ["merge", "a.part", "--threads", "1"],               // not a merge option
+        ["merge", "a.part", "--threads", "0"],
+        ["merge", "a.part", "--chunk-size", "1M"],           // not a merge option
         ["apply", "fitted.json", "--gzip-level", "0"],
         ["apply", "fitted.json", "--extra-columns", "dorp"],
         ["apply", "fitted.json", "a.csv", "--input-list", "l"],

@@ -79,4 +79,103 @@ struct MergePipelineTests {
             #expect(merged.status == 2 && merged.stderr.contains("twice.part") && merged.stderr.contains("twice"), "\(merged.stderr)")
         }
     }
+
+    /// 40 partitions, the first two and two more of them empty: x and text missing in runs that
+    /// cross partitions (ffill carries across runs of parts, and a filled text is a document), cities and words first seen in later
+    /// partitions (the merged tables' order is first seen), a near-constant column at a large
+    /// offset for an exact median.
+    static let threadedSpec = #"""
+    {"prepline": 1, "input": {"missing": ["", "NA"]}, "stages": [
+      {"stage": "fill", "columns": ["x", "city", "text"], "strategy": "ffill", "value": "0"},
+      {"stage": "scale", "columns": ["x"], "method": "zscore"},
+      {"stage": "onehot", "columns": ["city"]},
+      {"stage": "fill", "columns": ["offset"], "strategy": "median"},
+      {"stage": "scale", "columns": ["offset"], "method": "robust"},
+      {"stage": "tokenize", "columns": ["text"], "lowercase": true},
+      {"stage": "tfidf", "columns": ["text"], "max_features": 30}
+    ]}
+    """#
+
+    static func threadedPartition(_ p: Int) -> String {
+        var text = "x,city,offset,text\n"
+        guard ![0, 1, 9, 17].contains(p) else { return text }
+        for r in 0..<(20 + p * 3) {
+            let missing = (r + p * 5) % 11 < 4
+            let x = missing ? "" : "\((r * 37 + p * 13) % 97)"
+            let city = missing && r % 2 == 0 ? "" : "c\((r + p * 7) % (3 + p))"
+            let offset = r % 7 == 3 ? "NA" : "\(1e10 + Double((r * p) % 13) * 1e-3)"
+            // Texts missing in runs too: the filled ones are tfidf documents the merge must keep.
+            let words = missing && r % 3 == 0 ? "" : "w\(r % 5) v\(p)_\(r % 4) u\((r * p) % 29)"
+            text += "\(x),\(city),\(offset),\(words)\n"
+        }
+        return text
+    }
+
+    @Test("merge --threads: parts merged in runs on threads write the single fit's spec for any count, from files or stdin, with empty partitions first; the first bad part in input order is the one named")
+    func threadsMergeInRuns() throws {
+        let dir = try TempDir("prepline-merge-threads")
+        let spec = try dir.write("spec.json", Self.threadedSpec)
+        var whole = "x,city,offset,text\n"
+        var parts: [String] = []
+        for p in 0..<40 {
+            let partition = Self.threadedPartition(p)
+            whole += partition.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).dropFirst().joined()
+            let csv = try dir.write("p\(p).csv", partition)
+            let part = dir.file("p\(p).part")
+            let fit = try prepline(["fit", spec, csv, "--partial", "-o", part, "-q"])
+            #expect(fit.status == 0, "\(fit.stderr)")
+            parts.append(part)
+        }
+        let wholeFile = try dir.write("whole.csv", whole)
+        let single = try prepline(["fit", spec, wholeFile, "-q"], environment: Self.environment)
+        #expect(single.status == 0, "\(single.stderr)")
+        for (chunk, threads) in [("1K", "2"), ("300", "1")] {
+            let chunked = try prepline(["fit", spec, wholeFile, "--chunk-size", chunk, "--threads", threads, "-q"], environment: Self.environment)
+            expectSameBytes(chunked.stdout, single.stdout, "fit --chunk-size \(chunk) --threads \(threads)")
+        }
+        var mergedParts: [[UInt8]] = []
+        for threads in ["1", "2", "3", "5"] {
+            let merged = try prepline(["merge"] + parts + ["--threads", threads, "-q"], environment: Self.environment)
+            #expect(merged.status == 0, "\(merged.stderr)")
+            expectSameBytes(merged.stdout, single.stdout, "merge --threads \(threads)")
+            let partial = try prepline(["merge"] + parts + ["--partial", "--threads", threads, "-q"])
+            #expect(partial.status == 0, "\(partial.stderr)")
+            mergedParts.append(partial.stdout)
+        }
+        #expect(Set(mergedParts).count == 1, "merge --partial depends on --threads")
+        let lines = try parts.flatMap { try dir.read(($0 as NSString).lastPathComponent) }
+        let fromStdin = try prepline(["merge", "-", "--threads", "2", "-q"], stdin: .pipe(lines), environment: Self.environment)
+        expectSameBytes(fromStdin.stdout, single.stdout, "merge - --threads 2")
+
+        // A part whose profile says it holds other statistics (its "needs") is refused wherever it
+        // is, so no run starts from it.
+        let tfidfNeeds = try #require(String(decoding: try dir.read("p20.part"), as: UTF8.self).firstMatch(of: /"needs":(\d+),"observed":\d+,"missing":\d+,"terms"/))
+        let altered = try dir.write("needs.part", String(decoding: try dir.read("p20.part"), as: UTF8.self)
+            .replacingOccurrences(of: String(tfidfNeeds.output.0), with: String(tfidfNeeds.output.0).replacingOccurrences(of: "\"needs\":\(tfidfNeeds.output.1),", with: "\"needs\":1,")))
+        for threads in ["1", "2", "3"] {
+            var list = parts
+            list[20] = altered
+            let merged = try prepline(["merge"] + list + ["--threads", threads, "-q"])
+            #expect(merged.status == 2 && merged.stderr.contains("needs.part") && merged.stderr.contains("altered"), "--threads \(threads): \(merged.stderr)")
+        }
+
+        // Bad parts in two runs: the first in input order is named, for any thread count.
+        let broken = try dir.write("broken.part", "{\"prepline_part\": 2, \"spec_digest\": 1}\n")
+        let reordered = dir.file("reordered.part")
+        let reorderedCSV = try dir.write("reordered.csv", "city,x,offset,text\nc1,1,2,w1\n")
+        #expect(try prepline(["fit", spec, reorderedCSV, "--partial", "-o", reordered, "-q"]).status == 0)
+        let gone = parts[3] + ".gone"
+        // With 3 threads the 37 parts after the first with rows go in runs of 3-14, 15-26 and 27-39.
+        for (bad, named) in [([(5, broken), (30, gone)], "broken.part"), ([(30, gone)], "p3.part.gone"), ([(20, reordered), (30, gone)], "reordered.part")] {
+            var list = parts
+            for (index, path) in bad { list[index] = path }
+            var messages: [String] = []
+            for threads in ["1", "3"] {
+                let merged = try prepline(["merge"] + list + ["--threads", threads, "-q"])
+                #expect(merged.status != 0 && merged.stderr.contains(named), "\(merged.stderr)")
+                messages.append(merged.stderr)
+            }
+            #expect(messages[0] == messages[1], "\(messages)")
+        }
+    }
 }

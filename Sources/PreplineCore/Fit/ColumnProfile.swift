@@ -257,6 +257,24 @@ package struct ColumnProfile: Sendable {
         observed += other.observed
         missing += other.missing
         for (stage, count) in other.placeholders { placeholders[stage, default: 0] += count }
+        // The later data's filled texts (an ffill's carry resolved in a merge puts them there).
+        for document in other.filledDocuments { addFilled(document.text, count: document.count) }
+    }
+
+    /// Adds `count` documents of the filled text `text`. The list is kept in byte order of the
+    /// texts, each once, so it is the same however the data was split and merged (a carry
+    /// resolved when two runs of parts merge comes after the later run's own).
+    private mutating func addFilled(_ text: [UInt8], count: Int) {
+        var low = 0, high = filledDocuments.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ByteOrder.precedes(filledDocuments[middle].text, text) { low = middle + 1 } else { high = middle }
+        }
+        if low < filledDocuments.count, filledDocuments[low].text == text {
+            filledDocuments[low].count += count
+        } else {
+            filledDocuments.insert(FilledDocument(text: text, count: count), at: low)
+        }
     }
 
     /// In a part (docs/distributed.md): `needs`, `observed`, `missing`, and each statistic the
@@ -405,7 +423,7 @@ package struct ColumnProfile: Sendable {
         if let terms { self.terms = terms }
         hashedWidth = fields.hashedWidth
         hashedFrequencies = fields.hashedFrequencies
-        filledDocuments = fields.filledDocuments
+        for document in fields.filledDocuments { addFilled(document.text, count: document.count) }
         observed = fields.observed
         missing = fields.missing
         placeholders = fields.placeholders
@@ -459,11 +477,11 @@ package struct ColumnProfile: Sendable {
                     var bytes: [UInt8] = []
                     NumberText.append(x, to: &bytes)
                     if needs.contains(.textCounts) { textCounts[bytes, default: 0] += count }
-                    if needs.contains(.terms) { filledDocuments.append(FilledDocument(text: bytes, count: count)) }
+                    if needs.contains(.terms) { addFilled(bytes, count: count) }
                 }
             case .text(let bytes):
                 if needs.contains(.textCounts) { textCounts[bytes, default: 0] += count }
-                if needs.contains(.terms) { filledDocuments.append(FilledDocument(text: bytes, count: count)) }
+                if needs.contains(.terms) { addFilled(bytes, count: count) }
             }
         }
     }
