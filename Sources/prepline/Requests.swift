@@ -65,11 +65,16 @@ struct EngineArguments: Equatable {
             guard let size = Self.parseSize(chunkSize), size > 0 else {
                 throw ValidationError("--chunk-size: expected a positive byte count such as 65536, 512K or 4M, got '\(chunkSize)'")
             }
-            if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+            try Self.checkThreads(threads)
             var options = EngineOptions(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, chunkSize: size)
             options.parser = parser
             return options
         }
+    }
+
+    /// `--threads`' one check, for every command that has it.
+    static func checkThreads(_ threads: Int?) throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     var progressMode: ProgressMode {
@@ -169,9 +174,7 @@ struct MergeRequest: Equatable {
     var threads: Int?
     var quiet = false
 
-    func check() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-    }
+    func check() throws { try EngineArguments.checkThreads(threads) }
 
     func run() throws {
         var options = MergeOptions()

@@ -46,18 +46,13 @@ package enum MergeCommand {
         // together took 1 GB).
         var queue = PartQueue(options.parts)
         var firstSeen: (name: String, part: FitPart)?
-        var merged: FitPart?
         var mergePlan: ExecutionPlan?
         var context: (spec: Spec, stageSpecs: [JSONValue], header: DatasetHeader, empty: FitState)?
         var run = MergedRun()
         // Until the plan is known (the first part with data rows): one part at a time, here.
         while context == nil, let source = try queue.next() {
             let part = try run.read(source, first: firstSeen)
-            if firstSeen == nil {
-                firstSeen = (part.name, part.part)
-                merged = part.part
-                merged!.state = nil
-            }
+            if firstSeen == nil { firstSeen = part }
             guard let state = part.part.state else { continue }
             let stageSpecs = try firstSeen!.part.stageSpecs(of: firstSeen!.part.decodedSpec(name: firstSeen!.name), name: firstSeen!.name)
             // Decoded again under the name errors of the merged statistics give (it parsed above).
@@ -75,7 +70,7 @@ package enum MergeCommand {
             // The rest: in runs of consecutive parts, one a thread, merged in order (merging is
             // associative, so the result is the same for any number of runs). The first error
             // in input order is the one thrown, as merging one part at a time would throw it.
-            let rest = queue.rest()
+            let rest = queue.rest
             let runs = max(1, min(options.threads, rest.count / Self.minimumPartsPerThread))
             if runs == 1 {
                 for source in rest { try run.take(source, first: first, plan: plan, like: empty) }
@@ -83,7 +78,10 @@ package enum MergeCommand {
                 for later in MergedRun.merge(rest, in: runs, first: first, plan: plan, like: empty) { try run.append(later.get(), plan: plan) }
             }
         }
-        guard let (firstName, firstPart) = firstSeen, var merged else { throw PreplineError.usage("stdin held no part (one part a line)") }
+        guard let (firstName, firstPart) = firstSeen else { throw PreplineError.usage("stdin held no part (one part a line)") }
+        // The first part's spec, digest and pass, with the counts and state of them all.
+        var merged = firstPart
+        merged.state = nil
         merged.rows = run.rows
         merged.rowsLeftOut = run.rowsLeftOut
         merged.partitions = run.partitions
@@ -320,11 +318,5 @@ private struct PartQueue {
     }
 
     /// The parts not taken yet, once stdin is read (`stdinAhead` false).
-    mutating func rest() -> [PartSource] {
-        let rest = Array(stdinLines[nextLine...]) + paths.map { PartSource.file($0) }
-        stdinLines = []
-        nextLine = 0
-        paths = []
-        return rest
-    }
+    var rest: [PartSource] { Array(stdinLines[nextLine...]) + paths.map { PartSource.file($0) } }
 }
